@@ -1,0 +1,298 @@
+"""Loading evaluation tables from CSV and .xlsx into one raw frame with provenance.
+
+``load_table(path, vocab)`` returns a :class:`RawTable` whose ``frame`` has, per data row:
+
+- ``source_file`` (str, the file name as given), ``sheet`` (str, ``""`` for CSV), ``row`` (int: the
+  worksheet row, or the CSV line on which the record starts, 1-based);
+- one column per canonical field found (``item`` … ``current_year``), holding the cell's text as
+  published (str, ``""`` when empty);
+- ``cell_<field>`` for each of them: ``[book.xlsx]Sheet!H12`` or ``table.csv:12:baseline``.
+
+Year labels written in value headers (``基準値（R3)``) fill ``<field>_year`` where the table has
+no year column. Header rows are found by matching the aliases in rules/columns.yaml within the
+first 30 rows; a second header row below the first is merged into it (two-row headers). Merged
+cells are filled from their top-left cell; formula cells are read as their cached values.
+CSV encodings are detected: UTF-8 (with or without BOM), UTF-16 with BOM, and cp932 (Windows
+Japanese, a superset of Shift_JIS: strict ``shift_jis`` is never used).
+
+Raises :class:`~hyoka.errors.InputError` naming file (and sheet/row/column) when a file cannot be
+read or holds no recognisable header.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+from .vocab import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary, header_key
+
+HEADER_SCAN_ROWS = 30
+MIN_HEADER_FIELDS = 3
+_SJIS_FAMILY = {"shift_jis", "shift-jis", "sjis", "cp932", "ms932", "windows-31j", "mskanji", "ms_kanji"}
+_YEAR_LABEL = re.compile(r"^(?P<name>.*?)\((?P<label>[^()]*)\)$")
+_ALIAS_TAIL = re.compile(r"^[\d~\-・,、.()\[\]]*$")
+
+
+@dataclass
+class RawTable:
+    """One input file, read: the raw frame (see module doc), the sheets read and skipped, and the
+    header text found for each canonical field."""
+
+    frame: pd.DataFrame
+    source: str
+    sheets_read: list[str] = field(default_factory=list)
+    sheets_skipped: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def match_header(text: str, vocab: Vocabulary) -> tuple[str, str | None] | None:
+    """The canonical field a header cell names, and the year label written in it, or None.
+
+    ``基準値（R3)`` → ``("baseline", "R3")``; ``協働の相手\\n①～⑦`` → ``("partners", None)``.
+    """
+    key = header_key(text)
+    if not key:
+        return None
+    label = None
+    m = _YEAR_LABEL.match(key)
+    if m and m.group("name") and _looks_like_year(m.group("label")):
+        key, label = m.group("name"), m.group("label")
+    fld = vocab.aliases.get(key)
+    if fld is None:
+        for alias in sorted(vocab.aliases, key=len, reverse=True):
+            if key.startswith(alias) and _ALIAS_TAIL.match(key[len(alias):]):
+                fld = vocab.aliases[alias]
+                break
+    if fld is None or fld == "ignore":
+        return None
+    return fld, label
+
+
+def _looks_like_year(label: str) -> bool:
+    from .measures import parse_fiscal_year
+    return parse_fiscal_year(label) is not None
+
+
+def _find_header(rows: list[list[str]], vocab: Vocabulary) -> tuple[int, int, dict[int, tuple[str, str | None]]] | None:
+    """Return (first header row index, first data row index, column index → (field, year label))."""
+    best: tuple[int, int] | None = None
+    matches: list[dict[int, tuple[str, str | None]]] = []
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found = {c: m for c, v in enumerate(row) if v and (m := match_header(v, vocab))}
+        matches.append(found)
+        score = len({f for f, _ in found.values()})
+        if score >= MIN_HEADER_FIELDS and (best is None or score > best[1]):
+            best = (r, score)
+    if best is None:
+        return None
+    r = best[0]
+    columns = dict(matches[r])
+    data_start = r + 1
+    if r + 1 < len(matches) and matches[r + 1]:
+        # two-row header: the lower row names the columns under a grouping row
+        columns.update(matches[r + 1])
+        data_start = r + 2
+    return r, data_start, columns
+
+
+def _frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str, sheet: str,
+                     vocab: Vocabulary, cell_ref) -> RawTable | None:
+    found = _find_header(rows, vocab)
+    if found is None:
+        return None
+    _, data_start, columns = found
+    seen: dict[str, int] = {}
+    for c, (fld, _) in sorted(columns.items()):
+        if fld in seen:
+            raise InputError(f"two columns read as {fld!r} (columns {seen[fld] + 1} and {c + 1}); "
+                             "rename one or map it in a mapping file", file=source, sheet=sheet or None,
+                             column=_col_letter(c) if sheet else str(c + 1))
+        seen[fld] = c
+    body = rows[data_start:]
+    nums = row_numbers[data_start:]
+    width = max((len(r) for r in body), default=0)
+    data = {}
+    for fld, c in seen.items():
+        data[fld] = [r[c] if c < len(r) else "" for r in body] if c < width else [""] * len(body)
+    frame = pd.DataFrame(data, dtype="string")
+    if frame.empty and not seen:
+        return None
+    frame.insert(0, "row", pd.Series(nums, dtype="int64"))
+    frame.insert(0, "sheet", sheet)
+    frame.insert(0, "source_file", source)
+    # year labels written in the value headers fill the year columns the table lacks
+    for c, (fld, label) in columns.items():
+        if fld in VALUE_FIELDS and label and f"{fld}_year" not in seen:
+            frame[f"{fld}_year"] = label
+            frame[f"cell_{fld}_year"] = cell_ref(rows and data_start, c, header=True)
+    for fld, c in seen.items():
+        frame[f"cell_{fld}"] = [cell_ref(n, c) for n in nums]
+    # drop spacer rows and notes below the table (※…): rows with no value in any field but the first
+    content = frame[[f for f in seen if f != "item"]].fillna("").apply(lambda s: s.str.strip())
+    keep = (content != "").any(axis=1)
+    note_like = content.iloc[:, 0].str.startswith(("※", "注")) & ((content.iloc[:, 1:] == "").all(axis=1))
+    frame = frame[keep & ~note_like].reset_index(drop=True)
+    headers = {fld: rows[found[0]][c] for fld, c in seen.items() if c < len(rows[found[0]])}
+    return RawTable(frame, source, [sheet] if sheet else [], [], headers)
+
+
+def _col_letter(c: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(c + 1)
+
+
+# ---------------------------------------------------------------- CSV
+
+def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
+    """Decode CSV bytes, detecting the encoding. Returns (text, encoding name)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        enc = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16"
+    else:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+        from charset_normalizer import from_bytes
+        best = from_bytes(data[:1_000_000]).best()
+        enc = best.encoding if best is not None else None
+        if enc is None:
+            raise InputError("cannot tell the text encoding (not UTF-8, UTF-16 or cp932); "
+                             "save the file as UTF-8 CSV", file=source)
+        if enc.lower().replace("_", "-") in {e.replace("_", "-") for e in _SJIS_FAMILY}:
+            enc = "cp932"
+    try:
+        return data.decode(enc), enc
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"byte {exc.start} is not valid {enc}; save the file as UTF-8 CSV",
+                         file=source, row=line) from None
+
+
+def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTable:
+    source = source or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror or exc})", file=source) from None
+    if not data.strip():
+        raise InputError("the file is empty", file=source)
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("the file holds NUL bytes: not a text CSV", file=source)
+    text, _ = decode_csv_bytes(data, source)
+    try:
+        grid = pd.read_csv(io.StringIO(text), header=None, dtype="string", keep_default_na=False,
+                           skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise InputError(f"not a readable CSV ({str(exc).splitlines()[0]})", file=source) from None
+    grid = grid.fillna("")
+    # the physical line each record starts on: records may span lines (quoted newlines)
+    spans = 1 + sum(grid[c].str.count("\n") for c in grid.columns)
+    starts = (spans.cumsum() - spans + 1).astype("int64").tolist()
+    rows = grid.to_numpy(dtype=object).tolist()
+    header_names: dict[int, str] = {}
+
+    def cell_ref(line: int, c: int, header: bool = False) -> str:
+        if header:
+            return f"{source}:header:{header_names.get(c, c + 1)}"
+        return f"{source}:{line}:{header_names.get(c, c + 1)}"
+
+    found = _find_header(rows, vocab)
+    if found is None:
+        raise InputError("no header row: none of the first 30 rows names at least "
+                         f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)", file=source)
+    for c, (fld, _) in found[2].items():
+        header_names[c] = fld
+    table = _frame_from_rows(rows, starts, source, "", vocab, cell_ref)
+    assert table is not None
+    return table
+
+
+# ---------------------------------------------------------------- xlsx
+
+def _cell_text(value, number_format: str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        if number_format and "%" in number_format:
+            return f"{round(value * 100, 10):g}%"
+        if isinstance(value, float):
+            return f"{int(value)}" if value.is_integer() else f"{round(value, 10):g}" if abs(value) < 1e15 else repr(value)
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTable:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    source = source or path.name
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})",
+                         file=source) from None
+    tables: list[RawTable] = []
+    skipped: list[str] = []
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            skipped.append(ws.title)
+            continue
+        grid: list[list] = [list(r) for r in ws.iter_rows()]
+        rows = [[_cell_text(c.value, c.number_format) for c in r] for r in grid]
+        for rng in ws.merged_cells.ranges:
+            top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else ""
+            for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
+                for c in range(rng.min_col - 1, min(rng.max_col, len(rows[r]))):
+                    rows[r][c] = top
+        numbers = list(range(1, len(rows) + 1))
+        title = ws.title
+
+        def cell_ref(n: int, c: int, header: bool = False, _t=title) -> str:
+            return f"[{source}]{_t}!{_col_letter(c)}{n if not header else 'header'}"
+
+        table = _frame_from_rows(rows, numbers, source, title, vocab, cell_ref)
+        if table is None:
+            skipped.append(title)
+        else:
+            tables.append(table)
+    if not tables:
+        raise InputError("no sheet has a header row naming at least "
+                         f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)", file=source)
+    frame = pd.concat([t.frame for t in tables], ignore_index=True)
+    return RawTable(frame, source, [s for t in tables for s in t.sheets_read], skipped, tables[0].headers)
+
+
+def load_table(path: Path | str, vocab: Vocabulary) -> RawTable:
+    """Read one CSV or .xlsx file (by extension). Raises InputError for other kinds."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    if suffix in (".csv", ".txt", ".tsv"):
+        return read_csv(path, vocab, source=path.name)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, vocab, source=path.name)
+    raise InputError(f"unsupported file type {suffix or '(none)'}: hyoka reads .csv and .xlsx", file=str(path))
+
+
+def ensure_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add empty columns for canonical fields the table lacks (cells referenced as absent)."""
+    for fld in CANONICAL_FIELDS:
+        if fld not in frame.columns:
+            frame[fld] = pd.Series("", index=frame.index, dtype="string")
+            frame[f"cell_{fld}"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    return frame

@@ -1,0 +1,99 @@
+"""Parsing Japanese measures and fiscal-year labels, on whole columns.
+
+Measures (GLOSSARY.md "Values"): number + unit (``17件``, ``85.19％``, ``1,234人``, ``▲5``,
+``８５．１９％``), a qualitative level from an ordered vocabulary (``実施`` < ``充実``), or a
+missing marker (``-``, ``－``, ``―``, empty, ``未集計``…), which is missing and never 0.
+
+Fiscal years (年度, April–March): 令和 R1 = FY2019 (R3 = 2021, R9 = 2027); 平成 H1 = FY1989
+(H30 = 2018, H31 = 2019); 昭和 S1 = 1926; 元 is year 1; ``2021``, ``2021年度``, ``FY2021`` and
+``2014/15`` (the UK fiscal year starting 2014) are read as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .vocab import Vocabulary
+
+#: states of a parsed measure
+VALUE, LEVEL, MISSING, UNPARSEABLE = "value", "level", "missing", "unparseable"
+LEVEL_UNIT = "水準"  # the unit given to qualitative levels (実施, 充実…): comparable only with levels
+
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+
+
+def _measure_regex(vocab: Vocabulary) -> re.Pattern[str]:
+    signs = "".join(re.escape(s) for s in vocab.negative_signs) + r"+"
+    return re.compile(rf"^(?P<sign>[{signs}]?)\s*(?P<num>{_NUMBER})\s*(?P<unit>\D.*?)?\s*$", re.S)
+
+
+def parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
+    """Parse a column of published measures.
+
+    Returns a frame on ``raw``'s index with columns ``value`` (float64, NaN unless the cell held a
+    number or level; a level's value is its rank), ``unit`` (str: the canonical unit, ``""`` for a
+    bare number, ``水準`` for a level, NA otherwise), ``unit_known`` (bool: the unit is in
+    rules/vocabulary.yaml) and ``state`` (``value``/``level``/``missing``/``unparseable``).
+    """
+    text = raw.astype("string").fillna("").str.normalize("NFKC").str.strip()
+    missing = text.isin(vocab.missing_markers)
+    level_rank = text.map(vocab.levels)
+    is_level = level_rank.notna() & ~missing
+    m = text.str.extract(_measure_regex(vocab))
+    is_number = m["num"].notna() & ~missing & ~is_level
+    number = pd.to_numeric(m["num"].str.replace(",", "", regex=False), errors="coerce")
+    negative = m["sign"].fillna("").isin(vocab.negative_signs)
+    value = number.where(~negative, -number).where(is_number)
+    value = value.where(~is_level, level_rank.astype("float64"))
+
+    unit_text = m["unit"].fillna("").str.strip()
+    unit_canon = unit_text.map(vocab.unit_aliases)
+    unit_known = (unit_text == "") | unit_canon.notna()
+    unit = unit_canon.where(unit_canon.notna(), unit_text)
+    unit = unit.where(is_number, pd.NA).where(~is_level, LEVEL_UNIT)
+
+    state = np.select([missing.to_numpy(bool), is_level.to_numpy(bool), is_number.to_numpy(bool)],
+                      [MISSING, LEVEL, VALUE], default=UNPARSEABLE)
+    return pd.DataFrame({
+        "value": value.astype("float64"),
+        "unit": unit.astype("string"),
+        "unit_known": (unit_known | ~is_number).astype(bool),
+        "state": pd.Series(state, index=raw.index, dtype="string"),
+    }, index=raw.index)
+
+
+_ERA_BASE = {"R": 2018, "令和": 2018, "H": 1988, "平成": 1988, "S": 1925, "昭和": 1925}
+_YEAR_RE = re.compile(
+    r"^(?:(?P<era>R|令和|H|平成|S|昭和)\s*(?P<n>\d{1,2}|元)"
+    r"|(?:FY)?\s*(?P<y>\d{4})(?:/(?:\d{2}|\d{4}))?)\s*(?:年度|年)?$",
+    re.I,
+)
+
+
+def parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
+    """Parse a column of fiscal-year labels.
+
+    Returns a frame with ``year`` (Int64 fiscal year, NA when empty or unreadable) and ``state``
+    (``value``/``missing``/``unparseable``). Era years are not range-checked here (H32 parses as
+    2020); the rules report labels outside an era's span.
+    """
+    text = raw.astype("string").fillna("").str.normalize("NFKC").str.strip()
+    m = text.str.extract(_YEAR_RE)
+    era = m["era"].str.upper().replace({"令和": "R", "平成": "H", "昭和": "S"})
+    n = pd.to_numeric(m["n"].replace("元", "1"), errors="coerce")
+    base = era.map(_ERA_BASE)
+    year = (base.astype("float64") + n).where(era.notna(), pd.to_numeric(m["y"], errors="coerce"))
+    empty = text == ""
+    state = np.select([empty.to_numpy(bool), year.notna().to_numpy(bool)], [MISSING, VALUE], default=UNPARSEABLE)
+    return pd.DataFrame({"year": year.round().astype("Int64"),
+                         "state": pd.Series(state, index=raw.index, dtype="string")}, index=raw.index)
+
+
+def parse_fiscal_year(label: str) -> int | None:
+    """One label (``R3`` → 2021); None when it is not a year label."""
+    out = parse_fiscal_years(pd.Series([label]))
+    y = out["year"].iloc[0]
+    return None if pd.isna(y) else int(y)

@@ -1,0 +1,47 @@
+"""Locating and safely reading hyoka's declarative files (rules/, checks/, reports/).
+
+In a source checkout the folders sit at the repository's top level; in an installed wheel they are
+packaged under ``hyoka/_data/``. YAML is read with ``yaml.safe_load`` only (no Python objects, no
+tags that construct anything), and files over ``MAX_YAML_BYTES`` are refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+MAX_YAML_BYTES = 1_000_000  # a rule or vocabulary file is text a person wrote; 1 MB is plenty
+
+_PKG = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """Return the folder ``name`` (``rules``, ``checks`` or ``reports``) bundled with hyoka."""
+    for candidate in (_PKG / "_data" / name, _PKG.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise ConfigError(f"hyoka's {name}/ folder is missing from the installation ({_PKG})")
+
+
+def load_yaml(path: Path | str) -> Any:
+    """Read one YAML file safely. Raises ConfigError naming the file on any problem."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise ConfigError(f"{path}: {size} bytes is over the {MAX_YAML_BYTES}-byte limit for rule files")
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None

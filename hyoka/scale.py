@@ -1,0 +1,82 @@
+"""Grading scales (rules/scales/*.yaml): each grade's code, rank, standing and meaning.
+
+A scale file has ``id``, ``name: {ja, en}`` and ``grades``: a list of
+``{code, aliases?, rank?, standing, meaning: {ja, en}}``. ``rank`` 1 is best; a grade without a
+rank is a status outside the ordinal ranks (``standing: status``). ``standing`` is ``upper`` (the
+grade claims good progress), ``lower`` (it admits poor progress), ``middle`` or ``status``.
+Reported grades are matched after NFKC (so full-width Ａ is A) and case-folding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+from .resources import data_dir, load_yaml
+from .vocab import nfkc
+
+STANDINGS = ("upper", "middle", "lower", "status")
+
+
+@dataclass(frozen=True)
+class Grade:
+    code: str
+    rank: int | None
+    standing: str
+    meaning_ja: str
+    meaning_en: str
+
+
+@dataclass(frozen=True)
+class GradingScale:
+    id: str
+    name_ja: str
+    name_en: str
+    grades: tuple[Grade, ...]
+    lookup: dict[str, str]  # normalised spelling -> grade code
+
+    def grade(self, code: str) -> Grade:
+        return next(g for g in self.grades if g.code == code)
+
+    def codes(self, standing: str) -> list[str]:
+        return [g.code for g in self.grades if g.standing == standing]
+
+
+def grade_key(text: str) -> str:
+    return nfkc(text).strip().casefold()
+
+
+def load_scale(path: Path | str | None = None) -> GradingScale:
+    """Load a scale file; ``None`` loads the default A–D scale. A bare name such as ``rag``
+    selects a bundled preset. Raises ConfigError naming file and grade on bad content."""
+    if path is None:
+        path = "a-d"
+    p = Path(path)
+    if not p.suffix and not p.exists():
+        p = data_dir("rules") / "scales" / f"{path}.yaml"
+    data = load_yaml(p)
+    if not isinstance(data, dict) or not isinstance(data.get("grades"), list) or not data["grades"]:
+        raise ConfigError(f"{p}: a scale needs a non-empty `grades:` list")
+    grades: list[Grade] = []
+    lookup: dict[str, str] = {}
+    for i, g in enumerate(data["grades"]):
+        if not isinstance(g, dict) or "code" not in g:
+            raise ConfigError(f"{p}: grades[{i}]: each grade needs a `code`")
+        code = str(g["code"])
+        standing = str(g.get("standing", "status" if g.get("rank") is None else ""))
+        if standing not in STANDINGS:
+            raise ConfigError(f"{p}: grade {code}: standing must be one of {', '.join(STANDINGS)}")
+        rank = g.get("rank")
+        if rank is not None and not isinstance(rank, int):
+            raise ConfigError(f"{p}: grade {code}: rank must be an integer")
+        meaning = g.get("meaning") or {}
+        grades.append(Grade(code, rank, standing, str(meaning.get("ja", "")), str(meaning.get("en", ""))))
+        for spelling in (code, *[str(a) for a in g.get("aliases", [])]):
+            key = grade_key(spelling)
+            if key in lookup and lookup[key] != code:
+                raise ConfigError(f"{p}: spelling {spelling!r} names both {lookup[key]} and {code}")
+            lookup[key] = code
+    name = data.get("name") or {}
+    return GradingScale(str(data.get("id", p.stem)), str(name.get("ja", p.stem)),
+                        str(name.get("en", p.stem)), tuple(grades), lookup)

@@ -1,0 +1,132 @@
+"""The vocabularies in rules/: header aliases, missing markers, units, levels, directions.
+
+Everything here is data read from YAML; nothing in a vocabulary file is executed. Regular
+expressions in directions.yaml are compiled with Python's ``re`` (no code, bounded to 500 chars).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+from .resources import data_dir, load_yaml
+
+#: The canonical fields of an evaluation row, in report order (GLOSSARY.md "Columns of a row").
+TEXT_FIELDS = ("item", "project", "department", "activities", "partners", "grade", "effect", "indicator")
+VALUE_FIELDS = ("baseline", "target", "current")
+YEAR_FIELDS = tuple(f"{f}_year" for f in VALUE_FIELDS)
+CANONICAL_FIELDS = TEXT_FIELDS + VALUE_FIELDS + YEAR_FIELDS
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit: str
+    aliases: tuple[str, ...]
+    kind: str = "count"
+
+
+@dataclass(frozen=True)
+class DirectionPattern:
+    pattern: re.Pattern[str]
+    direction: str
+    note_ja: str
+    note_en: str
+
+
+@dataclass
+class Vocabulary:
+    """Everything the loader and normaliser look up.
+
+    ``aliases`` maps a normalised header text to a canonical field; ``unit_aliases`` maps an NFKC
+    unit spelling to its canonical unit; ``levels`` maps a level word to its rank.
+    """
+
+    aliases: dict[str, str]
+    missing_markers: frozenset[str]
+    negative_signs: tuple[str, ...]
+    units: dict[str, Unit]
+    unit_aliases: dict[str, str]
+    levels: dict[str, int]
+    directions: list[DirectionPattern]
+    renames: dict[str, str] = field(default_factory=dict)
+
+    def extend_aliases(self, mapping: dict[str, str]) -> None:
+        """Add header → field aliases (from a plan's mapping file)."""
+        for header, fld in mapping.items():
+            if fld not in CANONICAL_FIELDS and fld != "ignore":
+                raise ConfigError(f"mapping: {header!r} maps to unknown field {fld!r}; "
+                                  f"fields are {', '.join(CANONICAL_FIELDS)} or ignore")
+            self.aliases[header_key(str(header))] = fld
+
+
+def header_key(text: str) -> str:
+    """Normalise a header text for alias lookup: NFKC, no whitespace."""
+    return re.sub(r"\s+", "", nfkc(text))
+
+
+def _mapping(data: object, path: Path, what: str) -> dict:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of {what}")
+    return data
+
+
+def load_vocabulary(rules_dir: Path | None = None) -> Vocabulary:
+    """Read columns.yaml, vocabulary.yaml, directions.yaml and departments.yaml from ``rules_dir``
+    (default: hyoka's bundled rules/). Raises ConfigError naming the file and key on bad content."""
+    rules_dir = rules_dir or data_dir("rules")
+    cols_path = rules_dir / "columns.yaml"
+    aliases: dict[str, str] = {}
+    for fld, names in _mapping(load_yaml(cols_path), cols_path, "field: [aliases]").items():
+        if fld not in CANONICAL_FIELDS:
+            raise ConfigError(f"{cols_path}: key {fld!r} is not a canonical field")
+        if not isinstance(names, list):
+            raise ConfigError(f"{cols_path}: {fld}: expected a list of header texts")
+        for name in names:
+            aliases[header_key(str(name))] = fld
+
+    voc_path = rules_dir / "vocabulary.yaml"
+    voc = _mapping(load_yaml(voc_path), voc_path, "vocabularies")
+    try:
+        markers = frozenset(nfkc(str(m)).strip() for m in voc.get("missing_markers", []))
+        signs = tuple(str(s) for s in voc.get("negative_signs", []))
+        units: dict[str, Unit] = {}
+        unit_aliases: dict[str, str] = {}
+        for entry in voc.get("units", []):
+            u = Unit(str(entry["unit"]), tuple(str(a) for a in entry.get("aliases", [entry["unit"]])),
+                     str(entry.get("kind", "count")))
+            units[u.unit] = u
+            for a in (u.unit, *u.aliases):
+                unit_aliases[nfkc(a)] = u.unit
+        levels = {nfkc(str(e["level"])): int(e["rank"]) for e in voc.get("levels", [])}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{voc_path}: malformed entry ({exc})") from None
+
+    dir_path = rules_dir / "directions.yaml"
+    directions: list[DirectionPattern] = []
+    for i, entry in enumerate(load_yaml(dir_path) or []):
+        try:
+            pat = str(entry["pattern"])
+            if len(pat) > 500:
+                raise ValueError("pattern longer than 500 characters")
+            direction = str(entry["direction"])
+            if direction not in ("increase", "decrease", "keep"):
+                raise ValueError(f"direction {direction!r} is not increase, decrease or keep")
+            note = entry.get("note") or {}
+            directions.append(DirectionPattern(re.compile(pat), direction,
+                                               str(note.get("ja", "")), str(note.get("en", ""))))
+        except (KeyError, TypeError, ValueError, re.error) as exc:
+            raise ConfigError(f"{dir_path}: entry {i + 1}: {exc}") from None
+
+    dep_path = rules_dir / "departments.yaml"
+    deps = _mapping(load_yaml(dep_path), dep_path, "settings")
+    renames = {nfkc(str(k)).strip(): nfkc(str(v)).strip() for k, v in (deps.get("renames") or {}).items()}
+    return Vocabulary(aliases, markers, signs, units, unit_aliases, levels, directions, renames)
