@@ -1,0 +1,55 @@
+"""The findings table: the one contract between checking and reporting.
+
+A findings frame has exactly :data:`FINDING_COLUMNS` (str, ``""`` where not applicable), plus
+:data:`EXTRA_COLUMNS` used by reports (``title``, ``fix``, ``row_index`` = position of the row in
+the normalised frame or -1 for table-level findings, ``source_file``, ``row``).
+
+- ``code``: the rule's stable code (``G002``); ``severity``: ``error`` / ``warning`` / ``info``;
+- ``department``, ``item``, ``project``, ``indicator``: the row's business identity;
+- ``field``: the canonical field the finding points at; ``cell``: its reference
+  (``[book.xlsx]Sheet!H12`` or ``table.csv:12:baseline``);
+- ``observed``: the values as published; ``expected``: what would be consistent;
+- ``message``: one sentence in the report's language.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FINDING_COLUMNS = ("code", "severity", "department", "item", "project", "indicator",
+                   "field", "cell", "observed", "expected", "message")
+EXTRA_COLUMNS = ("title", "fix", "row_index", "source_file", "row")
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def empty() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="string") for c in FINDING_COLUMNS + EXTRA_COLUMNS})
+    frame["row_index"] = frame["row_index"].astype("int64")
+    frame["row"] = frame["row"].astype("int64")
+    return frame
+
+
+def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate findings and sort them: file, row, severity, code, field (deterministic)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return empty()
+    out = pd.concat(parts, ignore_index=True)
+    out["_sev"] = out["severity"].map(SEVERITY_ORDER)
+    out = out.sort_values(["source_file", "row", "_sev", "code", "field"], kind="stable")
+    return out.drop(columns="_sev").reset_index(drop=True)
+
+
+def fails(findings: pd.DataFrame, fail_on: str) -> bool:
+    """True when some finding is at or above ``fail_on`` (``never`` never fails)."""
+    if fail_on == "never" or findings.empty:
+        return False
+    return bool((findings["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER[fail_on]).any())
+
+
+def to_records(findings: pd.DataFrame) -> list[dict[str, str]]:
+    """The findings as JSON-ready dicts with exactly FINDING_COLUMNS as keys."""
+    sub = findings.loc[:, list(FINDING_COLUMNS)].astype("string").fillna("")
+    return sub.to_dict(orient="records")

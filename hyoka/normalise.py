@@ -1,0 +1,159 @@
+"""Normalising a raw table into the frame that schemas and rules read.
+
+``normalise(raw, vocab, scale)`` takes the loader's frame (see :mod:`hyoka.load`) and returns one
+row per input row with these columns (all computed on whole columns):
+
+provenance
+    ``source_file``, ``sheet``, ``row`` and ``cell_<field>`` for every canonical field.
+text
+    ``item``, ``project``, ``activities``, ``effect``, ``indicator`` (NFKC, trimmed);
+    ``partners`` (NFKC except circled numbers ①–⑳, which stay distinct codes);
+    ``department`` (the current name) and ``department_previous`` (the old name of a
+    ``旧→新`` entry or of a rename in rules/departments.yaml, else NA); ``department_raw``.
+grade
+    ``grade_raw`` (as published), ``grade`` (the scale's code, NA when missing or off-scale),
+    ``grade_rank`` (Int64), ``grade_standing`` (upper/middle/lower/status),
+    ``grade_state`` (``on_scale``/``off_scale``/``missing``).
+values, for f in baseline, target, current
+    ``f_raw``, ``f_value`` (float64; a level's rank), ``f_unit``, ``f_unit_known``, ``f_state``
+    (value/level/missing/unparseable), ``f_year`` (Int64 fiscal year), ``f_year_raw``,
+    ``f_year_state``.
+derived
+    ``direction`` (increase/decrease/NA), ``direction_source`` (declared/inferred/none),
+    ``direction_ja`` / ``direction_en`` (how a person reads it), ``sign`` (+1.0 / −1.0 / NaN),
+    ``units_agree`` (bool: baseline, target and current that are present carry one unit),
+    ``progress`` (float: (current − baseline) / (target − baseline), GLOSSARY.md "Progress").
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .load import ensure_columns
+from .measures import LEVEL, MISSING, VALUE, parse_fiscal_years, parse_measures
+from .scale import GradingScale
+from .vocab import VALUE_FIELDS, Vocabulary
+
+_CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))  # ①..⑳
+_PUA = "".join(chr(0xE000 + i) for i in range(len(_CIRCLED)))
+_PROTECT = str.maketrans(_CIRCLED, _PUA)
+_RESTORE = str.maketrans(_PUA, _CIRCLED)
+_ARROWS = r"\s*(?:→|->|⇒|＞|>)\s*"
+
+
+def _text(s: pd.Series, *, keep_newlines: bool = False) -> pd.Series:
+    s = s.astype("string").fillna("").str.normalize("NFKC")
+    if not keep_newlines:
+        s = s.str.replace(r"\s+", " ", regex=True)
+    return s.str.strip()
+
+
+def _partners(s: pd.Series) -> pd.Series:
+    protected = s.astype("string").fillna("").str.translate(_PROTECT)
+    return protected.str.normalize("NFKC").str.translate(_RESTORE).str.replace(r"\s+", "", regex=True)
+
+
+def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale) -> pd.DataFrame:
+    """Return the normalised frame (columns in the module doc). ``raw`` is not modified."""
+    raw = ensure_columns(raw.copy())
+    out = pd.DataFrame(index=raw.index)
+    out["source_file"] = raw["source_file"].astype("string")
+    out["sheet"] = raw["sheet"].astype("string")
+    out["row"] = raw["row"].astype("int64")
+    for fld in ("item", "project", "indicator"):
+        out[fld] = _text(raw[fld])
+    for fld in ("activities", "effect"):
+        out[fld] = _text(raw[fld], keep_newlines=True)
+    out["partners"] = _partners(raw["partners"])
+
+    # departments: `旧→新` means renamed; the new name is the department, the old one is kept
+    dep = raw["department"].astype("string").fillna("").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+    parts = dep.str.split(_ARROWS, regex=True)
+    new = parts.str[-1].fillna("")
+    previous = parts.str[-2].where(parts.str.len() > 1)
+    renamed = new.map(vocab.renames)
+    previous = previous.where(renamed.isna(), new)
+    new = renamed.where(renamed.notna(), new)
+    out["department_raw"] = raw["department"].astype("string")
+    out["department"] = new.astype("string").replace("", pd.NA)
+    out["department_previous"] = previous.astype("string")
+
+    # grades onto the plan's scale
+    grade_raw = raw["grade"].astype("string").fillna("")
+    key = grade_raw.str.normalize("NFKC").str.strip().str.casefold()
+    code = key.map(scale.lookup)
+    blank = key.isin(vocab.missing_markers) & code.isna()
+    out["grade_raw"] = grade_raw
+    out["grade"] = code.astype("string")
+    ranks = {g.code: g.rank for g in scale.grades}
+    standings = {g.code: g.standing for g in scale.grades}
+    out["grade_rank"] = code.map(ranks).astype("Int64")
+    out["grade_standing"] = code.map(standings).astype("string")
+    out["grade_state"] = pd.Series(np.select([code.notna().to_numpy(bool), blank.to_numpy(bool)],
+                                             ["on_scale", "missing"], default="off_scale"),
+                                   index=raw.index, dtype="string")
+
+    for fld in VALUE_FIELDS:
+        m = parse_measures(raw[fld], vocab)
+        out[f"{fld}_raw"] = raw[fld].astype("string").fillna("")
+        out[f"{fld}_value"] = m["value"]
+        out[f"{fld}_unit"] = m["unit"]
+        out[f"{fld}_unit_known"] = m["unit_known"]
+        out[f"{fld}_state"] = m["state"]
+        y = parse_fiscal_years(raw[f"{fld}_year"])
+        out[f"{fld}_year_raw"] = raw[f"{fld}_year"].astype("string").fillna("")
+        out[f"{fld}_year"] = y["year"]
+        out[f"{fld}_year_state"] = y["state"]
+
+    for col in raw.columns:
+        if col.startswith("cell_"):
+            out[col] = raw[col].astype("string")
+    _derive(out, vocab)
+    return out
+
+
+def _derive(out: pd.DataFrame, vocab: Vocabulary) -> None:
+    """Direction, unit agreement and progress (see module doc), in place."""
+    present = {f: out[f"{f}_state"].isin([VALUE, LEVEL]) for f in VALUE_FIELDS}
+    # a bare number ("" unit) cannot contradict a unit; a level can only match a level
+    unit = {f: out[f"{f}_unit"].where(present[f] & (out[f"{f}_unit"] != ""), pd.NA) for f in VALUE_FIELDS}
+    agree = pd.Series(True, index=out.index)
+    for a, b in (("baseline", "target"), ("baseline", "current"), ("target", "current")):
+        agree &= (unit[a].isna() | unit[b].isna() | (unit[a] == unit[b])).fillna(True).astype(bool)
+    out["units_agree"] = agree
+
+    declared = pd.Series(pd.NA, index=out.index, dtype="string")
+    for d in vocab.directions:  # a handful of patterns, each on the whole column
+        with warnings.catch_warnings():  # groups in a pattern are fine: only the match is used
+            warnings.simplefilter("ignore", UserWarning)
+            found = out["indicator"].str.contains(d.pattern, regex=True)
+        hit = declared.isna() & found.fillna(False).astype(bool)
+        declared = declared.mask(hit, d.direction)
+
+    diff = out["target_value"] - out["baseline_value"]
+    comparable = agree & present["baseline"] & present["target"]
+    inferred = pd.Series(np.where(diff > 0, "increase", np.where(diff < 0, "decrease", None)),
+                         index=out.index, dtype="string").where(comparable, pd.NA)
+    direction = declared.fillna(inferred)
+    source = pd.Series(np.select([declared.notna().to_numpy(bool), inferred.notna().to_numpy(bool)],
+                                 ["declared", "inferred"], default="none"), index=out.index, dtype="string")
+    out["direction"] = direction
+    out["direction_source"] = source
+    label_ja = direction.map({"increase": "増加が望ましい指標", "decrease": "減少が望ましい指標",
+                              "keep": "維持が望ましい指標"}).astype("string")
+    label_en = direction.map({"increase": "higher is better", "decrease": "lower is better",
+                              "keep": "to be kept"}).astype("string")
+    basis_ja = pd.Series(np.select([source.eq("declared").to_numpy(bool), source.eq("inferred").to_numpy(bool)],
+                                   ["指標名から判断", "目標値と基準値から推定"], default="判断できない"),
+                         index=out.index, dtype="string")
+    basis_en = pd.Series(np.select([source.eq("declared").to_numpy(bool), source.eq("inferred").to_numpy(bool)],
+                                   ["by the indicator's name", "inferred from target vs baseline"],
+                                   default="cannot be told"), index=out.index, dtype="string")
+    out["direction_ja"] = (label_ja + "（" + basis_ja + "）").fillna("方向は" + basis_ja)
+    out["direction_en"] = (label_en + " (" + basis_en + ")").fillna("direction " + basis_en)
+    out["sign"] = direction.map({"increase": 1.0, "decrease": -1.0}).astype("float64")
+    denom = diff.where((diff * out["sign"].fillna(np.sign(diff))) > 0)  # target beyond baseline
+    out["progress"] = ((out["current_value"] - out["baseline_value"]) / denom).where(agree)

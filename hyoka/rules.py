@@ -1,0 +1,189 @@
+"""Declarative rules (rules/catalog.yaml): loading, and evaluation on whole columns.
+
+A rule is a YAML mapping with ``code`` (stable, e.g. ``G002``), ``name`` (kebab-case),
+``severity`` (error / warning / info), ``fields`` (the fields it reads), ``cell`` (the field whose
+cell the finding points at), ``when`` (a condition in the language of :mod:`hyoka.expr`),
+``title``, ``description``, ``expected``, ``message``, ``fix`` (each ``{ja, en}``), ``observed``
+(one template) and optionally ``each`` (a list of fields: the rule is applied once per field, with
+``$field`` in every text replaced by it) and ``example`` (a row that triggers it, for the docs).
+
+Templates fill ``{name}`` from the row's column of that name in the normalised frame (see
+:mod:`hyoka.normalise`) or from the context: ``field_ja``/``field_en`` (the field's label),
+``scale_name``, ``scale_codes``, ``scale_upper``, ``scale_lower``. Only bare names are allowed, so
+a template cannot reach attributes or call anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import findings as F
+from .errors import ConfigError
+from .expr import Expression, parse
+from .resources import data_dir, load_yaml
+from .scale import GradingScale
+
+LANGS = ("ja", "en")
+FIELD_LABELS = {
+    "item": ("項目", "item"), "project": ("事業名", "project"), "department": ("担当課", "department"),
+    "activities": ("取組内容", "activities"), "partners": ("協働の相手", "partners"),
+    "grade": ("事業の評価", "grade"), "effect": ("効果、理由（問題点）", "effect"),
+    "indicator": ("目標指標", "indicator"), "baseline": ("基準値", "baseline"),
+    "target": ("目標値", "target"), "current": ("現状値", "current"),
+    "baseline_year": ("基準年度", "baseline year"), "target_year": ("目標年度", "target year"),
+    "current_year": ("現状値の年度", "current year"),
+}
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_KEYS = {"code", "name", "severity", "fields", "cell", "when", "title", "description", "observed",
+         "expected", "message", "fix", "each", "example"}
+_CODE = re.compile(r"^[A-Z]{1,3}\d{3}$")
+BLANK = {"ja": "（空欄）", "en": "(blank)"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    fields: tuple[str, ...]
+    cell: str
+    when: Expression
+    title: dict[str, str]
+    description: dict[str, str]
+    observed: str
+    expected: dict[str, str]
+    message: dict[str, str]
+    fix: dict[str, str]
+    example: dict | None = None
+    each_field: str | None = None  # the field this instance of an `each` rule is about
+
+
+def _text(entry: dict, key: str, where: str) -> dict[str, str]:
+    val = entry.get(key)
+    if not isinstance(val, dict) or not all(isinstance(val.get(lang), str) for lang in LANGS):
+        raise ConfigError(f"{where}: `{key}` needs both ja and en texts")
+    return {lang: val[lang] for lang in LANGS}
+
+
+def load_catalog(path: Path | str | None = None, known_columns: set[str] | None = None) -> list[Rule]:
+    """Read a rule file (default: bundled rules/catalog.yaml). ``known_columns`` are the column
+    names expressions and templates may use. Raises ConfigError naming file, rule and key."""
+    path = Path(path) if path else data_dir("rules") / "catalog.yaml"
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise ConfigError(f"{path}: expected `rules:` followed by a list of rules")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(data["rules"]):
+        where = f"{path}: rules[{i}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: each rule is a mapping")
+        code = str(entry.get("code", ""))
+        where = f"{path}: rule {code or i}"
+        if not _CODE.match(code):
+            raise ConfigError(f"{where}: code must look like G002 (letters then three digits)")
+        if code in seen:
+            raise ConfigError(f"{where}: duplicate code")
+        seen.add(code)
+        if unknown := set(entry) - _KEYS:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        severity = str(entry.get("severity", ""))
+        if severity not in F.SEVERITIES:
+            raise ConfigError(f"{where}: severity must be one of {', '.join(F.SEVERITIES)}")
+        each = entry.get("each") or [None]
+        for fld in each:
+            rules.append(_instance(entry, code, severity, fld, where, known_columns))
+    return rules
+
+
+def _sub(text: str, fld: str | None) -> str:
+    return text.replace("$field", fld) if fld else text
+
+
+def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str,
+              known: set[str] | None) -> Rule:
+    when = parse(_sub(str(entry.get("when", "")), fld), known, where)
+    cell = _sub(str(entry.get("cell", "")), fld)
+    if cell not in FIELD_LABELS:
+        raise ConfigError(f"{where}: `cell` must name a field ({', '.join(FIELD_LABELS)})")
+    texts = {k: _text(entry, k, where) for k in ("title", "description", "expected", "message", "fix")}
+    texts = {k: {lang: _sub(v, fld) for lang, v in t.items()} for k, t in texts.items()}
+    observed = _sub(str(entry.get("observed", "")), fld)
+    if known is not None:
+        context = {"field_ja", "field_en", "scale_name", "scale_codes", "scale_upper", "scale_lower"}
+        for tmpl in [observed] + [v for t in texts.values() for v in t.values()]:
+            if bad := set(_PLACEHOLDER.findall(tmpl)) - known - context:
+                raise ConfigError(f"{where}: unknown placeholder(s) {', '.join(sorted(bad))}")
+    fields = tuple(_sub(str(f), fld) for f in entry.get("fields", []))
+    return Rule(code, str(entry.get("name", code)), severity, fields, cell, when, texts["title"],
+                texts["description"], observed, texts["expected"], texts["message"], texts["fix"],
+                entry.get("example"), fld)
+
+
+def render(template: str, frame: pd.DataFrame, context: dict[str, str], lang: str) -> pd.Series:
+    """Fill ``{name}`` placeholders from columns of ``frame`` (vectorised) or ``context``."""
+    parts = _PLACEHOLDER.split(template)
+    out = pd.Series(parts[0], index=frame.index, dtype="string")
+    for i in range(1, len(parts), 2):
+        name, literal = parts[i], parts[i + 1]
+        if name in context:
+            value = pd.Series(context[name], index=frame.index, dtype="string")
+        else:
+            col = frame[name]
+            if pd.api.types.is_float_dtype(col):
+                value = col.map(lambda v: "" if pd.isna(v) else f"{v:g}").astype("string")
+            else:
+                value = col.astype("string")
+            value = value.fillna("").mask(value.fillna("").str.strip() == "", BLANK[lang])
+        out = out + value + literal
+    return out
+
+
+def scale_context(scale: GradingScale, lang: str) -> dict[str, str]:
+    sep = "・" if lang == "ja" else ", "
+    return {"scale_name": scale.name_ja if lang == "ja" else scale.name_en,
+            "scale_codes": sep.join(g.code for g in scale.grades),
+            "scale_upper": sep.join(scale.codes("upper")),
+            "scale_lower": sep.join(scale.codes("lower"))}
+
+
+def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: str = "ja") -> pd.DataFrame:
+    """Run every rule on the normalised ``frame``; return a findings frame (:mod:`hyoka.findings`).
+    Raises ConfigError naming the rule when an expression cannot be evaluated on these columns."""
+    ctx = scale_context(scale, lang)
+    parts = []
+    for rule in rules:
+        try:
+            mask = rule.when.evaluate(frame)
+        except (TypeError, ValueError, KeyError, ConfigError) as exc:
+            raise ConfigError(f"rule {rule.code}: cannot evaluate `{rule.when.text}` ({exc})") from None
+        if not mask.any():
+            continue
+        sub = frame.loc[mask.to_numpy()]
+        c = dict(ctx)
+        if rule.each_field or rule.cell:
+            ja, en = FIELD_LABELS[rule.each_field or rule.cell]
+            c.update(field_ja=ja, field_en=en)
+        part = pd.DataFrame(index=sub.index)
+        part["code"] = rule.code
+        part["severity"] = rule.severity
+        for col in ("department", "item", "project", "indicator"):
+            part[col] = sub[col].astype("string").fillna("")
+        part["field"] = rule.cell
+        fallback = sub["source_file"] + ":" + sub["row"].astype("string")
+        part["cell"] = sub[f"cell_{rule.cell}"].astype("string").fillna(fallback)
+        part["observed"] = render(rule.observed, sub, c, lang)
+        part["expected"] = render(rule.expected[lang], sub, c, lang)
+        part["message"] = render(rule.message[lang], sub, c, lang)
+        part["title"] = rule.title[lang]
+        part["fix"] = render(rule.fix[lang], sub, c, lang)
+        part["row_index"] = np.asarray(sub.index, dtype="int64")
+        part["source_file"] = sub["source_file"].astype("string")
+        part["row"] = sub["row"].astype("int64")
+        parts.append(part.astype({k: "string" for k in F.FINDING_COLUMNS + ("title", "fix")}))
+    return F.combine(parts)
