@@ -20,7 +20,8 @@ values, for f in baseline, target, current
     ``f_year_state``.
 derived
     ``direction`` (increase/decrease/NA), ``direction_source`` (declared/inferred/none),
-    ``direction_ja`` / ``direction_en`` (how a person reads it), ``sign`` (+1.0 / −1.0 / NaN),
+    ``direction_ja`` / ``direction_en`` (増加が望ましい指標 / higher is better…),
+    ``direction_basis_ja`` / ``direction_basis_en`` (how the direction was known), ``sign`` (+1.0 / −1.0 / NaN),
     ``units_agree`` (bool: baseline, target and current that are present carry one unit),
     ``progress`` (float: (current − baseline) / (target − baseline), GLOSSARY.md "Progress").
 """
@@ -51,6 +52,13 @@ def _text(s: pd.Series, *, keep_newlines: bool = False) -> pd.Series:
     return s.str.strip()
 
 
+def _squeeze(s: pd.Series) -> pd.Series:
+    """Collapse whitespace; drop it entirely next to non-ASCII (Japanese) characters, where it is
+    only a line break of the published layout (危機管理室→\n危機管理課)."""
+    s = s.str.replace(r"\s+", " ", regex=True).str.strip()
+    return s.str.replace(r"\s(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s", "", regex=True)
+
+
 def _partners(s: pd.Series) -> pd.Series:
     protected = s.astype("string").fillna("").str.translate(_PROTECT)
     return protected.str.normalize("NFKC").str.translate(_RESTORE).str.replace(r"\s+", "", regex=True)
@@ -70,7 +78,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale) -> pd.D
     out["partners"] = _partners(raw["partners"])
 
     # departments: `旧→新` means renamed; the new name is the department, the old one is kept
-    dep = raw["department"].astype("string").fillna("").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+    dep = _squeeze(raw["department"].astype("string").fillna("").str.normalize("NFKC"))
     parts = dep.str.split(_ARROWS, regex=True)
     new = parts.str[-1].fillna("")
     previous = parts.str[-2].where(parts.str.len() > 1)
@@ -152,8 +160,10 @@ def _derive(out: pd.DataFrame, vocab: Vocabulary) -> None:
     basis_en = pd.Series(np.select([source.eq("declared").to_numpy(bool), source.eq("inferred").to_numpy(bool)],
                                    ["by the indicator's name", "inferred from target vs baseline"],
                                    default="cannot be told"), index=out.index, dtype="string")
-    out["direction_ja"] = (label_ja + "（" + basis_ja + "）").fillna("方向は" + basis_ja)
-    out["direction_en"] = (label_en + " (" + basis_en + ")").fillna("direction " + basis_en)
+    out["direction_ja"] = label_ja.fillna("方向不明")
+    out["direction_en"] = label_en.fillna("direction unknown")
+    out["direction_basis_ja"] = basis_ja
+    out["direction_basis_en"] = basis_en
     out["sign"] = direction.map({"increase": 1.0, "decrease": -1.0}).astype("float64")
     denom = diff.where((diff * out["sign"].fillna(np.sign(diff))) > 0)  # target beyond baseline
     out["progress"] = ((out["current_value"] - out["baseline_value"]) / denom).where(agree)

@@ -1,0 +1,195 @@
+"""The ``hyoka`` command line.
+
+Exit codes: 0 nothing reached ``--fail-on``; 1 findings at or above ``--fail-on``; 2 a usage or
+input error (one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import __version__
+from . import findings as F
+from .errors import HyokaError
+
+EXIT_HELP = """Exit codes: 0 = nothing at or above --fail-on; 1 = findings at or above --fail-on;
+2 = usage or input error."""
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="hyoka: consistency checks for evaluation tables (baseline / target / current, grades).\n\n" + EXIT_HELP)
+
+
+class Fmt(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class Lang(str, Enum):
+    ja = "ja"
+    en = "en"
+
+
+SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True, highlight=False).print(Text(f"hyoka: error: {message}"))
+    raise typer.Exit(2)
+
+
+@app.command(help="Check evaluation tables and write a review report per department.\n\n" + EXIT_HELP)
+def check(
+    paths: list[Path] = typer.Argument(..., help="CSV or .xlsx files to check."),
+    out: Path = typer.Option(Path("reports"), "--out", help="Folder for the reports."),
+    scale: Optional[str] = typer.Option(None, "--scale", help="Grading scale file, or a bundled preset (a-d, rag). Default a-d."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog to use instead of the bundled rules/catalog.yaml."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", help="A plan's column aliases and indicator directions (YAML)."),
+    department: Optional[str] = typer.Option(None, "--department", help="Check only this department (current or previous name)."),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 when a finding reaches this severity."),
+    fmt: Fmt = typer.Option(Fmt.text, "--format", help="text: summary for people; json: the findings as a JSON array on stdout."),
+    lang: Lang = typer.Option(Lang.ja, "--lang", help="Language of messages and reports."),
+    no_report: bool = typer.Option(False, "--no-report", help="Do not write the report folder."),
+) -> None:
+    from .pipeline import CheckOptions, run_check
+
+    try:
+        result = run_check(list(paths), CheckOptions(scale, rules, mapping, department, lang.value))
+        written = [] if no_report else _write(result, out)
+    except HyokaError as exc:
+        _fail(str(exc))
+        return
+    if fmt is Fmt.json:
+        sys.stdout.write(json.dumps(F.to_records(result.findings), ensure_ascii=False, indent=1) + "\n")
+    else:
+        _print_text(result, written, out)
+    raise typer.Exit(1 if F.fails(result.findings, fail_on.value) else 0)
+
+
+def _write(result, out: Path) -> list[Path]:
+    from .report import write_reports
+    return write_reports(result, out)
+
+
+def _print_text(result, written: list[Path], out: Path) -> None:
+    from .report import strings
+
+    s = strings(result.options.lang)
+    con = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+    found = result.findings
+    frame = result.frame
+    dep = frame["department"].fillna(s["no_department"])
+    table = Table(title=s["by_department"], title_justify="left")
+    table.add_column(s["department"])
+    table.add_column(s["rows"], justify="right")
+    for sev in F.SEVERITIES:
+        table.add_column(s[sev], justify="right", style=SEV_STYLE[sev])
+    fdep = found["department"].replace("", s["no_department"])
+    for name in dict.fromkeys(dep.tolist()):
+        counts = fdep[fdep == name].index
+        sub = found.loc[counts]
+        table.add_row(Text(name), str(int((dep == name).sum())),
+                      *[str(int((sub["severity"] == sev).sum())) for sev in F.SEVERITIES])
+    con.print(table)
+    for name in dict.fromkeys(fdep.tolist()):
+        sub = found[fdep == name]
+        con.print(Text(f"\n{name}", style="bold"))
+        for f in sub.itertuples():
+            line = Text("  ")
+            line.append(f"{s[f.severity]:<4}", style=SEV_STYLE[f.severity])
+            line.append(f" {f.code} ", style="bold")
+            line.append(f.cell, style="dim")
+            con.print(line)
+            con.print(Text(f"      {f.message}"))
+            if f.expected:
+                con.print(Text(f"      → {s['expected']}: {f.expected}", style="dim"))
+    totals = {sev: int((found["severity"] == sev).sum()) for sev in F.SEVERITIES}
+    con.print(Text("\n" + s["summary_line"].format(rows=len(frame), **totals)))
+    if written:
+        con.print(Text(f"→ {out / 'index.html'}"))
+
+
+@app.command("rules", help="List the rules: code, severity and title.")
+def rules_cmd(
+    lang: Lang = typer.Option(Lang.ja, "--lang"),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog to list instead of the bundled one."),
+) -> None:
+    from .rules import load_catalog
+
+    try:
+        catalog = load_catalog(rules)
+    except HyokaError as exc:
+        _fail(str(exc))
+        return
+    table = Table()
+    for col in ("code", "severity", "title", "name"):
+        table.add_column(col)
+    seen = set()
+    for r in catalog:
+        if r.code in seen:
+            continue
+        seen.add(r.code)
+        table.add_row(r.code, Text(r.severity, style=SEV_STYLE[r.severity]), Text(r.title[lang.value]), r.name)
+    Console(highlight=False).print(table)
+
+
+@app.command("rule", help="Explain one rule: what it checks, why, an example, how to fix.")
+def rule_cmd(code: str, lang: Lang = typer.Option(Lang.ja, "--lang")) -> None:
+    from .rules import load_catalog
+
+    try:
+        matches = [r for r in load_catalog() if r.code == code.upper()]
+    except HyokaError as exc:
+        _fail(str(exc))
+        return
+    if not matches:
+        _fail(f"no rule {code!r}; `hyoka rules` lists them")
+    r, L = matches[0], lang.value
+    con = Console(highlight=False)
+    con.print(Text(f"{r.code} {r.name} ({r.severity})", style="bold"))
+    con.print(Text(r.title[L], style="bold"))
+    con.print(Text("\n" + r.description[L]))
+    con.print(Text(f"\nwhen: {r.when.text}", style="dim"))
+    if r.example:
+        con.print(Text("\n" + ("例" if L == "ja" else "Example") + ": " + json.dumps(r.example, ensure_ascii=False)))
+    con.print(Text("\n" + ("直し方" if L == "ja" else "Fix") + ": " + r.fix[L]))
+
+
+@app.callback(invoke_without_command=True)
+def _root(version: bool = typer.Option(False, "--version", help="Print the version.")) -> None:
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:  # never a traceback for the user; HYOKA_DEBUG=1 shows it
+        if os.environ.get("HYOKA_DEBUG"):
+            raise
+        print(f"hyoka: internal error: {type(exc).__name__}: {exc} (HYOKA_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

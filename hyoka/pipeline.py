@@ -1,0 +1,94 @@
+"""The check pipeline: load → normalise → validate (schemas) → rules → findings.
+
+``run_check(paths, options)`` returns a :class:`CheckResult`; reports are written by
+:mod:`hyoka.report` from it. Raises InputError for unreadable input and ConfigError for bad
+rule, scale or mapping files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import findings as F
+from .errors import ConfigError
+from .load import RawTable, load_table
+from .normalise import normalise
+from .resources import load_yaml
+from .rules import Rule, evaluate, load_catalog
+from .scale import GradingScale, load_scale
+from .schema import validate
+from .vocab import DirectionPattern, Vocabulary, load_vocabulary, nfkc
+
+
+@dataclass
+class CheckOptions:
+    scale: str | None = None          # scale file or preset name (default a-d)
+    rules: Path | None = None         # rule catalog instead of the bundled one
+    mapping: Path | None = None       # a plan's column aliases and indicator directions
+    department: str | None = None     # restrict to one department (current or previous name)
+    lang: str = "ja"
+
+
+@dataclass
+class CheckResult:
+    """``frame``: the normalised rows checked (hyoka.normalise); ``findings``: the findings
+    table (hyoka.findings); ``tables``: what was read from each file."""
+
+    frame: pd.DataFrame
+    findings: pd.DataFrame
+    tables: list[RawTable]
+    scale: GradingScale
+    rules: list[Rule]
+    options: CheckOptions
+    departments: list[str] = field(default_factory=list)
+
+
+def apply_mapping(vocab: Vocabulary, path: Path) -> None:
+    """Extend ``vocab`` with a mapping file: ``columns: {header: field}``, ``ignore: [header]``,
+    ``directions: [{pattern, direction}]`` (checked before the bundled ones)."""
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a mapping file is a mapping with columns/ignore/directions")
+    if unknown := set(data) - {"columns", "ignore", "directions"}:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} (columns, ignore, directions)")
+    try:
+        vocab.extend_aliases({str(k): str(v) for k, v in (data.get("columns") or {}).items()})
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    vocab.extend_aliases({str(h): "ignore" for h in data.get("ignore") or []})
+    extra = []
+    for i, entry in enumerate(data.get("directions") or []):
+        try:
+            if entry["direction"] not in ("increase", "decrease", "keep"):
+                raise ValueError(f"direction {entry['direction']!r} is not increase, decrease or keep")
+            extra.append(DirectionPattern(re.compile(str(entry["pattern"])[:500]), entry["direction"], "", ""))
+        except (KeyError, TypeError, ValueError, re.error) as exc:
+            raise ConfigError(f"{path}: directions[{i}]: {exc}") from None
+    vocab.directions[:0] = extra
+
+
+def _dept_key(s: pd.Series) -> pd.Series:
+    return s.astype("string").fillna("").str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.casefold()
+
+
+def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> CheckResult:
+    options = options or CheckOptions()
+    vocab = load_vocabulary()
+    if options.mapping:
+        apply_mapping(vocab, Path(options.mapping))
+    scale = load_scale(options.scale)
+    tables = [load_table(p, vocab) for p in paths]
+    raw = pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame()
+    frame = normalise(raw, vocab, scale)
+    if options.department:
+        want = re.sub(r"\s+", "", nfkc(options.department)).casefold()
+        keep = (_dept_key(frame["department"]) == want) | (_dept_key(frame["department_previous"]) == want)
+        frame = frame[keep.to_numpy()]
+    rules = load_catalog(options.rules, known_columns=set(frame.columns))
+    found = F.combine([validate(frame, options.lang), evaluate(frame, rules, scale, options.lang)])
+    departments = frame["department"].dropna().unique().tolist()  # in table order
+    return CheckResult(frame, found, tables, scale, rules, options, departments)

@@ -1,0 +1,92 @@
+"""Validating the normalised frame with the Pandera schema in checks/.
+
+``validate(frame, lang)`` runs ``checks/normalised.yaml`` lazily (all failures collected) and
+returns them as a findings frame (:mod:`hyoka.findings`): each failure on a row becomes a finding
+on that row's cell; a failure of the whole table (a missing column, a wrong dtype) becomes one
+finding pointing at the file. Codes and texts come from ``checks/failures.yaml``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from . import findings as F
+from .errors import ConfigError
+from .resources import data_dir, load_yaml
+from .rules import render
+
+
+@lru_cache(maxsize=4)
+def load_schema(path: str | None = None) -> pa.DataFrameSchema:
+    p = Path(path) if path else data_dir("checks") / "normalised.yaml"
+    try:
+        return pa.DataFrameSchema.from_yaml(p)
+    except Exception as exc:  # pandera raises assorted types for a bad schema file
+        raise ConfigError(f"{p}: not a valid Pandera schema ({exc})") from None
+
+
+def _failure_texts() -> dict:
+    data = load_yaml(data_dir("checks") / "failures.yaml")
+    if not isinstance(data, dict) or "default" not in data:
+        raise ConfigError("checks/failures.yaml: needs `default:` and `columns:`")
+    return data
+
+
+def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
+    """Validate ``frame`` (the normalised frame); return findings for every schema failure."""
+    schema = load_schema()
+    try:
+        schema.validate(frame, lazy=True)
+        return F.empty()
+    except SchemaErrors as exc:
+        cases = exc.failure_cases.copy()
+    texts = _failure_texts()
+    parts = []
+    cases["column"] = cases["column"].astype("string").fillna("")
+    for column, group in cases.groupby("column", sort=True):
+        spec = {**texts["default"], **(texts.get("columns") or {}).get(column, {})}
+        fld = spec.get("field")
+        on_row = group["index"].notna()
+        idx = pd.to_numeric(group["index"], errors="coerce")
+        rows = group[on_row & idx.isin(frame.index)]
+        positions = idx[rows.index].astype("int64").to_numpy()
+        sub = frame.loc[positions]
+        ctx_frame = pd.DataFrame({"failure_case": rows["failure_case"].astype("string").to_numpy(),
+                                  "check": rows["check"].astype("string").to_numpy(),
+                                  "column": column}, index=sub.index)
+        part = pd.DataFrame(index=sub.index)
+        part["code"] = spec["code"]
+        part["severity"] = spec["severity"]
+        for col in ("department", "item", "project", "indicator"):
+            part[col] = sub[col].astype("string").fillna("")
+        part["field"] = fld or column
+        cell_col = f"cell_{fld}" if fld else None
+        fallback = sub["source_file"] + ":" + sub["row"].astype("string")
+        part["cell"] = sub[cell_col].fillna(fallback) if cell_col in sub else fallback
+        part["observed"] = ctx_frame["failure_case"].fillna("")
+        part["expected"] = render(spec["expected"][lang], ctx_frame, {}, lang)
+        part["message"] = render(spec["message"][lang], ctx_frame, {}, lang)
+        part["title"] = spec["title"][lang]
+        part["fix"] = ""
+        part["row_index"] = np.asarray(sub.index, dtype="int64")
+        part["source_file"] = sub["source_file"]
+        part["row"] = sub["row"].astype("int64")
+        table_level = group[~on_row]
+        if len(table_level):
+            source = ", ".join(sorted(frame["source_file"].dropna().unique())) if len(frame) else ""
+            whole = pd.DataFrame({
+                "code": spec["code"], "severity": spec["severity"], "department": "", "item": "",
+                "project": "", "indicator": "", "field": fld or column, "cell": source,
+                "observed": table_level["failure_case"].astype("string").fillna("").to_numpy(),
+                "expected": table_level["check"].astype("string").to_numpy(),
+                "message": [f"{column}: {c}" for c in table_level["check"].astype(str)],
+                "title": spec["title"][lang], "fix": "", "row_index": -1, "source_file": source, "row": 0})
+            parts.append(whole)
+        parts.append(part.astype({k: "string" for k in F.FINDING_COLUMNS + ("title", "fix")}))
+    return F.combine(parts)
