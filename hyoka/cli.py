@@ -50,7 +50,9 @@ SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True, highlight=False).print(Text(f"hyoka: error: {message}"))
+    """One line on stderr (never wrapped, never a traceback) and exit code 2."""
+    one_line = " ".join(str(message).split())
+    print(f"hyoka: error: {one_line}", file=sys.stderr)
     raise typer.Exit(2)
 
 

@@ -34,7 +34,7 @@ from .vocab import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary, header_key
 
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_FIELDS = 3
-_SJIS_FAMILY = {"shift_jis", "shift-jis", "sjis", "cp932", "ms932", "windows-31j", "mskanji", "ms_kanji"}
+_SJIS_FAMILY = {"shift_jis", "sjis", "cp932", "ms932", "windows_31j", "mskanji", "ms_kanji"}
 _YEAR_LABEL = re.compile(r"^(?P<name>.*?)\((?P<label>[^()]*)\)$")
 _ALIAS_TAIL = re.compile(r"^[\d~\-・,、.()\[\]]*$")
 
@@ -129,7 +129,7 @@ def _frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str,
     # year labels written in the value headers fill the year columns the table lacks
     for c, (fld, label) in columns.items():
         if fld in VALUE_FIELDS and label and f"{fld}_year" not in seen:
-            frame[f"{fld}_year"] = label
+            frame[f"{fld}_year"] = pd.Series(label, index=frame.index, dtype="string")
             frame[f"cell_{fld}_year"] = cell_ref(rows and data_start, c, header=True)
     for fld, c in seen.items():
         frame[f"cell_{fld}"] = [cell_ref(n, c) for n in nums]
@@ -161,13 +161,18 @@ def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
         from charset_normalizer import from_bytes
-        best = from_bytes(data[:1_000_000]).best()
-        enc = best.encoding if best is not None else None
+        matches = from_bytes(data[:1_000_000])
+        # Short Japanese texts often score as gb18030 too: where any candidate is a Japanese
+        # encoding, prefer it (Japanese offices write cp932 or, rarely, EUC-JP).
+        names = [m.encoding.lower().replace("-", "_") for m in matches]
+        japanese = [n for n in names if n in _SJIS_FAMILY or n.startswith(("shift_jis", "euc_j", "iso2022_jp"))]
+        best = matches.best()
+        enc = japanese[0] if japanese else (best.encoding if best is not None else None)
         if enc is None:
             raise InputError("cannot tell the text encoding (not UTF-8, UTF-16 or cp932); "
                              "save the file as UTF-8 CSV", file=source)
-        if enc.lower().replace("_", "-") in {e.replace("_", "-") for e in _SJIS_FAMILY}:
-            enc = "cp932"
+        if enc.lower().replace("-", "_").startswith(("shift_jis", "sjis")) or enc.lower() in _SJIS_FAMILY:
+            enc = "cp932"  # never strict shift_jis: cp932 adds ①, 髙 and the other Windows characters
     try:
         return data.decode(enc), enc
     except UnicodeDecodeError as exc:

@@ -1,0 +1,111 @@
+"""The hyoka command as a user runs it: exit codes, JSON, reports, one-line errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import SEED_CSV, SEED_XLSX, UK_MAPPING, UK_Q1
+
+KEYS = ["code", "severity", "department", "item", "project", "indicator", "field", "cell",
+        "observed", "expected", "message"]
+
+
+def hyoka(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_check_json_and_exit_code(tmp_path):
+    r = hyoka("check", SEED_XLSX, "--format", "json", "--out", tmp_path / "rep")
+    assert r.returncode == 1                    # D001 is an error; --fail-on defaults to error
+    data = json.loads(r.stdout)
+    assert [list(d) for d in data] == [KEYS] * 3
+    assert {d["code"] for d in data} == {"D001", "G002", "M001"}
+
+
+@pytest.mark.parametrize("fail_on, code", [("never", 0), ("error", 1), ("warning", 1)])
+def test_fail_on(tmp_path, fail_on, code):
+    r = hyoka("check", SEED_CSV, "--fail-on", fail_on, "--no-report")
+    assert r.returncode == code
+
+
+def test_clean_department_exits_zero(tmp_path):
+    r = hyoka("check", SEED_CSV, "--department", "健康増進課", "--out", tmp_path)
+    assert r.returncode == 0
+    assert "1行を確認：エラー 0件、警告 0件、情報 0件" in r.stdout
+
+
+def test_reports_written_per_department(tmp_path):
+    out = tmp_path / "rep"
+    r = hyoka("check", SEED_CSV, "--out", out)
+    assert r.returncode == 1
+    names = sorted(p.name for p in out.iterdir())
+    assert "index.html" in names and "findings.json" in names
+    assert "05_社会福祉課.html" in names and "05_社会福祉課.md" in names
+    assert len([n for n in names if n.endswith(".html")]) == 8   # 7 departments + index
+    page = (out / "05_社会福祉課.html").read_text(encoding="utf-8")
+    assert "G002" in page and "seed_r5.csv:26:grade" in page and "56.5％" in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="05_社会福祉課.html"' in index
+    md = (out / "07_生涯学習課.md").read_text(encoding="utf-8")
+    assert "| 警告 | M001 基準値が未記入 | `seed_r5.csv:38:baseline` |" in md
+
+
+def test_input_error_is_one_line_exit_2(tmp_path):
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"PK\x03\x04not really a workbook")
+    r = hyoka("check", bad, "--no-report")
+    assert r.returncode == 2
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("hyoka: error: broken.xlsx: not a readable .xlsx")
+    assert "Traceback" not in r.stderr
+
+
+def test_missing_file_and_bad_option():
+    r = hyoka("check", "no-such.csv", "--no-report")
+    assert r.returncode == 2 and "no-such.csv: no such file" in r.stderr
+    r = hyoka("check", SEED_CSV, "--fail-on", "sometimes")
+    assert r.returncode == 2
+
+
+def test_unwritable_out_dir_is_exit_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = hyoka("check", SEED_CSV, "--out", blocker / "sub")
+    assert r.returncode == 2 and "cannot write reports" in r.stderr
+
+
+def test_input_file_is_not_modified(tmp_path):
+    before = SEED_XLSX.read_bytes()
+    hyoka("check", SEED_XLSX, "--out", tmp_path)
+    assert SEED_XLSX.read_bytes() == before
+
+
+def test_rules_listing():
+    r = hyoka("rules")
+    assert r.returncode == 0
+    for code in ("M001", "P001", "U001", "D001", "D002", "G001", "G002", "G003"):
+        assert code in r.stdout
+    r = hyoka("rule", "G002", "--lang", "en")
+    assert r.returncode == 0 and "Upper grade while the indicator worsened" in r.stdout
+    assert hyoka("rule", "Z999").returncode == 2
+
+
+def test_uk_table_with_mapping_and_rag_scale(tmp_path):
+    r = hyoka("check", UK_Q1, "--mapping", UK_MAPPING, "--scale", "rag", "--lang", "en",
+              "--format", "json", "--out", tmp_path)
+    data = json.loads(r.stdout)
+    off_scale = [d for d in data if d["code"] == "G001"]
+    # SNH03, SNH04, SNH06 carry the status `ld`, which the council's legend does not define
+    assert [d["cell"] for d in off_scale] == [f"hart_dc_kpi_2014q1.csv:{n}:grade" for n in (44, 45, 46)]
+    assert {d["observed"] for d in off_scale} == {"ld"}
+    depts = {d["department"] for d in data}
+    assert "Finance, Revs and Bens" in depts and "IT Services" in depts
+    # HR02: 'lr' (red) while 99.3 fell to 65.3: lower grade, no over-grading finding
+    assert not [d for d in data if d["cell"] == "hart_dc_kpi_2014q1.csv:9:grade"]
+    # FI06: green while 98.2 fell to 97.4 (above the 97 target): over-graded against the baseline
+    fi06 = [d for d in data if d["cell"] == "hart_dc_kpi_2014q1.csv:7:grade"]
+    assert [d["code"] for d in fi06] == ["G002"] and fi06[0]["observed"] == "lg: 98.2 → 97.4"

@@ -1,0 +1,130 @@
+"""Loading the seed in both forms, encodings, header detection and cell references."""
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from hyoka.errors import InputError
+from hyoka.load import load_table, match_header
+
+from .conftest import SEED_CSV, SEED_XLSX, UK_Q1
+
+
+def test_seed_csv_rows_and_line_numbers(vocab):
+    t = load_table(SEED_CSV, vocab)
+    f = t.frame
+    assert len(f) == 15
+    # records span several physical lines (quoted newlines): checked by opening the file
+    assert f["row"].tolist()[:4] == [2, 4, 5, 6]
+    assert f.loc[13, "project"] == "コミュニティ・スクールの導入"
+    assert f.loc[13, "row"] == 38
+    assert f.loc[13, "cell_baseline"] == "seed_r5.csv:38:baseline"
+    assert f.loc[13, "baseline"] == "-"
+
+
+def test_seed_xlsx_layout(vocab):
+    t = load_table(SEED_XLSX, vocab)
+    f = t.frame
+    assert t.sheets_read == ["R5実施状況"]
+    assert len(f) == 15
+    assert f["row"].tolist() == list(range(4, 19))          # title + two header rows above
+    assert t.headers["baseline"] == "基準値（R3)"
+    assert f["baseline_year"].unique().tolist() == ["R3"]  # from the header label
+    assert f["target_year"].unique().tolist() == ["R9"]
+    assert f["current_year"].unique().tolist() == ["R5"]
+    # 項目 is merged over A4:A13; every row of the range carries it
+    assert (f.loc[0:9, "item"] == "（１）市民の組織機能を強化するための支援").all()
+    assert f.loc[10, "item"] == "（２）相互交流のネットワーク化"
+    assert f.loc[10, "cell_grade"] == "[seed_r5.xlsx]R5実施状況!F14"
+    assert f.loc[2, "grade"] == "Ａ"                        # as published, full-width
+
+
+def test_both_seed_forms_hold_the_same_values(vocab):
+    a = load_table(SEED_CSV, vocab).frame
+    b = load_table(SEED_XLSX, vocab).frame
+    cols = ["item", "project", "department", "activities", "partners", "grade", "effect",
+            "indicator", "baseline", "target", "current", "baseline_year", "target_year", "current_year"]
+    pd.testing.assert_frame_equal(a[cols], b[cols])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("基準値（R3)", ("baseline", "R3")),
+    ("目標値（R9)", ("target", "R9")),
+    ("現状値\n（R5)", ("current", "R5")),
+    ("基準値(H30)", ("baseline", "H30")),
+    ("目標値（令和9年度）", ("target", "令和9年度")),
+    ("協働の相手\n①～⑦", ("partners", None)),
+    ("所管課", ("department", None)),
+    ("実績値", ("current", None)),
+    ("（２）目標指標の状況", None),
+    ("（１）令和5年度実施状況", None),
+])
+def test_header_matching(vocab, text, expected):
+    assert match_header(text, vocab) == expected
+
+
+def _write(path, text, encoding):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+SMALL = "項目,事業名,担当課,協働の相手,事業の評価,目標指標,基準値,目標値,現状値\n" \
+        "（１）支援,髙橋①事業,市民協働推進課,①②,Ａ,加入率,60.4％,62％,61％\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp932"])
+def test_csv_encodings_detected(tmp_path, vocab, encoding):
+    # 髙 and ① exist in cp932 but not in strict Shift_JIS: reading must not use shift_jis
+    p = _write(tmp_path / f"t_{encoding}.csv", SMALL, encoding)
+    f = load_table(p, vocab).frame
+    assert f.loc[0, "project"] == "髙橋①事業"
+    assert f.loc[0, "partners"] == "①②"
+
+
+def test_csv_title_line_above_header(tmp_path, vocab):
+    p = _write(tmp_path / "t.csv", "令和5年度 実施状況,,,,,,,,\n" + SMALL + "※ 注記：値は速報値,,,,,,,,\n", "utf-8")
+    f = load_table(p, vocab).frame
+    assert len(f) == 1                      # the ※ note below the table is not a row
+    assert f.loc[0, "row"] == 3
+
+
+def test_no_header_is_a_one_line_error(tmp_path, vocab):
+    p = _write(tmp_path / "junk.csv", "a,b,c\n1,2,3\n", "utf-8")
+    with pytest.raises(InputError) as e:
+        load_table(p, vocab)
+    assert str(e.value).startswith("junk.csv: no header row")
+    assert "\n" not in str(e.value)
+
+
+def test_empty_and_binary_files(tmp_path, vocab):
+    with pytest.raises(InputError, match="empty"):
+        load_table(_write(tmp_path / "e.csv", "", "utf-8"), vocab)
+    (tmp_path / "b.csv").write_bytes(b"\x00\x01\x02garbage\x00")
+    with pytest.raises(InputError, match="NUL"):
+        load_table(tmp_path / "b.csv", vocab)
+    (tmp_path / "t.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(InputError, match="not a readable .xlsx"):
+        load_table(tmp_path / "t.xlsx", vocab)
+
+
+def test_xlsx_numbers_percent_format_and_hidden_sheet(tmp_path, vocab):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "健康増進課"
+    ws.append(["事業名", "担当課", "評価", "目標指標", "基準値（R3)", "目標値（R9)", "現状値（R5)"])
+    ws.append(["事業", "健康増進課", "A", "受診率", 0.852, 0.9, 0.87])
+    for c in ("E2", "F2", "G2"):
+        ws[c].number_format = "0.0%"
+    hidden = wb.create_sheet("凡例")
+    hidden.sheet_state = "hidden"
+    p = tmp_path / "n.xlsx"
+    wb.save(p)
+    t = load_table(p, vocab)
+    assert t.sheets_read == ["健康増進課"] and t.sheets_skipped == ["凡例"]
+    assert t.frame.loc[0, "baseline"] == "85.2%"   # 0.852 shown as 85.2 %, not 0.852
+
+
+def test_uk_table_loads_with_its_own_columns(vocab):
+    f = load_table(UK_Q1, vocab).frame
+    assert len(f) == 45
+    assert f.loc[0, "grade"] == "lg" and f.loc[0, "baseline"] == "95.3"

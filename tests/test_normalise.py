@@ -1,0 +1,61 @@
+"""Normalisation on the seed: grades, departments, partners, directions, progress."""
+
+import math
+
+import pytest
+
+from hyoka.load import load_table
+from hyoka.normalise import normalise
+
+from .conftest import SEED_CSV
+
+
+@pytest.fixture(scope="module")
+def seed(vocab, scale):
+    return normalise(load_table(SEED_CSV, vocab).frame, vocab, scale)
+
+
+def test_full_width_grades_on_the_scale(seed):
+    assert seed["grade_raw"].tolist()[:4] == ["Ｂ", "D", "Ａ", "C"]
+    assert seed["grade"].tolist()[:4] == ["B", "D", "A", "C"]
+    assert seed["grade_standing"].tolist()[:4] == ["upper", "lower", "upper", "lower"]
+    assert (seed["grade_state"] == "on_scale").all()
+
+
+def test_renamed_departments(seed):
+    row = seed[seed["project"] == "自主防災組織結成促進・活動支援事業"].iloc[0]
+    assert (row["department"], row["department_previous"]) == ("危機管理課", "危機管理室")
+    row = seed[seed["project"].str.startswith("消費者団体の育成")].iloc[0]
+    assert (row["department"], row["department_previous"]) == ("交通防犯課", "生活課")
+    assert row["department_raw"] == "生活課→交通防犯課"
+
+
+def test_partners_stay_circled_codes(seed):
+    # NFKC would turn ① into 1; the legend codes must survive
+    assert seed["partners"].tolist()[0] == "①②③④⑤⑥⑦"
+    assert seed["partners"].tolist()[10] == "①②③⑤⑦"
+
+
+def test_values_units_and_years(seed):
+    r = seed.iloc[2]  # 自治会活動支援: 85.19％ / 87％ / 89.7％
+    assert (r["baseline_value"], r["target_value"], r["current_value"]) == (85.19, 87.0, 89.7)
+    assert r["baseline_unit"] == r["target_unit"] == r["current_unit"] == "%"
+    assert (r["baseline_year"], r["target_year"], r["current_year"]) == (2021, 2027, 2023)
+    r = seed.iloc[13]  # コミュニティ・スクールの導入: "-" is missing, not 0
+    assert r["baseline_state"] == "missing" and math.isnan(r["baseline_value"])
+    r = seed.iloc[7]  # 継続的な支援: 実施 → 充実, now 充実
+    assert (r["baseline_value"], r["target_value"], r["current_value"]) == (1, 2, 2)
+    assert r["progress"] == 1.0
+
+
+def test_directions(seed):
+    by = seed.set_index("indicator")
+    assert by.loc["コミュニティ未設置地区", "direction"] == "decrease"       # declared by name
+    assert by.loc["コミュニティ未設置地区", "direction_source"] == "declared"
+    assert by.loc["自治会加入率", "direction"] == "increase"                # declared, against the target
+    assert by.loc["センターへの相談件数", "direction_source"] == "inferred"  # 17件 → 30件
+    assert by.loc["実施回数", "direction"] == "increase"
+    # progress = (current - baseline) / (target - baseline): (134 - 129) / (150 - 129)
+    assert by.loc["登録団体数", "progress"] == pytest.approx(5 / 21)
+    # a target on the wrong side of the baseline gives no progress figure
+    assert math.isnan(by.loc["自治会加入率", "progress"])

@@ -1,0 +1,95 @@
+"""The findings on the city's published R5 table, each checked by hand against the seed text.
+
+Seed rows (CSV line / xlsx row), as published (baseline R3 → target R9, current R5):
+- 自治会加入促進に関する連携 (line 6 / row 7): 自治会加入率 60.4％ → 60％, now 58.2％, grade C.
+  A join rate should rise, yet the target is set *below* the baseline: D001 on the target.
+  The grade C (lower half) agrees with the fall, so no grade finding.
+- 避難行動要支援者の支援 (line 26 / row 14): 個別計画の作成率 60％ → 80％, now 56.5％, grade Ｂ.
+  B is in the upper half of A–D while the rate fell below its baseline: G002 on the grade.
+- コミュニティ・スクールの導入 (line 38 / row 17): baseline "-" (not known), target 100％,
+  now 30％: M001 on the baseline; the dash must not be read as 0.
+Every other row is consistent: e.g. コミュニティ設立支援 (未設置地区 3 → 2, now 3, grade D) is a
+lower-is-better indicator that did not improve, graded D; 市職員研修 (2回 → 3回, now 1回) is
+graded D; 自治会活動支援 (85.19％ → 87％, now 89.7％) is graded Ａ.
+"""
+
+import pytest
+
+from hyoka.pipeline import CheckOptions, run_check
+
+from .conftest import SEED_CSV, SEED_XLSX
+
+EXPECTED = {
+    # code: (project, field, observed, csv cell, xlsx cell)
+    "D001": ("自治会加入促進に関する連携", "target", "60.4％ → 60％", "seed_r5.csv:6:target", "[seed_r5.xlsx]R5実施状況!J7"),
+    "G002": ("避難行動要支援者の支援", "grade", "Ｂ: 60％ → 56.5％", "seed_r5.csv:26:grade", "[seed_r5.xlsx]R5実施状況!F14"),
+    "M001": ("コミュニティ・スクールの導入", "baseline", "-", "seed_r5.csv:38:baseline", "[seed_r5.xlsx]R5実施状況!I17"),
+}
+
+
+@pytest.fixture(scope="module", params=["csv", "xlsx"])
+def result(request):
+    return request.param, run_check([SEED_CSV if request.param == "csv" else SEED_XLSX])
+
+
+def test_exactly_the_hand_checked_findings(result):
+    form, r = result
+    f = r.findings
+    assert sorted(f["code"]) == sorted(EXPECTED)
+    for _, row in f.iterrows():
+        project, field, observed, csv_cell, xlsx_cell = EXPECTED[row["code"]]
+        assert row["project"] == project
+        assert row["field"] == field
+        assert row["observed"] == observed
+        assert row["cell"] == (csv_cell if form == "csv" else xlsx_cell)
+
+
+def test_severities_and_departments(result):
+    _, r = result
+    f = r.findings.set_index("code")
+    assert f.loc["D001", "severity"] == "error"
+    assert f.loc["G002", "severity"] == "warning"
+    assert f.loc["M001", "severity"] == "warning"
+    assert f.loc["G002", "department"] == "社会福祉課"
+    assert f.loc["M001", "department"] == "生涯学習課"
+
+
+def test_japanese_messages_name_values_as_published(result):
+    _, r = result
+    msg = r.findings.set_index("code")["message"]
+    assert msg["G002"] == ("評価「Ｂ」は上位の評価ですが、「同意取得者に対する個別計画の作成率」の現状値 56.5％ は"
+                           "基準値 60％ より悪化しています（増加が望ましい指標、指標名から判断）。")
+    assert "目標値 60％ が基準値 60.4％ より悪い方向" in msg["D001"]
+    assert "基準値が「-」" in msg["M001"]
+
+
+def test_consistent_rows_raise_no_grade_or_unit_finding(result):
+    _, r = result
+    f = r.findings
+    graded = set(f.loc[f["code"].str.startswith("G"), "project"])
+    assert graded == {"避難行動要支援者の支援"}
+    assert not f["code"].str.startswith("U").any()
+    assert not f["code"].str.startswith("S").any()   # the schema accepts every seed row
+
+
+def test_both_forms_give_the_same_findings():
+    a = run_check([SEED_CSV]).findings
+    b = run_check([SEED_XLSX]).findings
+    cols = ["code", "severity", "department", "item", "project", "indicator", "field", "observed", "expected", "message"]
+    assert a[cols].reset_index(drop=True).equals(b[cols].reset_index(drop=True))
+
+
+def test_english_messages():
+    r = run_check([SEED_CSV], CheckOptions(lang="en"))
+    msg = r.findings.set_index("code")["message"]
+    assert msg["M001"] == ("The baseline of 'コミュニティ・スクールの導入率' reads '-', "
+                           "so progress and the grade 'Ｂ' cannot be checked.")
+
+
+def test_department_filter_matches_the_previous_name():
+    r = run_check([SEED_CSV], CheckOptions(department="危機管理室"))
+    assert r.frame["department"].tolist() == ["危機管理課"]
+    assert r.frame["department_previous"].tolist() == ["危機管理室"]
+    assert r.findings.empty
+    r = run_check([SEED_XLSX], CheckOptions(department="社会福祉課"))
+    assert len(r.frame) == 2 and r.findings["code"].tolist() == ["G002"]
