@@ -14,6 +14,7 @@ the normalised frame or -1 for table-level findings, ``source_file``, ``row``).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 FINDING_COLUMNS = ("code", "severity", "department", "item", "project", "indicator",
@@ -29,6 +30,30 @@ def empty() -> pd.DataFrame:
     frame["row_index"] = frame["row_index"].astype("int64")
     frame["row"] = frame["row"].astype("int64")
     return frame
+
+
+def from_rows(rows: pd.DataFrame, *, code: str, severity: str, field: str, observed: pd.Series,
+              expected: pd.Series, message: pd.Series, title: str, fix: pd.Series | str = "") -> pd.DataFrame:
+    """Findings for ``rows`` (a slice of the normalised frame, its index = row positions): the
+    business identity and cell reference come from the rows, the texts from the caller."""
+    out = pd.DataFrame(index=rows.index)
+    out["code"] = code
+    out["severity"] = severity
+    for col in ("department", "item", "project", "indicator"):
+        out[col] = rows[col].astype("string").fillna("")
+    out["field"] = field
+    fallback = rows["source_file"].astype("string") + ":" + rows["row"].astype("string")
+    cell_col = f"cell_{field}"
+    out["cell"] = rows[cell_col].astype("string").fillna(fallback) if cell_col in rows else fallback
+    out["observed"] = observed
+    out["expected"] = expected
+    out["message"] = message
+    out["title"] = title
+    out["fix"] = fix
+    out["row_index"] = np.asarray(rows.index, dtype="int64")
+    out["source_file"] = rows["source_file"].astype("string")
+    out["row"] = rows["row"].astype("int64")
+    return out.astype({k: "string" for k in FINDING_COLUMNS + ("title", "fix")})
 
 
 def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:

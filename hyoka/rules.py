@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from . import findings as F
@@ -169,21 +168,9 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
         if rule.each_field or rule.cell:
             ja, en = FIELD_LABELS[rule.each_field or rule.cell]
             c.update(field_ja=ja, field_en=en)
-        part = pd.DataFrame(index=sub.index)
-        part["code"] = rule.code
-        part["severity"] = rule.severity
-        for col in ("department", "item", "project", "indicator"):
-            part[col] = sub[col].astype("string").fillna("")
-        part["field"] = rule.cell
-        fallback = sub["source_file"] + ":" + sub["row"].astype("string")
-        part["cell"] = sub[f"cell_{rule.cell}"].astype("string").fillna(fallback)
-        part["observed"] = render(rule.observed, sub, c, lang)
-        part["expected"] = render(rule.expected[lang], sub, c, lang)
-        part["message"] = render(rule.message[lang], sub, c, lang)
-        part["title"] = rule.title[lang]
-        part["fix"] = render(rule.fix[lang], sub, c, lang)
-        part["row_index"] = np.asarray(sub.index, dtype="int64")
-        part["source_file"] = sub["source_file"].astype("string")
-        part["row"] = sub["row"].astype("int64")
-        parts.append(part.astype({k: "string" for k in F.FINDING_COLUMNS + ("title", "fix")}))
+        parts.append(F.from_rows(
+            sub, code=rule.code, severity=rule.severity, field=rule.cell,
+            observed=render(rule.observed, sub, c, lang), expected=render(rule.expected[lang], sub, c, lang),
+            message=render(rule.message[lang], sub, c, lang), title=rule.title[lang],
+            fix=render(rule.fix[lang], sub, c, lang)))
     return F.combine(parts)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -60,23 +59,11 @@ def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
         ctx_frame = pd.DataFrame({"failure_case": rows["failure_case"].astype("string").to_numpy(),
                                   "check": rows["check"].astype("string").to_numpy(),
                                   "column": column}, index=sub.index)
-        part = pd.DataFrame(index=sub.index)
-        part["code"] = spec["code"]
-        part["severity"] = spec["severity"]
-        for col in ("department", "item", "project", "indicator"):
-            part[col] = sub[col].astype("string").fillna("")
-        part["field"] = fld or column
-        cell_col = f"cell_{fld}" if fld else None
-        fallback = sub["source_file"] + ":" + sub["row"].astype("string")
-        part["cell"] = sub[cell_col].fillna(fallback) if cell_col in sub else fallback
-        part["observed"] = ctx_frame["failure_case"].fillna("")
-        part["expected"] = render(spec["expected"][lang], ctx_frame, {}, lang)
-        part["message"] = render(spec["message"][lang], ctx_frame, {}, lang)
-        part["title"] = spec["title"][lang]
-        part["fix"] = ""
-        part["row_index"] = np.asarray(sub.index, dtype="int64")
-        part["source_file"] = sub["source_file"]
-        part["row"] = sub["row"].astype("int64")
+        parts.append(F.from_rows(
+            sub, code=spec["code"], severity=spec["severity"], field=fld or column,
+            observed=ctx_frame["failure_case"].fillna(""),
+            expected=render(spec["expected"][lang], ctx_frame, {}, lang),
+            message=render(spec["message"][lang], ctx_frame, {}, lang), title=spec["title"][lang]))
         table_level = group[~on_row]
         if len(table_level):
             source = ", ".join(sorted(frame["source_file"].dropna().unique())) if len(frame) else ""
@@ -88,5 +75,4 @@ def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                 "message": [f"{column}: {c}" for c in table_level["check"].astype(str)],
                 "title": spec["title"][lang], "fix": "", "row_index": -1, "source_file": source, "row": 0})
             parts.append(whole)
-        parts.append(part.astype({k: "string" for k in F.FINDING_COLUMNS + ("title", "fix")}))
     return F.combine(parts)
