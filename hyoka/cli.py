@@ -47,6 +47,13 @@ class Lang(str, Enum):
 
 
 SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_CONTROL = dict.fromkeys(c for c in range(0x20) if c not in (9, 10)) | dict.fromkeys(range(0x7F, 0xA0))
+
+
+def clean(text: object) -> Text:
+    """Cell text for the terminal: printed literally (no rich markup) with control characters
+    (escape sequences, bells, carriage returns) removed."""
+    return Text(str(text).translate(_CONTROL))
 
 
 def _fail(message: str) -> None:
@@ -106,21 +113,21 @@ def _print_text(result, written: list[Path], out: Path) -> None:
     for name in dict.fromkeys(dep.tolist()):
         counts = fdep[fdep == name].index
         sub = found.loc[counts]
-        table.add_row(Text(name), str(int((dep == name).sum())),
+        table.add_row(clean(name), str(int((dep == name).sum())),
                       *[str(int((sub["severity"] == sev).sum())) for sev in F.SEVERITIES])
     con.print(table)
     for name in dict.fromkeys(fdep.tolist()):
         sub = found[fdep == name]
-        con.print(Text(f"\n{name}", style="bold"))
+        con.print(Text("\n" + clean(name).plain, style="bold"))
         for f in sub.itertuples():
             line = Text("  ")
             line.append(f"{s[f.severity]:<4}", style=SEV_STYLE[f.severity])
             line.append(f" {f.code} ", style="bold")
-            line.append(f.cell, style="dim")
+            line.append(clean(f.cell).plain, style="dim")
             con.print(line)
-            con.print(Text(f"      {f.message}"))
+            con.print(clean(f"      {f.message}"))
             if f.expected:
-                con.print(Text(f"      → {s['expected']}: {f.expected}", style="dim"))
+                con.print(Text(clean(f"      → {s['expected']}: {f.expected}").plain, style="dim"))
     totals = {sev: int((found["severity"] == sev).sum()) for sev in F.SEVERITIES}
     con.print(Text("\n" + s["summary_line"].format(rows=len(frame), **totals)))
     if written:
@@ -182,9 +189,12 @@ def _root(version: bool = typer.Option(False, "--version", help="Print the versi
 
 def main() -> None:
     try:
-        app()
+        app(standalone_mode=True)
     except SystemExit:
         raise
+    except HyokaError as exc:
+        print("hyoka: error: " + " ".join(str(exc).split()), file=sys.stderr)
+        sys.exit(2)
     except Exception as exc:  # never a traceback for the user; HYOKA_DEBUG=1 shows it
         if os.environ.get("HYOKA_DEBUG"):
             raise

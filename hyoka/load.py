@@ -192,12 +192,21 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("the file holds NUL bytes: not a text CSV", file=source)
     text, _ = decode_csv_bytes(data, source)
-    try:
-        grid = pd.read_csv(io.StringIO(text), header=None, dtype="string", keep_default_na=False,
-                           skip_blank_lines=False, engine="c")
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise InputError(f"not a readable CSV ({str(exc).splitlines()[0]})", file=source) from None
-    grid = grid.fillna("")
+    # comma first; Excel's "Unicode text" export is tab-separated, some locales use ";"
+    for sep in (",", "\t", ";"):
+        try:
+            grid = pd.read_csv(io.StringIO(text), header=None, dtype="string", keep_default_na=False,
+                               skip_blank_lines=False, engine="c", sep=sep)
+        except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+            if sep == ",":
+                first_error = f"not a readable CSV ({str(exc).splitlines()[0]})"
+            continue
+        grid = grid.fillna("")
+        if _find_header(grid.head(HEADER_SCAN_ROWS).to_numpy(dtype=object).tolist(), vocab) is not None:
+            break
+    else:
+        raise InputError(locals().get("first_error") or "no header row: none of the first 30 rows names at least "
+                         f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)", file=source)
     # the physical line each record starts on: records may span lines (quoted newlines)
     spans = 1 + sum(grid[c].str.count("\n") for c in grid.columns)
     starts = (spans.cumsum() - spans + 1).astype("int64").tolist()
@@ -287,11 +296,20 @@ def load_table(path: Path | str, vocab: Vocabulary) -> RawTable:
     suffix = path.suffix.lower()
     if not path.exists():
         raise InputError("no such file", file=str(path))
+    if path.is_dir():
+        raise InputError("is a folder; give the CSV or .xlsx files in it", file=str(path))
     if suffix in (".csv", ".txt", ".tsv"):
-        return read_csv(path, vocab, source=path.name)
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, vocab, source=path.name)
-    raise InputError(f"unsupported file type {suffix or '(none)'}: hyoka reads .csv and .xlsx", file=str(path))
+        table = read_csv(path, vocab, source=path.name)
+    elif suffix in (".xlsx", ".xlsm"):
+        table = read_xlsx(path, vocab, source=path.name)
+    elif suffix == ".xls":
+        raise InputError("an old-format .xls workbook: open it in Excel and save as .xlsx", file=str(path))
+    else:
+        raise InputError(f"unsupported file type {suffix or '(none)'}: hyoka reads .csv and .xlsx", file=str(path))
+    if table.frame.empty:
+        raise InputError("no data rows below the header", file=path.name,
+                         sheet=", ".join(table.sheets_read) or None)
+    return table
 
 
 def ensure_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Parsing Japanese measures and fiscal-year labels, on whole columns.
 
 Measures (GLOSSARY.md "Values"): number + unit (``17件``, ``85.19％``, ``1,234人``, ``▲5``,
-``８５．１９％``), a qualitative level from an ordered vocabulary (``実施`` < ``充実``), or a
+``８５．１９％``; ``1.5万件`` = 15,000件; ``約30件`` and ``30件以上`` read as 30件), a qualitative level from an ordered vocabulary (``実施`` < ``充実``), or a
 missing marker (``-``, ``－``, ``―``, empty, ``未集計``…), which is missing and never 0.
 
 Fiscal years (年度, April–March): 令和 R1 = FY2019 (R3 = 2021, R9 = 2027); 平成 H1 = FY1989
@@ -25,9 +25,18 @@ LEVEL_UNIT = "水準"  # the unit given to qualitative levels (実施, 充実…
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 
 
+#: qualifiers written around a number that do not change it (約30件, 30件以上, 5回程度)
+QUALIFIERS = ("以上", "以下", "未満", "超", "程度", "以内", "強", "弱")
+#: multipliers written before a unit (1.5万件 = 15,000件); 千 is left alone: 千円 is a unit
+MULTIPLIERS = {"万": 1e4, "億": 1e8}
+
+
 def _measure_regex(vocab: Vocabulary) -> re.Pattern[str]:
     signs = "".join(re.escape(s) for s in vocab.negative_signs) + r"+"
-    return re.compile(rf"^(?P<sign>[{signs}]?)\s*(?P<num>{_NUMBER})\s*(?P<unit>\D.*?)?\s*$", re.S)
+    quals = "|".join(QUALIFIERS)
+    # a unit holds no digits and does not start with . or , (so 1,234.5.6 and 1e3 are unreadable)
+    return re.compile(rf"^(?:約|およそ)?\s*(?P<sign>[{signs}]?)\s*(?P<num>{_NUMBER})\s*"
+                      rf"(?P<mult>[万億])?(?P<unit>[^\d\s.,][^\d]*?)?\s*(?:{quals})?\s*$", re.S)
 
 
 def parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
@@ -45,6 +54,7 @@ def parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
     m = text.str.extract(_measure_regex(vocab))
     is_number = m["num"].notna() & ~missing & ~is_level
     number = pd.to_numeric(m["num"].str.replace(",", "", regex=False), errors="coerce")
+    number = number * m["mult"].map(MULTIPLIERS).astype("float64").fillna(1.0)
     negative = m["sign"].fillna("").isin(vocab.negative_signs)
     value = number.where(~negative, -number).where(is_number)
     value = value.where(~is_level, level_rank.astype("float64"))

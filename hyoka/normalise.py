@@ -12,6 +12,7 @@ text
     ``旧→新`` entry or of a rename in rules/departments.yaml, else NA); ``department_raw``.
 grade
     ``grade_raw`` (as published), ``grade`` (the scale's code, NA when missing or off-scale),
+    ``grade_shown`` (as published, with the scale's code added where spelled otherwise: ``lg (green)``),
     ``grade_rank`` (Int64), ``grade_standing`` (upper/middle/lower/status),
     ``grade_state`` (``on_scale``/``off_scale``/``missing``).
 values, for f in baseline, target, current
@@ -42,7 +43,7 @@ _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))  # ①..⑳
 _PUA = "".join(chr(0xE000 + i) for i in range(len(_CIRCLED)))
 _PROTECT = str.maketrans(_CIRCLED, _PUA)
 _RESTORE = str.maketrans(_PUA, _CIRCLED)
-_ARROWS = r"\s*(?:→|->|⇒|＞|>)\s*"
+_ARROWS = r"\s*(?:→|⇒|->)\s*"  # 旧→新; never a bare ">" (HTML-ish or hierarchical names)
 
 
 def _text(s: pd.Series, *, keep_newlines: bool = False) -> pd.Series:
@@ -80,9 +81,13 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale) -> pd.D
     # departments: `旧→新` means renamed; the new name is the department, the old one is kept
     dep = _squeeze(raw["department"].astype("string").fillna("").str.normalize("NFKC"))
     parts = dep.str.split(_ARROWS, regex=True)
-    new = parts.str[-1].fillna("")
-    previous = parts.str[-2].where(parts.str.len() > 1)
-    renamed = new.map(vocab.renames)
+    new = parts.str[-1].astype("string").fillna("")
+    previous = parts.str[-2].astype("string").where(parts.str.len() > 1)
+    # an arrow with an empty side is not a rename: keep the text as written
+    broken = previous.notna() & ((new == "") | (previous.fillna("") == ""))
+    new = new.mask(broken, dep)
+    previous = previous.mask(broken, pd.NA)
+    renamed = new.map(vocab.renames).astype("string")
     previous = previous.where(renamed.isna(), new)
     new = renamed.where(renamed.notna(), new)
     out["department_raw"] = raw["department"].astype("string")
@@ -98,6 +103,8 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale) -> pd.D
     out["grade"] = code.astype("string")
     ranks = {g.code: g.rank for g in scale.grades}
     standings = {g.code: g.standing for g in scale.grades}
+    same = key == code.str.casefold()
+    out["grade_shown"] = grade_raw.where(same.fillna(True).astype(bool), grade_raw + " (" + code + ")")
     out["grade_rank"] = code.map(ranks).astype("Int64")
     out["grade_standing"] = code.map(standings).astype("string")
     out["grade_state"] = pd.Series(np.select([code.notna().to_numpy(bool), blank.to_numpy(bool)],

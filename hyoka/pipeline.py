@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import findings as F
-from .errors import ConfigError
+from .errors import ConfigError, HyokaError
 from .load import RawTable, load_table
 from .normalise import normalise
 from .resources import load_yaml
@@ -81,12 +81,17 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
     if options.mapping:
         apply_mapping(vocab, Path(options.mapping))
     scale = load_scale(options.scale)
-    tables = [load_table(p, vocab) for p in paths]
+    unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
+    tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
     raw = pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame()
     frame = normalise(raw, vocab, scale)
     if options.department:
         want = re.sub(r"\s+", "", nfkc(options.department)).casefold()
         keep = (_dept_key(frame["department"]) == want) | (_dept_key(frame["department_previous"]) == want)
+        if not keep.any():
+            known = ", ".join(dict.fromkeys(frame["department"].dropna().tolist()))
+            raise HyokaError(f"--department {options.department}: no rows for this department "
+                             f"(the tables have: {known})")
         frame = frame[keep.to_numpy()]
     rules = load_catalog(options.rules, known_columns=set(frame.columns))
     found = F.combine([validate(frame, options.lang), evaluate(frame, rules, scale, options.lang)])

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader
 
 from . import findings as F
 from .errors import HyokaError
@@ -59,12 +59,20 @@ def md_escape(value: object) -> str:
     return text.replace("\r\n", "\n").replace("\n", "<br>")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place."""
+    """Write ``text`` to ``path`` through a temporary file renamed into place (mode 0666 less the
+    umask, as a plain open() would give, so reports can be shared)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -73,14 +81,14 @@ def atomic_write(path: Path, text: str) -> None:
 
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(data_dir("reports") / "templates")),
-                      autoescape=select_autoescape(["html", "j2"], default=True),
+                      autoescape=lambda name: name is None or ".html" in name,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["md"] = md_escape
     return env
 
 
 def _fmt_progress(v: float) -> str:
-    return "" if pd.isna(v) else f"{v * 100:.0f}%"
+    return "" if pd.isna(v) else f"{round(v * 100) + 0:.0f}%"  # + 0 turns -0 into 0
 
 
 def _department_rows(frame: pd.DataFrame, found: pd.DataFrame) -> list[dict]:
@@ -157,4 +165,25 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     path = out / "findings.json"
     atomic_write(path, json.dumps(F.to_records(found), ensure_ascii=False, indent=1) + "\n")
     written.append(path)
+    _replace_manifest(out, written)
     return written
+
+
+MANIFEST = ".hyoka-manifest.json"
+
+
+def _replace_manifest(out: Path, written: list[Path]) -> None:
+    """Remove the pages an earlier run wrote that this run did not (a department that is gone
+    would otherwise keep a stale page), then record what this run wrote. Only files listed in
+    hyoka's own manifest are ever removed."""
+    names = sorted(p.name for p in written)
+    manifest = out / MANIFEST
+    try:
+        previous = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        previous = []
+    for name in set(map(str, previous)) - set(names):
+        stale = out / Path(name).name  # a bare name: never a path outside out/
+        if stale.suffix in (".html", ".md", ".json") and stale.is_file():
+            stale.unlink(missing_ok=True)
+    atomic_write(manifest, json.dumps({"files": names}, ensure_ascii=False, indent=1) + "\n")

@@ -9,7 +9,8 @@ cell the finding points at), ``when`` (a condition in the language of :mod:`hyok
 
 Templates fill ``{name}`` from the row's column of that name in the normalised frame (see
 :mod:`hyoka.normalise`) or from the context: ``field_ja``/``field_en`` (the field's label),
-``scale_name``, ``scale_codes``, ``scale_upper``, ``scale_lower``. Only bare names are allowed, so
+``scale_name``, ``scale_codes``, ``scale_upper``, ``scale_lower``, ``scale_below_upper`` (middle
+and lower grades), ``scale_above_lower`` (upper and middle grades). Only bare names are allowed, so
 a template cannot reach attributes or call anything.
 """
 
@@ -114,7 +115,8 @@ def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str
     texts = {k: {lang: _sub(v, fld) for lang, v in t.items()} for k, t in texts.items()}
     observed = _sub(str(entry.get("observed", "")), fld)
     if known is not None:
-        context = {"field_ja", "field_en", "scale_name", "scale_codes", "scale_upper", "scale_lower"}
+        context = {"field_ja", "field_en", "scale_name", "scale_codes", "scale_upper", "scale_lower",
+                   "scale_below_upper", "scale_above_lower"}
         for tmpl in [observed] + [v for t in texts.values() for v in t.values()]:
             if bad := set(_PLACEHOLDER.findall(tmpl)) - known - context:
                 raise ConfigError(f"{where}: unknown placeholder(s) {', '.join(sorted(bad))}")
@@ -148,7 +150,9 @@ def scale_context(scale: GradingScale, lang: str) -> dict[str, str]:
     return {"scale_name": scale.name_ja if lang == "ja" else scale.name_en,
             "scale_codes": sep.join(g.code for g in scale.grades),
             "scale_upper": sep.join(scale.codes("upper")),
-            "scale_lower": sep.join(scale.codes("lower"))}
+            "scale_lower": sep.join(scale.codes("lower")),
+            "scale_below_upper": sep.join(scale.codes("middle") + scale.codes("lower")),
+            "scale_above_lower": sep.join(scale.codes("upper") + scale.codes("middle"))}
 
 
 def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: str = "ja") -> pd.DataFrame:
@@ -159,7 +163,7 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
     for rule in rules:
         try:
             mask = rule.when.evaluate(frame)
-        except (TypeError, ValueError, KeyError, ConfigError) as exc:
+        except (ArithmeticError, TypeError, ValueError, KeyError, ConfigError) as exc:
             raise ConfigError(f"rule {rule.code}: cannot evaluate `{rule.when.text}` ({exc})") from None
         if not mask.any():
             continue

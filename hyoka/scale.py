@@ -54,6 +54,9 @@ def load_scale(path: Path | str | None = None) -> GradingScale:
         path = "a-d"
     p = Path(path)
     if not p.suffix and not p.exists():
+        presets = sorted(f.stem for f in (data_dir("rules") / "scales").glob("*.yaml"))
+        if str(path) not in presets:
+            raise ConfigError(f"unknown scale {str(path)!r}: give a scale file or one of {', '.join(presets)}")
         p = data_dir("rules") / "scales" / f"{path}.yaml"
     data = load_yaml(p)
     if not isinstance(data, dict) or not isinstance(data.get("grades"), list) or not data["grades"]:

@@ -68,3 +68,21 @@ def test_fiscal_year_states():
     out = parse_fiscal_years(pd.Series(["R3", "", "策定時"]))
     assert out["state"].tolist() == ["value", "missing", "unparseable"]
     assert out["year"].iloc[0] == 2021 and pd.isna(out["year"].iloc[2])
+
+
+@pytest.mark.parametrize("raw, value, unit", [
+    ("３０件以上", 30, "件"),        # qualifiers do not change the measure or its unit
+    ("約30件", 30, "件"),
+    ("5回程度", 5, "回"),
+    ("1.5万件", 15000, "件"),        # 万 multiplies
+    ("3万円", 30000, "円"),
+    ("2万", 20000, ""),
+])
+def test_qualifiers_and_multipliers(vocab, raw, value, unit):
+    out = parse_measures(pd.Series([raw]), vocab).iloc[0]
+    assert (out["state"], out["value"], out["unit"]) == ("value", value, unit)
+
+
+@pytest.mark.parametrize("raw", ["1,234.5.6", "1e3", "12.3.4件", "30件 40件"])
+def test_malformed_numbers_are_unparseable(vocab, raw):
+    assert parse_measures(pd.Series([raw]), vocab).iloc[0]["state"] == "unparseable"
