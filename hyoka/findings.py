@@ -9,7 +9,8 @@ the normalised frame or -1 for table-level findings, ``source_file``, ``row``).
 - ``field``: the canonical field the finding points at; ``cell``: its reference
   (``[book.xlsx]Sheet!H12`` or ``table.csv:12:baseline``);
 - ``observed``: the values as published; ``expected``: what would be consistent;
-- ``message``: one sentence in the report's language.
+- ``message``: one sentence in the report's language;
+- ``waived`` (extra): the reason of the waiver that accepts this finding, ``""`` when none.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 
 FINDING_COLUMNS = ("code", "severity", "department", "item", "project", "indicator",
                    "field", "cell", "observed", "expected", "message")
-EXTRA_COLUMNS = ("title", "fix", "row_index", "source_file", "row")
+EXTRA_COLUMNS = ("title", "fix", "row_index", "source_file", "row", "waived")
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 FAIL_ON = ("error", "warning", "info", "never")
@@ -53,7 +54,8 @@ def from_rows(rows: pd.DataFrame, *, code: str, severity: str, field: str, obser
     out["row_index"] = np.asarray(rows.index, dtype="int64")
     out["source_file"] = rows["source_file"].astype("string")
     out["row"] = rows["row"].astype("int64")
-    return out.astype({k: "string" for k in FINDING_COLUMNS + ("title", "fix")})
+    out["waived"] = ""
+    return out.astype({k: "string" for k in FINDING_COLUMNS + ("title", "fix", "waived")})
 
 
 def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -68,10 +70,11 @@ def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def fails(findings: pd.DataFrame, fail_on: str) -> bool:
-    """True when some finding is at or above ``fail_on`` (``never`` never fails)."""
+    """True when some finding that is not waived is at or above ``fail_on`` (``never`` never fails)."""
     if fail_on == "never" or findings.empty:
         return False
-    return bool((findings["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER[fail_on]).any())
+    live = findings[findings["waived"].fillna("") == ""] if "waived" in findings else findings
+    return bool((live["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER[fail_on]).any())
 
 
 def to_records(findings: pd.DataFrame) -> list[dict[str, str]]:

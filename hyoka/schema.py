@@ -73,6 +73,7 @@ def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                 "observed": table_level["failure_case"].astype("string").fillna("").to_numpy(),
                 "expected": table_level["check"].astype("string").to_numpy(),
                 "message": [f"{column}: {c}" for c in table_level["check"].astype(str)],
-                "title": spec["title"][lang], "fix": "", "row_index": -1, "source_file": source, "row": 0})
+                "title": spec["title"][lang], "fix": "", "row_index": -1, "source_file": source, "row": 0,
+                "waived": ""})
             parts.append(whole)
     return F.combine(parts)
