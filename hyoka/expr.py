@@ -45,10 +45,14 @@ class Expression:
 
     def evaluate(self, frame: pd.DataFrame) -> pd.Series:
         """Evaluate on ``frame``; returns a bool Series (True where the condition surely holds)."""
+        return self.evaluate_nullable(frame).fillna(False).astype(bool)
+
+    def evaluate_nullable(self, frame: pd.DataFrame) -> pd.Series:
+        """Evaluate on ``frame``; returns a nullable boolean Series (NA where unknown)."""
         result = _eval(self.tree, frame)
         if not isinstance(result, pd.Series):
             result = pd.Series(result, index=frame.index)
-        return _as_bool(result).fillna(False).astype(bool)
+        return _as_bool(result)
 
 
 def parse(text: str, known: set[str] | None = None, where: str = "rule") -> Expression:

@@ -13,7 +13,7 @@ text
 grade
     ``grade_raw`` (as published), ``grade`` (the scale's code, NA when missing or off-scale),
     ``grade_shown`` (as published, with the scale's code added where spelled otherwise: ``lg (green)``),
-    ``grade_rank`` (Int64), ``grade_standing`` (upper/middle/lower/status),
+    ``grade_rank`` (Int64), ``grade_meaning_ja``/``_en``, ``grade_standing`` (upper/middle/lower/status),
     ``grade_state`` (``on_scale``/``off_scale``/``missing``).
 values, for f in baseline, target, current
     ``f_raw``, ``f_value`` (float64; a level's rank), ``f_unit``, ``f_unit_known``, ``f_state``
@@ -25,6 +25,8 @@ derived
     ``direction_basis_ja`` / ``direction_basis_en`` (how the direction was known), ``sign`` (+1.0 / −1.0 / NaN),
     ``units_agree`` (bool: baseline, target and current that are present carry one unit),
     ``progress`` (float: (current − baseline) / (target − baseline), GLOSSARY.md "Progress").
+grades defined by values (scales with ``when``, see hyoka.scale)
+    ``grade_computed`` (str), ``grade_defined`` (bool), ``grade_contradicts`` (bool).
 """
 
 from __future__ import annotations
@@ -106,6 +108,8 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale) -> pd.D
     same = key == code.str.casefold()
     out["grade_shown"] = grade_raw.where(same.fillna(True).astype(bool), grade_raw + " (" + code + ")")
     out["grade_rank"] = code.map(ranks).astype("Int64")
+    out["grade_meaning_ja"] = code.map({g.code: g.meaning_ja for g in scale.grades}).astype("string")
+    out["grade_meaning_en"] = code.map({g.code: g.meaning_en for g in scale.grades}).astype("string")
     out["grade_standing"] = code.map(standings).astype("string")
     out["grade_state"] = pd.Series(np.select([code.notna().to_numpy(bool), blank.to_numpy(bool)],
                                              ["on_scale", "missing"], default="off_scale"),
@@ -127,7 +131,32 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale) -> pd.D
         if col.startswith("cell_"):
             out[col] = raw[col].astype("string")
     _derive(out, vocab)
+    _grade_by_values(out, scale)
     return out
+
+
+def _grade_by_values(out: pd.DataFrame, scale: GradingScale) -> None:
+    """Grades a scale defines by values (see hyoka.scale): ``grade_computed`` (the first grade
+    whose condition holds), ``grade_defined`` (the reported grade has a condition) and
+    ``grade_contradicts`` (that condition is definitely false), in place."""
+    from .expr import parse
+
+    known = set(out.columns)
+    computed = pd.Series(pd.NA, index=out.index, dtype="string")
+    contradicts = pd.Series(False, index=out.index)
+    defined = pd.Series(False, index=out.index)
+    for g in scale.grades:  # a handful of grades, each condition on the whole column
+        if not g.when:
+            continue
+        cond = parse(g.when, known, f"{scale.source}: grade {g.code}").evaluate_nullable(out)
+        if g.standing != "status":
+            computed = computed.mask(computed.isna() & cond.fillna(False).astype(bool), g.code)
+        mine = (out["grade"] == g.code).fillna(False).astype(bool)
+        defined |= mine
+        contradicts |= mine & (cond == False).fillna(False).astype(bool)  # noqa: E712 (nullable)
+    out["grade_computed"] = computed
+    out["grade_defined"] = defined
+    out["grade_contradicts"] = contradicts
 
 
 def _derive(out: pd.DataFrame, vocab: Vocabulary) -> None:

@@ -1,10 +1,18 @@
 """Grading scales (rules/scales/*.yaml): each grade's code, rank, standing and meaning.
 
 A scale file has ``id``, ``name: {ja, en}`` and ``grades``: a list of
-``{code, aliases?, rank?, standing, meaning: {ja, en}}``. ``rank`` 1 is best; a grade without a
+``{code, aliases?, rank?, standing, meaning: {ja, en}, when?}``. ``rank`` 1 is best; a grade without a
 rank is a status outside the ordinal ranks (``standing: status``). ``standing`` is ``upper`` (the
 grade claims good progress), ``lower`` (it admits poor progress), ``middle`` or ``status``.
 Reported grades are matched after NFKC (so full-width Ａ is A) and case-folding.
+
+``when`` (optional) is a condition in the rule language (hyoka.expr) over the normalised frame's
+columns. For an ordinal grade it *defines* the grade: hyoka computes each row's grade as the first
+grade in file order whose condition holds, and a reported grade whose own condition is false is a
+finding (G005) with the computed grade as expected. For a status (``standing: status``) it is what
+the values must agree with (G006): "not started" with a current value beyond baseline is a
+contradiction. Rows whose grade has a condition are judged by it, not by the generic progress rules
+(G002, G003).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ class Grade:
     standing: str
     meaning_ja: str
     meaning_en: str
+    when: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class GradingScale:
     name_en: str
     grades: tuple[Grade, ...]
     lookup: dict[str, str]  # normalised spelling -> grade code
+    source: str = ""
 
     def grade(self, code: str) -> Grade:
         return next(g for g in self.grades if g.code == code)
@@ -74,7 +84,10 @@ def load_scale(path: Path | str | None = None) -> GradingScale:
         if rank is not None and not isinstance(rank, int):
             raise ConfigError(f"{p}: grade {code}: rank must be an integer")
         meaning = g.get("meaning") or {}
-        grades.append(Grade(code, rank, standing, str(meaning.get("ja", "")), str(meaning.get("en", ""))))
+        when = g.get("when")
+        if when is not None and not isinstance(when, str):
+            raise ConfigError(f"{p}: grade {code}: `when` must be an expression (text)")
+        grades.append(Grade(code, rank, standing, str(meaning.get("ja", "")), str(meaning.get("en", "")), when))
         for spelling in (code, *[str(a) for a in g.get("aliases", [])]):
             key = grade_key(spelling)
             if key in lookup and lookup[key] != code:
@@ -82,4 +95,4 @@ def load_scale(path: Path | str | None = None) -> GradingScale:
             lookup[key] = code
     name = data.get("name") or {}
     return GradingScale(str(data.get("id", p.stem)), str(name.get("ja", p.stem)),
-                        str(name.get("en", p.stem)), tuple(grades), lookup)
+                        str(name.get("en", p.stem)), tuple(grades), lookup, str(p))

@@ -5,7 +5,7 @@ import csv
 import pytest
 
 from hyoka.errors import ConfigError
-from hyoka.pipeline import run_check
+from hyoka.pipeline import CheckOptions, run_check
 from hyoka.rules import load_catalog
 
 # a consistent row from the seed (市民活動センター団体登録事業); each example changes some fields
@@ -33,10 +33,12 @@ def _write(path, row):
 def test_rule_fires_on_its_example(tmp_path, code):
     rule = next(r for r in CATALOG if r.code == code)
     assert rule.example, f"{code} has no example"
-    row = {**BASE, **{k: str(v) for k, v in rule.example.items()}}
+    example = dict(rule.example)
+    scale = example.pop("scale", None)       # the scale the example is graded on (default A–D)
+    row = {**BASE, **{k: str(v) for k, v in example.items()}}
     p = tmp_path / "example.csv"
     _write(p, row)
-    found = run_check([p]).findings
+    found = run_check([p], CheckOptions(scale=scale)).findings
     assert code in set(found["code"]), found[["code", "message"]].to_string()
 
 
