@@ -76,6 +76,7 @@ def parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
 
 
 _ERA_BASE = {"R": 2018, "令和": 2018, "H": 1988, "平成": 1988, "S": 1925, "昭和": 1925}
+_ERA_LAST = {"H": 31, "S": 64, "R": float("inf")}  # H31 = FY2019 (R1 began 1 May 2019)
 _YEAR_RE = re.compile(
     r"^(?:(?P<era>R|令和|H|平成|S|昭和)\s*(?P<n>\d{1,2}|元)"
     r"|(?:FY)?\s*(?P<y>\d{4})(?:/(?:\d{2}|\d{4}))?)\s*(?:年度|年)?$",
@@ -86,9 +87,10 @@ _YEAR_RE = re.compile(
 def parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
     """Parse a column of fiscal-year labels.
 
-    Returns a frame with ``year`` (Int64 fiscal year, NA when empty or unreadable) and ``state``
-    (``value``/``missing``/``unparseable``). Era years are not range-checked here (H32 parses as
-    2020); the rules report labels outside an era's span.
+    Returns a frame with ``year`` (Int64 fiscal year, NA when empty or unreadable), ``state``
+    (``value``/``missing``/``unparseable``) and ``era_ok`` (False for a label outside its era's
+    span: H32 and later are really 令和, S65 and later 平成; H32 still parses as 2020 so the rules
+    can say what was meant).
     """
     text = raw.astype("string").fillna("").str.normalize("NFKC").str.strip()
     m = text.str.extract(_YEAR_RE)
@@ -98,8 +100,12 @@ def parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
     year = (base.astype("float64") + n).where(era.notna(), pd.to_numeric(m["y"], errors="coerce"))
     empty = text == ""
     state = np.select([empty.to_numpy(bool), year.notna().to_numpy(bool)], [MISSING, VALUE], default=UNPARSEABLE)
+    # an era label past the era's end (平成 ended in its 31st year, 昭和 in its 64th) or year 0
+    last = era.map(_ERA_LAST).astype("float64")
+    era_ok = ~(era.notna() & ((n > last) | (n < 1))).fillna(False).astype(bool)
     return pd.DataFrame({"year": year.round().astype("Int64"),
-                         "state": pd.Series(state, index=raw.index, dtype="string")}, index=raw.index)
+                         "state": pd.Series(state, index=raw.index, dtype="string"),
+                         "era_ok": era_ok}, index=raw.index)
 
 
 def parse_fiscal_year(label: str) -> int | None:

@@ -19,14 +19,10 @@ values, for f in baseline, target, current
     ``f_raw``, ``f_value`` (float64; a level's rank), ``f_unit``, ``f_unit_known``, ``f_state``
     (value/level/missing/unparseable), ``f_year`` (Int64 fiscal year), ``f_year_raw``,
     ``f_year_state``.
+    ``f_year_era_ok`` (False for 平成32 and other labels past an era's end).
 derived
-    ``direction`` (increase/decrease/NA), ``direction_source`` (declared/inferred/none),
-    ``direction_ja`` / ``direction_en`` (増加が望ましい指標 / higher is better…),
-    ``direction_basis_ja`` / ``direction_basis_en`` (how the direction was known), ``sign`` (+1.0 / −1.0 / NaN),
-    ``units_agree`` (bool: baseline, target and current that are present carry one unit),
-    ``progress`` (float: (current − baseline) / (target − baseline), GLOSSARY.md "Progress").
-grades defined by values (scales with ``when``, see hyoka.scale)
-    ``grade_computed`` (str), ``grade_defined`` (bool), ``grade_contradicts`` (bool).
+    everything hyoka.derive adds (direction, progress, schedule, bounds, cross-row counts,
+    grades defined by values).
 """
 
 from __future__ import annotations
@@ -36,6 +32,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .derive import DeriveSettings, derive
 from .load import ensure_columns
 from .measures import LEVEL, MISSING, VALUE, parse_fiscal_years, parse_measures
 from .scale import GradingScale
@@ -67,7 +64,8 @@ def _partners(s: pd.Series) -> pd.Series:
     return protected.str.normalize("NFKC").str.translate(_RESTORE).str.replace(r"\s+", "", regex=True)
 
 
-def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale) -> pd.DataFrame:
+def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
+              settings: DeriveSettings | None = None) -> pd.DataFrame:
     """Return the normalised frame (columns in the module doc). ``raw`` is not modified."""
     raw = ensure_columns(raw.copy())
     out = pd.DataFrame(index=raw.index)
@@ -126,12 +124,12 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale) -> pd.D
         out[f"{fld}_year_raw"] = raw[f"{fld}_year"].astype("string").fillna("")
         out[f"{fld}_year"] = y["year"]
         out[f"{fld}_year_state"] = y["state"]
+        out[f"{fld}_year_era_ok"] = y["era_ok"]
 
     for col in raw.columns:
         if col.startswith("cell_"):
             out[col] = raw[col].astype("string")
-    _derive(out, vocab)
-    _grade_by_values(out, scale)
+    derive(out, vocab, scale, settings)
     return out
 
 
@@ -157,49 +155,3 @@ def _grade_by_values(out: pd.DataFrame, scale: GradingScale) -> None:
     out["grade_computed"] = computed
     out["grade_defined"] = defined
     out["grade_contradicts"] = contradicts
-
-
-def _derive(out: pd.DataFrame, vocab: Vocabulary) -> None:
-    """Direction, unit agreement and progress (see module doc), in place."""
-    present = {f: out[f"{f}_state"].isin([VALUE, LEVEL]) for f in VALUE_FIELDS}
-    # a bare number ("" unit) cannot contradict a unit; a level can only match a level
-    unit = {f: out[f"{f}_unit"].where(present[f] & (out[f"{f}_unit"] != ""), pd.NA) for f in VALUE_FIELDS}
-    agree = pd.Series(True, index=out.index)
-    for a, b in (("baseline", "target"), ("baseline", "current"), ("target", "current")):
-        agree &= (unit[a].isna() | unit[b].isna() | (unit[a] == unit[b])).fillna(True).astype(bool)
-    out["units_agree"] = agree
-
-    declared = pd.Series(pd.NA, index=out.index, dtype="string")
-    for d in vocab.directions:  # a handful of patterns, each on the whole column
-        with warnings.catch_warnings():  # groups in a pattern are fine: only the match is used
-            warnings.simplefilter("ignore", UserWarning)
-            found = out["indicator"].str.contains(d.pattern, regex=True)
-        hit = declared.isna() & found.fillna(False).astype(bool)
-        declared = declared.mask(hit, d.direction)
-
-    diff = out["target_value"] - out["baseline_value"]
-    comparable = agree & present["baseline"] & present["target"]
-    inferred = pd.Series(np.where(diff > 0, "increase", np.where(diff < 0, "decrease", None)),
-                         index=out.index, dtype="string").where(comparable, pd.NA)
-    direction = declared.fillna(inferred)
-    source = pd.Series(np.select([declared.notna().to_numpy(bool), inferred.notna().to_numpy(bool)],
-                                 ["declared", "inferred"], default="none"), index=out.index, dtype="string")
-    out["direction"] = direction
-    out["direction_source"] = source
-    label_ja = direction.map({"increase": "増加が望ましい指標", "decrease": "減少が望ましい指標",
-                              "keep": "維持が望ましい指標"}).astype("string")
-    label_en = direction.map({"increase": "higher is better", "decrease": "lower is better",
-                              "keep": "to be kept"}).astype("string")
-    basis_ja = pd.Series(np.select([source.eq("declared").to_numpy(bool), source.eq("inferred").to_numpy(bool)],
-                                   ["指標名から判断", "目標値と基準値から推定"], default="判断できない"),
-                         index=out.index, dtype="string")
-    basis_en = pd.Series(np.select([source.eq("declared").to_numpy(bool), source.eq("inferred").to_numpy(bool)],
-                                   ["by the indicator's name", "inferred from target vs baseline"],
-                                   default="cannot be told"), index=out.index, dtype="string")
-    out["direction_ja"] = label_ja.fillna("方向不明")
-    out["direction_en"] = label_en.fillna("direction unknown")
-    out["direction_basis_ja"] = basis_ja
-    out["direction_basis_en"] = basis_en
-    out["sign"] = direction.map({"increase": 1.0, "decrease": -1.0}).astype("float64")
-    denom = diff.where((diff * out["sign"].fillna(np.sign(diff))) > 0)  # target beyond baseline
-    out["progress"] = ((out["current_value"] - out["baseline_value"]) / denom).where(agree)

@@ -1,0 +1,249 @@
+"""Derived columns the rules read: direction, units, progress, schedule, bounds, cross-row counts,
+grades defined by values. All computed on whole columns (loops only over a handful of metadata
+entries, patterns or grades, never over rows).
+
+``derive(frame, vocab, scale, settings)`` adds, in place, to the normalised frame:
+
+- ``units_agree`` (bool): baseline, target and current that are present carry one unit;
+- ``direction`` (increase/decrease/keep/NA), ``direction_source`` (declared/inferred/none),
+  ``direction_ja``/``_en``, ``direction_basis_ja``/``_en``, ``sign`` (+1.0/−1.0/NaN). Declared
+  means: by the plan's indicator metadata file (first) or by rules/directions.yaml name patterns;
+  otherwise inferred from target vs baseline (GLOSSARY.md: "Target below baseline implies should
+  fall");
+- ``declared_unit`` (str/NA), ``cumulative`` (boolean/NA), ``progress_model`` (linear/none);
+- ``bound_min``/``bound_max`` (float/NaN): from metadata, else 0–100 for a rate in %, ≥ 0 for a
+  count unit of rules/vocabulary.yaml (issue: "a rate in % between 0 and 100, counts not negative");
+- ``progress`` = (current − baseline) / (target − baseline), NaN unless the target lies beyond the
+  baseline in the indicator's direction; ``expected_progress`` = (current_year − baseline_year) /
+  (target_year − baseline_year) (GLOSSARY.md "Expected progress by elapsed time");
+  ``schedule_margin`` (the configured margin, a constant column);
+- ``duplicate_count`` (rows with the same department, project and indicator), ``indicator_units``
+  and ``indicator_baselines`` (distinct units / baselines one indicator name has across rows);
+- ``department_known`` (boolean; NA when the plan gave no department list);
+- ``grade_computed``, ``grade_defined``, ``grade_contradicts`` (see hyoka.scale).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import ConfigError
+from .measures import LEVEL, VALUE
+from .resources import load_yaml
+from .scale import GradingScale
+from .vocab import VALUE_FIELDS, Vocabulary, nfkc
+
+DIRECTIONS = ("increase", "decrease", "keep")
+_META_KEYS = {"name", "pattern", "direction", "unit", "cumulative", "bounds", "progress"}
+
+
+@dataclass(frozen=True)
+class IndicatorMeta:
+    """One entry of a plan's indicator metadata file: matches by exact ``name`` (after NFKC) or
+    ``pattern`` (regular expression), and says what the table does not."""
+
+    name: str | None
+    pattern: re.Pattern[str] | None
+    direction: str | None = None
+    unit: str | None = None
+    cumulative: bool | None = None
+    bounds: tuple[float | None, float | None] | None = None
+    progress: str | None = None
+
+
+@dataclass
+class DeriveSettings:
+    indicators: list[IndicatorMeta] = field(default_factory=list)
+    schedule_margin: float = 0.2
+    departments: list[str] | None = None
+
+
+def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[IndicatorMeta]:
+    """Read an indicator metadata file: ``indicators:`` a list of entries with ``name`` or
+    ``pattern`` and any of ``direction`` (increase/decrease/keep), ``unit`` (a unit of
+    rules/vocabulary.yaml), ``cumulative`` (bool), ``bounds`` ([min, max], null for open),
+    ``progress`` (linear/none). Raises ConfigError naming file, entry and key."""
+    path = Path(path)
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
+        raise ConfigError(f"{path}: expected `indicators:` followed by a list")
+    out = []
+    for i, e in enumerate(data["indicators"], start=1):
+        where = f"{path}: indicators[{i}]"
+        if not isinstance(e, dict):
+            raise ConfigError(f"{where}: each entry is a mapping")
+        if unknown := set(e) - _META_KEYS:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        if ("name" in e) == ("pattern" in e):
+            raise ConfigError(f"{where}: give exactly one of `name` or `pattern`")
+        try:
+            pattern = re.compile(str(e["pattern"])) if "pattern" in e else None
+        except re.error as exc:
+            raise ConfigError(f"{where}: pattern: {exc}") from None
+        direction = e.get("direction")
+        if direction is not None and direction not in DIRECTIONS:
+            raise ConfigError(f"{where}: direction must be one of {', '.join(DIRECTIONS)}")
+        unit = e.get("unit")
+        if unit is not None:
+            unit = vocab.unit_aliases.get(nfkc(str(unit)))
+            if unit is None:
+                raise ConfigError(f"{where}: unit {e['unit']!r} is not in rules/vocabulary.yaml")
+        cumulative = e.get("cumulative")
+        if cumulative is not None and not isinstance(cumulative, bool):
+            raise ConfigError(f"{where}: cumulative must be true or false")
+        bounds = e.get("bounds")
+        if bounds is not None:
+            if (not isinstance(bounds, list) or len(bounds) != 2
+                    or not all(b is None or isinstance(b, (int, float)) for b in bounds)):
+                raise ConfigError(f"{where}: bounds must be [min, max] (numbers or null)")
+            bounds = (bounds[0], bounds[1])
+        progress = e.get("progress")
+        if progress is not None and progress not in ("linear", "none"):
+            raise ConfigError(f"{where}: progress must be linear or none")
+        out.append(IndicatorMeta(nfkc(str(e["name"])).strip() if "name" in e else None, pattern,
+                                 direction, unit, cumulative, bounds, progress))
+    return out
+
+
+def _contains(s: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
+    with warnings.catch_warnings():  # groups in a pattern are fine: only the match is used
+        warnings.simplefilter("ignore", UserWarning)
+        return s.str.contains(pattern, regex=True).fillna(False).astype(bool)
+
+
+def _metadata(out: pd.DataFrame, metas: list[IndicatorMeta]) -> dict[str, pd.Series]:
+    """For each metadata attribute, the value of the first entry matching each row (names before
+    patterns, in file order)."""
+    idx = out.index
+    cols = {"direction": pd.Series(pd.NA, index=idx, dtype="string"),
+            "unit": pd.Series(pd.NA, index=idx, dtype="string"),
+            "cumulative": pd.Series(pd.NA, index=idx, dtype="boolean"),
+            "bound_min": pd.Series(np.nan, index=idx), "bound_max": pd.Series(np.nan, index=idx),
+            "has_bounds": pd.Series(False, index=idx),
+            "progress": pd.Series(pd.NA, index=idx, dtype="string")}
+    ordered = [m for m in metas if m.name is not None] + [m for m in metas if m.pattern is not None]
+    taken = {k: pd.Series(False, index=idx) for k in ("direction", "unit", "cumulative", "bounds", "progress")}
+    for m in ordered:
+        hit = (out["indicator"] == m.name).fillna(False).astype(bool) if m.name is not None else _contains(out["indicator"], m.pattern)
+        for key, value in (("direction", m.direction), ("unit", m.unit), ("cumulative", m.cumulative),
+                           ("progress", m.progress)):
+            if value is not None:
+                sel = hit & ~taken[key]
+                cols[key] = cols[key].mask(sel, value)
+                taken[key] |= sel
+        if m.bounds is not None:
+            sel = hit & ~taken["bounds"]
+            lo, hi = m.bounds
+            cols["bound_min"] = cols["bound_min"].mask(sel, np.nan if lo is None else float(lo))
+            cols["bound_max"] = cols["bound_max"].mask(sel, np.nan if hi is None else float(hi))
+            cols["has_bounds"] |= sel
+            taken["bounds"] |= sel
+    return cols
+
+
+def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: DeriveSettings | None = None) -> None:
+    """Add the derived columns (module doc) to the normalised frame ``out``, in place."""
+    settings = settings or DeriveSettings()
+    idx = out.index
+    present = {f: out[f"{f}_state"].isin([VALUE, LEVEL]) for f in VALUE_FIELDS}
+    # a bare number ("" unit) cannot contradict a unit; a level can only match a level
+    unit = {f: out[f"{f}_unit"].where(present[f] & (out[f"{f}_unit"] != ""), pd.NA) for f in VALUE_FIELDS}
+    agree = pd.Series(True, index=idx)
+    for a, b in (("baseline", "target"), ("baseline", "current"), ("target", "current")):
+        agree &= (unit[a].isna() | unit[b].isna() | (unit[a] == unit[b])).fillna(True).astype(bool)
+    out["units_agree"] = agree
+
+    meta = _metadata(out, settings.indicators)
+    by_meta = meta["direction"]
+    by_name = pd.Series(pd.NA, index=idx, dtype="string")
+    for d in vocab.directions:  # a handful of patterns, each on the whole column
+        hit = by_name.isna() & _contains(out["indicator"], d.pattern)
+        by_name = by_name.mask(hit, d.direction)
+    declared = by_meta.fillna(by_name)
+
+    diff = out["target_value"] - out["baseline_value"]
+    comparable = agree & present["baseline"] & present["target"]
+    inferred = pd.Series(np.where(diff > 0, "increase", np.where(diff < 0, "decrease", None)),
+                         index=idx, dtype="string").where(comparable, pd.NA)
+    direction = declared.fillna(inferred)
+    conds = [by_meta.notna().to_numpy(bool), by_name.notna().to_numpy(bool), inferred.notna().to_numpy(bool)]
+    out["direction"] = direction
+    out["direction_source"] = pd.Series(np.select(conds, ["declared", "declared", "inferred"], default="none"),
+                                        index=idx, dtype="string")
+    out["direction_ja"] = direction.map({"increase": "増加が望ましい指標", "decrease": "減少が望ましい指標",
+                                         "keep": "維持が望ましい指標"}).astype("string").fillna("方向不明")
+    out["direction_en"] = direction.map({"increase": "higher is better", "decrease": "lower is better",
+                                         "keep": "to be kept"}).astype("string").fillna("direction unknown")
+    out["direction_basis_ja"] = pd.Series(np.select(conds, ["指標一覧で指定", "指標名から判断", "目標値と基準値から推定"],
+                                                    default="判断できない"), index=idx, dtype="string")
+    out["direction_basis_en"] = pd.Series(np.select(conds, ["declared in the indicator list", "by the indicator's name",
+                                                            "inferred from target vs baseline"],
+                                                    default="cannot be told"), index=idx, dtype="string")
+    out["sign"] = direction.map({"increase": 1.0, "decrease": -1.0}).astype("float64")
+    denom = diff.where((diff * out["sign"].fillna(np.sign(diff))) > 0)  # target beyond baseline
+    out["progress"] = ((out["current_value"] - out["baseline_value"]) / denom).where(agree)
+
+    out["declared_unit"] = meta["unit"]
+    out["cumulative"] = meta["cumulative"]
+    out["progress_model"] = meta["progress"].fillna("linear")
+    span = (out["target_year"] - out["baseline_year"]).astype("Float64")
+    elapsed = (out["current_year"] - out["baseline_year"]).astype("Float64")
+    out["expected_progress"] = (elapsed / span.where(span > 0)).astype("float64")
+    out["schedule_margin"] = float(settings.schedule_margin)
+
+    # bounds: metadata first, else by the unit's kind (rate 0–100, counts ≥ 0)
+    kinds = {u.unit: u.kind for u in vocab.units.values()}
+    any_unit = out["baseline_unit"].fillna(out["target_unit"]).fillna(out["current_unit"])
+    kind = any_unit.map(kinds)
+    default_min = pd.Series(np.where(kind.isin(["rate", "count"]), 0.0, np.nan), index=idx)
+    default_max = pd.Series(np.where(kind == "rate", 100.0, np.nan), index=idx)
+    out["bound_min"] = meta["bound_min"].where(meta["has_bounds"], default_min)
+    out["bound_max"] = meta["bound_max"].where(meta["has_bounds"], default_max)
+
+    # cross-row: the same project twice; one indicator with different units or baselines
+    key = [out["department"].fillna(""), out["project"].fillna(""), out["indicator"].fillna("")]
+    out["duplicate_count"] = out.groupby(key, sort=False)["row"].transform("size").astype("int64")
+    named = out["indicator"].fillna("") != ""
+    units = out["baseline_unit"].where(present["baseline"]).fillna(out["current_unit"].where(present["current"]))
+    base = out["baseline_raw"].str.normalize("NFKC").str.strip().where(present["baseline"])
+    grp = out["indicator"].fillna("")
+    out["indicator_units"] = units.groupby(grp).transform("nunique").where(named, 0).astype("int64")
+    out["indicator_baselines"] = base.groupby(grp).transform("nunique").where(named, 0).astype("int64")
+
+    if settings.departments is None:
+        out["department_known"] = pd.Series(pd.NA, index=idx, dtype="boolean")
+    else:
+        names = {nfkc(d).strip() for d in settings.departments} | set(vocab.renames.values())
+        out["department_known"] = out["department"].isin(names).astype("boolean")
+
+    _grade_by_values(out, scale)
+
+
+def _grade_by_values(out: pd.DataFrame, scale: GradingScale) -> None:
+    """Grades a scale defines by values (see hyoka.scale): ``grade_computed`` (the first grade
+    whose condition holds), ``grade_defined`` (the reported grade has a condition) and
+    ``grade_contradicts`` (that condition is definitely false), in place."""
+    from .expr import parse
+
+    known = set(out.columns)
+    computed = pd.Series(pd.NA, index=out.index, dtype="string")
+    contradicts = pd.Series(False, index=out.index)
+    defined = pd.Series(False, index=out.index)
+    for g in scale.grades:  # a handful of grades, each condition on the whole column
+        if not g.when:
+            continue
+        cond = parse(g.when, known, f"{scale.source}: grade {g.code}").evaluate_nullable(out)
+        if g.standing != "status":
+            computed = computed.mask(computed.isna() & cond.fillna(False).astype(bool), g.code)
+        mine = (out["grade"] == g.code).fillna(False).astype(bool)
+        defined |= mine
+        contradicts |= mine & (cond == False).fillna(False).astype(bool)  # noqa: E712 (nullable)
+    out["grade_computed"] = computed
+    out["grade_defined"] = defined
+    out["grade_contradicts"] = contradicts
