@@ -75,11 +75,13 @@ def check(
     fmt: Fmt = typer.Option(Fmt.text, "--format", help="text: summary for people; json: the findings as a JSON array on stdout."),
     lang: Lang = typer.Option(Lang.ja, "--lang", help="Language of messages and reports."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write the report folder."),
+    waivers: Optional[Path] = typer.Option(None, "--waivers", help="Waiver file (YAML): accepted findings, shown as waived."),
 ) -> None:
     from .pipeline import CheckOptions, run_check
 
     try:
-        result = run_check(list(paths), CheckOptions(scale, rules, mapping, department, lang.value))
+        result = run_check(list(paths), CheckOptions(scale, rules, mapping, department, lang.value,
+                                                     waivers=waivers))
         written = [] if no_report else _write(result, out)
     except HyokaError as exc:
         _fail(str(exc))
@@ -109,12 +111,14 @@ def _print_text(result, written: list[Path], out: Path) -> None:
     table.add_column(s["rows"], justify="right")
     for sev in F.SEVERITIES:
         table.add_column(s[sev], justify="right", style=SEV_STYLE[sev])
+    table.add_column(s["waived"], justify="right", style="dim")
     fdep = found["department"].replace("", s["no_department"])
-    for name in dict.fromkeys(dep.tolist()):
-        counts = fdep[fdep == name].index
-        sub = found.loc[counts]
+    is_waived = found["waived"].fillna("") != ""
+    for name in dict.fromkeys(dep.tolist() + fdep.tolist()):  # + waiver findings' departments
+        sub = found[(fdep == name) & ~is_waived]
         table.add_row(clean(name), str(int((dep == name).sum())),
-                      *[str(int((sub["severity"] == sev).sum())) for sev in F.SEVERITIES])
+                      *[str(int((sub["severity"] == sev).sum())) for sev in F.SEVERITIES],
+                      str(int(((fdep == name) & is_waived).sum())))
     con.print(table)
     for name in dict.fromkeys(fdep.tolist()):
         sub = found[fdep == name]
@@ -124,14 +128,59 @@ def _print_text(result, written: list[Path], out: Path) -> None:
             line.append(f"{s[f.severity]:<4}", style=SEV_STYLE[f.severity])
             line.append(f" {f.code} ", style="bold")
             line.append(clean(f.cell).plain, style="dim")
+            if f.waived:
+                line.append(f"  [{s['waived']}]", style="bold")
             con.print(line)
             con.print(clean(f"      {f.message}"))
             if f.expected:
                 con.print(Text(clean(f"      → {s['expected']}: {f.expected}").plain, style="dim"))
-    totals = {sev: int((found["severity"] == sev).sum()) for sev in F.SEVERITIES}
-    con.print(Text("\n" + s["summary_line"].format(rows=len(frame), **totals)))
+            if f.waived:
+                con.print(Text(clean(f"      {s['waived_reason']}: {f.waived}").plain, style="dim"))
+    totals = {sev: int((found["severity"][~is_waived] == sev).sum()) for sev in F.SEVERITIES}
+    waived_note = s["waived_count"].format(n=int(is_waived.sum())) if is_waived.any() else ""
+    con.print(Text("\n" + s["summary_line"].format(rows=len(frame), **totals) + waived_note))
     if written:
         con.print(Text(f"→ {out / 'index.html'}"))
+
+
+@app.command(help="Accept the current findings: add waiver entries for them to a waiver file.\n\n"
+                  "Runs the check and appends one entry per finding (department, project, indicator, code) "
+                  "that the file does not waive yet. The tables are never written.")
+def waive(
+    paths: list[Path] = typer.Argument(..., help="CSV or .xlsx files to check."),
+    waivers: Path = typer.Option(..., "--waivers", help="Waiver file (YAML) to add to; created when missing."),
+    reason: str = typer.Option(..., "--reason", help="Why the findings are accepted."),
+    by: str = typer.Option(..., "--by", help="Who accepts them."),
+    expires: Optional[str] = typer.Option(None, "--expires", help="YYYY-MM-DD; default one year from today."),
+    code: Optional[list[str]] = typer.Option(None, "--code", help="Only findings with this code or code prefix (repeatable)."),
+    department: Optional[str] = typer.Option(None, "--department", help="Only this department (current or previous name)."),
+    scale: Optional[str] = typer.Option(None, "--scale", help="Grading scale file, or a bundled preset (a-d, rag)."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog to use instead of the bundled one."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", help="A plan's column aliases and indicator directions (YAML)."),
+    lang: Lang = typer.Option(Lang.ja, "--lang", help="Language of the messages."),
+) -> None:
+    from datetime import date
+
+    from .pipeline import CheckOptions, run_check
+    from .report import strings
+    from .waivers import WAIVER_CODES, check_target, one_year_after, parse_date, waive as add_waivers
+
+    try:
+        check_target(waivers, paths)
+        today = date.today()
+        until = parse_date(expires) if expires else one_year_after(today)
+        existing = waivers if waivers.exists() else None
+        result = run_check(list(paths), CheckOptions(scale, rules, mapping, department, lang.value,
+                                                     waivers=existing, today=today))
+        found = result.findings[~result.findings["code"].isin(WAIVER_CODES)]
+        if code:
+            prefixes = tuple(c.strip().upper() for c in code)
+            found = found[found["code"].str.upper().str.startswith(prefixes)]
+        added = add_waivers(found, waivers, by, reason, until, today=today, inputs=paths)
+    except HyokaError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(strings(lang.value)["waive_added"].format(n=len(added), path=waivers))
 
 
 @app.command("rules", help="List the rules: code, severity and title.")

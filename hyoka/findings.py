@@ -77,7 +77,11 @@ def fails(findings: pd.DataFrame, fail_on: str) -> bool:
     return bool((live["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER[fail_on]).any())
 
 
+RECORD_KEYS = FINDING_COLUMNS + ("waived",)
+
+
 def to_records(findings: pd.DataFrame) -> list[dict[str, str]]:
-    """The findings as JSON-ready dicts with exactly FINDING_COLUMNS as keys."""
-    sub = findings.loc[:, list(FINDING_COLUMNS)].astype("string").fillna("")
+    """The findings as JSON-ready dicts with the keys :data:`RECORD_KEYS` (FINDING_COLUMNS, then
+    ``waived``: the waiver's reason, ``""`` when the finding is not waived)."""
+    sub = findings.reindex(columns=list(RECORD_KEYS)).astype("string").fillna("")
     return sub.to_dict(orient="records")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +32,8 @@ class CheckOptions:
     mapping: Path | None = None       # a plan's column aliases and indicator directions
     department: str | None = None     # restrict to one department (current or previous name)
     lang: str = "ja"
+    waivers: Path | None = None       # waiver file (hyoka.waivers): accepted findings
+    today: date | None = None         # the date waivers expire against (default: today)
 
 
 @dataclass
@@ -95,5 +98,11 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
         frame = frame[keep.to_numpy()]
     rules = load_catalog(options.rules, known_columns=set(frame.columns))
     found = F.combine([validate(frame, options.lang), evaluate(frame, rules, scale, options.lang)])
+    if options.waivers:
+        from .waivers import apply_waivers, for_department, load_waivers
+        waivers = load_waivers(options.waivers)
+        if options.department:
+            waivers = for_department(waivers, frame)
+        found = apply_waivers(found, waivers, options.today or date.today(), options.lang, frame=frame)
     departments = frame["department"].dropna().unique().tolist()  # in table order
     return CheckResult(frame, found, tables, scale, rules, options, departments)

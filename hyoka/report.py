@@ -6,7 +6,7 @@
   rule, the files and sheets read);
 - ``NN_<department>.html`` and ``.md``: that department's findings (cell, values as published,
   what was expected, how to fix) and its rows, with the cells that have findings marked;
-- ``findings.json``: the findings table (keys of hyoka.findings.FINDING_COLUMNS).
+- ``findings.json``: the findings table (keys of hyoka.findings.RECORD_KEYS, with ``waived``).
 
 Pages are self-contained (inline CSS, no script, no network) and printable. Every value is
 escaped (Jinja2 autoescape for HTML; a Markdown escape for .md). Each file is written to a
@@ -93,6 +93,7 @@ def _fmt_progress(v: float) -> str:
 
 def _department_rows(frame: pd.DataFrame, found: pd.DataFrame) -> list[dict]:
     marks = found.groupby(["row_index", "field"])["code"].agg(lambda c: " ".join(sorted(set(c)))).to_dict()
+    found = found[_live(found)]  # a waived finding names its code in the cell but does not colour it
     sev = found.assign(o=found["severity"].map(F.SEVERITY_ORDER)).groupby(["row_index", "field"])["o"].min().to_dict()
     rows = []
     for idx, r in frame.iterrows():  # report rendering, one department's rows: not a rule loop
@@ -107,9 +108,15 @@ def _department_rows(frame: pd.DataFrame, found: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def _live(found: pd.DataFrame) -> pd.Series:
+    return found["waived"].fillna("") == "" if "waived" in found else pd.Series(True, index=found.index)
+
+
 def _counts(found: pd.DataFrame) -> dict[str, int]:
-    c = found["severity"].value_counts().to_dict() if len(found) else {}
-    return {s: int(c.get(s, 0)) for s in F.SEVERITIES}
+    """Findings per severity, not counting waived ones, and ``waived``: how many are waived."""
+    live = found[_live(found)]
+    c = live["severity"].value_counts().to_dict() if len(live) else {}
+    return {**{s: int(c.get(s, 0)) for s in F.SEVERITIES}, "waived": int(len(found) - len(live))}
 
 
 def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime | None = None) -> list[Path]:
@@ -129,7 +136,7 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     frame, found = result.frame, result.findings
     dep_col = frame["department"].fillna(s["no_department"])
     found_dep = found["department"].replace("", s["no_department"])
-    names = list(dict.fromkeys(dep_col.tolist()))
+    names = list(dict.fromkeys(dep_col.tolist() + found_dep.tolist()))  # + departments only findings name
     written: list[Path] = []
     departments = []
     for i, name in enumerate(names, start=1):
