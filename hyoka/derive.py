@@ -17,8 +17,9 @@ entries, patterns or grades, never over rows).
   baseline in the indicator's direction; ``expected_progress`` = (current_year − baseline_year) /
   (target_year − baseline_year) (GLOSSARY.md "Expected progress by elapsed time");
   ``schedule_margin`` (the configured margin, a constant column);
-- ``duplicate_count`` (rows with the same department, project and indicator), ``indicator_units``
-  and ``indicator_baselines`` (distinct units / baselines one indicator name has across rows);
+- ``duplicate_count`` (rows of one file with the same department, project and indicator),
+  ``indicator_units`` and ``indicator_baselines`` (distinct units / baselines one indicator name
+  has across the rows of one file);
 - ``department_known`` (boolean; NA when the plan gave no department list);
 - ``grade_computed``, ``grade_defined``, ``grade_contradicts`` (see hyoka.scale).
 """
@@ -147,6 +148,14 @@ def _metadata(out: pd.DataFrame, metas: list[IndicatorMeta]) -> dict[str, pd.Ser
     return cols
 
 
+def _num(s: pd.Series) -> pd.Series:
+    return s.map(lambda v: pd.NA if pd.isna(v) else f"{v:g}").astype("string")
+
+
+def _pct(s: pd.Series) -> pd.Series:
+    return s.map(lambda v: pd.NA if pd.isna(v) else f"{round(v * 100) + 0:.0f}%").astype("string")
+
+
 def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: DeriveSettings | None = None) -> None:
     """Add the derived columns (module doc) to the normalised frame ``out``, in place."""
     settings = settings or DeriveSettings()
@@ -196,6 +205,8 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     elapsed = (out["current_year"] - out["baseline_year"]).astype("Float64")
     out["expected_progress"] = (elapsed / span.where(span > 0)).astype("float64")
     out["schedule_margin"] = float(settings.schedule_margin)
+    out["progress_pct"] = _pct(out["progress"])
+    out["expected_progress_pct"] = _pct(out["expected_progress"])
 
     # bounds: metadata first, else by the unit's kind (rate 0–100, counts ≥ 0)
     kinds = {u.unit: u.kind for u in vocab.units.values()}
@@ -205,14 +216,18 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     default_max = pd.Series(np.where(kind == "rate", 100.0, np.nan), index=idx)
     out["bound_min"] = meta["bound_min"].where(meta["has_bounds"], default_min)
     out["bound_max"] = meta["bound_max"].where(meta["has_bounds"], default_max)
+    lo, hi = _num(out["bound_min"]), _num(out["bound_max"])
+    out["bounds_ja"] = (lo + "〜" + hi).fillna(lo + "以上").fillna(hi + "以下")
+    out["bounds_en"] = (lo + "–" + hi).fillna("≥ " + lo).fillna("≤ " + hi)
 
     # cross-row: the same project twice; one indicator with different units or baselines
-    key = [out["department"].fillna(""), out["project"].fillna(""), out["indicator"].fillna("")]
+    # within one file: two files are two editions or two departments' sheets, not duplicates
+    key = [out["source_file"], out["department"].fillna(""), out["project"].fillna(""), out["indicator"].fillna("")]
     out["duplicate_count"] = out.groupby(key, sort=False)["row"].transform("size").astype("int64")
     named = out["indicator"].fillna("") != ""
     units = out["baseline_unit"].where(present["baseline"]).fillna(out["current_unit"].where(present["current"]))
     base = out["baseline_raw"].str.normalize("NFKC").str.strip().where(present["baseline"])
-    grp = out["indicator"].fillna("")
+    grp = [out["source_file"], out["indicator"].fillna("")]
     out["indicator_units"] = units.groupby(grp).transform("nunique").where(named, 0).astype("int64")
     out["indicator_baselines"] = base.groupby(grp).transform("nunique").where(named, 0).astype("int64")
 

@@ -17,6 +17,7 @@ import pandas as pd
 from . import findings as F
 from .errors import ConfigError, HyokaError
 from .load import RawTable, load_table
+from .derive import DeriveSettings, load_indicator_metadata
 from .normalise import normalise
 from .resources import load_yaml
 from .rules import Rule, evaluate, load_catalog
@@ -34,6 +35,9 @@ class CheckOptions:
     lang: str = "ja"
     waivers: Path | None = None       # waiver file (hyoka.waivers): accepted findings
     today: date | None = None         # the date waivers expire against (default: today)
+    indicators: Path | None = None    # indicator metadata file (hyoka.derive.load_indicator_metadata)
+    schedule_margin: float = 0.2      # G007: how far progress may trail the elapsed time
+    departments: list[str] | None = None  # the plan's department list (X003), None = no list
 
 
 @dataclass
@@ -87,7 +91,10 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
     tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
     raw = pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame()
-    frame = normalise(raw, vocab, scale)
+    settings = DeriveSettings(
+        load_indicator_metadata(options.indicators, vocab) if options.indicators else [],
+        options.schedule_margin, options.departments)
+    frame = normalise(raw, vocab, scale, settings)
     if options.department:
         want = re.sub(r"\s+", "", nfkc(options.department)).casefold()
         keep = (_dept_key(frame["department"]) == want) | (_dept_key(frame["department_previous"]) == want)

@@ -2,6 +2,8 @@
 
 import csv
 
+import yaml
+
 import pytest
 
 from hyoka.errors import ConfigError
@@ -22,23 +24,34 @@ def test_base_row_is_clean(tmp_path):
     assert run_check([p]).findings.empty
 
 
-def _write(path, row):
+def _write(path, *rows):
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(row))
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
-        w.writerow(row)
+        w.writerows(rows)
 
 
 @pytest.mark.parametrize("code", sorted({r.code for r in CATALOG}))
 def test_rule_fires_on_its_example(tmp_path, code):
     rule = next(r for r in CATALOG if r.code == code)
-    assert rule.example, f"{code} has no example"
-    example = dict(rule.example)
-    scale = example.pop("scale", None)       # the scale the example is graded on (default A–D)
-    row = {**BASE, **{k: str(v) for k, v in example.items()}}
+    assert rule.example is not None, f"{code} has no example"
+    # an example is one row or a list of rows (cross-row rules), changing fields of BASE; it may
+    # name the scale, the plan's department list and indicator metadata it is checked with
+    examples = rule.example if isinstance(rule.example, list) else [rule.example]
+    options = CheckOptions()
+    rows = []
+    for example in examples:
+        example = dict(example)
+        options.scale = example.pop("scale", options.scale)
+        options.departments = example.pop("departments", options.departments)
+        if "indicators" in example:
+            meta = tmp_path / "indicators.yaml"
+            meta.write_text(yaml.safe_dump({"indicators": example.pop("indicators")}, allow_unicode=True), encoding="utf-8")
+            options.indicators = meta
+        rows.append({**BASE, **{k: str(v) for k, v in example.items()}})
     p = tmp_path / "example.csv"
-    _write(p, row)
-    found = run_check([p], CheckOptions(scale=scale)).findings
+    _write(p, *rows)
+    found = run_check([p], options).findings
     assert code in set(found["code"]), found[["code", "message"]].to_string()
 
 
