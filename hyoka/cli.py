@@ -71,26 +71,50 @@ def check(
     rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog to use instead of the bundled rules/catalog.yaml."),
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="A plan's column aliases and indicator directions (YAML)."),
     department: Optional[str] = typer.Option(None, "--department", help="Check only this department (current or previous name)."),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 when a finding reaches this severity."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding reaches this severity (default error)."),
     fmt: Fmt = typer.Option(Fmt.text, "--format", help="text: summary for people; json: the findings as a JSON array on stdout."),
-    lang: Lang = typer.Option(Lang.ja, "--lang", help="Language of messages and reports."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages and reports (default ja)."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write the report folder."),
     waivers: Optional[Path] = typer.Option(None, "--waivers", help="Waiver file (YAML): accepted findings, shown as waived."),
+    indicators: Optional[Path] = typer.Option(None, "--indicators", help="Indicator metadata (YAML): direction, unit, bounds per indicator."),
+    departments: Optional[Path] = typer.Option(None, "--departments", help="The plan's department list with renames (YAML)."),
+    select: Optional[list[str]] = typer.Option(None, "--select", help="Run only these rule codes or prefixes (comma-separated or repeated)."),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="Do not run these rule codes or prefixes."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: hyoka.toml or [tool.hyoka] in pyproject.toml, searched upwards)."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
 ) -> None:
-    from .pipeline import CheckOptions, run_check
-
     try:
-        result = run_check(list(paths), CheckOptions(scale, rules, mapping, department, lang.value,
-                                                     waivers=waivers))
+        result, cfg = _run(paths, config, no_config, scale=scale, rules=rules, mapping=mapping,
+                           department=department, lang=lang.value if lang else None, waivers=waivers,
+                           indicators=indicators, departments_file=departments,
+                           select=_split(select), ignore=_split(ignore))
         written = [] if no_report else _write(result, out)
     except HyokaError as exc:
         _fail(str(exc))
         return
+    fail_on = fail_on.value if fail_on else (cfg.fail_on if cfg and cfg.fail_on else "error")
     if fmt is Fmt.json:
         sys.stdout.write(json.dumps(F.to_records(result.findings), ensure_ascii=False, indent=1) + "\n")
     else:
         _print_text(result, written, out)
-    raise typer.Exit(1 if F.fails(result.findings, fail_on.value) else 0)
+    raise typer.Exit(1 if F.fails(result.findings, fail_on) else 0)
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    """``--select G,D001 --select T`` → ["G", "D001", "T"]."""
+    if values is None:
+        return None
+    return [v.strip().upper() for item in values for v in item.split(",") if v.strip()]
+
+
+def _run(paths, config: Path | None, no_config: bool, **flags):
+    """Find and read the configuration, merge the flags over it, run the check."""
+    from .config import find_config, load_config
+    from .pipeline import options_from, run_check
+
+    cfg_path = None if no_config else (config or find_config())
+    cfg = load_config(cfg_path) if cfg_path else None
+    return run_check(list(paths), options_from(cfg, **flags)), cfg
 
 
 def _write(result, out: Path) -> list[Path]:
@@ -183,11 +207,20 @@ def waive(
     typer.echo(strings(lang.value)["waive_added"].format(n=len(added), path=waivers))
 
 
-@app.command("rules", help="List the rules: code, severity and title.")
-def rules_cmd(
+rules_app = typer.Typer(no_args_is_help=False, rich_markup_mode=None,
+                        help="The rules: list them, explain one, write their documentation.")
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.callback(invoke_without_command=True)
+def rules_list(
+    ctx: typer.Context,
     lang: Lang = typer.Option(Lang.ja, "--lang"),
     rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog to list instead of the bundled one."),
 ) -> None:
+    """List the rules: code, severity and title (`hyoka rules explain CODE` for one)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from .rules import load_catalog
 
     try:
@@ -203,30 +236,50 @@ def rules_cmd(
         if r.code in seen:
             continue
         seen.add(r.code)
-        table.add_row(r.code, Text(r.severity, style=SEV_STYLE[r.severity]), Text(r.title[lang.value]), r.name)
+        table.add_row(r.code, Text(r.severity, style=SEV_STYLE[r.severity]), clean(r.title[lang.value]), r.name)
     Console(highlight=False).print(table)
 
 
-@app.command("rule", help="Explain one rule: what it checks, why, an example, how to fix.")
-def rule_cmd(code: str, lang: Lang = typer.Option(Lang.ja, "--lang")) -> None:
+def _explain(code: str, lang: Lang, rules: Optional[Path]) -> None:
+    from .docs import by_code, rule_page
     from .rules import load_catalog
 
     try:
-        matches = [r for r in load_catalog() if r.code == code.upper()]
+        group = by_code(load_catalog(rules)).get(code.upper())
+        if not group:
+            _fail(f"no rule {code!r}; `hyoka rules` lists them")
+        page = rule_page(group, lang.value)
     except HyokaError as exc:
         _fail(str(exc))
         return
-    if not matches:
-        _fail(f"no rule {code!r}; `hyoka rules` lists them")
-    r, L = matches[0], lang.value
-    con = Console(highlight=False)
-    con.print(Text(f"{r.code} {r.name} ({r.severity})", style="bold"))
-    con.print(Text(r.title[L], style="bold"))
-    con.print(Text("\n" + r.description[L]))
-    con.print(Text(f"\nwhen: {r.when.text}", style="dim"))
-    if r.example:
-        con.print(Text("\n" + ("例" if L == "ja" else "Example") + ": " + json.dumps(r.example, ensure_ascii=False)))
-    con.print(Text("\n" + ("直し方" if L == "ja" else "Fix") + ": " + r.fix[L]))
+    sys.stdout.write(page)
+
+
+@rules_app.command("explain")
+def rules_explain(code: str, lang: Lang = typer.Option(Lang.ja, "--lang"),
+                  rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog (default: bundled).")) -> None:
+    """Explain one rule: what it checks, why, the condition, an example and its finding, how to fix."""
+    _explain(code, lang, rules)
+
+
+@rules_app.command("docs")
+def rules_docs(out: Path = typer.Option(Path("docs/rules"), "--out", help="Folder for the pages."),
+               rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog (default: bundled).")) -> None:
+    """Write one Markdown page per rule (Japanese and English) and an index."""
+    from .docs import write_docs
+    from .rules import load_catalog
+
+    try:
+        written = write_docs(out, load_catalog(rules))
+    except (HyokaError, OSError) as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"{len(written)} files → {out}")
+
+
+@app.command("rule", help="Explain one rule (the same as `hyoka rules explain CODE`).")
+def rule_cmd(code: str, lang: Lang = typer.Option(Lang.ja, "--lang")) -> None:
+    _explain(code, lang, None)
 
 
 @app.callback(invoke_without_command=True)

@@ -19,7 +19,8 @@ values, for f in baseline, target, current
     ``f_raw``, ``f_value`` (float64; a level's rank), ``f_unit``, ``f_unit_known``, ``f_state``
     (value/level/missing/unparseable), ``f_year`` (Int64 fiscal year), ``f_year_raw``,
     ``f_year_state``.
-    ``f_year_era_ok`` (False for 平成32 and other labels past an era's end).
+    ``f_year_era_ok`` (False for 平成32 and other labels past an era's end), ``f_year_reiwa``
+    (the year as a 令和 label, ``R2`` for 2020; NA before 2019).
 derived
     everything hyoka.derive adds (direction, progress, schedule, bounds, cross-row counts,
     grades defined by values).
@@ -125,6 +126,8 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
         out[f"{fld}_year"] = y["year"]
         out[f"{fld}_year_state"] = y["state"]
         out[f"{fld}_year_era_ok"] = y["era_ok"]
+        reiwa = (y["year"] - 2018).where(y["year"] >= 2019)
+        out[f"{fld}_year_reiwa"] = ("R" + reiwa.astype("string")).astype("string")
 
     for col in raw.columns:
         if col.startswith("cell_"):

@@ -17,6 +17,7 @@ import pandas as pd
 from . import findings as F
 from .errors import ConfigError, HyokaError
 from .load import RawTable, load_table
+from .config import Config, apply as apply_config, load_departments, selected
 from .derive import DeriveSettings, load_indicator_metadata
 from .normalise import normalise
 from .resources import load_yaml
@@ -38,6 +39,12 @@ class CheckOptions:
     indicators: Path | None = None    # indicator metadata file (hyoka.derive.load_indicator_metadata)
     schedule_margin: float = 0.2      # G007: how far progress may trail the elapsed time
     departments: list[str] | None = None  # the plan's department list (X003), None = no list
+    departments_file: Path | None = None  # YAML: departments + renames (hyoka.config.load_departments)
+    select: list[str] | None = None   # rule codes or prefixes to run (None: all)
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)   # per-rule severity overrides
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,11 +89,36 @@ def _dept_key(s: pd.Series) -> pd.Series:
     return s.astype("string").fillna("").str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.casefold()
 
 
+def options_from(config: Config | None, **flags) -> CheckOptions:
+    """CheckOptions from a configuration file's values, overridden by the command-line ``flags``
+    that are not None (``select``/``ignore`` flags add to the file's lists, as in ruff)."""
+    cfg = config or Config()
+    opts = CheckOptions(
+        scale=cfg.scale, rules=cfg.rules, mapping=cfg.mapping, indicators=cfg.indicators,
+        departments_file=cfg.departments, waivers=cfg.waivers, lang=cfg.lang or "ja",
+        select=cfg.select, extend_select=list(cfg.extend_select), ignore=list(cfg.ignore),
+        severity=dict(cfg.severity), per_file_ignores=dict(cfg.per_file_ignores),
+        schedule_margin=cfg.margins.get("schedule", 0.2))
+    for key, value in flags.items():
+        if value is None:
+            continue
+        if key in ("extend_select", "ignore"):
+            getattr(opts, key).extend(value)
+        else:
+            setattr(opts, key, value)
+    return opts
+
+
 def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> CheckResult:
     options = options or CheckOptions()
     vocab = load_vocabulary()
     if options.mapping:
         apply_mapping(vocab, Path(options.mapping))
+    if options.departments_file:
+        listed, renames = load_departments(options.departments_file)
+        vocab.renames.update({nfkc(k).strip(): nfkc(v).strip() for k, v in renames.items()})
+        if options.departments is None:
+            options.departments = listed
     scale = load_scale(options.scale)
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
     tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
@@ -103,8 +135,11 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
             raise HyokaError(f"--department {options.department}: no rows for this department "
                              f"(the tables have: {known})")
         frame = frame[keep.to_numpy()]
-    rules = load_catalog(options.rules, known_columns=set(frame.columns))
+    rules = [r for r in load_catalog(options.rules, known_columns=set(frame.columns))
+             if selected(r.code, options.select, options.extend_select, options.ignore)]
     found = F.combine([validate(frame, options.lang), evaluate(frame, rules, scale, options.lang)])
+    found = apply_config(found, options.select, options.extend_select, options.ignore, options.severity,
+                         options.per_file_ignores, {Path(p).name: str(p) for p in paths})
     if options.waivers:
         from .waivers import apply_waivers, for_department, load_waivers
         waivers = load_waivers(options.waivers)

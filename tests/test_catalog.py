@@ -2,25 +2,19 @@
 
 import csv
 
-import yaml
-
 import pytest
 
 from hyoka.errors import ConfigError
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.docs import BASE_ROW, run_example
+from hyoka.pipeline import run_check
 from hyoka.rules import load_catalog
 
-# a consistent row from the seed (市民活動センター団体登録事業); each example changes some fields
-BASE = {"item": "（１）市民の組織機能を強化するための支援", "project": "市民活動センター団体登録事業",
-        "department": "市民協働推進課", "partners": "①②③④⑤⑦", "grade": "Ｂ", "indicator": "登録団体数",
-        "baseline": "129団体", "baseline_year": "R3", "target": "150団体", "target_year": "R9",
-        "current": "134団体", "current_year": "R5"}
 CATALOG = load_catalog()
 
 
 def test_base_row_is_clean(tmp_path):
     p = tmp_path / "base.csv"
-    _write(p, BASE)
+    _write(p, BASE_ROW)
     assert run_check([p]).findings.empty
 
 
@@ -32,26 +26,10 @@ def _write(path, *rows):
 
 
 @pytest.mark.parametrize("code", sorted({r.code for r in CATALOG}))
-def test_rule_fires_on_its_example(tmp_path, code):
+def test_rule_fires_on_its_example(code):
     rule = next(r for r in CATALOG if r.code == code)
     assert rule.example is not None, f"{code} has no example"
-    # an example is one row or a list of rows (cross-row rules), changing fields of BASE; it may
-    # name the scale, the plan's department list and indicator metadata it is checked with
-    examples = rule.example if isinstance(rule.example, list) else [rule.example]
-    options = CheckOptions()
-    rows = []
-    for example in examples:
-        example = dict(example)
-        options.scale = example.pop("scale", options.scale)
-        options.departments = example.pop("departments", options.departments)
-        if "indicators" in example:
-            meta = tmp_path / "indicators.yaml"
-            meta.write_text(yaml.safe_dump({"indicators": example.pop("indicators")}, allow_unicode=True), encoding="utf-8")
-            options.indicators = meta
-        rows.append({**BASE, **{k: str(v) for k, v in example.items()}})
-    p = tmp_path / "example.csv"
-    _write(p, *rows)
-    found = run_check([p], options).findings
+    found = run_example(rule)   # the same run that writes the example's finding into docs/rules
     assert code in set(found["code"]), found[["code", "message"]].to_string()
 
 

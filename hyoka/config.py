@@ -1,0 +1,207 @@
+"""Project configuration: ``hyoka.toml``, or ``[tool.hyoka]`` in ``pyproject.toml``.
+
+Found from the current directory upwards (the first folder holding either file wins; in that
+folder hyoka.toml wins over pyproject.toml), or given with ``--config``. Keys (paths are relative
+to the configuration file)::
+
+    scale = "a-d"                   # a bundled preset or a scale file
+    rules = "catalog.yaml"          # a rule catalog instead of the bundled one
+    mapping = "mapping.yaml"        # column aliases and indicator directions
+    indicators = "indicators.yaml"  # indicator metadata
+    departments = "departments.yaml"  # the plan's department list and renames
+    waivers = "waivers.yaml"
+    select = ["G", "D001"]          # codes or prefixes to run (default: all)
+    extend-select = ["T"]           # added to select
+    ignore = ["P002"]               # codes or prefixes not to run
+    fail-on = "error"               # error / warning / info / never
+    lang = "ja"                     # ja / en
+    [severity]                      # per-rule severity overrides
+    D001 = "warning"
+    [per-file-ignores]              # glob on the file's name or path → codes or prefixes
+    "legacy_*.csv" = ["M"]
+    [margins]
+    schedule = 0.2                  # G007: progress may trail the elapsed time by this much
+
+Selection follows ruff: a code runs when the most specific ``select``/``extend-select`` entry that
+matches it is more specific than the most specific ``ignore`` entry that matches it. Unknown keys
+and bad values raise ConfigError naming the file and the key. Command-line flags override.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import findings as F
+from .errors import ConfigError
+from .resources import MAX_YAML_BYTES, load_yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+_PATH_KEYS = ("scale", "rules", "mapping", "indicators", "departments", "waivers")
+_LIST_KEYS = ("select", "extend-select", "ignore")
+_KEYS = set(_PATH_KEYS) | set(_LIST_KEYS) | {"fail-on", "lang", "severity", "per-file-ignores", "margins"}
+_MARGINS = {"schedule"}
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    scale: str | None = None
+    rules: Path | None = None
+    mapping: Path | None = None
+    indicators: Path | None = None
+    departments: Path | None = None
+    waivers: Path | None = None
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+    lang: str | None = None
+    severity: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    margins: dict[str, float] = field(default_factory=dict)
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest hyoka.toml, or pyproject.toml with a [tool.hyoka] table, from ``start`` up."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        own = folder / "hyoka.toml"
+        if own.is_file():
+            return own
+        py = folder / "pyproject.toml"
+        if py.is_file() and "hyoka" in _read_toml(py).get("tool", {}):
+            return py
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise ConfigError(f"{path}: over the {MAX_YAML_BYTES}-byte limit for configuration files")
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _codes(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: must be a list of rule codes or prefixes (e.g. [\"G\", \"D001\"])")
+    return [v.strip().upper() for v in value]
+
+
+def load_config(path: Path | str) -> Config:
+    """Read a configuration file. Raises ConfigError naming the file and key."""
+    path = Path(path)
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("hyoka", {})
+        prefix = "[tool.hyoka]"
+    else:
+        prefix = ""
+    name = f"{path}: {prefix}".rstrip()
+    if unknown := set(data) - _KEYS:
+        raise ConfigError(f"{name} unknown key(s) {', '.join(sorted(unknown))} "
+                          f"(known: {', '.join(sorted(_KEYS))})")
+    cfg = Config(path=path)
+    base = path.parent
+    for key in _PATH_KEYS:
+        if key in data:
+            if not isinstance(data[key], str) or not data[key].strip():
+                raise ConfigError(f"{name} {key}: must be a file path (text)")
+            if key == "scale" and not Path(data[key]).suffix:
+                cfg.scale = data[key]  # a bundled preset name
+            else:
+                setattr(cfg, key, str(base / data[key]) if key == "scale" else base / data[key])
+    if "select" in data:
+        cfg.select = _codes(data["select"], f"{name} select")
+    cfg.extend_select = _codes(data.get("extend-select", []), f"{name} extend-select")
+    cfg.ignore = _codes(data.get("ignore", []), f"{name} ignore")
+    if "fail-on" in data:
+        if data["fail-on"] not in F.FAIL_ON:
+            raise ConfigError(f"{name} fail-on: must be one of {', '.join(F.FAIL_ON)}")
+        cfg.fail_on = data["fail-on"]
+    if "lang" in data:
+        if data["lang"] not in ("ja", "en"):
+            raise ConfigError(f"{name} lang: must be ja or en")
+        cfg.lang = data["lang"]
+    sev = data.get("severity", {})
+    if not isinstance(sev, dict):
+        raise ConfigError(f"{name} [severity]: must be a table of CODE = \"error|warning|info\"")
+    for code, level in sev.items():
+        if level not in F.SEVERITIES:
+            raise ConfigError(f"{name} [severity] {code}: must be one of {', '.join(F.SEVERITIES)}")
+        cfg.severity[str(code).upper()] = level
+    pfi = data.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise ConfigError(f"{name} [per-file-ignores]: must be a table of \"glob\" = [codes]")
+    for glob, codes in pfi.items():
+        cfg.per_file_ignores[str(glob)] = _codes(codes, f"{name} [per-file-ignores] {glob!r}")
+    margins = data.get("margins", {})
+    if not isinstance(margins, dict):
+        raise ConfigError(f"{name} [margins]: must be a table")
+    for key, value in margins.items():
+        if key not in _MARGINS:
+            raise ConfigError(f"{name} [margins] {key}: unknown margin (known: {', '.join(sorted(_MARGINS))})")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ConfigError(f"{name} [margins] {key}: must be a number between 0 and 1")
+        cfg.margins[key] = float(value)
+    return cfg
+
+
+def load_departments(path: Path | str) -> tuple[list[str], dict[str, str]]:
+    """A department list file (YAML): ``departments: [names]`` and ``renames: {old: new}``."""
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("departments", []), list):
+        raise ConfigError(f"{path}: expected `departments:` (a list of names) and optional `renames:`")
+    renames = data.get("renames") or {}
+    if not isinstance(renames, dict):
+        raise ConfigError(f"{path}: renames: expected a mapping of old name: new name")
+    if unknown := set(data) - {"departments", "renames"}:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
+    return [str(d) for d in data.get("departments", [])], {str(k): str(v) for k, v in renames.items()}
+
+
+def _longest(code: str, prefixes: list[str]) -> int:
+    return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
+
+
+def selected(code: str, select: list[str] | None, extend_select: list[str], ignore: list[str]) -> bool:
+    """Whether a rule code runs (ruff's semantics; ``select`` None means every code)."""
+    chosen = (["" ] if select is None else select) + extend_select
+    return _longest(code, chosen) > _longest(code, ignore)
+
+
+def apply(findings: pd.DataFrame, select: list[str] | None, extend_select: list[str], ignore: list[str],
+          severity: dict[str, str], per_file_ignores: dict[str, list[str]], paths: dict[str, str]) -> pd.DataFrame:
+    """Drop findings of codes not selected or ignored for their file, and apply severity
+    overrides. ``paths`` maps a finding's ``source_file`` to the path as given (for globs).
+    Vectorised over findings: decisions are made once per distinct code and file."""
+    if findings.empty:
+        return findings
+    codes = findings["code"].astype(str)
+    keep_code = {c: selected(c, select, extend_select, ignore) for c in codes.unique()}
+    keep = codes.map(keep_code).astype(bool)
+    if per_file_ignores:
+        files = findings["source_file"].fillna("").astype(str)
+        for (f, c), idx in findings.groupby([files, codes]).groups.items():
+            full = paths.get(f, f)
+            for glob, ignored in per_file_ignores.items():
+                if (fnmatch.fnmatch(f, glob) or fnmatch.fnmatch(full, glob)) and _longest(c, ignored) >= 0:
+                    keep[idx] = False
+    out = findings[keep.to_numpy()].copy()
+    if severity:
+        override = out["code"].map(severity)
+        out["severity"] = override.fillna(out["severity"]).astype("string")
+    return F.combine([out])

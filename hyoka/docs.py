@@ -1,0 +1,125 @@
+"""Rule documentation, generated from the rule catalog (the same source the checks run from).
+
+``rule_page(code, lang)`` returns one rule's page in Markdown: what it checks, why it matters, the
+condition, an example row that triggers it (with the finding it gives, computed by running hyoka
+on that row), and how to fix it. ``write_docs(out_dir)`` writes ``docs/rules/CODE.md`` (Japanese
+and English on one page) and an index; ``hyoka rules docs`` calls it, and a test keeps the
+committed pages equal to what the catalog generates.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+
+from .rules import FIELD_LABELS, Rule, load_catalog
+
+# a consistent row of the seed table (市民活動センター団体登録事業, 129団体 → 150団体, now 134団体,
+# graded Ｂ); each rule's example changes some of its fields
+BASE_ROW = {"item": "（１）市民の組織機能を強化するための支援", "project": "市民活動センター団体登録事業",
+            "department": "市民協働推進課", "partners": "①②③④⑤⑦", "grade": "Ｂ",
+            "effect": "団体登録数が増加した。", "indicator": "登録団体数",
+            "baseline": "129団体", "baseline_year": "R3", "target": "150団体", "target_year": "R9",
+            "current": "134団体", "current_year": "R5"}
+_SETTINGS = ("scale", "departments", "indicators")
+HEAD = {"ja": {"what": "何を確認するか", "when": "条件", "example": "該当する例", "finding": "出力される指摘",
+               "fix": "直し方", "fields": "読む項目", "severity": "重要度", "settings": "例の設定"},
+        "en": {"what": "What it checks", "when": "Condition", "example": "Example that triggers it",
+               "finding": "The finding it gives", "fix": "How to fix", "fields": "Fields read",
+               "severity": "Severity", "settings": "Settings of the example"}}
+
+
+def example_rows(rule: Rule) -> tuple[list[dict[str, str]], dict]:
+    """The example's rows (BASE_ROW changed by the example) and its settings (scale, …)."""
+    examples = rule.example if isinstance(rule.example, list) else [rule.example or {}]
+    rows, settings = [], {}
+    for ex in examples:
+        ex = dict(ex)
+        for key in _SETTINGS:
+            if key in ex:
+                settings[key] = ex.pop(key)
+        rows.append({**BASE_ROW, **{k: str(v) for k, v in ex.items()}})
+    return rows, settings
+
+
+def run_example(rule: Rule, lang: str = "ja"):
+    """Run hyoka on the rule's example; returns the findings frame."""
+    import yaml
+
+    from .pipeline import CheckOptions, run_check
+
+    rows, settings = example_rows(rule)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "example.csv"
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+        options = CheckOptions(scale=settings.get("scale"), departments=settings.get("departments"), lang=lang)
+        if "indicators" in settings:
+            meta = Path(tmp) / "indicators.yaml"
+            meta.write_text(yaml.safe_dump({"indicators": settings["indicators"]}, allow_unicode=True), encoding="utf-8")
+            options.indicators = meta
+        return run_check([path], options).findings
+
+
+def _md(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def rule_page(rules: list[Rule], lang: str) -> str:
+    """One rule's page (all instances of an `each` rule share it)."""
+    rule = rules[0]
+    h = HEAD[lang]
+    fields = sorted({f for r in rules for f in r.fields}, key=list(FIELD_LABELS).index)
+    labels = [FIELD_LABELS[f][0 if lang == "ja" else 1] for f in fields]
+    lines = [f"## {rule.code} {rule.title[lang]}", "",
+             f"`{rule.name}` · {h['severity']}: **{rule.severity}** · {h['fields']}: {', '.join(labels)}", "",
+             f"### {h['what']}", "", rule.description[lang], "",
+             f"### {h['when']}", "", *[f"    {r.when.text}" for r in rules], ""]
+    rows, settings = example_rows(rule)
+    shown = sorted({k for r in rows for k, v in r.items() if BASE_ROW.get(k) != v} | {"grade", "indicator", "baseline", "target", "current"},
+                   key=list(BASE_ROW).index)
+    lines += [f"### {h['example']}", ""]
+    if settings:
+        lines += [f"{h['settings']}: " + ", ".join(f"`{k}` = `{v}`" for k, v in settings.items()), ""]
+    lines += ["| " + " | ".join(shown) + " |", "|" + "---|" * len(shown)]
+    lines += ["| " + " | ".join(_md(r[k]) or " " for k in shown) + " |" for r in rows]
+    found = run_example(rule, lang)
+    mine = found[found["code"] == rule.code]
+    lines += ["", f"### {h['finding']}", ""]
+    for f in mine.itertuples():
+        lines.append(f"- `{f.cell.replace('example.csv', 'table.csv')}` — {f.message}")
+    lines += ["", f"### {h['fix']}", "", rule.fix[lang], ""]
+    return "\n".join(lines)
+
+
+def by_code(catalog: list[Rule]) -> dict[str, list[Rule]]:
+    out: dict[str, list[Rule]] = {}
+    for r in catalog:
+        out.setdefault(r.code, []).append(r)
+    return out
+
+
+def write_docs(out_dir: Path | str, catalog: list[Rule] | None = None) -> list[Path]:
+    """Write docs/rules/CODE.md for every rule and docs/rules/README.md (the index)."""
+    from .report import atomic_write
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    groups = by_code(catalog or load_catalog())
+    written = []
+    index = ["# hyoka rules / ルール一覧", "",
+             "Generated from rules/catalog.yaml by `hyoka rules docs`; do not edit by hand.", "",
+             "| code | severity | 名称 | title |", "|---|---|---|---|"]
+    for code, rules in sorted(groups.items()):
+        page = rule_page(rules, "ja") + "\n---\n\n" + rule_page(rules, "en")
+        path = out / f"{code}.md"
+        atomic_write(path, f"# {code}\n\n" + page)
+        written.append(path)
+        index.append(f"| [{code}]({code}.md) | {rules[0].severity} | {rules[0].title['ja']} | {rules[0].title['en']} |")
+    path = out / "README.md"
+    atomic_write(path, "\n".join(index) + "\n")
+    written.append(path)
+    return written

@@ -1,0 +1,95 @@
+"""Configuration files: discovery, selection, severity overrides, per-file ignores, errors."""
+
+import pytest
+
+from hyoka.config import find_config, load_config, selected
+from hyoka.errors import ConfigError
+from hyoka.pipeline import options_from, run_check
+
+from .conftest import EXAMPLES, SEED_CSV, UK_Q1
+from .test_cli import hyoka
+
+
+@pytest.mark.parametrize("code, select, extend, ignore, expected", [
+    ("G002", None, [], [], True),
+    ("G002", ["D"], [], [], False),
+    ("G002", None, [], ["G"], False),
+    ("G002", ["G002"], [], ["G"], True),        # the more specific entry wins (ruff)
+    ("G002", ["G"], [], ["G002"], False),
+    ("T001", ["G"], ["T"], [], True),
+])
+def test_selection(code, select, extend, ignore, expected):
+    assert selected(code, select, extend, ignore) is expected
+
+
+def test_found_upwards_and_pyproject(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.hyoka]\nignore = ["M001"]\n', encoding="utf-8")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_config(deep) == tmp_path / "pyproject.toml"
+    (tmp_path / "a" / "hyoka.toml").write_text('select = ["G"]\n', encoding="utf-8")
+    assert find_config(deep) == tmp_path / "a" / "hyoka.toml"
+
+
+def test_seed_with_selection_and_severity(tmp_path):
+    cfg = tmp_path / "hyoka.toml"
+    cfg.write_text('ignore = ["M"]\n[severity]\nD001 = "warning"\n', encoding="utf-8")
+    r = run_check([SEED_CSV], options_from(load_config(cfg)))
+    assert sorted(r.findings["code"]) == ["D001", "G002"]          # M001 ignored
+    assert r.findings.set_index("code").loc["D001", "severity"] == "warning"
+
+
+def test_per_file_ignores_match_the_file_name(tmp_path):
+    cfg = tmp_path / "hyoka.toml"
+    cfg.write_text('[per-file-ignores]\n"seed_*.csv" = ["D001", "G"]\n', encoding="utf-8")
+    r = run_check([SEED_CSV], options_from(load_config(cfg)))
+    assert r.findings["code"].tolist() == ["M001"]
+
+
+def test_cli_flags_override_the_file(tmp_path):
+    (tmp_path / "hyoka.toml").write_text('fail-on = "never"\nselect = ["M"]\n', encoding="utf-8")
+    r = hyoka("check", SEED_CSV, "--no-report", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 0 and '"M001"' in r.stdout and '"D001"' not in r.stdout
+    r = hyoka("check", SEED_CSV, "--no-report", "--fail-on", "warning", cwd=tmp_path)
+    assert r.returncode == 1                                        # the flag beats fail-on = never
+    r = hyoka("check", SEED_CSV, "--no-report", "--no-config", "--format", "json", cwd=tmp_path)
+    assert '"D001"' in r.stdout
+
+
+@pytest.mark.parametrize("body, error", [
+    ('selct = ["G"]', "unknown key.*selct"),
+    ('select = "G"', "select: must be a list"),
+    ('[severity]\nD001 = "fatal"', r"\[severity\] D001: must be one of"),
+    ('fail-on = "sometimes"', "fail-on: must be one of"),
+    ('[margins]\nschedule = 2', r"\[margins\] schedule: must be a number between 0 and 1"),
+    ('[margins]\npace = 0.1', "unknown margin"),
+    ("select = [", "not valid TOML"),
+])
+def test_bad_configuration_names_the_key(tmp_path, body, error):
+    cfg = tmp_path / "hyoka.toml"
+    cfg.write_text(body + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=error):
+        load_config(cfg)
+    r = hyoka("check", SEED_CSV, "--no-report", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.startswith("hyoka: error: ") and len(r.stderr.splitlines()) == 1
+
+
+def test_departments_file_with_renames(tmp_path):
+    deps = tmp_path / "departments.yaml"
+    deps.write_text("departments: [市民協働推進課, 危機管理課, 交通防犯課, 健康増進課, 社会福祉課, 高齢福祉課]\n"
+                    "renames: {}\n", encoding="utf-8")
+    cfg = tmp_path / "hyoka.toml"
+    cfg.write_text('departments = "departments.yaml"\n', encoding="utf-8")
+    r = run_check([SEED_CSV], options_from(load_config(cfg)))
+    x3 = r.findings[r.findings["code"] == "X003"]
+    assert x3["department"].tolist() == ["生涯学習課"]             # the one department left out
+    assert x3["cell"].tolist() == ["seed_r5.csv:38:department"]
+
+
+def test_uk_example_configuration():
+    r = hyoka("check", UK_Q1.name, "--no-report", "--format", "json", cwd=EXAMPLES / "uk")
+    import json
+    data = json.loads(r.stdout)
+    d001 = [d for d in data if d["code"] == "D001"]
+    assert d001 and {d["severity"] for d in d001} == {"info"}
+    assert any(d["code"] == "G005" for d in data)                   # the rag scale from the file
