@@ -79,8 +79,9 @@ def _looks_like_year(label: str) -> bool:
     return parse_fiscal_year(label) is not None
 
 
-def _find_header(rows: list[list[str]], vocab: Vocabulary) -> tuple[int, int, dict[int, tuple[str, str | None]]] | None:
-    """Return (first header row index, first data row index, column index → (field, year label))."""
+def _find_header(rows: list[list[str]], vocab: Vocabulary) -> tuple[int, int, dict[int, tuple[str, str | None, int]]] | None:
+    """Return (first header row index, first data row index, column index → (field, year label,
+    index of the header row that named it))."""
     best: tuple[int, int] | None = None
     matches: list[dict[int, tuple[str, str | None]]] = []
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
@@ -92,11 +93,11 @@ def _find_header(rows: list[list[str]], vocab: Vocabulary) -> tuple[int, int, di
     if best is None:
         return None
     r = best[0]
-    columns = dict(matches[r])
+    columns = {c: (f, label, r) for c, (f, label) in matches[r].items()}
     data_start = r + 1
     if r + 1 < len(matches) and matches[r + 1]:
         # two-row header: the lower row names the columns under a grouping row
-        columns.update(matches[r + 1])
+        columns.update({c: (f, label, r + 1) for c, (f, label) in matches[r + 1].items()})
         data_start = r + 2
     return r, data_start, columns
 
@@ -108,7 +109,7 @@ def _frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str,
         return None
     _, data_start, columns = found
     seen: dict[str, int] = {}
-    for c, (fld, _) in sorted(columns.items()):
+    for c, (fld, _, _) in sorted(columns.items()):
         if fld in seen:
             raise InputError(f"two columns read as {fld!r} (columns {seen[fld] + 1} and {c + 1}); "
                              "rename one or map it in a mapping file", file=source, sheet=sheet or None,
@@ -127,10 +128,10 @@ def _frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str,
     frame.insert(0, "sheet", sheet)
     frame.insert(0, "source_file", source)
     # year labels written in the value headers fill the year columns the table lacks
-    for c, (fld, label) in columns.items():
+    for c, (fld, label, header_row) in columns.items():
         if fld in VALUE_FIELDS and label and f"{fld}_year" not in seen:
             frame[f"{fld}_year"] = pd.Series(label, index=frame.index, dtype="string")
-            frame[f"cell_{fld}_year"] = cell_ref(rows and data_start, c, header=True)
+            frame[f"cell_{fld}_year"] = cell_ref(row_numbers[header_row], c)  # the header cell
     for fld, c in seen.items():
         frame[f"cell_{fld}"] = [cell_ref(n, c) for n in nums]
     # drop spacer rows and notes below the table (※…): rows with no value in any field but the first
@@ -138,7 +139,7 @@ def _frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str,
     keep = (content != "").any(axis=1)
     note_like = content.iloc[:, 0].str.startswith(("※", "注")) & ((content.iloc[:, 1:] == "").all(axis=1))
     frame = frame[keep & ~note_like].reset_index(drop=True)
-    headers = {fld: rows[found[0]][c] for fld, c in seen.items() if c < len(rows[found[0]])}
+    headers = {fld: rows[columns[c][2]][c] for fld, c in seen.items() if c < len(rows[columns[c][2]])}
     return RawTable(frame, source, [sheet] if sheet else [], [], headers)
 
 
@@ -213,16 +214,14 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
     rows = grid.to_numpy(dtype=object).tolist()
     header_names: dict[int, str] = {}
 
-    def cell_ref(line: int, c: int, header: bool = False) -> str:
-        if header:
-            return f"{source}:header:{header_names.get(c, c + 1)}"
+    def cell_ref(line: int, c: int) -> str:
         return f"{source}:{line}:{header_names.get(c, c + 1)}"
 
     found = _find_header(rows, vocab)
     if found is None:
         raise InputError("no header row: none of the first 30 rows names at least "
                          f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)", file=source)
-    for c, (fld, _) in found[2].items():
+    for c, (fld, _, _) in found[2].items():
         header_names[c] = fld
     table = _frame_from_rows(rows, starts, source, "", vocab, cell_ref)
     assert table is not None
@@ -275,8 +274,8 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTa
         numbers = list(range(1, len(rows) + 1))
         title = ws.title
 
-        def cell_ref(n: int, c: int, header: bool = False, _t=title) -> str:
-            return f"[{source}]{_t}!{_col_letter(c)}{n if not header else 'header'}"
+        def cell_ref(n: int, c: int, _t=title) -> str:
+            return f"[{source}]{_t}!{_col_letter(c)}{n}"
 
         table = _frame_from_rows(rows, numbers, source, title, vocab, cell_ref)
         if table is None:

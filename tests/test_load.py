@@ -30,6 +30,7 @@ def test_seed_xlsx_layout(vocab):
     assert f["row"].tolist() == list(range(4, 19))          # title + two header rows above
     assert t.headers["baseline"] == "基準値（R3)"
     assert f["baseline_year"].unique().tolist() == ["R3"]  # from the header label
+    assert f["cell_baseline_year"].unique().tolist() == ["[seed_r5.xlsx]R5実施状況!I3"]  # that header cell
     assert f["target_year"].unique().tolist() == ["R9"]
     assert f["current_year"].unique().tolist() == ["R5"]
     # 項目 is merged over A4:A13; every row of the range carries it
