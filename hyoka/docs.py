@@ -22,7 +22,7 @@ BASE_ROW = {"item": "（１）市民の組織機能を強化するための支�
             "effect": "団体登録数が増加した。", "indicator": "登録団体数",
             "baseline": "129団体", "baseline_year": "R3", "target": "150団体", "target_year": "R9",
             "current": "134団体", "current_year": "R5"}
-_SETTINGS = ("scale", "departments", "indicators")
+_SETTINGS = ("scale", "departments", "indicators", "formulas")
 HEAD = {"ja": {"what": "何を確認するか", "when": "条件", "example": "該当する例", "finding": "出力される指摘",
                "fix": "直し方", "fields": "読む項目", "severity": "重要度", "settings": "例の設定"},
         "en": {"what": "What it checks", "when": "Condition", "example": "Example that triggers it",
@@ -51,11 +51,22 @@ def run_example(rule: Rule, lang: str = "ja"):
 
     rows, settings = example_rows(rule)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "example.csv"
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
+        if "formulas" in settings:   # a workbook whose formulas were never calculated
+            from openpyxl import Workbook
+            path = Path(tmp) / "example.xlsx"
+            wb = Workbook()
+            ws = wb.active
+            ws.title = "Sheet1"
+            ws.append(list(rows[0]))
+            for r in rows:
+                ws.append([settings["formulas"].get(k, v) for k, v in r.items()])
+            wb.save(path)
+        else:
+            path = Path(tmp) / "example.csv"
+            with open(path, "w", newline="", encoding="utf-8") as fh:
+                w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+                w.writeheader()
+                w.writerows(rows)
         options = CheckOptions(scale=settings.get("scale"), departments=settings.get("departments"), lang=lang)
         if "indicators" in settings:
             meta = Path(tmp) / "indicators.yaml"
@@ -79,18 +90,21 @@ def rule_page(rules: list[Rule], lang: str) -> str:
              f"### {h['what']}", "", rule.description[lang], "",
              f"### {h['when']}", "", *[f"    {r.when.text}" for r in rules], ""]
     rows, settings = example_rows(rule)
+    rows = [{**r, **settings.get("formulas", {})} for r in rows]   # show the formula typed in
     shown = sorted({k for r in rows for k, v in r.items() if BASE_ROW.get(k) != v} | {"grade", "indicator", "baseline", "target", "current"},
                    key=list(BASE_ROW).index)
     lines += [f"### {h['example']}", ""]
     if settings:
-        lines += [f"{h['settings']}: " + ", ".join(f"`{k}` = `{v}`" for k, v in settings.items()), ""]
+        lines += [f"{h['settings']}: " + ", ".join(f"`{k}` = `{v}`" for k, v in settings.items())
+                  + (" (.xlsx)" if "formulas" in settings else ""), ""]
     lines += ["| " + " | ".join(shown) + " |", "|" + "---|" * len(shown)]
     lines += ["| " + " | ".join(_md(r[k]) or " " for k in shown) + " |" for r in rows]
     found = run_example(rule, lang)
     mine = found[found["code"] == rule.code]
     lines += ["", f"### {h['finding']}", ""]
     for f in mine.itertuples():
-        lines.append(f"- `{f.cell.replace('example.csv', 'table.csv')}` — {f.message}")
+        cell = f.cell.replace("example.csv", "table.csv").replace("[example.xlsx]", "[table.xlsx]")
+        lines.append(f"- `{cell}` — {f.message}")
     lines += ["", f"### {h['fix']}", "", rule.fix[lang], ""]
     return "\n".join(lines)
 

@@ -49,6 +49,8 @@ class RawTable:
     sheets_read: list[str] = field(default_factory=list)
     sheets_skipped: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    unmapped: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, header text, field it resembles)
+    columns: dict[str, int] = field(default_factory=dict)                # field → column index
 
 
 def match_header(text: str, vocab: Vocabulary) -> tuple[str, str | None] | None:
@@ -140,7 +142,24 @@ def _frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str,
     note_like = content.iloc[:, 0].str.startswith(("※", "注")) & ((content.iloc[:, 1:] == "").all(axis=1))
     frame = frame[keep & ~note_like].reset_index(drop=True)
     headers = {fld: rows[columns[c][2]][c] for fld, c in seen.items() if c < len(rows[columns[c][2]])}
-    return RawTable(frame, source, [sheet] if sheet else [], [], headers)
+    unmapped = _unmapped(rows, found[0], data_start, row_numbers, set(columns), vocab, cell_ref)
+    return RawTable(frame, source, [sheet] if sheet else [], [], headers, unmapped, dict(seen))
+
+
+def _unmapped(rows, first, data_start, row_numbers, mapped: set[int], vocab: Vocabulary, cell_ref):
+    """Header cells that no alias matched but that contain one (基準値（令和3年度実績）, 評価欄):
+    reported, so a column is never dropped silently."""
+    out = []
+    aliases = sorted((a for a in vocab.aliases if len(a) >= 2 and not a.isascii()), key=len, reverse=True)
+    for r in range(first, data_start):
+        for c, text in enumerate(rows[r]):
+            if c in mapped or not text:
+                continue
+            key = header_key(text)
+            hit = next((a for a in aliases if a in key), None)
+            if hit and not re.match(r"^[(（]?\d+[)）]", key):   # (１)令和5年度実施状況 is a group title
+                out.append((cell_ref(row_numbers[r], c), text, vocab.aliases[hit]))
+    return list(dict.fromkeys(out))
 
 
 def _col_letter(c: int) -> str:
@@ -230,66 +249,53 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
 
 # ---------------------------------------------------------------- xlsx
 
-def _cell_text(value, number_format: str | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        if number_format and "%" in number_format:
-            return f"{round(value * 100, 10):g}%"
-        if isinstance(value, float):
-            return f"{int(value)}" if value.is_integer() else f"{round(value, 10):g}" if abs(value) < 1e15 else repr(value)
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+def _skip_patterns() -> list[re.Pattern[str]]:
+    from .resources import data_dir, load_yaml
+    from .vocab import nfkc
+    data = load_yaml(data_dir("rules") / "sheets.yaml") or {}
+    try:
+        return [re.compile(nfkc(str(p))) for p in data.get("skip", [])]
+    except re.error as exc:
+        raise InputError(f"bad pattern in rules/sheets.yaml ({exc})", file="rules/sheets.yaml") from None
 
 
-def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTable:
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: str = "auto") -> RawTable:
+    """Read every visible, non-skipped worksheet that has a header (hyoka.xlsx reads the grids).
+    Adds ``nocache_<field>`` (bool) columns: the cell holds a formula with no cached value."""
+    from .vocab import nfkc
+    from .xlsx import read_grids
 
     source = source or path.name
-    try:
-        wb = load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})",
-                         file=source) from None
+    grids, _ = read_grids(path, source, reader)
+    skip = _skip_patterns()
     tables: list[RawTable] = []
     skipped: list[str] = []
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
-            skipped.append(ws.title)
+    for g in grids:
+        if not g.visible or any(p.search(nfkc(g.title)) for p in skip):
+            skipped.append(g.title)
             continue
-        grid: list[list] = [list(r) for r in ws.iter_rows()]
-        rows = [[_cell_text(c.value, c.number_format) for c in r] for r in grid]
-        for rng in ws.merged_cells.ranges:
-            top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else ""
-            for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
-                for c in range(rng.min_col - 1, min(rng.max_col, len(rows[r]))):
-                    rows[r][c] = top
-        numbers = list(range(1, len(rows) + 1))
-        title = ws.title
+        numbers = list(range(1, len(g.rows) + 1))
 
-        def cell_ref(n: int, c: int, _t=title) -> str:
+        def cell_ref(n: int, c: int, _t=g.title) -> str:
             return f"[{source}]{_t}!{_col_letter(c)}{n}"
 
-        table = _frame_from_rows(rows, numbers, source, title, vocab, cell_ref)
+        table = _frame_from_rows(g.rows, numbers, source, g.title, vocab, cell_ref)
         if table is None:
-            skipped.append(title)
-        else:
-            tables.append(table)
+            skipped.append(g.title)
+            continue
+        for fld, c in table.columns.items():
+            flags = [(n - 1, c) in g.uncached for n in table.frame["row"]] if g.uncached else False
+            table.frame[f"nocache_{fld}"] = flags
+        tables.append(table)
     if not tables:
         raise InputError("no sheet has a header row naming at least "
                          f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)", file=source)
     frame = pd.concat([t.frame for t in tables], ignore_index=True)
-    return RawTable(frame, source, [s for t in tables for s in t.sheets_read], skipped, tables[0].headers)
+    return RawTable(frame, source, [s for t in tables for s in t.sheets_read], skipped, tables[0].headers,
+                    unmapped=[u for t in tables for u in t.unmapped])
 
 
-def load_table(path: Path | str, vocab: Vocabulary) -> RawTable:
+def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> RawTable:
     """Read one CSV or .xlsx file (by extension). Raises InputError for other kinds."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -300,7 +306,7 @@ def load_table(path: Path | str, vocab: Vocabulary) -> RawTable:
     if suffix in (".csv", ".txt", ".tsv"):
         table = read_csv(path, vocab, source=path.name)
     elif suffix in (".xlsx", ".xlsm"):
-        table = read_xlsx(path, vocab, source=path.name)
+        table = read_xlsx(path, vocab, source=path.name, reader=reader)
     elif suffix == ".xls":
         raise InputError("an old-format .xls workbook: open it in Excel and save as .xlsx", file=str(path))
     else:

@@ -18,7 +18,8 @@ grade
 values, for f in baseline, target, current
     ``f_raw``, ``f_value`` (float64; a level's rank), ``f_unit``, ``f_unit_known``, ``f_state``
     (value/level/missing/unparseable), ``f_year`` (Int64 fiscal year), ``f_year_raw``,
-    ``f_year_state``.
+    ``f_year_state``; ``nocache_f`` (bool: a formula with no cached value, so the text is empty
+    for a reason the clerk can fix by recalculating; also ``nocache_grade``).
     ``f_year_era_ok`` (False for 平成32 and other labels past an era's end), ``f_year_reiwa``
     (the year as a 令和 label, ``R2`` for 2020; NA before 2019).
 derived
@@ -132,6 +133,9 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
     for col in raw.columns:
         if col.startswith("cell_"):
             out[col] = raw[col].astype("string")
+    for fld in ("grade", *VALUE_FIELDS):  # formula cells with no cached value (xlsx only)
+        col = f"nocache_{fld}"
+        out[col] = raw[col].fillna(False).astype(bool) if col in raw else False
     derive(out, vocab, scale, settings)
     return out
 

@@ -89,6 +89,28 @@ def _dept_key(s: pd.Series) -> pd.Series:
     return s.astype("string").fillna("").str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.casefold()
 
 
+def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
+    """H001 for header cells that resemble a field but were not read (rules/load_findings.yaml)."""
+    from .resources import data_dir
+    from .rules import FIELD_LABELS
+
+    items = [(t.source, cell, header, fld) for t in tables for cell, header, fld in t.unmapped]
+    if not items:
+        return F.empty()
+    spec = load_yaml(data_dir("rules") / "load_findings.yaml")["H001"]
+    rows = []
+    for source, cell, header, fld in items:  # a few header cells per file
+        ja, en = FIELD_LABELS.get(fld, (fld, fld))
+        values = {"header": " ".join(header.split()), "field_ja": ja, "field_en": en}
+        fill = lambda t: re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), t)  # noqa: E731
+        rows.append({"code": "H001", "severity": spec["severity"], "department": "", "item": "", "project": "",
+                     "indicator": "", "field": fld, "cell": cell, "observed": values["header"],
+                     "expected": fill(spec["expected"][lang]), "message": fill(spec["message"][lang]),
+                     "title": spec["title"][lang], "fix": fill(spec["fix"][lang]), "row_index": -1,
+                     "source_file": source, "row": 0, "waived": ""})
+    return pd.DataFrame(rows).astype({"row_index": "int64", "row": "int64"})
+
+
 def options_from(config: Config | None, **flags) -> CheckOptions:
     """CheckOptions from a configuration file's values, overridden by the command-line ``flags``
     that are not None (``select``/``ignore`` flags add to the file's lists, as in ruff)."""
@@ -137,7 +159,8 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
         frame = frame[keep.to_numpy()]
     rules = [r for r in load_catalog(options.rules, known_columns=set(frame.columns))
              if selected(r.code, options.select, options.extend_select, options.ignore)]
-    found = F.combine([validate(frame, options.lang), evaluate(frame, rules, scale, options.lang)])
+    found = F.combine([validate(frame, options.lang), evaluate(frame, rules, scale, options.lang),
+                       _table_findings(tables, options.lang)])
     found = apply_config(found, options.select, options.extend_select, options.ignore, options.severity,
                          options.per_file_ignores, {Path(p).name: str(p) for p in paths})
     if options.waivers:

@@ -1,0 +1,207 @@
+"""Reading .xlsx workbooks into text grids: python-calamine when it gives what we need, openpyxl
+when it does not.
+
+``read_grids(path, source, reader="auto")`` returns ``(grids, reader_used)``: one
+:class:`SheetGrid` per worksheet, each a list of rows of cell texts (merged ranges filled from
+their top-left cell), whether the sheet is visible, and the cells holding a formula with no
+cached value (a workbook saved by a tool that does not calculate).
+
+- python-calamine (Rust) reads values and merged ranges several times faster than openpyxl, but
+  not number formats. ``auto`` uses it unless the workbook's styles use a percent format (a cell
+  holding 0.852 shown as 85.2 %) or a format with a literal unit (``#,##0"件"``), which only
+  openpyxl reports; then openpyxl reads the workbook. ``bench/read_xlsx.py`` measures both.
+- Formula cells are read as their cached values. Cells whose formula has no cached value are
+  found by scanning the worksheet XML with the standard library's parser (only for sheets that
+  contain formulas).
+- Limits: a workbook whose parts decompress to more than ``MAX_UNCOMPRESSED`` bytes is refused
+  (zip bombs), as are .xlsx files that are not zip archives.
+
+Raises InputError naming the file on anything unreadable.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from .errors import InputError
+
+MAX_UNCOMPRESSED = 500 * 1024 * 1024   # 500 MB of XML is far beyond any evaluation table
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_PERCENT_BUILTIN = {9, 10}
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+@dataclass
+class SheetGrid:
+    title: str
+    visible: bool
+    rows: list[list[str]]
+    uncached: set[tuple[int, int]] = field(default_factory=set)  # (row index, column index), 0-based
+
+
+def cell_text(value, number_format: str | None = None) -> str:
+    """A cell's value as the text a person sees: 0.852 formatted ``0.0%`` is ``85.2%``; 17 with
+    ``#,##0"件"`` is ``17件``; 17.0 is ``17``; dates are ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        section = (number_format or "").split(";")[0]
+        unit = "".join(re.findall(r'"([^"]*)"', section)).strip()
+        if "%" in section.replace('"%"', ""):
+            return f"{round(value * 100, 10):g}%"
+        if isinstance(value, float):
+            text = f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else f"{round(value, 10):g}"
+        else:
+            text = str(value)
+        return text + unit
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _open_zip(path: Path, source: str) -> zipfile.ZipFile:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source) from None
+    total = sum(i.file_size for i in zf.infolist())
+    if total > MAX_UNCOMPRESSED:
+        zf.close()
+        raise InputError(f"the workbook decompresses to {total:,} bytes, over the {MAX_UNCOMPRESSED:,}-byte limit",
+                         file=source)
+    if "xl/workbook.xml" not in zf.namelist():
+        zf.close()
+        if "EncryptedPackage" in str(zf.namelist()):
+            raise InputError("the workbook is password-protected: save an unprotected copy", file=source)
+        raise InputError("not an .xlsx workbook (no xl/workbook.xml)", file=source)
+    return zf
+
+
+def needs_number_formats(zf: zipfile.ZipFile) -> bool:
+    """True when some cell style uses a percent format or a format with a literal text unit."""
+    try:
+        root = ET.fromstring(zf.read("xl/styles.xml"))
+    except (KeyError, ET.ParseError):
+        return False
+    custom = {int(n.get("numFmtId", -1)): n.get("formatCode", "")
+              for n in root.iterfind("m:numFmts/m:numFmt", _NS)}
+    for xf in root.iterfind("m:cellXfs/m:xf", _NS):
+        fid = int(xf.get("numFmtId", 0))
+        code = custom.get(fid, "")
+        if fid in _PERCENT_BUILTIN or "%" in code or '"' in code:
+            return True
+    return False
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its XML part (xl/worksheets/sheetN.xml)."""
+    wb = ET.fromstring(zf.read("xl/workbook.xml"))
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iterfind("rel:Relationship", _NS)}
+    out = {}
+    for s in wb.iterfind("m:sheets/m:sheet", _NS):
+        target = targets.get(s.get(f"{{{_NS['r']}}}id"), "")
+        target = target.lstrip("/")
+        out[s.get("name", "")] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
+def uncached_formulas(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
+    """Cells of one worksheet part holding a formula with no cached value."""
+    try:
+        info = zf.getinfo(part)
+    except KeyError:
+        return set()
+    with zf.open(info) as fh:
+        head = fh.read()
+    if b"<f" not in head and b":f" not in head:
+        return set()
+    out = set()
+    tag_c, tag_f, tag_v = (f"{{{_NS['m']}}}{t}" for t in ("c", "f", "v"))
+    for _, el in ET.iterparse(zf.open(info), events=("end",)):
+        if el.tag == tag_c:
+            f, v = el.find(tag_f), el.find(tag_v)
+            if f is not None and (v is None or v.text in (None, "")):
+                m = _CELL_REF.match(el.get("r", ""))
+                if m:
+                    out.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+            el.clear()
+    return out
+
+
+def _fill_merged(rows: list[list[str]], ranges: list[tuple[int, int, int, int]]) -> None:
+    """Fill each merged range (0-based r0, c0, r1, c1 inclusive) from its top-left cell."""
+    for r0, c0, r1, c1 in ranges:
+        if r0 >= len(rows):
+            continue
+        top = rows[r0][c0] if c0 < len(rows[r0]) else ""
+        for r in range(r0, min(r1 + 1, len(rows))):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = top
+
+
+def _grids_calamine(path: Path, source: str) -> list[SheetGrid]:
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        grids = []
+        for meta in wb.sheets_metadata:
+            if str(meta.typ).split(".")[-1] != "WorkSheet":
+                continue
+            ws = wb.get_sheet_by_name(meta.name)
+            rows = [[cell_text(v if v != "" else None) for v in row] for row in ws.to_python(skip_empty_area=False)]
+            ranges = [(a[0], a[1], b[0], b[1]) for a, b in (ws.merged_cell_ranges or [])]
+            _fill_merged(rows, ranges)
+            grids.append(SheetGrid(meta.name, str(meta.visible).split(".")[-1] == "Visible", rows))
+        return grids
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, ValueError) as exc:
+        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source) from None
+
+
+def _grids_openpyxl(path: Path, source: str) -> list[SheetGrid]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source) from None
+    grids = []
+    for ws in wb.worksheets:
+        rows = [[cell_text(c.value, c.number_format) for c in r] for r in ws.iter_rows()]
+        ranges = [(g.min_row - 1, g.min_col - 1, g.max_row - 1, g.max_col - 1) for g in ws.merged_cells.ranges]
+        _fill_merged(rows, ranges)
+        grids.append(SheetGrid(ws.title, ws.sheet_state == "visible", rows))
+    return grids
+
+
+def read_grids(path: Path, source: str, reader: str = "auto") -> tuple[list[SheetGrid], str]:
+    """Read every worksheet of ``path`` (see the module doc). ``reader``: auto, calamine, openpyxl."""
+    with _open_zip(path, source) as zf:
+        if reader == "auto":
+            reader = "openpyxl" if needs_number_formats(zf) else "calamine"
+        parts = _sheet_parts(zf)
+        grids = _grids_calamine(path, source) if reader == "calamine" else _grids_openpyxl(path, source)
+        for g in grids:
+            if g.title in parts:
+                g.uncached = uncached_formulas(zf, parts[g.title])
+    return grids, reader
