@@ -51,6 +51,7 @@ class RawTable:
     headers: dict[str, str] = field(default_factory=dict)
     unmapped: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, header text, field it resembles)
     columns: dict[str, int] = field(default_factory=dict)                # field → column index
+    path: str = ""                                                       # the path as given
 
 
 def match_header(text: str, vocab: Vocabulary) -> tuple[str, str | None] | None:
@@ -314,6 +315,7 @@ def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> Raw
     if table.frame.empty:
         raise InputError("no data rows below the header", file=path.name,
                          sheet=", ".join(table.sheets_read) or None)
+    table.path = str(path)
     return table
 
 

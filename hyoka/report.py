@@ -166,6 +166,15 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
         "tables": [{"source": t.source, "read": t.sheets_read, "skipped": t.sheets_skipped, "rows": len(t.frame)}
                    for t in result.tables],
     }
+    annotated = {}
+    for t in result.tables:  # each workbook, answered in itself (hyoka.annotate)
+        if t.path.lower().endswith((".xlsx", ".xlsm")):
+            from .annotate import annotate_workbook
+            target = out / (safe_filename(Path(t.source).stem, 0)[3:] + ".hyoka" + Path(t.path).suffix.lower())
+            written.append(annotate_workbook(t.path, target, found, lang))
+            annotated[t.source] = target.name
+    for t in index_ctx["tables"]:
+        t["annotated"] = annotated.get(t["source"], "")
     path = out / "index.html"
     atomic_write(path, env.get_template("index.html.j2").render(**index_ctx))
     written.append(path)
@@ -191,6 +200,6 @@ def _replace_manifest(out: Path, written: list[Path]) -> None:
         previous = []
     for name in set(map(str, previous)) - set(names):
         stale = out / Path(name).name  # a bare name: never a path outside out/
-        if stale.suffix in (".html", ".md", ".json") and stale.is_file():
+        if stale.suffix in (".html", ".md", ".json", ".xlsx", ".xlsm") and stale.is_file():
             stale.unlink(missing_ok=True)
     atomic_write(manifest, json.dumps({"files": names}, ensure_ascii=False, indent=1) + "\n")

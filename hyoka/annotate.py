@@ -1,0 +1,133 @@
+"""Answering in the workbook: a copy of a checked .xlsx with every finding on its cell.
+
+``annotate_workbook(src, out, findings, lang)`` writes ``out``: the workbook ``src`` as it was
+(formatting, formulas, merged cells, column widths, data validation kept by openpyxl's
+round-trip), with each cell that has a finding filled by its worst severity and carrying a
+comment in the report's language (rule code, message, expected value, how to fix), and a first
+sheet listing every finding with a hyperlink to its cell. A finding on a cell inside a merged
+range is put on the range's top-left cell. Text that a spreadsheet would read as a formula is
+neutralised. ``src`` is never written; ``out`` is written to a temporary file and renamed.
+
+Known limit: openpyxl does not keep images and charts, so an annotated copy loses them (the
+original is untouched). Raises HyokaError when ``out`` is ``src`` or cannot be written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import findings as F
+from .errors import HyokaError, InputError
+
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+SUMMARY = {"ja": "hyoka指摘一覧", "en": "hyoka findings"}
+_CELL = re.compile(r"^\[(?P<book>[^\]]+)\](?P<sheet>.+)!(?P<col>[A-Z]+)(?P<row>\d+)$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEAD = {"ja": ["重要度", "コード", "セル", "担当課", "事業名", "目標指標", "内容", "公表値", "期待される内容", "直し方", "除外理由"],
+        "en": ["Severity", "Code", "Cell", "Department", "Project", "Indicator", "Finding", "Published", "Expected", "How to fix", "Waived"]}
+SEV = {"ja": {"error": "エラー", "warning": "警告", "info": "情報"},
+       "en": {"error": "Error", "warning": "Warning", "info": "Info"}}
+
+
+def neutralise(value: object) -> str:
+    """Text safe for a spreadsheet cell: a leading = + - @ tab or CR gets an apostrophe, so no
+    spreadsheet evaluates it (a lone "-", the missing marker, is left as it is)."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return "'" + text if len(text) > 1 and text.startswith(_FORMULA_START) else text
+
+
+def _text_cell(cell, value: object) -> None:
+    cell.value = neutralise(value)
+    cell.data_type = "s"
+
+
+def annotate_workbook(src: Path | str, out: Path | str, findings: pd.DataFrame, lang: str = "ja") -> Path:
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    src, out = Path(src), Path(out)
+    if out.resolve() == src.resolve():
+        raise HyokaError(f"{out}: the annotated copy must not replace the input workbook")
+    try:
+        wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
+    except Exception as exc:  # already read once by the checker; anything here is unexpected
+        raise InputError(f"cannot open the workbook to annotate ({type(exc).__name__})", file=src.name) from None
+
+    parsed = findings["cell"].astype(str).str.extract(_CELL)
+    mine = findings[(parsed["book"] == src.name).to_numpy()].copy()
+    mine[["sheet", "col", "rownum"]] = parsed.loc[mine.index, ["sheet", "col", "row"]].to_numpy()
+    mine["rank"] = mine["severity"].map(F.SEVERITY_ORDER)
+    sev_words = SEV[lang]
+    for (sheet, col, rownum), group in mine.groupby(["sheet", "col", "rownum"], sort=False):
+        if sheet not in wb.sheetnames:
+            continue
+        ws = wb[sheet]
+        coord = f"{col}{rownum}"
+        for rng in ws.merged_cells.ranges:  # a cell inside a merged range: use its top-left cell
+            if coord in rng:
+                coord = rng.start_cell.coordinate
+                break
+        cell = ws[coord]
+        worst = F.SEVERITIES[int(group["rank"].min())]
+        cell.fill = PatternFill("solid", fgColor=FILLS[worst])
+        lines = []
+        for f in group.sort_values("rank").itertuples():
+            waived = f" [除外: {f.waived}]" if lang == "ja" and f.waived else (f" [waived: {f.waived}]" if f.waived else "")
+            lines.append(f"[{f.code} {sev_words[f.severity]}]{waived} {f.message}")
+            if f.expected:
+                lines.append(("期待: " if lang == "ja" else "Expected: ") + str(f.expected))
+            if f.fix:
+                lines.append(("直し方: " if lang == "ja" else "Fix: ") + str(f.fix))
+        text = "\n".join(lines)
+        if cell.comment is not None and cell.comment.text:
+            text = cell.comment.text.rstrip() + "\n---\n" + text
+        comment = Comment(text, "hyoka")
+        comment.width, comment.height = 420, min(60 + 18 * len(lines) * 2, 600)
+        cell.comment = comment
+
+    title = SUMMARY[lang]
+    while title in wb.sheetnames:
+        title += "_"
+    ws = wb.create_sheet(title, 0)
+    ws.append(HEAD[lang])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for i, f in enumerate(mine.sort_values(["rank", "sheet", "rownum"]).itertuples(), start=2):
+        values = [sev_words[f.severity], f.code, f.cell, f.department, f.project, f.indicator,
+                  f.message, f.observed, f.expected, f.fix, f.waived]
+        for j, v in enumerate(values, start=1):
+            _text_cell(ws.cell(row=i, column=j), v)
+        link = ws.cell(row=i, column=3)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.col}{f.rownum}")
+        link.font = Font(color="0563C1", underline="single")
+        ws.cell(row=i, column=1).fill = PatternFill("solid", fgColor=FILLS[f.severity])
+    for letter, width in zip("ABCDEFGHIJK", (8, 7, 28, 14, 24, 24, 60, 18, 30, 40, 20)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:K{max(ws.max_row, 1)}"
+    wb.active = 0
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name[:40]}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
