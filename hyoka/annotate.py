@@ -49,7 +49,7 @@ def _text_cell(cell, value: object) -> None:
 def annotate_workbook(src: Path | str, out: Path | str, findings: pd.DataFrame, lang: str = "ja") -> Path:
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     src, out = Path(src), Path(out)
@@ -109,9 +109,23 @@ def annotate_workbook(src: Path | str, out: Path | str, findings: pd.DataFrame, 
         link.font = Font(color="0563C1", underline="single")
         ws.cell(row=i, column=1).fill = PatternFill("solid", fgColor=FILLS[f.severity])
     for letter, width in zip("ABCDEFGHIJK", (8, 7, 28, 14, 24, 24, 60, 18, 30, 40, 20)):
-        ws.column_dimensions[letter].width = width
+        ws.column_dimensions[letter].width = width  # noqa: the same widths drive the row heights below
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:K{max(ws.max_row, 1)}"
+    widths = dict(zip("ABCDEFGHIJK", (8, 7, 28, 14, 24, 24, 60, 18, 30, 40, 20)))
+    for row in ws.iter_rows(min_row=2):          # long texts wrap; the sheet prints one page wide
+        lines = 1
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            text = str(c.value or "")
+            # a CJK character is about two width units wide
+            units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+            lines = max(lines, -(-units // max(int(widths[c.column_letter]), 1)))
+        ws.row_dimensions[row[0].row].height = 15 * min(lines, 12)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     wb.active = 0
 
     out.parent.mkdir(parents=True, exist_ok=True)
