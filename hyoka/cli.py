@@ -282,6 +282,30 @@ def rule_cmd(code: str, lang: Lang = typer.Option(Lang.ja, "--lang")) -> None:
     _explain(code, lang, None)
 
 
+@app.command("template", help="Write the department sheet to fill in (.xlsx): the header with year labels, "
+                              "a drop-down of the scale's grades and of the departments, input hints, and the "
+                              "scale's legend on its own sheet. A filled template passes `hyoka check` with no mapping.")
+def template_cmd(
+    out: Path = typer.Argument(..., help="The workbook to write (*.xlsx)."),
+    scale: Optional[str] = typer.Option(None, "--scale", help="Grading scale file, or a bundled preset (a-d, rag). Default a-d."),
+    departments: Optional[Path] = typer.Option(None, "--departments", help="The plan's department list (YAML: departments, renames) for the drop-down."),
+    years: str = typer.Option("R3,R9,R5", "--years", help="Year labels of baseline, target and current, comma-separated."),
+    lang: Lang = typer.Option(Lang.ja, "--lang", help="Language of the headers, hints and legend."),
+    force: bool = typer.Option(False, "--force", help="Overwrite OUT if it exists."),
+) -> None:
+    from .config import load_departments
+    from .scale import load_scale
+    from .template import parse_years, write_template
+
+    try:
+        names = load_departments(departments)[0] if departments else None
+        written = write_template(out, load_scale(scale), names, parse_years(years), lang.value, overwrite=force)
+    except HyokaError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"→ {written}")
+
+
 @app.callback(invoke_without_command=True)
 def _root(version: bool = typer.Option(False, "--version", help="Print the version.")) -> None:
     if version:
