@@ -82,6 +82,7 @@ def check(
     ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="Do not run these rule codes or prefixes."),
     config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: hyoka.toml or [tool.hyoka] in pyproject.toml, searched upwards)."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", help="Write a copy of the (one) .xlsx input with each finding on its cell: filled, commented, and listed on a first sheet."),
 ) -> None:
     try:
         result, cfg = _run(paths, config, no_config, scale=scale, rules=rules, mapping=mapping,
@@ -89,6 +90,7 @@ def check(
                            indicators=indicators, departments_file=departments,
                            select=_split(select), ignore=_split(ignore))
         written = [] if no_report else _write(result, out)
+        annotated = _annotate(result, annotate) if annotate else None
     except HyokaError as exc:
         _fail(str(exc))
         return
@@ -97,7 +99,20 @@ def check(
         sys.stdout.write(json.dumps(F.to_records(result.findings), ensure_ascii=False, indent=1) + "\n")
     else:
         _print_text(result, written, out)
+        if annotated:
+            Console(highlight=False).print(Text(f"→ {annotated}"))
     raise typer.Exit(1 if F.fails(result.findings, fail_on) else 0)
+
+
+def _annotate(result, target: Path) -> Path:
+    from .annotate import annotate_workbook
+
+    books = [t for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))]
+    if len(books) != 1:
+        raise HyokaError(f"--annotate {target}: needs exactly one .xlsx input (got {len(books)})")
+    if any(Path(t.path).resolve() == target.resolve() for t in result.tables):
+        raise HyokaError(f"--annotate {target}: that is an input file; choose another name")
+    return annotate_workbook(books[0].path, target, result.findings, result.options.lang)
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -126,6 +141,7 @@ def _print_text(result, written: list[Path], out: Path) -> None:
     from .report import strings
 
     s = strings(result.options.lang)
+    clerk = bool(result.options.department)  # a department's self-check: say how to fix each one
     con = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     found = result.findings
     frame = result.frame
@@ -158,6 +174,8 @@ def _print_text(result, written: list[Path], out: Path) -> None:
             con.print(clean(f"      {f.message}"))
             if f.expected:
                 con.print(Text(clean(f"      → {s['expected']}: {f.expected}").plain, style="dim"))
+            if clerk and f.fix:
+                con.print(Text(clean(f"      → {s['fix']}: {f.fix}").plain, style="dim"))
             if f.waived:
                 con.print(Text(clean(f"      {s['waived_reason']}: {f.waived}").plain, style="dim"))
     totals = {sev: int((found["severity"][~is_waived] == sev).sum()) for sev in F.SEVERITIES}
