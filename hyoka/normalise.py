@@ -29,14 +29,13 @@ derived
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pandas as pd
 
 from .derive import DeriveSettings, derive
 from .load import ensure_columns
-from .measures import LEVEL, MISSING, VALUE, parse_fiscal_years, parse_measures
+from .measures import parse_fiscal_years, parse_measures
 from .scale import GradingScale
 from .vocab import VALUE_FIELDS, Vocabulary
 
@@ -138,27 +137,3 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
         out[col] = raw[col].fillna(False).astype(bool) if col in raw else False
     derive(out, vocab, scale, settings)
     return out
-
-
-def _grade_by_values(out: pd.DataFrame, scale: GradingScale) -> None:
-    """Grades a scale defines by values (see hyoka.scale): ``grade_computed`` (the first grade
-    whose condition holds), ``grade_defined`` (the reported grade has a condition) and
-    ``grade_contradicts`` (that condition is definitely false), in place."""
-    from .expr import parse
-
-    known = set(out.columns)
-    computed = pd.Series(pd.NA, index=out.index, dtype="string")
-    contradicts = pd.Series(False, index=out.index)
-    defined = pd.Series(False, index=out.index)
-    for g in scale.grades:  # a handful of grades, each condition on the whole column
-        if not g.when:
-            continue
-        cond = parse(g.when, known, f"{scale.source}: grade {g.code}").evaluate_nullable(out)
-        if g.standing != "status":
-            computed = computed.mask(computed.isna() & cond.fillna(False).astype(bool), g.code)
-        mine = (out["grade"] == g.code).fillna(False).astype(bool)
-        defined |= mine
-        contradicts |= mine & (cond == False).fillna(False).astype(bool)  # noqa: E712 (nullable)
-    out["grade_computed"] = computed
-    out["grade_defined"] = defined
-    out["grade_contradicts"] = contradicts

@@ -17,7 +17,6 @@ report intact. Raises HyokaError when ``out_dir`` cannot be written.
 from __future__ import annotations
 
 import json
-import os
 import re
 import tempfile
 import unicodedata
@@ -28,6 +27,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader
 
 from . import findings as F
+from .atomic import write_text
 from .errors import HyokaError
 from .pipeline import CheckResult
 from .resources import data_dir, load_yaml
@@ -59,24 +59,9 @@ def md_escape(value: object) -> str:
     return text.replace("\r\n", "\n").replace("\n", "<br>")
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place (mode 0666 less the
-    umask, as a plain open() would give, so reports can be shared)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``text`` to ``path`` through a temporary file renamed into place (hyoka.atomic)."""
+    write_text(path, text)
 
 
 def _env() -> Environment:

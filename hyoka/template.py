@@ -22,11 +22,10 @@ unusable target path or a failed write.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from .atomic import replacing
 from .errors import ConfigError, HyokaError
 from .scale import GradingScale
 from .vocab import nfkc
@@ -359,29 +358,11 @@ def write_template(out: Path, scale: GradingScale, departments: list[str] | None
     if out.exists() and not overwrite:
         raise HyokaError(f"{out}: already exists; use --force to overwrite it")
     wb = build_workbook(scale, departments, years, lang)
-    tmp: Path | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".xlsx.tmp", dir=folder)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        wb.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the template private
-        if overwrite:
-            os.replace(tmp, out)
-        else:
-            try:
-                os.link(tmp, out)      # refuses an existing file, even one created meanwhile
-            except FileExistsError:
-                raise HyokaError(f"{out}: already exists; use --force to overwrite it") from None
-            except OSError:            # no hard links on this file system
-                if out.exists():
-                    raise HyokaError(f"{out}: already exists; use --force to overwrite it") from None
-                os.replace(tmp, out)
+        with replacing(out, overwrite=overwrite) as tmp:
+            wb.save(tmp)
+    except FileExistsError:
+        raise HyokaError(f"{out}: already exists; use --force to overwrite it") from None
     except OSError as exc:
         raise HyokaError(f"{out}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
     return out
