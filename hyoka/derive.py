@@ -38,7 +38,7 @@ from .errors import ConfigError
 from .measures import LEVEL, VALUE
 from .resources import load_yaml
 from .scale import GradingScale
-from .vocab import VALUE_FIELDS, Vocabulary, nfkc
+from .vocab import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc
 
 DIRECTIONS = ("increase", "decrease", "keep")
 _META_KEYS = {"name", "pattern", "direction", "unit", "cumulative", "bounds", "progress"}
@@ -83,10 +83,7 @@ def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[Indicat
             raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         if ("name" in e) == ("pattern" in e):
             raise ConfigError(f"{where}: give exactly one of `name` or `pattern`")
-        try:
-            pattern = re.compile(str(e["pattern"])) if "pattern" in e else None
-        except re.error as exc:
-            raise ConfigError(f"{where}: pattern: {exc}") from None
+        pattern = compile_pattern(e["pattern"], f"{where}: pattern") if "pattern" in e else None
         direction = e.get("direction")
         if direction is not None and direction not in DIRECTIONS:
             raise ConfigError(f"{where}: direction must be one of {', '.join(DIRECTIONS)}")
@@ -161,8 +158,9 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     settings = settings or DeriveSettings()
     idx = out.index
     present = {f: out[f"{f}_state"].isin([VALUE, LEVEL]) for f in VALUE_FIELDS}
-    # a bare number ("" unit) cannot contradict a unit; a level can only match a level
-    unit = {f: out[f"{f}_unit"].where(present[f] & (out[f"{f}_unit"] != ""), pd.NA) for f in VALUE_FIELDS}
+    # a bare number ("" unit) beside one with a unit disagrees with it (50％ → 0.65 is a fraction
+    # typed for a percentage, not a fall); a level can only match a level
+    unit = {f: out[f"{f}_unit"].where(present[f], pd.NA) for f in VALUE_FIELDS}
     agree = pd.Series(True, index=idx)
     for a, b in (("baseline", "target"), ("baseline", "current"), ("target", "current")):
         agree &= (unit[a].isna() | unit[b].isna() | (unit[a] == unit[b])).fillna(True).astype(bool)
@@ -189,9 +187,9 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
                                          "keep": "維持が望ましい指標"}).astype("string").fillna("方向不明")
     out["direction_en"] = direction.map({"increase": "higher is better", "decrease": "lower is better",
                                          "keep": "to be kept"}).astype("string").fillna("direction unknown")
-    out["direction_basis_ja"] = pd.Series(np.select(conds, ["指標一覧で指定", "指標名から判断", "目標値と基準値から推定"],
+    out["direction_basis_ja"] = pd.Series(np.select(conds, ["計画の指標一覧で指定", "指標名から判断", "目標値と基準値から推定"],
                                                     default="判断できない"), index=idx, dtype="string")
-    out["direction_basis_en"] = pd.Series(np.select(conds, ["declared in the indicator list", "by the indicator's name",
+    out["direction_basis_en"] = pd.Series(np.select(conds, ["declared by the plan's indicator list", "by the indicator's name",
                                                             "inferred from target vs baseline"],
                                                     default="cannot be told"), index=idx, dtype="string")
     out["sign"] = direction.map({"increase": 1.0, "decrease": -1.0}).astype("float64")
@@ -203,7 +201,7 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     out["progress_model"] = meta["progress"].fillna("linear")
     span = (out["target_year"] - out["baseline_year"]).astype("Float64")
     elapsed = (out["current_year"] - out["baseline_year"]).astype("Float64")
-    out["expected_progress"] = (elapsed / span.where(span > 0)).astype("float64")
+    out["expected_progress"] = (elapsed / span.where(span > 0)).astype("float64").clip(upper=1.0)
     out["schedule_margin"] = float(settings.schedule_margin)
     out["progress_pct"] = _pct(out["progress"])
     out["expected_progress_pct"] = _pct(out["expected_progress"])
@@ -237,6 +235,7 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
         names = {nfkc(d).strip() for d in settings.departments} | set(vocab.renames.values())
         out["department_known"] = out["department"].isin(names).astype("boolean")
 
+    out["grade_is_status"] = (out["grade_standing"] == "status").fillna(False).astype(bool)
     _grade_by_values(out, scale)
 
 
@@ -253,7 +252,13 @@ def _grade_by_values(out: pd.DataFrame, scale: GradingScale) -> None:
     for g in scale.grades:  # a handful of grades, each condition on the whole column
         if not g.when:
             continue
-        cond = parse(g.when, known, f"{scale.source}: grade {g.code}").evaluate_nullable(out)
+        where = f"{scale.source}: grade {g.code}"
+        try:
+            cond = parse(g.when, known, where).evaluate_nullable(out)
+        except ConfigError:
+            raise
+        except Exception as exc:  # a condition that does not fit these columns (types, arithmetic)
+            raise ConfigError(f"{where}: cannot evaluate `{g.when}` ({type(exc).__name__}: {exc})") from None
         if g.standing != "status":
             computed = computed.mask(computed.isna() & cond.fillna(False).astype(bool), g.code)
         mine = (out["grade"] == g.code).fillna(False).astype(bool)

@@ -254,10 +254,8 @@ def _skip_patterns() -> list[re.Pattern[str]]:
     from .resources import data_dir, load_yaml
     from .vocab import nfkc
     data = load_yaml(data_dir("rules") / "sheets.yaml") or {}
-    try:
-        return [re.compile(nfkc(str(p))) for p in data.get("skip", [])]
-    except re.error as exc:
-        raise InputError(f"bad pattern in rules/sheets.yaml ({exc})", file="rules/sheets.yaml") from None
+    from .vocab import compile_pattern
+    return [compile_pattern(nfkc(str(p)), "rules/sheets.yaml: skip") for p in data.get("skip", [])]
 
 
 def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: str = "auto") -> RawTable:

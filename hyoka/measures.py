@@ -25,6 +25,7 @@ LEVEL_UNIT = "水準"  # the unit given to qualitative levels (実施, 充実…
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 
 
+MAX_MEASURE_CHARS = 40
 #: qualifiers written around a number that do not change it (約30件, 30件以上, 5回程度)
 QUALIFIERS = ("以上", "以下", "未満", "超", "程度", "以内", "強", "弱")
 #: multipliers written before a unit (1.5万件 = 15,000件); 千 is left alone: 千円 is a unit
@@ -34,9 +35,11 @@ MULTIPLIERS = {"万": 1e4, "億": 1e8}
 def _measure_regex(vocab: Vocabulary) -> re.Pattern[str]:
     signs = "".join(re.escape(s) for s in vocab.negative_signs) + r"+"
     quals = "|".join(QUALIFIERS)
-    # a unit holds no digits and does not start with . or , (so 1,234.5.6 and 1e3 are unreadable)
+    # a unit holds no digits, does not start with . or , (so 1,234.5.6 and 1e3 are unreadable)
+    # and ends on a non-space, so no two parts of the pattern can take the same spaces (linear)
     return re.compile(rf"^(?:約|およそ)?\s*(?P<sign>[{signs}]?)\s*(?P<num>{_NUMBER})\s*"
-                      rf"(?P<mult>[万億])?(?P<unit>[^\d\s.,][^\d]*?)?\s*(?:{quals})?\s*$", re.S)
+                      rf"(?P<mult>[万億])?(?P<unit>[^\d\s.,](?:[^\d]*?[^\d\s])??)?"
+                      rf"\s*(?:{quals})?\s*$", re.S)
 
 
 def parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
@@ -48,10 +51,14 @@ def parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
     rules/vocabulary.yaml) and ``state`` (``value``/``level``/``missing``/``unparseable``).
     """
     text = raw.astype("string").fillna("").str.normalize("NFKC").str.strip()
+    # a measure is short: a long cell is text and is never run through the patterns below
+    short = text.str.len() <= MAX_MEASURE_CHARS
+    # notes written after a measure (35件※, 35件※1, 35件（速報値）) are not part of its unit
+    text = text.where(~short, text.where(short, "").str.replace(r"(?:※\d*|\([^()]*\))$", "", regex=True).str.rstrip())
     missing = text.isin(vocab.missing_markers)
     level_rank = text.map(vocab.levels)
     is_level = level_rank.notna() & ~missing
-    m = text.str.extract(_measure_regex(vocab))
+    m = text.where(short, "").str.extract(_measure_regex(vocab))
     is_number = m["num"].notna() & ~missing & ~is_level
     number = pd.to_numeric(m["num"].str.replace(",", "", regex=False), errors="coerce")
     number = number * m["mult"].map(MULTIPLIERS).astype("float64").fillna(1.0)

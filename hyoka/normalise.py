@@ -21,7 +21,7 @@ values, for f in baseline, target, current
     ``f_year_state``; ``nocache_f`` (bool: a formula with no cached value, so the text is empty
     for a reason the clerk can fix by recalculating; also ``nocache_grade``).
     ``f_year_era_ok`` (False for 平成32 and other labels past an era's end), ``f_year_reiwa``
-    (the year as a 令和 label, ``R2`` for 2020; NA before 2019).
+    (the year in the era it falls in: R2 for 2020, H30 for 2018, S63 for 1988).
 derived
     everything hyoka.derive adds (direction, progress, schedule, bounds, cross-row counts,
     grades defined by values).
@@ -51,6 +51,17 @@ def _text(s: pd.Series, *, keep_newlines: bool = False) -> pd.Series:
     if not keep_newlines:
         s = s.str.replace(r"\s+", " ", regex=True)
     return s.str.strip()
+
+
+def era_label(year: pd.Series) -> pd.Series:
+    """Fiscal years as era labels (R2 = 2020, H30 = 2018, S63 = 1988; NA before 1926)."""
+    y = year.astype("Float64")
+    era = pd.Series(np.select([(y >= 2019).fillna(False).to_numpy(bool), (y >= 1989).fillna(False).to_numpy(bool),
+                               (y >= 1926).fillna(False).to_numpy(bool)], ["R", "H", "S"], default=""),
+                    index=year.index, dtype="string")
+    base = era.map({"R": 2018, "H": 1988, "S": 1925}).astype("Float64")
+    n = (y - base).astype("Int64").astype("string")
+    return (era + n).where(era != "", pd.NA).astype("string")
 
 
 def _squeeze(s: pd.Series) -> pd.Series:
@@ -126,8 +137,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
         out[f"{fld}_year"] = y["year"]
         out[f"{fld}_year_state"] = y["state"]
         out[f"{fld}_year_era_ok"] = y["era_ok"]
-        reiwa = (y["year"] - 2018).where(y["year"] >= 2019)
-        out[f"{fld}_year_reiwa"] = ("R" + reiwa.astype("string")).astype("string")
+        out[f"{fld}_year_reiwa"] = era_label(y["year"])
 
     for col in raw.columns:
         if col.startswith("cell_"):

@@ -18,13 +18,13 @@ from . import findings as F
 from .errors import ConfigError, HyokaError
 from .load import RawTable, load_table
 from .config import Config, apply as apply_config, load_departments, selected
-from .derive import DeriveSettings, load_indicator_metadata
+from .derive import DeriveSettings, IndicatorMeta, load_indicator_metadata
 from .normalise import normalise
 from .resources import load_yaml
 from .rules import Rule, evaluate, load_catalog
 from .scale import GradingScale, load_scale
 from .schema import validate
-from .vocab import DirectionPattern, Vocabulary, load_vocabulary, nfkc
+from .vocab import Vocabulary, compile_pattern, load_vocabulary, nfkc
 
 
 @dataclass
@@ -61,9 +61,10 @@ class CheckResult:
     departments: list[str] = field(default_factory=list)
 
 
-def apply_mapping(vocab: Vocabulary, path: Path) -> None:
-    """Extend ``vocab`` with a mapping file: ``columns: {header: field}``, ``ignore: [header]``,
-    ``directions: [{pattern, direction}]`` (checked before the bundled ones)."""
+def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
+    """Extend ``vocab`` with a mapping file: ``columns: {header: field}``, ``ignore: [header]``;
+    return its ``directions: [{pattern, direction}]`` as indicator metadata (the plan's own
+    declaration, before any name pattern of rules/directions.yaml)."""
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a mapping file is a mapping with columns/ignore/directions")
@@ -79,10 +80,11 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> None:
         try:
             if entry["direction"] not in ("increase", "decrease", "keep"):
                 raise ValueError(f"direction {entry['direction']!r} is not increase, decrease or keep")
-            extra.append(DirectionPattern(re.compile(str(entry["pattern"])[:500]), entry["direction"], "", ""))
-        except (KeyError, TypeError, ValueError, re.error) as exc:
+            extra.append(IndicatorMeta(None, compile_pattern(entry["pattern"], f"{path}: directions[{i}]"),
+                                       direction=entry["direction"]))
+        except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"{path}: directions[{i}]: {exc}") from None
-    vocab.directions[:0] = extra
+    return extra
 
 
 def _dept_key(s: pd.Series) -> pd.Series:
@@ -134,8 +136,7 @@ def options_from(config: Config | None, **flags) -> CheckOptions:
 def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> CheckResult:
     options = options or CheckOptions()
     vocab = load_vocabulary()
-    if options.mapping:
-        apply_mapping(vocab, Path(options.mapping))
+    mapped = apply_mapping(vocab, Path(options.mapping)) if options.mapping else []
     if options.departments_file:
         listed, renames = load_departments(options.departments_file)
         vocab.renames.update({nfkc(k).strip(): nfkc(v).strip() for k, v in renames.items()})
@@ -146,7 +147,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
     tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
     raw = pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame()
     settings = DeriveSettings(
-        load_indicator_metadata(options.indicators, vocab) if options.indicators else [],
+        (load_indicator_metadata(options.indicators, vocab) if options.indicators else []) + mapped,
         options.schedule_margin, options.departments)
     frame = normalise(raw, vocab, scale, settings)
     if options.department:

@@ -67,6 +67,10 @@ def _text(entry: dict, key: str, where: str) -> dict[str, str]:
     val = entry.get(key)
     if not isinstance(val, dict) or not all(isinstance(val.get(lang), str) for lang in LANGS):
         raise ConfigError(f"{where}: `{key}` needs both ja and en texts")
+    if extra := set(val) - set(LANGS):
+        # {ja: a, en: b, c} in YAML flow style cuts the English at the comma: quote the text
+        raise ConfigError(f"{where}: `{key}` has keys other than ja/en ({', '.join(map(str, extra))}); "
+                          "quote texts that contain commas")
     return {lang: val[lang] for lang in LANGS}
 
 

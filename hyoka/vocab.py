@@ -66,6 +66,24 @@ class Vocabulary:
             self.aliases[header_key(str(header))] = fld
 
 
+_SLOW_REGEX = re.compile(r"\(\?(?:=|!|<=|<!|P=)|\\[1-9]")
+
+
+def compile_pattern(text: object, where: str) -> re.Pattern[str]:
+    """Compile a pattern from a rule or vocabulary file. Lookarounds and backreferences are
+    refused: without them pandas matches on Arrow strings with a linear-time engine (RE2), so no
+    pattern in a pull request can make a run hang. Raises ConfigError naming ``where``."""
+    pattern = str(text)
+    if len(pattern) > 500:
+        raise ConfigError(f"{where}: pattern longer than 500 characters")
+    if _SLOW_REGEX.search(pattern):
+        raise ConfigError(f"{where}: lookarounds and backreferences are not allowed in patterns ({pattern!r})")
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(f"{where}: bad pattern {pattern!r} ({exc})") from None
+
+
 def header_key(text: str) -> str:
     """Normalise a header text for alias lookup: NFKC, no whitespace."""
     return re.sub(r"\s+", "", nfkc(text))
@@ -114,16 +132,13 @@ def load_vocabulary(rules_dir: Path | None = None) -> Vocabulary:
     directions: list[DirectionPattern] = []
     for i, entry in enumerate(load_yaml(dir_path) or []):
         try:
-            pat = str(entry["pattern"])
-            if len(pat) > 500:
-                raise ValueError("pattern longer than 500 characters")
+            pat = compile_pattern(entry["pattern"], f"{dir_path}: entry {i + 1}")
             direction = str(entry["direction"])
             if direction not in ("increase", "decrease", "keep"):
                 raise ValueError(f"direction {direction!r} is not increase, decrease or keep")
             note = entry.get("note") or {}
-            directions.append(DirectionPattern(re.compile(pat), direction,
-                                               str(note.get("ja", "")), str(note.get("en", ""))))
-        except (KeyError, TypeError, ValueError, re.error) as exc:
+            directions.append(DirectionPattern(pat, direction, str(note.get("ja", "")), str(note.get("en", ""))))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ConfigError(f"{dir_path}: entry {i + 1}: {exc}") from None
 
     dep_path = rules_dir / "departments.yaml"
