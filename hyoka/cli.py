@@ -199,11 +199,13 @@ def waive(
     scale: Optional[str] = typer.Option(None, "--scale", help="Grading scale file, or a bundled preset (a-d, rag)."),
     rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog to use instead of the bundled one."),
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="A plan's column aliases and indicator directions (YAML)."),
-    lang: Lang = typer.Option(Lang.ja, "--lang", help="Language of the messages."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the messages (default: the configuration's, else ja)."),
+    indicators: Optional[Path] = typer.Option(None, "--indicators", help="Indicator metadata (YAML)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: found upwards, as for check)."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
 ) -> None:
     from datetime import date
 
-    from .pipeline import CheckOptions, run_check
     from .report import strings
     from .waivers import WAIVER_CODES, check_target, one_year_after, parse_date, waive as add_waivers
 
@@ -212,8 +214,10 @@ def waive(
         today = date.today()
         until = parse_date(expires) if expires else one_year_after(today)
         existing = waivers if waivers.exists() else None
-        result = run_check(list(paths), CheckOptions(scale, rules, mapping, department, lang.value,
-                                                     waivers=existing, today=today))
+        # the same configuration as `check`, so the entries match what check will report
+        result, _ = _run(paths, config, no_config, scale=scale, rules=rules, mapping=mapping,
+                         department=department, lang=lang.value if lang else None, waivers=existing,
+                         today=today, indicators=indicators)
         found = result.findings[~result.findings["code"].isin(WAIVER_CODES)]
         if code:
             prefixes = tuple(c.strip().upper() for c in code)
@@ -222,7 +226,7 @@ def waive(
     except HyokaError as exc:
         _fail(str(exc))
         return
-    typer.echo(strings(lang.value)["waive_added"].format(n=len(added), path=waivers))
+    typer.echo(strings(result.options.lang)["waive_added"].format(n=len(added), path=waivers))
 
 
 rules_app = typer.Typer(no_args_is_help=False, rich_markup_mode=None,

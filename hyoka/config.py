@@ -78,8 +78,10 @@ def find_config(start: Path | None = None) -> Path | None:
         if own.is_file():
             return own
         py = folder / "pyproject.toml"
-        if py.is_file() and "hyoka" in _read_toml(py).get("tool", {}):
-            return py
+        if py.is_file():
+            tool = _read_toml(py).get("tool", {})
+            if isinstance(tool, dict) and "hyoka" in tool:
+                return py
     return None
 
 
@@ -106,8 +108,11 @@ def load_config(path: Path | str) -> Config:
     path = Path(path)
     data = _read_toml(path)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("hyoka", {})
+        tool = data.get("tool", {})
+        data = tool.get("hyoka", {}) if isinstance(tool, dict) else {}
         prefix = "[tool.hyoka]"
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: [tool.hyoka] must be a table")
     else:
         prefix = ""
     name = f"{path}: {prefix}".rstrip()
@@ -184,9 +189,10 @@ def selected(code: str, select: list[str] | None, extend_select: list[str], igno
 
 
 def apply(findings: pd.DataFrame, select: list[str] | None, extend_select: list[str], ignore: list[str],
-          severity: dict[str, str], per_file_ignores: dict[str, list[str]], paths: dict[str, str]) -> pd.DataFrame:
+          severity: dict[str, str], per_file_ignores: dict[str, list[str]], paths: dict[str, list[str]]) -> pd.DataFrame:
     """Drop findings of codes not selected or ignored for their file, and apply severity
-    overrides. ``paths`` maps a finding's ``source_file`` to the path as given (for globs).
+    overrides. ``paths`` maps a finding's ``source_file`` to the paths its globs are matched
+    against (the file name is always one).
     Vectorised over findings: decisions are made once per distinct code and file."""
     if findings.empty:
         return findings
@@ -196,9 +202,9 @@ def apply(findings: pd.DataFrame, select: list[str] | None, extend_select: list[
     if per_file_ignores:
         files = findings["source_file"].fillna("").astype(str)
         for (f, c), idx in findings.groupby([files, codes]).groups.items():
-            full = paths.get(f, f)
+            forms = [f, *paths.get(f, [])]
             for glob, ignored in per_file_ignores.items():
-                if (fnmatch.fnmatch(f, glob) or fnmatch.fnmatch(full, glob)) and _longest(c, ignored) >= 0:
+                if any(fnmatch.fnmatch(x, glob) for x in forms) and _longest(c, ignored) >= 0:
                     keep[idx] = False
     out = findings[keep.to_numpy()].copy()
     if severity:

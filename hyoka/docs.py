@@ -88,10 +88,11 @@ def rule_page(rules: list[Rule], lang: str) -> str:
     lines = [f"## {rule.code} {rule.title[lang]}", "",
              f"`{rule.name}` · {h['severity']}: **{rule.severity}** · {h['fields']}: {', '.join(labels)}", "",
              f"### {h['what']}", "", rule.description[lang], "",
-             f"### {h['when']}", "", *[f"    {r.when.text}" for r in rules], ""]
+             f"### {h['when']}", "", *[f"    {' '.join(r.when.text.split())}" for r in rules], ""]
     rows, settings = example_rows(rule)
     rows = [{**r, **settings.get("formulas", {})} for r in rows]   # show the formula typed in
-    shown = sorted({k for r in rows for k, v in r.items() if BASE_ROW.get(k) != v} | {"grade", "indicator", "baseline", "target", "current"},
+    shown = sorted({k for r in rows for k, v in r.items() if BASE_ROW.get(k) != v}
+                   | {"project", "grade", "indicator", "baseline", "target", "current"},
                    key=list(BASE_ROW).index)
     lines += [f"### {h['example']}", ""]
     if settings:

@@ -63,10 +63,15 @@ def parse(text: str, known: set[str] | None = None, where: str = "rule") -> Expr
         raise ConfigError(f"{where}: expression longer than {MAX_EXPR_CHARS} characters")
     try:
         tree = ast.parse(text.strip(), mode="eval").body
+    except RecursionError:
+        raise ConfigError(f"{where}: expression nested too deeply") from None
     except SyntaxError as exc:
         raise ConfigError(f"{where}: cannot parse `{text}` ({exc.msg})") from None
     names: set[str] = set()
-    _check(tree, names, where)
+    try:
+        _check(tree, names, where)
+    except RecursionError:
+        raise ConfigError(f"{where}: expression nested too deeply") from None
     if known is not None and (unknown := names - known):
         raise ConfigError(f"{where}: unknown column(s) {', '.join(sorted(unknown))} in `{text}`")
     return Expression(text, tree, frozenset(names))

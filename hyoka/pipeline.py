@@ -45,6 +45,7 @@ class CheckOptions:
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)   # per-rule severity overrides
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    config_dir: Path | None = None    # per-file-ignores globs are relative to it
 
 
 @dataclass
@@ -113,6 +114,40 @@ def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"row_index": "int64", "row": "int64"})
 
 
+#: codes raised outside the rule catalog: the schema (checks/), waivers, reading tables
+OTHER_CODES = {"S000", "S001", "S002", "S003", "W001", "W002", "H001"}
+
+
+def _glob_paths(paths, base: Path | None) -> dict[str, list[str]]:
+    """For per-file-ignores: each file's name → the paths its globs are matched against (as
+    given, absolute, and relative to the configuration file's folder)."""
+    out: dict[str, list[str]] = {}
+    for p in paths:
+        p = Path(p)
+        forms = [str(p), p.resolve().as_posix()]
+        if base is not None:
+            try:
+                forms.append(p.resolve().relative_to(base.resolve()).as_posix())
+            except ValueError:
+                pass
+        out.setdefault(p.name, []).extend(forms)
+    return out
+
+
+def check_codes(options: CheckOptions, known: set[str]) -> None:
+    """Every code or prefix named in select/ignore/severity/per-file-ignores must name a rule:
+    a typo would otherwise check nothing and let CI pass. Raises ConfigError."""
+    def bad(entries, exact=False):
+        return [e for e in entries if not e or (e not in known if exact else not any(k.startswith(e) for k in known))]
+    named = [("select", options.select or [], False), ("extend-select", options.extend_select, False),
+             ("ignore", options.ignore, False), ("severity", list(options.severity), True)]
+    named += [(f"per-file-ignores {glob!r}", codes, False) for glob, codes in options.per_file_ignores.items()]
+    for where, entries, exact in named:
+        if unknown := bad([e.upper() for e in entries], exact):
+            raise ConfigError(f"{where}: no rule has the code{'' if exact else ' or prefix'} "
+                              f"{', '.join(repr(u) for u in unknown)} (`hyoka rules` lists them)")
+
+
 def options_from(config: Config | None, **flags) -> CheckOptions:
     """CheckOptions from a configuration file's values, overridden by the command-line ``flags``
     that are not None (``select``/``ignore`` flags add to the file's lists, as in ruff)."""
@@ -122,7 +157,7 @@ def options_from(config: Config | None, **flags) -> CheckOptions:
         departments_file=cfg.departments, waivers=cfg.waivers, lang=cfg.lang or "ja",
         select=cfg.select, extend_select=list(cfg.extend_select), ignore=list(cfg.ignore),
         severity=dict(cfg.severity), per_file_ignores=dict(cfg.per_file_ignores),
-        schedule_margin=cfg.margins.get("schedule", 0.2))
+        schedule_margin=cfg.margins.get("schedule", 0.2), config_dir=cfg.path.parent if cfg.path else None)
     for key, value in flags.items():
         if value is None:
             continue
@@ -158,12 +193,13 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
             raise HyokaError(f"--department {options.department}: no rows for this department "
                              f"(the tables have: {known})")
         frame = frame[keep.to_numpy()]
-    rules = [r for r in load_catalog(options.rules, known_columns=set(frame.columns))
-             if selected(r.code, options.select, options.extend_select, options.ignore)]
+    catalog = load_catalog(options.rules, known_columns=set(frame.columns))
+    check_codes(options, {r.code for r in catalog} | OTHER_CODES)
+    rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
     found = F.combine([validate(frame, options.lang), evaluate(frame, rules, scale, options.lang),
                        _table_findings(tables, options.lang)])
     found = apply_config(found, options.select, options.extend_select, options.ignore, options.severity,
-                         options.per_file_ignores, {Path(p).name: str(p) for p in paths})
+                         options.per_file_ignores, _glob_paths(paths, options.config_dir))
     if options.waivers:
         from .waivers import apply_waivers, for_department, load_waivers
         waivers = load_waivers(options.waivers)

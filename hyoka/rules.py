@@ -167,8 +167,9 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
     for rule in rules:
         try:
             mask = rule.when.evaluate(frame)
-        except (ArithmeticError, TypeError, ValueError, KeyError, ConfigError) as exc:
-            raise ConfigError(f"rule {rule.code}: cannot evaluate `{rule.when.text}` ({exc})") from None
+        except Exception as exc:  # types or arithmetic the columns do not support
+            raise ConfigError(f"rule {rule.code}: cannot evaluate `{rule.when.text}` "
+                              f"({type(exc).__name__}: {str(exc)[:200]})") from None
         if not mask.any():
             continue
         sub = frame.loc[mask.to_numpy()]

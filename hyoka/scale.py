@@ -71,28 +71,56 @@ def load_scale(path: Path | str | None = None) -> GradingScale:
     data = load_yaml(p)
     if not isinstance(data, dict) or not isinstance(data.get("grades"), list) or not data["grades"]:
         raise ConfigError(f"{p}: a scale needs a non-empty `grades:` list")
+    if unknown := set(data) - {"id", "name", "grades"}:
+        raise ConfigError(f"{p}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (id, name, grades)")
     grades: list[Grade] = []
     lookup: dict[str, str] = {}
+    codes: set[str] = set()
     for i, g in enumerate(data["grades"]):
-        if not isinstance(g, dict) or "code" not in g:
-            raise ConfigError(f"{p}: grades[{i}]: each grade needs a `code`")
+        if not isinstance(g, dict) or not str(g.get("code", "")).strip():
+            raise ConfigError(f"{p}: grades[{i}]: each grade needs a non-empty `code`")
         code = str(g["code"])
+        where = f"{p}: grade {code}"
+        if unknown := set(g) - _GRADE_KEYS:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        if code in codes:
+            raise ConfigError(f"{where}: the code appears twice")
+        codes.add(code)
         standing = str(g.get("standing", "status" if g.get("rank") is None else ""))
         if standing not in STANDINGS:
-            raise ConfigError(f"{p}: grade {code}: standing must be one of {', '.join(STANDINGS)}")
+            raise ConfigError(f"{where}: standing must be one of {', '.join(STANDINGS)}")
         rank = g.get("rank")
-        if rank is not None and not isinstance(rank, int):
-            raise ConfigError(f"{p}: grade {code}: rank must be an integer")
-        meaning = g.get("meaning") or {}
+        if rank is not None and (isinstance(rank, bool) or not isinstance(rank, int) or rank < 1):
+            raise ConfigError(f"{where}: rank must be a whole number from 1 (best)")
+        aliases = g.get("aliases", [])
+        if not isinstance(aliases, list):
+            raise ConfigError(f"{where}: aliases must be a list, e.g. [lg, G]")
+        ja, en = _texts(g.get("meaning"), f"{where}: meaning")
         when = g.get("when")
         if when is not None and not isinstance(when, str):
-            raise ConfigError(f"{p}: grade {code}: `when` must be an expression (text)")
-        grades.append(Grade(code, rank, standing, str(meaning.get("ja", "")), str(meaning.get("en", "")), when))
-        for spelling in (code, *[str(a) for a in g.get("aliases", [])]):
+            raise ConfigError(f"{where}: `when` must be an expression (text)")
+        grades.append(Grade(code, rank, standing, ja, en, when))
+        for spelling in (code, *[str(a) for a in aliases]):
             key = grade_key(spelling)
             if key in lookup and lookup[key] != code:
                 raise ConfigError(f"{p}: spelling {spelling!r} names both {lookup[key]} and {code}")
             lookup[key] = code
-    name = data.get("name") or {}
-    return GradingScale(str(data.get("id", p.stem)), str(name.get("ja", p.stem)),
-                        str(name.get("en", p.stem)), tuple(grades), lookup, str(p))
+    ranks = [g.rank for g in grades if g.rank is not None]
+    if len(ranks) != len(set(ranks)):
+        raise ConfigError(f"{p}: two grades share a rank")
+    name_ja, name_en = _texts(data.get("name") or p.stem, f"{p}: name")
+    return GradingScale(str(data.get("id", p.stem)), name_ja, name_en, tuple(grades), lookup, str(p))
+
+
+_GRADE_KEYS = {"code", "aliases", "rank", "standing", "meaning", "when"}
+
+
+def _texts(value, where: str) -> tuple[str, str]:
+    """A text in both languages: ``{ja, en}``, or one plain text used for both."""
+    if value is None:
+        return "", ""
+    if isinstance(value, str):
+        return value, value
+    if isinstance(value, dict) and not set(value) - {"ja", "en"}:
+        return str(value.get("ja", value.get("en", ""))), str(value.get("en", value.get("ja", "")))
+    raise ConfigError(f"{where}: give a text, or {{ja: ..., en: ...}} (quote texts with commas)")

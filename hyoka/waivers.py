@@ -413,11 +413,14 @@ def waive(findings: pd.DataFrame, path: Path | str, accepted_by: str, reason: st
 
 
 def check_target(path: Path | str, inputs: Iterable[Path | str] = ()) -> None:
-    """Refuse a waiver file that is one of the input tables or is named like a table."""
+    """Refuse a waiver file that is one of the input tables or is not named *.yaml / *.yml
+    (writing YAML into hyoka.toml or a table would break the next run)."""
     path = Path(path)
     target = path.resolve()
     if path.suffix.lower() in TABLE_SUFFIXES or any(Path(p).resolve() == target for p in inputs):
         raise HyokaError(f"--waivers {path}: refusing to write waivers to a table (use a .yaml file)")
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise HyokaError(f"--waivers {path}: a waiver file is YAML: name it *.yaml")
 
 
 def _plain(w: Waiver) -> tuple:

@@ -93,3 +93,69 @@ def test_uk_example_configuration():
     d001 = [d for d in data if d["code"] == "D001"]
     assert d001 and {d["severity"] for d in d001} == {"info"}
     assert any(d["code"] == "G005" for d in data)                   # the rag scale from the file
+
+
+@pytest.mark.parametrize("args, error", [
+    (["--select", "QQQ"], "select: no rule has the code or prefix 'QQQ'"),
+    (["--ignore", "G9"], "ignore: no rule has the code or prefix 'G9'"),
+])
+def test_unknown_codes_are_errors_not_silence(args, error, tmp_path):
+    r = hyoka("check", SEED_CSV, "--no-report", "--no-config", *args, cwd=tmp_path)
+    assert r.returncode == 2 and error in r.stderr
+
+
+def test_unknown_severity_code_in_file(tmp_path):
+    (tmp_path / "hyoka.toml").write_text('[severity]\nD = "info"\n', encoding="utf-8")
+    r = hyoka("check", SEED_CSV, "--no-report", cwd=tmp_path)
+    assert r.returncode == 2 and "severity: no rule has the code 'D'" in r.stderr
+
+
+def test_per_file_ignores_relative_to_the_config(tmp_path):
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    (legacy / "seed.csv").write_bytes(SEED_CSV.read_bytes())
+    (tmp_path / "hyoka.toml").write_text('[per-file-ignores]\n"legacy/*.csv" = ["D", "G", "M"]\n', encoding="utf-8")
+    for cwd, arg in ((tmp_path, "legacy/seed.csv"), (legacy, "seed.csv"), (EXAMPLES, legacy / "seed.csv")):
+        args = ["--config", tmp_path / "hyoka.toml"] if cwd == EXAMPLES else []
+        r = hyoka("check", arg, "--no-report", "--format", "json", *args, cwd=cwd)
+        assert r.stdout.strip() == "[]", (cwd, r.stdout[:200], r.stderr)
+
+
+def test_waive_uses_the_configuration(tmp_path):
+    import shutil
+    uk = tmp_path / "uk"
+    shutil.copytree(EXAMPLES / "uk", uk)
+    r = hyoka("waive", "hart_dc_kpi_2014q1.csv", "--waivers", "waivers.yaml", "--reason", "adopting", "--by", "QA", cwd=uk)
+    assert r.returncode == 0, r.stderr
+    assert "entries" in r.stdout or "件" in r.stdout or "added" in r.stdout
+    r = hyoka("check", "hart_dc_kpi_2014q1.csv", "--waivers", "waivers.yaml", "--no-report", "--format", "json", cwd=uk)
+    import json
+    data = json.loads(r.stdout)
+    assert data and all(d["waived"] for d in data), [d for d in data if not d["waived"]][:3]
+    assert r.returncode == 0
+    r = hyoka("waive", "hart_dc_kpi_2014q1.csv", "--waivers", "hyoka.toml", "--reason", "x", "--by", "y", cwd=uk)
+    assert r.returncode == 2 and "name it *.yaml" in r.stderr
+
+
+@pytest.mark.parametrize("body, error", [
+    ("grades: [{code: A, rank: 1, standing: upper}, {code: A, rank: 2, standing: lower}]", "appears twice"),
+    ("grades: [{code: A, rank: true, standing: upper}]", "rank must be"),
+    ("grades: [{code: A, aliases: AA, rank: 1, standing: upper}]", "aliases must be a list"),
+    ("grades: [{code: A, colour: red, rank: 1, standing: upper}]", "unknown key"),
+    ("grades: [{code: A, rank: 1, standing: upper}, {code: B, rank: 1, standing: lower}]", "share a rank"),
+    ("grades: [{code: A, rank: 1, standing: upper, when: 'current_value'}]", "cannot evaluate"),
+])
+def test_bad_scale_files(tmp_path, body, error):
+    p = tmp_path / "scale.yaml"
+    p.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError, match=error):
+        run_check([SEED_CSV], options_from(None, scale=str(p)))
+
+
+def test_scale_meaning_may_be_plain_text(tmp_path):
+    p = tmp_path / "scale.yaml"
+    p.write_text("name: 自作\ngrades: [{code: A, rank: 1, standing: upper, meaning: 良い}, "
+                 "{code: B, rank: 2, standing: upper}, {code: C, rank: 3, standing: lower}, "
+                 "{code: D, rank: 4, standing: lower}]", encoding="utf-8")
+    r = run_check([SEED_CSV], options_from(None, scale=str(p)))
+    assert sorted(r.findings["code"]) == ["D001", "G002", "M001"]
