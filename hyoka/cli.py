@@ -67,7 +67,7 @@ def _fail(message: str) -> None:
 def check(
     paths: list[Path] = typer.Argument(..., help="CSV or .xlsx files to check."),
     out: Path = typer.Option(Path("reports"), "--out", help="Folder for the reports."),
-    scale: Optional[str] = typer.Option(None, "--scale", help="Grading scale file, or a bundled preset (a-d, rag). Default a-d."),
+    scale: Optional[str] = typer.Option(None, "--scale", help="Grading scale file, or a bundled preset (a-d, s-a-b-c, f-s-a-b-c-x-y-z, circles, achievement, rag). Default a-d."),
     rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog to use instead of the bundled rules/catalog.yaml."),
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="A plan's column aliases and indicator directions (YAML)."),
     department: Optional[str] = typer.Option(None, "--department", help="Check only this department (current or previous name)."),
@@ -196,7 +196,7 @@ def waive(
     expires: Optional[str] = typer.Option(None, "--expires", help="YYYY-MM-DD; default one year from today."),
     code: Optional[list[str]] = typer.Option(None, "--code", help="Only findings with this code or code prefix (repeatable)."),
     department: Optional[str] = typer.Option(None, "--department", help="Only this department (current or previous name)."),
-    scale: Optional[str] = typer.Option(None, "--scale", help="Grading scale file, or a bundled preset (a-d, rag)."),
+    scale: Optional[str] = typer.Option(None, "--scale", help="Grading scale file, or a bundled preset (a-d, s-a-b-c, f-s-a-b-c-x-y-z, circles, achievement, rag)."),
     rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog to use instead of the bundled one."),
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="A plan's column aliases and indicator directions (YAML)."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the messages (default: the configuration's, else ja)."),
@@ -309,7 +309,7 @@ def rule_cmd(code: str, lang: Lang = typer.Option(Lang.ja, "--lang")) -> None:
                               "scale's legend on its own sheet. A filled template passes `hyoka check` with no mapping.")
 def template_cmd(
     out: Path = typer.Argument(..., help="The workbook to write (*.xlsx)."),
-    scale: Optional[str] = typer.Option(None, "--scale", help="Grading scale file, or a bundled preset (a-d, rag). Default a-d."),
+    scale: Optional[str] = typer.Option(None, "--scale", help="Grading scale file, or a bundled preset (a-d, s-a-b-c, f-s-a-b-c-x-y-z, circles, achievement, rag). Default a-d."),
     departments: Optional[Path] = typer.Option(None, "--departments", help="The plan's department list (YAML: departments, renames) for the drop-down."),
     years: str = typer.Option("R3,R9,R5", "--years", help="Year labels of baseline, target and current, comma-separated."),
     lang: Lang = typer.Option(Lang.ja, "--lang", help="Language of the headers, hints and legend."),
