@@ -78,8 +78,11 @@ def match_header(text: str, vocab: Vocabulary) -> tuple[str, str | None] | None:
 
 
 def _looks_like_year(label: str) -> bool:
-    from .measures import parse_fiscal_year
-    return parse_fiscal_year(label) is not None
+    """A header's parenthesised label is a fiscal year (R3, H30, 令和9年度, 2021年度…). One regex
+    match, not a pandas call: this runs for every header cell of every sheet."""
+    from .measures import _YEAR_RE
+    from .vocab import nfkc
+    return _YEAR_RE.match(nfkc(label).strip()) is not None
 
 
 def _find_header(rows: list[list[str]], vocab: Vocabulary) -> tuple[int, int, dict[int, tuple[str, str | None, int]]] | None:
