@@ -13,6 +13,8 @@ import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from hyoka.load import load_table
@@ -53,6 +55,7 @@ def build(path):
     ])
     for c in ("H5", "I5", "J5"):
         ws[c].number_format = "0.0%"
+    ws["B6"] = CellRichText(TextBlock(InlineFont(b=True), "市職員"), "研修")   # rich text: two runs
     for c in ("H6", "I6"):
         ws[c].number_format = '#,##0"回"'
     dv = DataValidation(type="list", formula1='"A,B,C,D"', allow_blank=True)
@@ -105,6 +108,7 @@ def test_read_cell_by_cell(book, vocab):
     r = f.iloc[1]
     assert r["item"] == "（１）市民の組織機能を強化するための支援"      # merged A5:A6
     assert (r["baseline"], r["target"]) == ("2回", "3回")             # #,##0"回"
+    assert r["project"] == "市職員研修"                                 # rich text: its visible text
     assert r["current"] == "" and bool(r["nocache_current"])          # =H6-1 never calculated
     r = f.iloc[2]
     assert r["department"] == "社会福祉課"                             # furigana not read as text
@@ -187,3 +191,17 @@ def test_formula_looking_text_is_neutralised(tmp_path):
     assert neutralise("+1") == "'+1" and neutralise("@SUM(A1)") == "'@SUM(A1)"
     assert neutralise("-") == "-"                                    # the missing marker stays
     assert re.match("^'", neutralise("\tx"))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_annotated_seed_opens_in_libreoffice(tmp_path):
+    from .conftest import SEED_XLSX
+    out = tmp_path / "seed_r5.hyoka.xlsx"
+    before = SEED_XLSX.read_bytes()
+    assert hyoka("check", SEED_XLSX, "--annotate", out, "--no-report", "--fail-on", "never").returncode == 0
+    import subprocess
+    r = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+                       capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "seed_r5.hyoka.pdf"
+    assert pdf.exists() and pdf.stat().st_size > 10_000, r.stderr   # converted: no repair, no failure
+    assert SEED_XLSX.read_bytes() == before
