@@ -259,7 +259,8 @@ def rules_list(
             continue
         seen.add(r.code)
         table.add_row(r.code, Text(r.severity, style=SEV_STYLE[r.severity]), clean(r.title[lang.value]), r.name)
-    Console(highlight=False).print(table)
+    # piped output is not cut to 80 columns: titles are read by scripts and people alike
+    Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
 
 
 def _explain(code: str, lang: Lang, rules: Optional[Path]) -> None:
