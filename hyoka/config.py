@@ -40,10 +40,7 @@ from . import findings as F
 from .errors import ConfigError
 from .resources import MAX_YAML_BYTES, load_yaml
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+import tomllib
 
 _PATH_KEYS = ("scale", "rules", "mapping", "indicators", "departments", "waivers")
 _LIST_KEYS = ("select", "extend-select", "ignore")
