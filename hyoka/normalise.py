@@ -47,10 +47,17 @@ _ARROWS = r"\s*(?:→|⇒|->)\s*"  # 旧→新; never a bare ">" (HTML-ish or hi
 
 
 def _text(s: pd.Series, *, keep_newlines: bool = False) -> pd.Series:
-    s = s.astype("string").fillna("").str.normalize("NFKC")
-    if not keep_newlines:
-        s = s.str.replace(r"\s+", " ", regex=True)
-    return s.str.strip()
+    """NFKC text, whitespace collapsed (newlines kept in long texts), trimmed; idempotent."""
+    s = s.astype("string").fillna("")
+    for _ in range(3):  # NFKC can expand a character into space + combining mark: settle
+        before = s
+        s = s.str.normalize("NFKC")
+        if not keep_newlines:
+            s = s.str.replace(r"\s+", " ", regex=True)
+        s = s.str.strip().str.normalize("NFKC")
+        if s.equals(before):
+            break
+    return s
 
 
 def era_label(year: pd.Series) -> pd.Series:
@@ -66,14 +73,22 @@ def era_label(year: pd.Series) -> pd.Series:
 
 def _squeeze(s: pd.Series) -> pd.Series:
     """Collapse whitespace; drop it entirely next to non-ASCII (Japanese) characters, where it is
-    only a line break of the published layout (危機管理室→\n危機管理課)."""
-    s = s.str.replace(r"\s+", " ", regex=True).str.strip()
-    return s.str.replace(r"\s(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s", "", regex=True)
+    only a line break of the published layout (危機管理室→\n危機管理課). NFKC again afterwards,
+    as removing a space can join a base letter to a combining mark (idempotent: tested)."""
+    for _ in range(3):  # NFKC can expand a character into space + combining mark: settle
+        before = s
+        s = s.str.replace(r"\s+", " ", regex=True).str.strip()
+        s = s.str.replace(r"\s(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s", "", regex=True).str.normalize("NFKC")
+        if s.equals(before):
+            break
+    return s
 
 
 def _partners(s: pd.Series) -> pd.Series:
+    """Partner codes: NFKC except circled numbers (①–⑳ stay distinct codes), no whitespace."""
     protected = s.astype("string").fillna("").str.translate(_PROTECT)
-    return protected.str.normalize("NFKC").str.translate(_RESTORE).str.replace(r"\s+", "", regex=True)
+    out = protected.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.normalize("NFKC")
+    return out.str.translate(_RESTORE)
 
 
 def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
