@@ -33,6 +33,7 @@ from .errors import InputError
 from .vocab import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary, header_key
 
 HEADER_SCAN_ROWS = 30
+MAX_COLUMNS = 2_000  # an evaluation table has a few dozen columns (the same limit as hyoka.xlsx)
 MIN_HEADER_FIELDS = 3
 _SJIS_FAMILY = {"shift_jis", "sjis", "cp932", "ms932", "windows_31j", "mskanji", "ms_kanji"}
 _YEAR_LABEL = re.compile(r"^(?P<name>.*?)\((?P<label>[^()]*)\)$")
@@ -226,6 +227,9 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
                 first_error = f"not a readable CSV ({str(exc).splitlines()[0]})"
             continue
         grid = grid.fillna("")
+        if grid.shape[1] > MAX_COLUMNS:
+            raise InputError(f"{grid.shape[1]:,} columns, over the limit of {MAX_COLUMNS:,}: not an evaluation table",
+                             file=source)
         if _find_header(grid.head(HEADER_SCAN_ROWS).to_numpy(dtype=object).tolist(), vocab) is not None:
             break
     else:

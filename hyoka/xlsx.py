@@ -30,6 +30,8 @@ from xml.etree import ElementTree as ET
 from .errors import InputError
 
 MAX_UNCOMPRESSED = 500 * 1024 * 1024   # 500 MB of XML is far beyond any evaluation table
+MAX_CELLS = 30_000_000                   # rows × columns of a sheet's used range (1M rows × 30)
+MAX_COLUMNS = 2_000                      # an evaluation table has a few dozen
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -74,7 +76,16 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE compound file: .xls, or an encrypted .xlsx
+
+
 def _open_zip(path: Path, source: str) -> zipfile.ZipFile:
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 20)
+    if head.startswith(_CFB_MAGIC):
+        if b"EncryptedPackage" in head or "EncryptedPackage".encode("utf-16-le") in head:
+            raise InputError("the workbook is password-protected: save an unprotected copy", file=source)
+        raise InputError("an old-format (.xls / OLE) workbook: open it in Excel and save as .xlsx", file=source)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -108,10 +119,14 @@ def needs_number_formats(zf: zipfile.ZipFile) -> bool:
     return False
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its XML part (xl/worksheets/sheetN.xml)."""
-    wb = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+def _sheet_parts(zf: zipfile.ZipFile, source: str) -> dict[str, str]:
+    """Sheet name → its XML part (xl/worksheets/sheetN.xml). Raises InputError when the
+    workbook's own parts are damaged."""
+    try:
+        wb = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"a damaged .xlsx workbook ({type(exc).__name__}: {str(exc)[:100]})", file=source) from None
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iterfind("rel:Relationship", _NS)}
     out = {}
     for s in wb.iterfind("m:sheets/m:sheet", _NS):
@@ -158,6 +173,42 @@ def _fill_merged(rows: list[list[str]], ranges: list[tuple[int, int, int, int]])
                 row[c] = top
 
 
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
+_LAST_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]+)(\d+)"')
+
+
+def _used_range(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """(rows, columns) of a worksheet's used range: its <dimension> element when present, else the
+    largest cell reference in its XML (read in chunks; never a grid)."""
+    try:
+        info = zf.getinfo(part)
+    except KeyError:
+        return 0, 0
+    rows = cols = 0
+    with zf.open(info) as fh:
+        head = fh.read(8192)
+        m = _DIMENSION.search(head)
+        if m:
+            return int(m.group(2)), _col_index(m.group(1).decode()) + 1
+        chunk = head
+        while chunk:
+            for col, row in _LAST_CELL.findall(chunk):
+                rows, cols = max(rows, int(row)), max(cols, _col_index(col.decode()) + 1)
+            tail = chunk[-64:]
+            chunk = fh.read(1 << 20)
+            chunk = tail + chunk if chunk else b""
+    return rows, cols
+
+
+def _check_size(rows: int, cols: int, sheet: str, source: str) -> None:
+    """Refuse a sheet whose used range is beyond any evaluation table (a stray cell at XFD1048576
+    would make a grid of 17 billion cells)."""
+    if cols > MAX_COLUMNS or rows * cols > MAX_CELLS:
+        raise InputError(f"the sheet's used range is {rows:,} rows × {cols:,} columns, over the limits "
+                         f"({MAX_COLUMNS:,} columns, {MAX_CELLS:,} cells): delete stray cells far from the table",
+                         file=source, sheet=sheet)
+
+
 def _grids_calamine(path: Path, source: str) -> list[SheetGrid]:
     import python_calamine as pc
 
@@ -168,6 +219,7 @@ def _grids_calamine(path: Path, source: str) -> list[SheetGrid]:
             if str(meta.typ).split(".")[-1] != "WorkSheet":
                 continue
             ws = wb.get_sheet_by_name(meta.name)
+            _check_size(ws.end[0] + 1 if ws.end else 0, ws.end[1] + 1 if ws.end else 0, meta.name, source)
             rows = [[cell_text(v if v != "" else None) for v in row] for row in ws.to_python(skip_empty_area=False)]
             ranges = [(a[0], a[1], b[0], b[1]) for a, b in (ws.merged_cell_ranges or [])]
             _fill_merged(rows, ranges)
@@ -187,6 +239,7 @@ def _grids_openpyxl(path: Path, source: str) -> list[SheetGrid]:
         raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source) from None
     grids = []
     for ws in wb.worksheets:
+        _check_size(ws.max_row, ws.max_column, ws.title, source)
         rows = [[cell_text(c.value, c.number_format) for c in r] for r in ws.iter_rows()]
         ranges = [(g.min_row - 1, g.min_col - 1, g.max_row - 1, g.max_col - 1) for g in ws.merged_cells.ranges]
         _fill_merged(rows, ranges)
@@ -199,7 +252,9 @@ def read_grids(path: Path, source: str, reader: str = "auto") -> tuple[list[Shee
     with _open_zip(path, source) as zf:
         if reader == "auto":
             reader = "openpyxl" if needs_number_formats(zf) else "calamine"
-        parts = _sheet_parts(zf)
+        parts = _sheet_parts(zf, source)
+        for name, part in parts.items():  # before any reader builds a grid of that size
+            _check_size(*_used_range(zf, part), name, source)
         grids = _grids_calamine(path, source) if reader == "calamine" else _grids_openpyxl(path, source)
         for g in grids:
             if g.title in parts:
