@@ -44,7 +44,7 @@ def safe_filename(name: str, index: int, limit: int = 60) -> str:
     """A file-name stem for a department: readable Japanese kept, path separators, control and
     reserved characters replaced, never a dot-name or a Windows reserved name; ``NN_`` prefix."""
     text = unicodedata.normalize("NFKC", name)
-    text = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", text).strip(" .")
+    text = re.sub(r'[\\/:*?"<>|#%&\';=\s\x00-\x1f\x7f]', "_", text).strip(" ._")
     text = text[:limit] or "_"
     if text.split(".")[0].upper() in _RESERVED:
         text = "_" + text
