@@ -6,7 +6,7 @@ input error (one line on stderr, no traceback).
 
 from __future__ import annotations
 
-import json
+import io
 import os
 import sys
 from enum import Enum
@@ -32,6 +32,17 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 class Fmt(str, Enum):
     text = "text"
     json = "json"
+    csv = "csv"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+
+
+FORMAT_HELP = ("text: the findings for people (default); json: a JSON array of findings; csv: the same "
+               "table as CSV (UTF-8 with BOM, for Excel); sarif: SARIF 2.1.0 for GitHub code scanning; "
+               "junit: JUnit XML, a testsuite per department and a testcase per row, a failure per finding "
+               "at or above --fail-on; github: GitHub Actions annotations (::error file=…,line=…::…). "
+               "Machine formats go to stdout, or to --output.")
 
 
 class FailOn(str, Enum):
@@ -72,7 +83,8 @@ def check(
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="A plan's column aliases and indicator directions (YAML)."),
     department: Optional[str] = typer.Option(None, "--department", help="Check only this department (current or previous name)."),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding reaches this severity (default error)."),
-    fmt: Fmt = typer.Option(Fmt.text, "--format", help="text: summary for people; json: the findings as a JSON array on stdout."),
+    fmt: Fmt = typer.Option(Fmt.text, "--format", help=FORMAT_HELP),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the --format output to this file (atomically) instead of stdout; the terminal then gets a one-line summary."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages and reports (default ja)."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write the report folder."),
     waivers: Optional[Path] = typer.Option(None, "--waivers", help="Waiver file (YAML): accepted findings, shown as waived."),
@@ -89,19 +101,73 @@ def check(
                            department=department, lang=lang.value if lang else None, waivers=waivers,
                            indicators=indicators, departments_file=departments,
                            select=_split(select), ignore=_split(ignore))
+        if output is not None:
+            _check_output(output, result)
         written = [] if no_report else _write(result, out)
         annotated = _annotate(result, annotate) if annotate else None
+        fail_on = fail_on.value if fail_on else (cfg.fail_on if cfg and cfg.fail_on else "error")
+        if fmt is Fmt.text:
+            if output is None:
+                _print_text(result, written, out)
+            else:
+                buf = io.StringIO()
+                _print_text(result, written, out, Console(file=buf, highlight=False, no_color=True, width=120,
+                                                          soft_wrap=True))
+                _write_output(output, buf.getvalue().encode("utf-8"))
+        else:
+            from .formats import render
+
+            data = render(fmt.value, result, fail_on)
+            if output is None:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            else:
+                _write_output(output, data)
+        if output is not None:
+            _print_summary(result, output)
+        if annotated:
+            Console(highlight=False).print(Text(f"→ {annotated}"))
     except HyokaError as exc:
         _fail(str(exc))
         return
-    fail_on = fail_on.value if fail_on else (cfg.fail_on if cfg and cfg.fail_on else "error")
-    if fmt is Fmt.json:
-        sys.stdout.write(json.dumps(F.to_records(result.findings), ensure_ascii=False, indent=1) + "\n")
-    else:
-        _print_text(result, written, out)
-        if annotated:
-            Console(highlight=False).print(Text(f"→ {annotated}"))
     raise typer.Exit(1 if F.fails(result.findings, fail_on) else 0)
+
+
+def _check_output(target: Path, result) -> None:
+    """--output must not be an input (tables or waivers) and its folder must exist."""
+    inputs = [Path(t.path) for t in result.tables]
+    if result.options.waivers:
+        inputs.append(Path(result.options.waivers))
+    if any(p.resolve() == target.resolve() for p in inputs):
+        raise HyokaError(f"--output {target}: that is an input file; choose another name")
+    if target.is_dir():
+        raise HyokaError(f"--output {target}: is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise HyokaError(f"--output {target}: no such folder {target.parent}")
+
+
+def _write_output(target: Path, data: bytes) -> None:
+    from .atomic import replacing
+
+    try:
+        with replacing(target) as tmp:
+            tmp.write_bytes(data)
+    except OSError as exc:
+        raise HyokaError(f"--output {target}: cannot write ({exc.strerror or exc})") from None
+
+
+def _print_summary(result, output: Path) -> None:
+    """The one line the terminal gets when the findings went to --output."""
+    from .report import strings
+
+    s = strings(result.options.lang)
+    found = result.findings
+    is_waived = found["waived"].fillna("") != ""
+    totals = {sev: int((found["severity"][~is_waived] == sev).sum()) for sev in F.SEVERITIES}
+    waived_note = s["waived_count"].format(n=int(is_waived.sum())) if is_waived.any() else ""
+    Console(highlight=False, soft_wrap=True).print(
+        Text(s["summary_line"].format(rows=len(result.frame), **totals) + waived_note + f" → {output}"))
 
 
 def _annotate(result, target: Path) -> Path:
@@ -137,12 +203,12 @@ def _write(result, out: Path) -> list[Path]:
     return write_reports(result, out)
 
 
-def _print_text(result, written: list[Path], out: Path) -> None:
+def _print_text(result, written: list[Path], out: Path, con: Console | None = None) -> None:
     from .report import strings
 
     s = strings(result.options.lang)
     clerk = bool(result.options.department)  # a department's self-check: say how to fix each one
-    con = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+    con = con or Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     found = result.findings
     frame = result.frame
     dep = frame["department"].fillna(s["no_department"])

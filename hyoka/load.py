@@ -53,6 +53,7 @@ class RawTable:
     unmapped: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, header text, field it resembles)
     columns: dict[str, int] = field(default_factory=dict)                # field → column index
     path: str = ""                                                       # the path as given
+    delimiter: str = ""                                                  # a CSV's field separator
 
 
 def match_header(text: str, vocab: Vocabulary) -> tuple[str, str | None] | None:
@@ -252,6 +253,7 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
         header_names[c] = fld
     table = _frame_from_rows(rows, starts, source, "", vocab, cell_ref)
     assert table is not None
+    table.delimiter = sep
     return table
 
 
