@@ -120,8 +120,11 @@ def check(
             data = render(fmt.value, result, fail_on)
             if output is None:
                 sys.stdout.flush()
-                sys.stdout.buffer.write(data)
-                sys.stdout.buffer.flush()
+                if hasattr(sys.stdout, "buffer"):
+                    sys.stdout.buffer.write(data)   # bytes as rendered: the CSV's BOM, CRLF
+                    sys.stdout.buffer.flush()
+                else:
+                    sys.stdout.write(data.decode("utf-8"))
             else:
                 _write_output(output, data)
         if output is not None:
