@@ -84,7 +84,7 @@ def check(
     department: Optional[str] = typer.Option(None, "--department", help="Check only this department (current or previous name)."),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding reaches this severity (default error)."),
     fmt: Fmt = typer.Option(Fmt.text, "--format", help=FORMAT_HELP),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the --format output to this file (atomically) instead of stdout; the terminal then gets a one-line summary."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Write the --format output to this file (atomically) instead of stdout; the terminal then gets a one-line summary."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages and reports (default ja)."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write the report folder."),
     waivers: Optional[Path] = typer.Option(None, "--waivers", help="Waiver file (YAML): accepted findings, shown as waived."),
