@@ -312,9 +312,9 @@ def to_junit(result, fail_on: str) -> bytes:
             lines.append(f"{s['fix']}: {f['fix']}")
         return "\n".join(lines)
 
-    def add(case, rows: pd.DataFrame, fails: pd.Series) -> None:
+    def add(case, items: list[tuple[dict, bool]]) -> None:
         failures, notes = [], []
-        for f, bad in zip(rows.to_dict(orient="records"), fails.tolist()):
+        for f, bad in items:
             if bad:
                 failure = Failure(_xml_text(f"{f['code']} {f['title']}: {' '.join(f['message'].split())}"),
                                   f["code"])
@@ -327,33 +327,44 @@ def to_junit(result, fail_on: str) -> bytes:
         if notes:
             case.system_out = "\n".join(notes)
 
-    by_row = {i: g for i, g in found[found["row_index"] >= 0].groupby("row_index", sort=False)}
+    # findings as plain records once, grouped by the row they are on (-1: not on a row)
+    records = F.to_records(found)
+    for rec, title, fix, src, pos, bad in zip(records, found["title"].fillna(""), found["fix"].fillna(""),
+                                              found["source_file"].fillna(""), found["row_index"], failing):
+        rec.update(title=str(title), fix=str(fix), source_file=str(src), row_index=int(pos), failing=bool(bad))
+    by_row: dict[int, list[tuple[dict, bool]]] = {}
+    for rec in records:
+        by_row.setdefault(rec["row_index"], []).append((rec, rec["failing"]))
     dep = frame["department"].astype("string").fillna("").replace("", s["no_department"])
-    cols = pd.DataFrame({"dep": dep, "project": frame["project"].astype("string").fillna(""),
-                         "indicator": frame["indicator"].astype("string").fillna("")})
+    names = (frame["project"].astype("string").fillna("").replace("", "-") + " / "
+             + frame["indicator"].astype("string").fillna("").replace("", "-"))
     xml = JUnitXml()
     total = failed = 0
-    for name, group in cols.groupby("dep", sort=False):
+
+    def close(suite) -> None:
+        nonlocal total, failed
+        suite.update_statistics()       # once a suite: junitparser's add_testcase recounts every time
+        xml.add_testsuite(suite)
+        total, failed = total + suite.tests, failed + suite.failures
+
+    for name, positions in pd.Series(range(len(frame)), index=dep.to_numpy()).groupby(level=0, sort=False):
         suite = TestSuite(_xml_text(name))
-        for pos, r in zip(group.index, group.itertuples()):  # the rows of one department
-            case = TestCase(_xml_text(f"{r.project or '-'} / {r.indicator or '-'}"), classname=_xml_text(name))
-            if pos in by_row:
-                rows = by_row[pos]
-                add(case, rows, failing[rows.index])
-            suite.add_testcase(case)
-        suite.update_statistics()
-        xml.add_testsuite(suite)
-        total, failed = total + suite.tests, failed + suite.failures
-    other = found[found["row_index"] < 0]
-    for source, group in other.groupby("source_file", sort=False):
+        for pos in positions.tolist():  # the rows of one department
+            case = TestCase(_xml_text(names.iat[pos]), classname=_xml_text(name))
+            add(case, by_row.get(pos, []))
+            suite.append(case)
+        close(suite)
+    other: dict[str, list[tuple[dict, bool]]] = {}
+    for rec in records:
+        if rec["row_index"] < 0:         # waiver entries, header cells, the schema: a few at most
+            other.setdefault(rec["source_file"], []).append((rec, rec["failing"]))
+    for source, items in other.items():
         suite = TestSuite(_xml_text(source))
-        for _, row in group.iterrows():  # findings not on a table row: a few at most
-            case = TestCase(_xml_text(row["cell"]), classname=_xml_text(source))
-            add(case, group.loc[[row.name]], failing[[row.name]])
-            suite.add_testcase(case)
-        suite.update_statistics()
-        xml.add_testsuite(suite)
-        total, failed = total + suite.tests, failed + suite.failures
+        for item in items:
+            case = TestCase(_xml_text(item[0]["cell"]), classname=_xml_text(source))
+            add(case, [item])
+            suite.append(case)
+        close(suite)
     xml.name = "hyoka"
     xml.tests, xml.failures, xml.errors = total, failed, 0
     buf = io.BytesIO()
