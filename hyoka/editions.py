@@ -236,12 +236,13 @@ def department_keys(current: pd.DataFrame, previous: pd.DataFrame) -> tuple[pd.S
     return cur, prev, prev_shown
 
 
-def match_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: EditionSpec
+def match_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: EditionSpec,
+                   deps: tuple[pd.Series, pd.Series, pd.Series] | None = None
                    ) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame, pd.DataFrame]:
     """Match rows (module doc). Returns ``pairs`` (``cur``, ``prev``, ``how``, ``similarity``),
     ``ambiguous`` (this year's labels, E009), and the keys of both editions (``dep``, ``proj``,
-    ``ind``, ``key``)."""
-    cur_dep, prev_dep, _ = department_keys(current, previous)
+    ``ind``, ``key``). ``deps``: :func:`department_keys` when already computed."""
+    cur_dep, prev_dep, _ = deps or department_keys(current, previous)
     ck, pk = _keys(current, cur_dep), _keys(previous, prev_dep)
     ck["n"] = ck.groupby("key")["key"].transform("size")
     pk["n"] = pk.groupby("key")["key"].transform("size")
@@ -359,8 +360,9 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
                      ) -> tuple[pd.DataFrame, EditionInfo, pd.DataFrame]:
     """Compare two normalised editions (module doc). Returns (findings, info, pairs)."""
     spec = spec or load_edition_spec()
-    pairs, ambiguous, ck, pk = match_editions(current, previous, spec)
-    _, _, prev_shown_dep = department_keys(current, previous)
+    deps = department_keys(current, previous)
+    pairs, ambiguous, ck, pk = match_editions(current, previous, spec, deps)
+    prev_shown_dep = deps[2]
     prev_files = ", ".join(dict.fromkeys(previous["source_file"].astype(str))) if len(previous) else ""
     parts = []
 
