@@ -218,6 +218,21 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
     return CheckResult(frame, found, tables, scale, rules, options, departments, edition)
 
 
+def _rename_source(table: RawTable, source: str) -> None:
+    """Give a table another source name, in its frame's ``source_file`` and cell references
+    (``[book.xlsx]Sheet!H12``, ``table.csv:12:baseline``), in place."""
+    old = table.source
+    frame = table.frame
+    frame["source_file"] = source
+    for col in [c for c in frame.columns if c.startswith("cell_")]:
+        cells = frame[col].astype("string")
+        book = cells.str.startswith(f"[{old}]").fillna(False)
+        csv_ = cells.str.startswith(f"{old}:").fillna(False)
+        cells = cells.mask(book, "[" + source + "]" + cells.str.slice(len(old) + 2))
+        frame[col] = cells.mask(csv_, source + ":" + cells.str.slice(len(old) + 1))
+    table.source = source
+
+
 def _compare_previous(options: CheckOptions, paths, vocab: Vocabulary, scale: GradingScale,
                       settings: DeriveSettings, frame: pd.DataFrame) -> tuple[pd.DataFrame, EditionInfo]:
     """Load last year's edition with the same vocabulary (renames included), scale and settings,
@@ -236,6 +251,10 @@ def _compare_previous(options: CheckOptions, paths, vocab: Vocabulary, scale: Gr
             prev_tables.append(load_table(p, vocab))
         except InputError as exc:
             raise HyokaError(f"previous edition {exc}") from None
+    names = {Path(p).name for p in paths}
+    for p, t in zip(prev_paths, prev_tables):
+        if t.source in names:  # 2023/評価表.xlsx vs 2024/評価表.xlsx: keep last year's cells apart
+            _rename_source(t, f"{p.resolve().parent.name or 'previous'}/{t.source}")
     raw = pd.concat([t.frame for t in prev_tables], ignore_index=True)
     previous = normalise(raw, vocab, scale, settings)
     if options.department:

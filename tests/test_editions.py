@@ -260,3 +260,58 @@ def test_explain_an_edition_code():
     assert "`r5.csv:2:baseline` — 基準値が前年度の「125団体（R3）」から「129団体（R3）」に変わっています" in r.stdout
     r = hyoka("rules", "explain", "E008", "--lang", "en")
     assert "## E008 Unit changed since last year" in r.stdout and "### How to fix" in r.stdout
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+def test_same_file_name_in_two_years_keeps_last_years_cells_apart(tmp_path, ext):
+    """評価表.csv of 2023/ and of 2024/: last year's cells are named with their folder, so a
+    finding on last year's row is never taken for a cell of this year's file (or annotated on it)."""
+    for year in ("2023", "2024"):
+        (tmp_path / year).mkdir()
+    rows = [dict(r, current_year="R4") for r in seed_rows()]
+    rows.append({**rows[0], "project": "市民活動フェスティバル", "indicator": "来場者数"})
+    rows[2]["baseline"] = "84.5％"
+    if ext == "csv":
+        old, new = write(tmp_path / "2023" / "評価表.csv", rows), write(tmp_path / "2024" / "評価表.csv", seed_rows())
+        want = {("E001", "評価表.csv:5:baseline"), ("E005", "2023/評価表.csv:47:project")}
+        prev_cell = "2023/評価表.csv:5:baseline"
+    else:
+        from openpyxl import Workbook
+        for path, rs in ((tmp_path / "2023" / "評価表.xlsx", rows), (tmp_path / "2024" / "評価表.xlsx", seed_rows())):
+            wb = Workbook()
+            wb.active.append(FIELDS)
+            for r in rs:
+                wb.active.append([r[k] for k in FIELDS])
+            wb.save(path)
+        old, new = tmp_path / "2023" / "評価表.xlsx", tmp_path / "2024" / "評価表.xlsx"
+        want = {("E001", "[評価表.xlsx]Sheet!I4"), ("E005", "[2023/評価表.xlsx]Sheet!B17")}
+        prev_cell = "[2023/評価表.xlsx]Sheet!I4"
+    found = e_findings(run_check([new], CheckOptions(previous=[old])))
+    assert set(zip(found["code"], found["cell"])) == want
+    assert prev_cell in found.loc[found["code"] == "E001", "message"].iloc[0]
+
+
+@pytest.mark.parametrize("last_current, reported", [("2地区", True), ("4地区", False), ("3地区", False)])
+def test_direction_of_a_lower_is_better_indicator(tmp_path, last_current, reported):
+    """Line 4, コミュニティ未設置地区 (3地区 → target 2地区: lower is better), graded D last year and
+    C this year: E007 only when the districts without an association rose (2 → 3)."""
+    rows = [dict(r, current_year="R4") for r in seed_rows()]
+    row(rows, "コミュニティ設立支援").update(current=last_current, grade="D")
+    r4 = write(tmp_path / "r4.csv", rows)
+    this = seed_rows()
+    row(this, "コミュニティ設立支援")["grade"] = "Ｃ"
+    r5 = write(tmp_path / "r5.csv", this)
+    found = e_findings(run_check([r5], CheckOptions(previous=[r4])))
+    assert set(zip(found["code"], found["cell"])) == ({("E007", "r5.csv:4:grade")} if reported else set())
+    if reported:
+        assert "減少が望ましい指標" in found["message"].iloc[0]
+
+
+def test_an_indicator_gone_from_a_project_that_stays(tmp_path):
+    rows = [dict(r, current_year="R4") for r in seed_rows()]
+    extra = dict(row(rows, "市職員研修"), indicator="研修受講者数", baseline="20人", target="40人", current="25人")
+    rows.append(extra)
+    r4 = write(tmp_path / "r4.csv", rows)
+    found = e_findings(run_check([SEED_CSV], CheckOptions(previous=[r4])))
+    assert found[["code", "cell"]].values.tolist() == [["E005", "r4.csv:47:project"]]  # the seed ends on line 46
+    assert found["message"].iloc[0].startswith("前年度の事業の指標「市職員研修」（目標指標「研修受講者数」")
