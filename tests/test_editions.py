@@ -315,3 +315,40 @@ def test_an_indicator_gone_from_a_project_that_stays(tmp_path):
     found = e_findings(run_check([SEED_CSV], CheckOptions(previous=[r4])))
     assert found[["code", "cell"]].values.tolist() == [["E005", "r4.csv:47:project"]]  # the seed ends on line 46
     assert found["message"].iloc[0].startswith("前年度の事業の指標「市職員研修」（目標指標「研修受講者数」")
+
+
+def _full_width(text):
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+_NAME_EDITS = {
+    "space": lambda s, i: s[:i] + " " + s[i:],
+    "ideographic space": lambda s, i: s[:i] + "\u3000" + s[i:],
+    "full width": lambda s, i: _full_width(s),
+    "middle dot": lambda s, i: s[:i] + "・" + s[i:],
+    "no middle dot": lambda s, i: s.replace("・", ""),
+    "brackets": lambda s, i: s.replace("（", "(").replace("）", ")"),
+}
+
+
+def test_layout_edits_of_names_never_break_a_match():
+    """Property: any mix of spacing, width, ・ and bracket edits in last year's project,
+    indicator and department names still matches every row exactly and reports nothing."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    cur = run_check([SEED_CSV]).frame
+    base = run_check([SEED_CSV]).frame
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.tuples(st.integers(0, 14), st.sampled_from(["project", "indicator", "department"]),
+                              st.sampled_from(sorted(_NAME_EDITS)), st.integers(0, 30)), max_size=12))
+    def check(edits):
+        prev = base.copy()
+        for r, col, kind, pos in edits:
+            prev.loc[r, col] = _NAME_EDITS[kind](str(prev.loc[r, col]), pos)
+        found, info, pairs = compare_editions(cur, prev)
+        assert found.empty, found[["code", "cell", "message"]].to_string()
+        assert info.exact == 15
+
+    check()
