@@ -53,7 +53,9 @@ class CheckOptions:
 @dataclass
 class CheckResult:
     """``frame``: the normalised rows checked (hyoka.normalise); ``findings``: the findings
-    table (hyoka.findings); ``tables``: what was read from each file."""
+    table (hyoka.findings); ``tables``: what was read from each file (this year's only);
+    ``edition``: counts of the comparison with last year's edition (hyoka.editions.EditionInfo:
+    previous_paths, previous_rows, matched, …), None without ``previous``."""
 
     frame: pd.DataFrame
     findings: pd.DataFrame
