@@ -95,12 +95,13 @@ def check(
     config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: hyoka.toml or [tool.hyoka] in pyproject.toml, searched upwards)."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="Write a copy of the (one) .xlsx input with each finding on its cell: filled, commented, and listed on a first sheet."),
+    previous: Optional[list[Path]] = typer.Option(None, "--previous", help="Last year's edition (CSV or .xlsx; repeat for several files): rows are matched and changes reported (E001-E009)."),
 ) -> None:
     try:
         result, cfg = _run(paths, config, no_config, scale=scale, rules=rules, mapping=mapping,
                            department=department, lang=lang.value if lang else None, waivers=waivers,
                            indicators=indicators, departments_file=departments,
-                           select=_split(select), ignore=_split(ignore))
+                           select=_split(select), ignore=_split(ignore), previous=previous or None)
         if output is not None:
             _check_output(output, result)
         written = [] if no_report else _write(result, out)
@@ -142,6 +143,8 @@ def _check_output(target: Path, result) -> None:
     inputs = [Path(t.path) for t in result.tables]
     if result.options.waivers:
         inputs.append(Path(result.options.waivers))
+    if getattr(result, "edition", None) is not None:
+        inputs += [Path(p) for p in result.edition.previous_paths]
     if any(p.resolve() == target.resolve() for p in inputs):
         raise HyokaError(f"--output {target}: that is an input file; choose another name")
     if target.is_dir():
@@ -328,6 +331,10 @@ def rules_list(
             continue
         seen.add(r.code)
         table.add_row(r.code, Text(r.severity, style=SEV_STYLE[r.severity]), clean(r.title[lang.value]), r.name)
+    if rules is None:   # the codes of comparing editions (hyoka check --previous)
+        from .editions import load_edition_spec
+        for c in load_edition_spec().codes.values():
+            table.add_row(c.code, Text(c.severity, style=SEV_STYLE[c.severity]), clean(c.texts["title"][lang.value]), c.name)
     # piped output is not cut to 80 columns: titles are read by scripts and people alike
     Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
 
@@ -339,6 +346,11 @@ def _explain(code: str, lang: Lang, rules: Optional[Path]) -> None:
     try:
         group = by_code(load_catalog(rules)).get(code.upper())
         if not group:
+            from .docs import edition_page
+            from .editions import EDITION_CODES
+            if code.upper() in EDITION_CODES:
+                sys.stdout.write(edition_page(code.upper(), lang.value))
+                return
             _fail(f"no rule {code!r}; `hyoka rules` lists them")
         page = rule_page(group, lang.value)
     except HyokaError as exc:

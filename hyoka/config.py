@@ -10,6 +10,7 @@ to the configuration file)::
     indicators = "indicators.yaml"  # indicator metadata
     departments = "departments.yaml"  # the plan's department list and renames
     waivers = "waivers.yaml"
+    previous = ["r4.xlsx"]          # last year's edition: compared with this year's (E-codes)
     select = ["G", "D001"]          # codes or prefixes to run (default: all)
     extend-select = ["T"]           # added to select
     ignore = ["P002"]               # codes or prefixes not to run
@@ -44,7 +45,8 @@ import tomllib
 
 _PATH_KEYS = ("scale", "rules", "mapping", "indicators", "departments", "waivers")
 _LIST_KEYS = ("select", "extend-select", "ignore")
-_KEYS = set(_PATH_KEYS) | set(_LIST_KEYS) | {"fail-on", "lang", "severity", "per-file-ignores", "margins"}
+_KEYS = set(_PATH_KEYS) | set(_LIST_KEYS) | {"fail-on", "lang", "severity", "per-file-ignores", "margins",
+                                              "previous"}
 _MARGINS = {"schedule"}
 
 
@@ -65,6 +67,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     margins: dict[str, float] = field(default_factory=dict)
+    previous: list[Path] | None = None
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -126,6 +129,12 @@ def load_config(path: Path | str) -> Config:
                 cfg.scale = data[key]  # a bundled preset name
             else:
                 setattr(cfg, key, str(base / data[key]) if key == "scale" else base / data[key])
+    if "previous" in data:
+        prev = data["previous"]
+        prev = [prev] if isinstance(prev, str) else prev
+        if not isinstance(prev, list) or not prev or not all(isinstance(p, str) and p.strip() for p in prev):
+            raise ConfigError(f"{name} previous: must be a file path or a list of file paths (last year's tables)")
+        cfg.previous = [base / p for p in prev]
     if "select" in data:
         cfg.select = _codes(data["select"], f"{name} select")
     cfg.extend_select = _codes(data.get("extend-select", []), f"{name} extend-select")

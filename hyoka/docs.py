@@ -117,8 +117,66 @@ def by_code(catalog: list[Rule]) -> dict[str, list[Rule]]:
     return out
 
 
+def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def edition_example(code: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Last year's and this year's rows of an edition code's example (BASE_ROW changed by the
+    example's ``previous`` / ``current`` entries; last year's current value is of R4)."""
+    from .editions import load_edition_spec
+
+    ex = load_edition_spec().codes[code].example or {}
+    prev = [{**BASE_ROW, "current_year": "R4", **{k: str(v) for k, v in e.items()}} for e in ex.get("previous", [{}])]
+    cur = [{**BASE_ROW, **{k: str(v) for k, v in e.items()}} for e in ex.get("current", [{}])]
+    return prev, cur
+
+
+def run_edition_example(code: str, lang: str = "ja"):
+    """Run ``hyoka check r5.csv --previous r4.csv`` on the code's example; the findings frame."""
+    from .pipeline import CheckOptions, run_check
+
+    prev, cur = edition_example(code)
+    with tempfile.TemporaryDirectory() as tmp:
+        _write_csv(Path(tmp) / "r4.csv", prev)
+        _write_csv(Path(tmp) / "r5.csv", cur)
+        return run_check([Path(tmp) / "r5.csv"], CheckOptions(lang=lang, previous=[Path(tmp) / "r4.csv"])).findings
+
+
+def edition_page(code: str, lang: str) -> str:
+    """One edition code's page (rules/edition_findings.yaml): what, condition, example, finding, fix."""
+    from .editions import load_edition_spec
+
+    c = load_edition_spec().codes[code]
+    h = HEAD[lang]
+    year = {"ja": ("前年度（r4.csv）", "今年度（r5.csv）"), "en": ("Last year (r4.csv)", "This year (r5.csv)")}[lang]
+    lines = [f"## {code} {c.texts['title'][lang]}", "",
+             f"`{c.name}` · {h['severity']}: **{c.severity}** · `hyoka check --previous`", "",
+             f"### {h['what']}", "", c.texts["description"][lang], "",
+             f"### {h['when']}", "", c.texts["condition"][lang], "", f"### {h['example']}", ""]
+    prev, cur = edition_example(code)
+    shown = sorted({k for r in prev + cur for k, v in r.items() if BASE_ROW.get(k) != v and k != "current_year"}
+                   | {"department", "project", "grade", "indicator", "baseline", "target", "current"},
+                   key=list(BASE_ROW).index)
+    lines += ["| | " + " | ".join(shown) + " |", "|---|" + "---|" * len(shown)]
+    for label, rows in zip(year, (prev, cur)):
+        lines += [f"| {label} | " + " | ".join(_md(r[k]) or " " for k in shown) + " |" for r in rows]
+    found = run_edition_example(code, lang)
+    lines += ["", f"### {h['finding']}", ""]
+    for f in found[found["code"] == code].itertuples():
+        lines.append(f"- `{f.cell}` — {f.message}")
+    lines += ["", f"### {h['fix']}", "", c.texts["fix"][lang], ""]
+    return "\n".join(lines)
+
+
 def write_docs(out_dir: Path | str, catalog: list[Rule] | None = None) -> list[Path]:
-    """Write docs/rules/CODE.md for every rule and docs/rules/README.md (the index)."""
+    """Write docs/rules/CODE.md for every rule and every edition code (rules/edition_findings.yaml),
+    and docs/rules/README.md (the index)."""
+    from .editions import load_edition_spec
+
     from .report import atomic_write
 
     out = Path(out_dir)
@@ -126,7 +184,8 @@ def write_docs(out_dir: Path | str, catalog: list[Rule] | None = None) -> list[P
     groups = by_code(catalog or load_catalog())
     written = []
     index = ["# hyoka rules / ルール一覧", "",
-             "Generated from rules/catalog.yaml by `hyoka rules docs`; do not edit by hand.", "",
+             "Generated from rules/catalog.yaml and rules/edition_findings.yaml (E: comparing with last "
+             "year's edition, `hyoka check --previous`) by `hyoka rules docs`; do not edit by hand.", "",
              "| code | severity | 名称 | title |", "|---|---|---|---|"]
     for code, rules in sorted(groups.items()):
         page = rule_page(rules, "ja") + "\n---\n\n" + rule_page(rules, "en")
@@ -134,6 +193,12 @@ def write_docs(out_dir: Path | str, catalog: list[Rule] | None = None) -> list[P
         atomic_write(path, f"# {code}\n\n" + page)
         written.append(path)
         index.append(f"| [{code}]({code}.md) | {rules[0].severity} | {rules[0].title['ja']} | {rules[0].title['en']} |")
+    for code, c in sorted(load_edition_spec().codes.items()):   # comparing editions (--previous)
+        page = edition_page(code, "ja") + "\n---\n\n" + edition_page(code, "en")
+        path = out / f"{code}.md"
+        atomic_write(path, f"# {code}\n\n" + page)
+        written.append(path)
+        index.append(f"| [{code}]({code}.md) | {c.severity} | {c.texts['title']['ja']} | {c.texts['title']['en']} |")
     path = out / "README.md"
     atomic_write(path, "\n".join(index) + "\n")
     written.append(path)

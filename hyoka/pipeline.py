@@ -19,6 +19,7 @@ from .errors import ConfigError, HyokaError
 from .load import RawTable, load_table
 from .config import Config, apply as apply_config, load_departments, selected
 from .derive import DeriveSettings, IndicatorMeta, load_indicator_metadata
+from .editions import EDITION_CODES, EditionInfo
 from .normalise import normalise
 from .resources import load_yaml
 from .rules import Rule, evaluate, load_catalog
@@ -46,12 +47,15 @@ class CheckOptions:
     severity: dict[str, str] = field(default_factory=dict)   # per-rule severity overrides
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     config_dir: Path | None = None    # per-file-ignores globs are relative to it
+    previous: list[Path] | None = None  # last year's edition (hyoka.editions): compared, E-codes
 
 
 @dataclass
 class CheckResult:
     """``frame``: the normalised rows checked (hyoka.normalise); ``findings``: the findings
-    table (hyoka.findings); ``tables``: what was read from each file."""
+    table (hyoka.findings); ``tables``: what was read from each file (this year's only);
+    ``edition``: counts of the comparison with last year's edition (hyoka.editions.EditionInfo:
+    previous_paths, previous_rows, matched, …), None without ``previous``."""
 
     frame: pd.DataFrame
     findings: pd.DataFrame
@@ -60,6 +64,7 @@ class CheckResult:
     rules: list[Rule]
     options: CheckOptions
     departments: list[str] = field(default_factory=list)
+    edition: EditionInfo | None = None  # the comparison with last year's edition (--previous)
 
 
 def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
@@ -114,8 +119,9 @@ def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"row_index": "int64", "row": "int64"})
 
 
-#: codes raised outside the rule catalog: the schema (checks/), waivers, reading tables
-OTHER_CODES = {"S000", "S001", "S002", "S003", "W001", "W002", "H001"}
+#: codes raised outside the rule catalog: the schema (checks/), waivers, reading tables,
+#: comparing editions (rules/edition_findings.yaml)
+OTHER_CODES = {"S000", "S001", "S002", "S003", "W001", "W002", "H001", *EDITION_CODES}
 
 
 def _glob_paths(paths, base: Path | None) -> dict[str, list[str]]:
@@ -157,7 +163,8 @@ def options_from(config: Config | None, **flags) -> CheckOptions:
         departments_file=cfg.departments, waivers=cfg.waivers, lang=cfg.lang or "ja",
         select=cfg.select, extend_select=list(cfg.extend_select), ignore=list(cfg.ignore),
         severity=dict(cfg.severity), per_file_ignores=dict(cfg.per_file_ignores),
-        schedule_margin=cfg.margins.get("schedule", 0.2), config_dir=cfg.path.parent if cfg.path else None)
+        schedule_margin=cfg.margins.get("schedule", 0.2), config_dir=cfg.path.parent if cfg.path else None,
+        previous=cfg.previous)
     for key, value in flags.items():
         if value is None:
             continue
@@ -193,11 +200,14 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
             raise HyokaError(f"--department {options.department}: no rows for this department "
                              f"(the tables have: {known})")
         frame = frame[keep.to_numpy()]
+    edition_found, edition = F.empty(), None
+    if options.previous:
+        edition_found, edition = _compare_previous(options, paths, vocab, scale, settings, frame)
     catalog = load_catalog(options.rules, known_columns=set(frame.columns))
     check_codes(options, {r.code for r in catalog} | OTHER_CODES)
     rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
     found = F.combine([validate(frame, options.lang), evaluate(frame, rules, scale, options.lang),
-                       _table_findings(tables, options.lang)])
+                       _table_findings(tables, options.lang), edition_found])
     found = apply_config(found, options.select, options.extend_select, options.ignore, options.severity,
                          options.per_file_ignores, _glob_paths(paths, options.config_dir))
     if options.waivers:
@@ -207,4 +217,51 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
             waivers = for_department(waivers, frame)
         found = apply_waivers(found, waivers, options.today or date.today(), options.lang, frame=frame)
     departments = frame["department"].dropna().unique().tolist()  # in table order
-    return CheckResult(frame, found, tables, scale, rules, options, departments)
+    return CheckResult(frame, found, tables, scale, rules, options, departments, edition)
+
+
+def _rename_source(table: RawTable, source: str) -> None:
+    """Give a table another source name, in its frame's ``source_file`` and cell references
+    (``[book.xlsx]Sheet!H12``, ``table.csv:12:baseline``), in place."""
+    old = table.source
+    frame = table.frame
+    frame["source_file"] = source
+    for col in [c for c in frame.columns if c.startswith("cell_")]:
+        cells = frame[col].astype("string")
+        book = cells.str.startswith(f"[{old}]").fillna(False)
+        csv_ = cells.str.startswith(f"{old}:").fillna(False)
+        cells = cells.mask(book, "[" + source + "]" + cells.str.slice(len(old) + 2))
+        frame[col] = cells.mask(csv_, source + ":" + cells.str.slice(len(old) + 1))
+    table.source = source
+
+
+def _compare_previous(options: CheckOptions, paths, vocab: Vocabulary, scale: GradingScale,
+                      settings: DeriveSettings, frame: pd.DataFrame) -> tuple[pd.DataFrame, EditionInfo]:
+    """Load last year's edition with the same vocabulary (renames included), scale and settings,
+    keep the department being checked, and compare (hyoka.editions). Raises HyokaError naming
+    the previous file when it cannot be read or is also one of this year's files."""
+    from .editions import compare_editions, department_keys, name_key
+    from .errors import InputError
+
+    this_year = {Path(p).resolve() for p in paths}
+    prev_paths = list(dict.fromkeys(Path(p) for p in options.previous))
+    prev_tables = []
+    for p in prev_paths:
+        if p.resolve() in this_year:
+            raise HyokaError(f"previous edition {p}: is also given as this year's table")
+        try:
+            prev_tables.append(load_table(p, vocab))
+        except InputError as exc:
+            raise HyokaError(f"previous edition {exc}") from None
+    names = {Path(p).name for p in paths}
+    for p, t in zip(prev_paths, prev_tables):
+        if t.source in names:  # 2023/評価表.xlsx vs 2024/評価表.xlsx: keep last year's cells apart
+            _rename_source(t, f"{p.resolve().parent.name or 'previous'}/{t.source}")
+    raw = pd.concat([t.frame for t in prev_tables], ignore_index=True)
+    previous = normalise(raw, vocab, scale, settings)
+    if options.department:
+        _, prev_dep, _ = department_keys(frame, previous)
+        want = set(name_key(frame["department"])) | set(name_key(frame["department_previous"]))
+        previous = previous[prev_dep.isin(want - {""}).to_numpy()]
+    found, info, _ = compare_editions(frame, previous, lang=options.lang, previous_paths=[str(p) for p in prev_paths])
+    return found, info
