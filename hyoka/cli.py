@@ -138,7 +138,7 @@ def _write(result, out: Path) -> list[Path]:
 
 
 def _print_text(result, written: list[Path], out: Path) -> None:
-    from .report import strings
+    from .report import strings, summary_line
 
     s = strings(result.options.lang)
     clerk = bool(result.options.department)  # a department's self-check: say how to fix each one
@@ -180,7 +180,7 @@ def _print_text(result, written: list[Path], out: Path) -> None:
                 con.print(Text(clean(f"      {s['waived_reason']}: {f.waived}").plain, style="dim"))
     totals = {sev: int((found["severity"][~is_waived] == sev).sum()) for sev in F.SEVERITIES}
     waived_note = s["waived_count"].format(n=int(is_waived.sum())) if is_waived.any() else ""
-    con.print(Text("\n" + s["summary_line"].format(rows=len(frame), **totals) + waived_note))
+    con.print(Text("\n" + summary_line(s, len(frame), totals) + waived_note))
     if written:
         con.print(Text(f"→ {out / 'index.html'}"))
 
