@@ -245,7 +245,8 @@ def _ticks(lo: float, hi: float) -> list[float]:
 def progress_chart(frame: pd.DataFrame, scale, s: dict, lang: str, margin: float | None = None) -> dict:
     """What the dashboard's SVG draws (coordinates in SVG units): one point per row that has both
     ``progress`` and ``expected_progress`` (rows at the same spot with the same grade share one
-    point whose ``n`` counts them), x = expected_progress (0–100 % of the plan's time elapsed),
+    point whose ``n`` counts them; points of other grades at that spot are set 5 units apart to
+    the right, so none hides another), x = expected_progress (0–100 % of the plan's time elapsed),
     y = progress (the axis spans at least 0–100 %, at most −100 %–300 %; points beyond are drawn
     on the edge, marked ``clipped``); the on-schedule line y = x, and y = x − ``margin`` (G007).
     Returns also the legend (grade, colour, meaning, points) and how many rows are not drawn."""
@@ -278,6 +279,7 @@ def progress_chart(frame: pd.DataFrame, scale, s: dict, lang: str, margin: float
     pts["label"] = label.to_numpy()
     g = pts.groupby(["cx", "cy", "grade"], sort=False).agg(n=("label", "size"), label=("label", "first"),
                                                              clipped=("clipped", "any")).reset_index()
+    g["cx"] = g["cx"] + 5.0 * g.groupby(["cx", "cy"], sort=False).cumcount()  # grades at one spot side by side
     more = s["chart_more"]
     g["title"] = np.where(g["n"] > 1, g["label"] + " " + g["n"].map(lambda n: more.format(n=n - 1)), g["label"])
     g["colour"] = g["grade"].map(colours).fillna(OTHER_GRADE)
