@@ -8,6 +8,10 @@ sheet listing every finding with a hyperlink to its cell. A finding on a cell in
 range is put on the range's top-left cell. Text that a spreadsheet would read as a formula is
 neutralised. ``src`` is never written; ``out`` is written to a temporary file and renamed.
 
+The copy is reproducible: the same workbook and findings give the same bytes. Its document
+properties keep the input's created and modified dates (openpyxl would stamp the time of saving;
+a workbook without them gets 1980-01-01, the ZIP epoch) and every zip entry is dated 1980-01-01.
+
 Known limit: openpyxl does not keep images and charts, so an annotated copy loses them (the
 original is untouched). Raises HyokaError when ``out`` is ``src`` or cannot be written.
 """
@@ -130,4 +134,38 @@ def annotate_workbook(src: Path | str, out: Path | str, findings: pd.DataFrame, 
     out.parent.mkdir(parents=True, exist_ok=True)
     with replacing(out) as tmp:
         wb.save(tmp)
+        _reproducible(tmp, _core_dates(src))
     return out
+
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_DATE = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)([^<]*)(</dcterms:\2>)")
+
+
+def _core_dates(src: Path) -> dict[bytes, bytes]:
+    """The created/modified values of ``src``'s docProps/core.xml (W3CDTF text), as found."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(src) as z:
+            core = z.read("docProps/core.xml")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return {}
+    return {m.group(2): m.group(3) for m in _DATE.finditer(core)}
+
+
+def _reproducible(path: Path, dates: dict[bytes, bytes]) -> None:
+    """Rewrite the workbook zip at ``path`` so that it holds no time of this run: core.xml's
+    created/modified set to ``dates`` (else the ZIP epoch) and every entry dated the ZIP epoch."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        entries = [(info, z.read(info.filename)) for info in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = _DATE.sub(lambda m: m.group(1) + dates.get(m.group(2), b"1980-01-01T00:00:00Z") + m.group(4), data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            z.writestr(fixed, data)
