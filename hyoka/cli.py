@@ -356,7 +356,7 @@ def template_cmd(
                           "waivers.yaml), a GitHub Actions workflow, a GitLab CI job and a pre-commit configuration "
                           "into DIR. Existing files are never changed: they are reported as kept.")
 def init_cmd(
-    folder: Path = typer.Argument(Path("."), help="The data repository's folder (default: the current one)."),
+    folder: Path = typer.Argument(Path("."), metavar="DIR", help="The data repository's folder (default: the current one)."),
     source: Optional[str] = typer.Option(None, "--source", help="hyoka's git repository (URL or path) that CI installs and pre-commit uses. Default: a placeholder to replace."),
     rev: Optional[str] = typer.Option(None, "--rev", help="The tag or commit of hyoka to pin (default: v<version>)."),
     scale: str = typer.Option("a-d", "--scale", help="The plan's grading scale written to hyoka.toml (a preset or a scale file)."),
