@@ -211,6 +211,8 @@ def waive(
 
     try:
         check_target(waivers, paths)
+        if code:   # before the check runs: a typo stops at once
+            _check_waive_codes(tuple(_split(code)), rules, config, no_config)
         today = date.today()
         until = parse_date(expires) if expires else one_year_after(today)
         existing = waivers if waivers.exists() else None
@@ -221,7 +223,6 @@ def waive(
         found = result.findings[~result.findings["code"].isin(WAIVER_CODES)]
         if code:
             prefixes = tuple(_split(code))
-            _check_waive_codes(prefixes, result)
             found = found[found["code"].str.upper().str.startswith(prefixes)]
         added = add_waivers(found, waivers, by, reason, until, today=today, inputs=paths)
     except HyokaError as exc:
@@ -230,14 +231,18 @@ def waive(
     typer.echo(strings(result.options.lang)["waive_added"].format(n=len(added), path=waivers))
 
 
-def _check_waive_codes(prefixes: tuple[str, ...], result) -> None:
-    """``waive --code`` must name a rule code or prefix (as select/ignore must): a typo would
-    otherwise waive nothing and say so only as "0 added". W001/W002 cannot be waived."""
+def _check_waive_codes(prefixes: tuple[str, ...], rules: Path | None, config: Path | None, no_config: bool) -> None:
+    """``waive --code`` must name a rule code or prefix of the catalog in use (``--rules``, else
+    the configuration's, else the bundled one), as select/ignore must: a typo would otherwise
+    waive nothing and say so only as "0 added". W001/W002 cannot be waived."""
+    from .config import find_config, load_config
     from .pipeline import OTHER_CODES, unknown_codes
     from .rules import load_catalog
     from .waivers import WAIVER_CODES
 
-    known = ({r.code for r in load_catalog(result.options.rules)} | OTHER_CODES) - set(WAIVER_CODES)
+    if rules is None and not no_config and (cfg_path := config or find_config()):
+        rules = load_config(cfg_path).rules
+    known = ({r.code for r in load_catalog(rules)} | OTHER_CODES) - set(WAIVER_CODES)
     if unknown := unknown_codes(list(prefixes), known):
         raise HyokaError(f"--code: no rule has the code or prefix {', '.join(repr(u) for u in unknown)} "
                          f"(`hyoka rules` lists them; W001/W002 are about the waiver file and cannot be waived)")
