@@ -283,6 +283,8 @@ def waive(
 
     try:
         check_target(waivers, paths)
+        if code:   # before the check runs: a typo stops at once
+            _check_waive_codes(tuple(_split(code)), rules, config, no_config)
         today = date.today()
         until = parse_date(expires) if expires else one_year_after(today)
         existing = waivers if waivers.exists() else None
@@ -292,13 +294,30 @@ def waive(
                          today=today, indicators=indicators)
         found = result.findings[~result.findings["code"].isin(WAIVER_CODES)]
         if code:
-            prefixes = tuple(c.strip().upper() for c in code)
+            prefixes = tuple(_split(code))
             found = found[found["code"].str.upper().str.startswith(prefixes)]
         added = add_waivers(found, waivers, by, reason, until, today=today, inputs=paths)
     except HyokaError as exc:
         _fail(str(exc))
         return
     typer.echo(strings(result.options.lang)["waive_added"].format(n=len(added), path=waivers))
+
+
+def _check_waive_codes(prefixes: tuple[str, ...], rules: Path | None, config: Path | None, no_config: bool) -> None:
+    """``waive --code`` must name a rule code or prefix of the catalog in use (``--rules``, else
+    the configuration's, else the bundled one), as select/ignore must: a typo would otherwise
+    waive nothing and say so only as "0 added". W001/W002 cannot be waived."""
+    from .config import find_config, load_config
+    from .pipeline import OTHER_CODES, unknown_codes
+    from .rules import load_catalog
+    from .waivers import WAIVER_CODES
+
+    if rules is None and not no_config and (cfg_path := config or find_config()):
+        rules = load_config(cfg_path).rules
+    known = ({r.code for r in load_catalog(rules)} | OTHER_CODES) - set(WAIVER_CODES)
+    if unknown := unknown_codes(list(prefixes), known):
+        raise HyokaError(f"--code: no rule has the code or prefix {', '.join(repr(u) for u in unknown)} "
+                         f"(`hyoka rules` lists them; W001/W002 are about the waiver file and cannot be waived)")
 
 
 rules_app = typer.Typer(no_args_is_help=False, rich_markup_mode=None,
@@ -394,20 +413,50 @@ def template_cmd(
     scale: Optional[str] = typer.Option(None, "--scale", help="Grading scale file, or a bundled preset (a-d, s-a-b-c, f-s-a-b-c-x-y-z, circles, achievement, rag). Default a-d."),
     departments: Optional[Path] = typer.Option(None, "--departments", help="The plan's department list (YAML: departments, renames) for the drop-down."),
     years: str = typer.Option("R3,R9,R5", "--years", help="Year labels of baseline, target and current, comma-separated."),
-    lang: Lang = typer.Option(Lang.ja, "--lang", help="Language of the headers, hints and legend."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the headers, hints and legend (default: the configuration's, else ja)."),
     force: bool = typer.Option(False, "--force", help="Overwrite OUT if it exists."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Configuration file whose scale, departments and lang are the defaults (default: found upwards, as for check)."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
 ) -> None:
-    from .config import load_departments
+    from .config import find_config, load_config, load_departments
     from .scale import load_scale
     from .template import parse_years, write_template
 
     try:
-        names = load_departments(departments)[0] if departments else None
+        cfg_path = None if no_config else (config or find_config())
+        if cfg_path:  # the sheet offers the grades and departments that `check` will accept
+            cfg = load_config(cfg_path)
+            scale = scale if scale is not None else cfg.scale
+            departments = departments if departments is not None else cfg.departments
+            lang = lang if lang is not None else (Lang(cfg.lang) if cfg.lang else None)
+        lang = lang or Lang.ja
+        names = (load_departments(departments)[0] or None) if departments else None
         written = write_template(out, load_scale(scale), names, parse_years(years), lang.value, overwrite=force)
     except HyokaError as exc:
         _fail(str(exc))
         return
     typer.echo(f"→ {written}")
+
+
+@app.command("init", help="Adopt hyoka in a data repository: write hyoka.toml (with departments.yaml and an empty "
+                          "waivers.yaml), a GitHub Actions workflow, a GitLab CI job and a pre-commit configuration "
+                          "into DIR. Existing files are never changed: they are reported as kept.")
+def init_cmd(
+    folder: Path = typer.Argument(Path("."), metavar="DIR", help="The data repository's folder (default: the current one)."),
+    source: Optional[str] = typer.Option(None, "--source", help="hyoka's git repository (URL or path) that CI installs and pre-commit uses. Default: a placeholder to replace."),
+    rev: Optional[str] = typer.Option(None, "--rev", help="The tag or commit of hyoka to pin (default: v<version>)."),
+    scale: str = typer.Option("a-d", "--scale", help="The plan's grading scale written to hyoka.toml (a preset or a scale file)."),
+    lang: Lang = typer.Option(Lang.ja, "--lang", help="Language of the summary and of hyoka.toml's lang."),
+) -> None:
+    from .scaffold import DEFAULT_REV, DEFAULT_SOURCE, init_repository, summary
+
+    try:
+        result = init_repository(folder, source=source or DEFAULT_SOURCE, rev=rev or DEFAULT_REV,
+                                 scale=scale, lang=lang.value)
+    except HyokaError as exc:
+        _fail(str(exc))
+        return
+    sys.stdout.write(summary(result, lang.value))
 
 
 @app.callback(invoke_without_command=True)

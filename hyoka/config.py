@@ -172,8 +172,11 @@ def load_config(path: Path | str) -> Config:
 
 
 def load_departments(path: Path | str) -> tuple[list[str], dict[str, str]]:
-    """A department list file (YAML): ``departments: [names]`` and ``renames: {old: new}``."""
+    """A department list file (YAML): ``departments: [names]`` and ``renames: {old: new}``.
+    ``departments:`` left empty gives ``[]``, which the check takes as no list (no X003)."""
     data = load_yaml(path)
+    if isinstance(data, dict) and data.get("departments") is None:
+        data = {**data, "departments": []}   # `departments:` with the names still to fill in
     if not isinstance(data, dict) or not isinstance(data.get("departments", []), list):
         raise ConfigError(f"{path}: expected `departments:` (a list of names) and optional `renames:`")
     renames = data.get("renames") or {}

@@ -140,11 +140,16 @@ def _glob_paths(paths, base: Path | None) -> dict[str, list[str]]:
     return out
 
 
+def unknown_codes(entries: list[str], known: set[str], exact: bool = False) -> list[str]:
+    """The entries (upper-case codes, or prefixes unless ``exact``) that name no code of ``known``."""
+    return [e for e in entries if not e or (e not in known if exact else not any(k.startswith(e) for k in known))]
+
+
 def check_codes(options: CheckOptions, known: set[str]) -> None:
     """Every code or prefix named in select/ignore/severity/per-file-ignores must name a rule:
     a typo would otherwise check nothing and let CI pass. Raises ConfigError."""
     def bad(entries, exact=False):
-        return [e for e in entries if not e or (e not in known if exact else not any(k.startswith(e) for k in known))]
+        return unknown_codes(entries, known, exact)
     named = [("select", options.select or [], False), ("extend-select", options.extend_select, False),
              ("ignore", options.ignore, False), ("severity", list(options.severity), True)]
     named += [(f"per-file-ignores {glob!r}", codes, False) for glob, codes in options.per_file_ignores.items()]
@@ -183,7 +188,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
         listed, renames = load_departments(options.departments_file)
         vocab.renames.update({nfkc(k).strip(): nfkc(v).strip() for k, v in renames.items()})
         if options.departments is None:
-            options.departments = listed
+            options.departments = listed or None   # an empty list (a skeleton to fill in) is no list
     scale = load_scale(options.scale)
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
     tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
@@ -216,6 +221,10 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
         if options.department:
             waivers = for_department(waivers, frame)
         found = apply_waivers(found, waivers, options.today or date.today(), options.lang, frame=frame)
+        # W001/W002 are made after selection: select/ignore/severity/per-file-ignores apply to them
+        # too (`--ignore W002` when only some files are checked, `[severity] W001 = "error"`)
+        found = apply_config(found, options.select, options.extend_select, options.ignore, options.severity,
+                             options.per_file_ignores, _glob_paths(paths, options.config_dir))
     departments = frame["department"].dropna().unique().tolist()  # in table order
     return CheckResult(frame, found, tables, scale, rules, options, departments, edition)
 
