@@ -506,6 +506,7 @@ def validate_with_gx(frame: pd.DataFrame, suite: dict | str | Path) -> dict[str,
     import json
     import logging
     import os
+    import warnings
 
     if isinstance(suite, (str, Path)):
         suite = json.loads(Path(suite).read_text(encoding="utf-8"))
@@ -520,9 +521,13 @@ def validate_with_gx(frame: pd.DataFrame, suite: dict | str | Path) -> dict[str,
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch_def = (context.data_sources.add_pandas("hyoka").add_dataframe_asset("normalised")
                  .add_batch_definition_whole_dataframe("all rows"))
-    gx_suite = gx.ExpectationSuite(**{k: v for k, v in suite.items() if k in ("name", "expectations", "meta")})
-    batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(gx_suite, result_format="COMPLETE")
+    used = [c for c in frame.columns if c in suite_columns(suite)]
+    with warnings.catch_warnings():
+        # GX >= 1.9 deprecates string row conditions (to be removed in 2.0); they still run
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pydantic|great_expectations")
+        gx_suite = gx.ExpectationSuite(**{k: v for k, v in suite.items() if k in ("name", "expectations", "meta")})
+        batch = batch_def.get_batch(batch_parameters={"dataframe": frame[used]})
+        result = batch.validate(gx_suite, result_format="COMPLETE")
     rows: dict[str, set[int]] = {}
     for r in result.results:
         cfg = r.expectation_config
@@ -544,6 +549,26 @@ def validate_with_gx(frame: pd.DataFrame, suite: dict | str | Path) -> dict[str,
         else:
             hits.update(int(i) for i in index)
     return rows
+
+
+def suite_columns(suite: dict) -> set[str]:
+    """The columns a suite reads: its expectations' column arguments and every name in their
+    row conditions (GX resolves each row condition against the whole frame, so
+    :func:`validate_with_gx` hands it only these)."""
+    import re
+
+    cols: set[str] = set()
+    for e in suite.get("expectations", []):
+        kw = e.get("kwargs", {})
+        cols.update(str(kw[k]) for k in ("column", "column_A", "column_B") if k in kw)
+        cols.update(kw.get("column_list") or [])
+        cond = kw.get("row_condition")
+        if isinstance(cond, dict):
+            cond = cond.get("pass_through_filter", "")
+        if cond:
+            # names (and quoted strings' words: harmless, only frame columns are kept)
+            cols.update(a or b for a, b in re.findall(r"`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*)", str(cond)))
+    return cols
 
 
 def hyoka_rows(findings: pd.DataFrame, codes: list[str] | set[str]) -> dict[str, set[int]]:
