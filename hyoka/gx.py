@@ -38,13 +38,16 @@ import keyword
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from . import __version__
 from .errors import ConfigError, HyokaError
 from .rules import Rule
+
+if TYPE_CHECKING:
+    from .pipeline import CheckOptions
 
 SUITE_NAME = "hyoka"
 #: numexpr 2.x function names (numexpr.expressions.functions) and pandas' reductions: a column
@@ -219,6 +222,11 @@ def _simplify(atom: Atom) -> Atom:
         left, op, right = right, _FLIP[op], left
     if (_const(right) and _value(right) is None) or (_const(left) and _value(left) is None):
         return Truth(False)
+    if op in _PY and _const(left) and _const(right):  # a comparison of two constants
+        try:
+            return Truth(bool(_PY[op](_value(left), _value(right))))
+        except TypeError:
+            raise NotExpressible(f"`{ast.unparse(left)} {op} {ast.unparse(right)}` compares unlike constants") from None
     if op in _FLIP and _is_zero(right) and isinstance(left, ast.BinOp) and isinstance(left.op, ast.Sub):
         left, right = left.left, left.right
     return Cmp(left, op, right)
@@ -510,6 +518,8 @@ def validate_with_gx(frame: pd.DataFrame, suite: dict | str | Path) -> dict[str,
 
     if isinstance(suite, (str, Path)):
         suite = json.loads(Path(suite).read_text(encoding="utf-8"))
+    # GX Core 1.x sends analytics events unless told not to ("Toggle analytics events"); a user's own
+    # setting of the variable is kept
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     try:
         import great_expectations as gx
@@ -590,7 +600,7 @@ class Export:
     suite: Suite
 
 
-def export_gx(out: Path, options: Any, paths: list[Path] | None = None, name: str = SUITE_NAME) -> Export:
+def export_gx(out: Path, options: CheckOptions, paths: list[Path] | None = None, name: str = SUITE_NAME) -> Export:
     """Write ``OUT/NAME.json`` (the suite), ``OUT/NAME_unexpressed.json`` (rules not exported,
     with why) and, when ``paths`` are given, ``OUT/normalised.parquet`` (their normalised table,
     the data the suite is for). ``options`` is a :class:`hyoka.pipeline.CheckOptions`: its rules,
@@ -600,13 +610,12 @@ def export_gx(out: Path, options: Any, paths: list[Path] | None = None, name: st
 
     from .atomic import replacing, write_text
     from .config import selected
+    from .pipeline import OTHER_CODES, check_codes, run_check
     from .rules import load_catalog
 
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ConfigError(f"--name {name!r}: use letters, digits, _ and -")
     catalog = load_catalog(options.rules)
-    from .pipeline import OTHER_CODES, check_codes
-
     check_codes(options, {r.code for r in catalog} | OTHER_CODES)
     rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
     schema = any(selected(c, options.select, options.extend_select, options.ignore) for c in ("S000", "S001", "S002", "S003"))
@@ -626,8 +635,6 @@ def export_gx(out: Path, options: Any, paths: list[Path] | None = None, name: st
     suite_path, unexpressed_path = out / f"{name}.json", out / f"{name}_unexpressed.json"
     table_path = None
     if paths:
-        from .pipeline import run_check
-
         frame = run_check(list(paths), options).frame
         table_path = out / "normalised.parquet"
         with replacing(table_path) as tmp:
