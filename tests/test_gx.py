@@ -245,3 +245,16 @@ def test_validate_with_gx_reports_an_expectation_gx_cannot_run():
          "kwargs": {"column": "baseline_value", "row_condition": "no_such_column > 0", "condition_parser": "pandas"}}]}
     with pytest.raises(Exception, match="Q001"):
         G.validate_with_gx(result.frame, suite)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # string row conditions, GX >= 1.9
+def test_a_gx_file_context_loads_the_exported_suite(tmp_path):
+    out = tmp_path / "export"
+    G.export_gx(out, CheckOptions())
+    context = gx.get_context(mode="file", project_root_dir=tmp_path / "project")
+    (tmp_path / "project" / "gx" / "expectations" / "hyoka.json").write_bytes((out / "hyoka.json").read_bytes())
+    suite = context.suites.get("hyoka")
+    exported = json.loads((out / "hyoka.json").read_text(encoding="utf-8"))["expectations"]
+    assert len(suite.expectations) == len(exported)
+    d001 = [e for e in suite.expectations if e.meta["hyoka_code"] == "D001"]
+    assert [e.column_A for e in d001] == ["target_value", "baseline_value"]
