@@ -459,6 +459,52 @@ def init_cmd(
     sys.stdout.write(summary(result, lang.value))
 
 
+export_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                         help="Export hyoka's checks for other tools.")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("gx", help="Write hyoka's checks as a Great Expectations (GX Core 1.x) Expectation Suite "
+                               "for the normalised table: OUT/NAME.json, and OUT/NAME_unexpressed.json listing "
+                               "the rules GX cannot express and why (also printed). With table files, also "
+                               "OUT/normalised.parquet: their normalised table, the data the suite is for.")
+def export_gx_cmd(
+    paths: Optional[list[Path]] = typer.Argument(None, help="Tables to normalise into OUT/normalised.parquet (optional)."),
+    out: Path = typer.Option(..., "--out", help="Folder for the suite."),
+    name: str = typer.Option("hyoka", "--name", help="Suite name (and file name)."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog to export instead of the bundled one."),
+    scale: Optional[str] = typer.Option(None, "--scale", help="Grading scale the table is normalised with (recorded in the suite; used for PATHS)."),
+    indicators: Optional[Path] = typer.Option(None, "--indicators", help="Indicator metadata (YAML), used for PATHS and recorded in the suite."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", help="A plan's column aliases and indicator directions (YAML), for PATHS."),
+    select: Optional[list[str]] = typer.Option(None, "--select", help="Export only these rule codes or prefixes."),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="Do not export these rule codes or prefixes."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (select, ignore, severity, scale, indicators, margins)."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
+) -> None:
+    from .config import find_config, load_config
+    from .gx import export_gx
+    from .pipeline import options_from
+
+    try:
+        cfg_path = None if no_config else (config or find_config())
+        cfg = load_config(cfg_path) if cfg_path else None
+        options = options_from(cfg, scale=scale, rules=rules, mapping=mapping, indicators=indicators,
+                               select=_split(select), ignore=_split(ignore))
+        done = export_gx(out, options, list(paths or []), name=name)
+    except HyokaError as exc:
+        _fail(str(exc))
+        return
+    con = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+    suite = done.suite
+    con.print(Text(f"{len(suite.suite['expectations'])} expectations for {len(suite.codes)} codes "
+                   f"({', '.join(suite.codes)}) → {done.suite_path}"))
+    if done.table_path:
+        con.print(Text(f"normalised table → {done.table_path}"))
+    con.print(Text(f"{len(suite.unexpressed)} not expressible in GX → {done.unexpressed_path}"))
+    for u in suite.unexpressed:
+        con.print(clean(f"  {u['code']} ({u['field']}): {u['reason']}"))
+
+
 @app.callback(invoke_without_command=True)
 def _root(version: bool = typer.Option(False, "--version", help="Print the version.")) -> None:
     if version:

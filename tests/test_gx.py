@@ -1,0 +1,260 @@
+"""Great Expectations interop (hyoka.gx): the exported suite flags in GX exactly the rows hyoka
+flags, rule by rule, on the real seed table and on tables built by editing its rows."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from hyoka import gx as G
+from hyoka.pipeline import CheckOptions, run_check
+from hyoka.rules import load_catalog
+
+from .conftest import ROOT, SEED_CSV
+
+CATALOG_CODES = sorted({r.code for r in load_catalog()})
+SCHEMA_ROW_CODES = ["S001", "S002", "S003"]  # schema failures on rows (S000 is table-level here)
+
+
+def _compare(result):
+    """Run the suite built from ``result``'s rules in GX; return (gx rows, hyoka rows) per code."""
+    suite = G.build_suite(result.rules)
+    assert suite.unexpressed == []
+    found = G.validate_with_gx(result.frame, json.loads(json.dumps(suite.suite)))  # through JSON
+    assert set(found) == set(suite.codes)
+    return found, G.hyoka_rows(result.findings, suite.codes)
+
+
+# --- no GX needed -------------------------------------------------------------------------------
+
+def test_suite_json_shape_and_translations():
+    suite = G.build_suite(load_catalog()).suite
+    assert set(suite) == {"name", "expectations", "meta"} and suite["name"] == "hyoka"
+    assert all(set(e) == {"type", "kwargs", "meta"} and e["type"].startswith("expect_") for e in suite["expectations"])
+    by = {}
+    for e in suite["expectations"]:
+        by.setdefault(e["meta"]["hyoka_code"], []).append(e)
+    assert set(CATALOG_CODES) <= set(by)
+    # D001: (target - baseline) * sign < 0 → two pair comparisons, one per sign
+    d001 = by["D001"]
+    assert [e["type"] for e in d001] == ["expect_column_pair_values_a_to_be_greater_than_b"] * 2
+    assert (d001[0]["kwargs"]["column_A"], d001[0]["kwargs"]["column_B"]) == ("target_value", "baseline_value")
+    assert (d001[1]["kwargs"]["column_A"], d001[1]["kwargs"]["column_B"]) == ("baseline_value", "target_value")
+    assert d001[0]["kwargs"]["row_condition"] == "sign.copy() > 0 and direction_source == 'declared' and units_agree == True"
+    assert all(e["kwargs"]["condition_parser"] == "pandas" and e["kwargs"]["or_equal"] for e in d001)
+    # M001: a value set under a row condition; != guarded against missing values
+    m001 = by["M001"][0]
+    assert m001["type"] == "expect_column_values_to_not_be_in_set"
+    assert m001["kwargs"] == {"column": "baseline_state", "value_set": ["missing"], "condition_parser": "pandas",
+                              "row_condition": "nocache_baseline == False and grade_is_status == False"}
+    assert "baseline_value.notna() and (baseline_value != 0)" in by["Z001"][0]["kwargs"]["row_condition"]
+    # the schema: department not null is S001; partners' pattern S002; years 1950-2100 S003
+    assert any(e["type"] == "expect_column_values_to_not_be_null" and e["kwargs"]["column"] == "department"
+               for e in by["S001"])
+    assert {e["kwargs"]["column"] for e in by["S003"] if e["type"] == "expect_column_values_to_be_between"} == \
+        {"baseline_year", "target_year", "current_year"}
+    assert by["S002"][-1]["kwargs"]["regex"] == "^[①-⑳]*$"
+
+
+def test_unexpressible_rules_are_listed_with_a_reason(tmp_path):
+    catalog = tmp_path / "rules.yaml"
+    base = {"severity": "warning", "fields": ["target"], "cell": "target",
+            "title": {"ja": "t", "en": "t"}, "description": {"ja": "d", "en": "d"}, "observed": "{target_raw}",
+            "expected": {"ja": "e", "en": "e"}, "message": {"ja": "m", "en": "m"}, "fix": {"ja": "f", "en": "f"}}
+    rules = [{"code": "Q001", "name": "equal", "when": "target_value == baseline_value", **base},
+             {"code": "Q002", "name": "ok", "when": "target_value > baseline_value and units_agree", **base}]
+    catalog.write_text(yaml.safe_dump({"rules": rules}, allow_unicode=True), encoding="utf-8")
+    built = G.build_suite(load_catalog(catalog), schema=False)
+    assert [u["code"] for u in built.unexpressed] == ["Q001"]
+    assert "no part of `target_value == baseline_value`" in built.unexpressed[0]["reason"]
+    assert built.codes == ["Q002"]
+    (q002,) = built.suite["expectations"]
+    assert q002["kwargs"]["column_A"] == "baseline_value" and q002["kwargs"]["row_condition"] == "units_agree == True"
+
+
+def test_cli_export_writes_suite_and_unexpressed_list(tmp_path):
+    out = tmp_path / "gx"
+    proc = subprocess.run([sys.executable, "-m", "hyoka.cli", "export", "gx", "--out", str(out), "--no-config",
+                           "--ignore", "F", str(SEED_CSV)], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    suite = json.loads((out / "hyoka.json").read_text(encoding="utf-8"))
+    codes = {e["meta"]["hyoka_code"] for e in suite["expectations"]}
+    assert "D001" in codes and "F001" not in codes
+    assert json.loads((out / "hyoka_unexpressed.json").read_text(encoding="utf-8")) == []
+    assert "0 not expressible" in proc.stdout
+    table = pd.read_parquet(out / "normalised.parquet")
+    assert len(table) == 15 and table.loc[3, "indicator"] == "自治会加入率"
+    assert "great_expectations" not in proc.stderr
+
+
+def test_check_does_not_import_great_expectations():
+    code = ("import sys; from hyoka.cli import main; sys.argv = ['hyoka', 'check', %r, '--no-report', "
+            "'--fail-on', 'never', '--no-config']\ntry:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0\n"
+            "assert 'great_expectations' not in sys.modules, 'check imported GX'" % str(SEED_CSV))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+
+
+# --- GX itself ------------------------------------------------------------------------------------
+
+gx = pytest.importorskip("great_expectations")
+
+
+def test_seed_gx_flags_the_same_rows_as_hyoka():
+    result = run_check([SEED_CSV])
+    found, hyoka = _compare(result)
+    assert found == hyoka
+    row = result.frame["row"]
+    # seed_r5.csv line 6 (自治会加入率 60.4％ → 60％) is D001; line 26 G002; line 38 M001
+    assert {int(row[i]) for i in found["D001"]} == {6}
+    assert {int(row[i]) for i in found["G002"]} == {26}
+    assert {int(row[i]) for i in found["M001"]} == {38}
+    assert all(not v for k, v in found.items() if k not in ("D001", "G002", "M001"))
+
+
+def _seed_rows():
+    with open(SEED_CSV, encoding="utf-8", newline="") as fh:
+        return {r["project"]: r for r in csv.DictReader(fh)}
+
+
+def _edit(rows, seed_project, **changes):
+    return {**rows[seed_project], **changes}
+
+
+# Each edit is meant to trigger the code on its left (checked by hand against the rule texts).
+def _table_a(rows):
+    return [
+        ("M002", _edit(rows, "各種助成制度の情報提供", target="-")),
+        ("M003", _edit(rows, "コミュニティ設立支援", current="")),
+        ("P001", _edit(rows, "自治会活動支援", current="年1回程度")),
+        ("D001", _edit(rows, "自治会加入促進に関する連携")),
+        ("B001", _edit(rows, "コミュニティ助成", current="937.5％")),
+        ("U001", _edit(rows, "自治公民館施設整備", current="1,234件")),
+        ("G001", _edit(rows, "自主防災組織結成促進・活動支援事業", grade="B+")),
+        ("G004", _edit(rows, "消費者団体の育成（消費生活推進連絡会・生活学校）", grade="")),
+        ("P002", _edit(rows, "食生活改善推進員養成育成事業", current="45団休")),
+        ("U002", _edit(rows, "市民活動センター団体登録事業", current="134人")),
+        ("G002", _edit(rows, "避難行動要支援者の支援")),
+        ("Y003", _edit(rows, "地域共生社会推進支援事業", target_year="H35")),
+        ("G003", _edit(rows, "地域住民助け合い事業", grade="C")),
+        ("M001", _edit(rows, "コミュニティ・スクールの導入")),
+        ("T001", _edit(rows, "市職員研修", effect="")),
+        ("X001", _edit(rows, "各種助成制度の情報提供")),  # the same project and indicator again
+        ("X002", _edit(rows, "自治会加入促進に関する連携", project="自治会加入キャンペーン", baseline="55％")),
+        ("X003", _edit(rows, "市職員研修", department="企画課", effect="研修を実施した。")),
+        ("D002", _edit(rows, "各種助成制度の情報提供", project="相談窓口", indicator="相談対応数",
+                       baseline="30件", target="30件", current="28件")),
+        ("G007", _edit(rows, "市民活動センター団体登録事業", project="団体登録促進", grade="Ａ",
+                       baseline="100団体", target="200団体", current="105団体")),
+        ("Y002", _edit(rows, "自治公民館施設整備", project="公民館補助", target_year="R4")),
+        ("Y001", _edit(rows, "自治会活動支援", project="活動補助", baseline_year="R6")),
+        ("Z001", _edit(rows, "自治会加入促進に関する連携", project="加入率向上", target="0％")),
+        ("Z002", _edit(rows, "市民活動センター団体登録事業", project="団体支援", current="0団体")),
+        ("T002", _edit(rows, "消費者団体の育成（消費生活推進連絡会・生活学校）", project="指標なし事業",
+                       indicator="", baseline="", target="", current="")),
+        ("P003", _edit(rows, "各種助成制度の情報提供", project="策定時事業", baseline_year="策定時")),
+        ("S002", _edit(rows, "コミュニティ設立支援", project="協働事業", partners="A社")),
+        ("S003", _edit(rows, "自治会活動支援", project="年度誤り", current_year="2200年度")),
+        ("S001", _edit(rows, "コミュニティ設立支援", project="担当課なし", department="")),
+        ("F001", _edit(rows, "コミュニティ助成", project="計算式", current="=I2*1.1")),
+    ]
+
+
+def _table_b(rows):  # the s-a-b-c scale defines its grades by the values: S = current beyond target
+    return [
+        ("G005", _edit(rows, "市民活動センター団体登録事業", grade="S")),   # 134団体 is short of 150団体
+        (None, _edit(rows, "市民活動センター団体登録事業", project="団体登録（正）", grade="B")),
+    ]
+
+
+def _table_c(rows):  # f-s-a-b-c-x-y-z: the status X (not started) must agree with the values
+    return [
+        ("G006", _edit(rows, "市民活動センター団体登録事業", grade="X")),   # 129 → 134団体 has moved
+        (None, _edit(rows, "市民活動センター団体登録事業", project="団体登録（未着手）", grade="X",
+                     current="129団体")),
+    ]
+
+
+def _write_xlsx(path: Path, edited):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(edited[0][1]))
+    for _, r in edited:
+        ws.append(list(r.values()))  # "=I2*1.1" is written as a formula with no cached value
+    wb.save(path)
+    return path
+
+
+def _check_table(path, edited, options):
+    result = run_check([path], options)
+    found, hyoka = _compare(result)
+    assert found == hyoka
+    for i, (code, rec) in enumerate(edited):  # each edited row is flagged by the code it was built for
+        if code is None:
+            continue
+        (hit,) = result.frame.index[result.frame["row"] == i + 2]  # sheet row: after the header
+        assert hit in found[code], f"{code}: row {i + 2} ({rec['project']}) not flagged (GX {found[code]})"
+    return found
+
+
+def test_edited_seed_rows_gx_flags_the_same_rows_for_every_rule(tmp_path):
+    rows = _seed_rows()
+    depts = sorted({r["department"].split("→")[-1] for r in rows.values()})
+    meta = tmp_path / "indicators.yaml"
+    meta.write_text(yaml.safe_dump({"indicators": [{"name": "登録団体数", "unit": "団体"}]}, allow_unicode=True),
+                    encoding="utf-8")
+    table_a = _table_a(rows)
+    found_a = _check_table(_write_xlsx(tmp_path / "a.xlsx", table_a), table_a,
+                           CheckOptions(indicators=meta, departments=depts))
+    table_b = _table_b(rows)
+    found_b = _check_table(_write_xlsx(tmp_path / "b.xlsx", table_b), table_b, CheckOptions(scale="s-a-b-c"))
+    table_c = _table_c(rows)
+    found_c = _check_table(_write_xlsx(tmp_path / "c.xlsx", table_c), table_c,
+                           CheckOptions(scale="f-s-a-b-c-x-y-z"))
+    assert found_c["G006"] == {0}  # the row that has not moved is no contradiction
+    exercised = {c for f in (found_a, found_b, found_c) for c, v in f.items() if v}
+    assert set(CATALOG_CODES + SCHEMA_ROW_CODES) <= exercised, sorted(set(CATALOG_CODES + SCHEMA_ROW_CODES) - exercised)
+
+
+def test_missing_department_and_type_drift():
+    result = run_check([SEED_CSV])
+    frame = result.frame.copy()
+    frame.loc[4, "department"] = pd.NA                           # S001 on that row
+    frame["current_value"] = frame["current_value"].astype("string")  # a wrong dtype: table-level S000
+    from hyoka.schema import validate
+
+    hyoka = G.hyoka_rows(validate(frame), ["S000", "S001"])
+    assert hyoka == {"S000": {-1}, "S001": {4}}
+    suite = G.build_suite(result.rules, schema=True).suite
+    suite["expectations"] = [e for e in suite["expectations"] if e["meta"]["hyoka_code"].startswith("S")]
+    found = G.validate_with_gx(frame, suite)
+    assert found["S000"] == {-1} and found["S001"] == {4}
+
+
+def test_validate_with_gx_reports_an_expectation_gx_cannot_run():
+    result = run_check([SEED_CSV])
+    suite = {"name": "broken", "meta": {}, "expectations": [
+        {"type": "expect_column_values_to_not_be_null", "meta": {"hyoka_code": "Q001"},
+         "kwargs": {"column": "baseline_value", "row_condition": "no_such_column > 0", "condition_parser": "pandas"}}]}
+    with pytest.raises(Exception, match="Q001"):
+        G.validate_with_gx(result.frame, suite)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # string row conditions, GX >= 1.9
+def test_a_gx_file_context_loads_the_exported_suite(tmp_path):
+    out = tmp_path / "export"
+    G.export_gx(out, CheckOptions())
+    context = gx.get_context(mode="file", project_root_dir=tmp_path / "project")
+    (tmp_path / "project" / "gx" / "expectations" / "hyoka.json").write_bytes((out / "hyoka.json").read_bytes())
+    suite = context.suites.get("hyoka")
+    exported = json.loads((out / "hyoka.json").read_text(encoding="utf-8"))["expectations"]
+    assert len(suite.expectations) == len(exported)
+    d001 = [e for e in suite.expectations if e.meta["hyoka_code"] == "D001"]
+    assert [e.column_A for e in d001] == ["target_value", "baseline_value"]
