@@ -354,6 +354,9 @@ def rules_list(
         from .editions import load_edition_spec
         for c in load_edition_spec().codes.values():
             table.add_row(c.code, Text(c.severity, style=SEV_STYLE[c.severity]), clean(c.texts["title"][lang.value]), c.name)
+        from .docs import other_codes
+        for code, c in other_codes().items():   # the schema, reading tables, waivers
+            table.add_row(code, Text(c["severity"], style=SEV_STYLE[c["severity"]]), clean(c["title"][lang.value]), "")
     # piped output is not cut to 80 columns: titles are read by scripts and people alike
     Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
 
@@ -369,6 +372,10 @@ def _explain(code: str, lang: Lang, rules: Optional[Path]) -> None:
             from .editions import EDITION_CODES
             if code.upper() in EDITION_CODES:
                 sys.stdout.write(edition_page(code.upper(), lang.value))
+                return
+            from .docs import other_codes, other_page
+            if code.upper() in other_codes():
+                sys.stdout.write(other_page(code.upper(), lang.value))
                 return
             _fail(f"no rule {code!r}; `hyoka rules` lists them")
         page = rule_page(group, lang.value)

@@ -172,6 +172,52 @@ def edition_page(code: str, lang: str) -> str:
     return "\n".join(lines)
 
 
+#: where the codes outside the rule catalog come from (their texts live in these files)
+OTHER_SOURCES = {"S": "checks/failures.yaml (checks/normalised.yaml)", "H": "rules/load_findings.yaml",
+                 "W": "hyoka/waivers.py (--waivers)"}
+
+
+def other_codes() -> dict[str, dict]:
+    """The codes raised outside the rule catalog and the edition comparison: S000–S003 (the
+    schema), H001 (reading a table), W001/W002 (waivers). Each: severity, source, and the texts
+    title/description/message/expected/fix as ``{lang: text}``, read from where the code is raised."""
+    from .resources import data_dir, load_yaml
+    from .waivers import W_EXPIRED, W_UNUSED, _TEXTS
+
+    out: dict[str, dict] = {}
+    failures = load_yaml(data_dir("checks") / "failures.yaml")
+    for spec in [failures["default"], *(failures.get("columns") or {}).values()]:
+        spec = {**failures["default"], **spec}
+        out.setdefault(spec["code"], {"severity": spec["severity"], "source": OTHER_SOURCES["S"],
+                                      **{k: spec.get(k) or {} for k in ("title", "description", "message",
+                                                                         "expected", "fix")}})
+    h = load_yaml(data_dir("rules") / "load_findings.yaml")["H001"]
+    out["H001"] = {"severity": h["severity"], "source": OTHER_SOURCES["H"],
+                   **{k: h.get(k) or {} for k in ("title", "description", "message", "expected", "fix")}}
+    for code, severity in ((W_EXPIRED, "warning"), (W_UNUSED, "info")):
+        out[code] = {"severity": severity, "source": OTHER_SOURCES["W"],
+                     **{k: {lang: _TEXTS[lang][code][k] for lang in ("ja", "en")}
+                        for k in ("title", "description", "message", "expected", "fix")}}
+    return dict(sorted(out.items()))
+
+
+def other_page(code: str, lang: str) -> str:
+    """One page for a code of :func:`other_codes`: what it reports, its message and expected
+    value as templates, how to fix it, and the file its texts come from."""
+    c = other_codes()[code]
+    h = HEAD[lang]
+    label = {"ja": ("指摘文（{…} は値で置き換え）", "期待される内容", "文言の定義"),
+             "en": ("Message ({…} filled with values)", "Expected", "Texts defined in")}[lang]
+    lines = [f"## {code} {c['title'].get(lang, '')}", "", f"{h['severity']}: **{c['severity']}**", "",
+             f"### {h['what']}", "", c["description"].get(lang, ""), "",
+             f"### {h['finding']}", "", f"- {label[0]}: {c['message'].get(lang, '')}",
+             f"- {label[1]}: {c['expected'].get(lang, '')}", ""]
+    if c["fix"].get(lang):
+        lines += [f"### {h['fix']}", "", c["fix"][lang], ""]
+    lines += [f"{label[2]}: `{c['source']}`", ""]
+    return "\n".join(lines)
+
+
 def write_docs(out_dir: Path | str, catalog: list[Rule] | None = None) -> list[Path]:
     """Write docs/rules/CODE.md for every rule and every edition code (rules/edition_findings.yaml),
     and docs/rules/README.md (the index)."""
@@ -184,8 +230,10 @@ def write_docs(out_dir: Path | str, catalog: list[Rule] | None = None) -> list[P
     groups = by_code(catalog or load_catalog())
     written = []
     index = ["# hyoka rules / ルール一覧", "",
-             "Generated from rules/catalog.yaml and rules/edition_findings.yaml (E: comparing with last "
-             "year's edition, `hyoka check --previous`) by `hyoka rules docs`; do not edit by hand.", "",
+             "Generated from rules/catalog.yaml, rules/edition_findings.yaml (E: comparing with last "
+             "year's edition, `hyoka check --previous`), checks/failures.yaml (S: the schema), "
+             "rules/load_findings.yaml (H: reading tables) and hyoka/waivers.py (W: waivers) by "
+             "`hyoka rules docs`; do not edit by hand.", "",
              "| code | severity | 名称 | title |", "|---|---|---|---|"]
     for code, rules in sorted(groups.items()):
         page = rule_page(rules, "ja") + "\n---\n\n" + rule_page(rules, "en")
@@ -199,6 +247,12 @@ def write_docs(out_dir: Path | str, catalog: list[Rule] | None = None) -> list[P
         atomic_write(path, f"# {code}\n\n" + page)
         written.append(path)
         index.append(f"| [{code}]({code}.md) | {c.severity} | {c.texts['title']['ja']} | {c.texts['title']['en']} |")
+    for code, c in other_codes().items():   # the schema, reading tables, waivers
+        page = other_page(code, "ja") + "\n---\n\n" + other_page(code, "en")
+        path = out / f"{code}.md"
+        atomic_write(path, f"# {code}\n\n" + page)
+        written.append(path)
+        index.append(f"| [{code}]({code}.md) | {c['severity']} | {c['title']['ja']} | {c['title']['en']} |")
     path = out / "README.md"
     atomic_write(path, "\n".join(index) + "\n")
     written.append(path)

@@ -197,6 +197,18 @@ def _finding_departments(found: pd.DataFrame, frame: pd.DataFrame, s: dict) -> p
     return dep.replace("", s["no_department"])
 
 
+def _descriptions(result, lang: str) -> dict[str, str]:
+    """code → what the code checks: the catalog's rules in use, the edition codes (E), and the
+    schema, table and waiver codes (S, H, W)."""
+    from .docs import other_codes
+    from .editions import load_edition_spec
+
+    out = {code: c["description"].get(lang, "") for code, c in other_codes().items()}
+    out |= {code: c.texts["description"][lang] for code, c in load_edition_spec().codes.items()}
+    out |= {r.code: r.description.get(lang, "") for r in result.rules}
+    return out
+
+
 def _groups(found: pd.DataFrame, descriptions: dict[str, str], cap: int = GROUP_CAP) -> list[dict]:
     """A department's findings grouped by rule, worst severity first, then code; each group shows
     at most ``cap`` findings (in table order) and counts the rest."""
@@ -349,7 +361,7 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     env.globals.update(counted=lambda key, n: counted(s, key, n), summary=lambda rows, c: summary_line(s, rows, c))
     stamp = _stamp(generated)
     frame, found = result.frame, result.findings
-    descriptions = {r.code: r.description.get(lang, "") for r in result.rules}
+    descriptions = _descriptions(result, lang)
     dep_col = frame["department"].astype("string").fillna(s["no_department"])
     found_dep = _finding_departments(found, frame, s)
     names = list(dict.fromkeys(dep_col.tolist() + found_dep.tolist()))  # + departments only findings name

@@ -63,7 +63,8 @@ def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
             sub, code=spec["code"], severity=spec["severity"], field=fld or column,
             observed=ctx_frame["failure_case"].fillna(""),
             expected=render(spec["expected"][lang], ctx_frame, {}, lang),
-            message=render(spec["message"][lang], ctx_frame, {}, lang), title=spec["title"][lang]))
+            message=render(spec["message"][lang], ctx_frame, {}, lang), title=spec["title"][lang],
+            fix=(spec.get("fix") or {}).get(lang, "")))
         table_level = group[~on_row]
         if len(table_level):
             source = ", ".join(sorted(frame["source_file"].dropna().unique())) if len(frame) else ""
@@ -73,7 +74,7 @@ def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
                 "observed": table_level["failure_case"].astype("string").fillna("").to_numpy(),
                 "expected": table_level["check"].astype("string").to_numpy(),
                 "message": [f"{column}: {c}" for c in table_level["check"].astype(str)],
-                "title": spec["title"][lang], "fix": "", "row_index": -1, "source_file": source, "row": 0,
+                "title": spec["title"][lang], "fix": (spec.get("fix") or {}).get(lang, ""), "row_index": -1, "source_file": source, "row": 0,
                 "waived": ""})
             parts.append(whole)
     return F.combine(parts)

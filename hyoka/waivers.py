@@ -52,12 +52,14 @@ _TEXTS = {
     "ja": {
         W_EXPIRED: {
             "title": "期限切れの除外設定",
+            "description": "除外設定（waivers.yaml）の期限（expires）が過ぎたのに、まだ一致する指摘がある設定を示します。その指摘は再び通常の指摘として数えられます。",
             "message": "{code}（{target}）の除外設定は {expires} に期限が切れたため、{n}件の指摘を除外していません。",
             "expected": "期限の更新または削除",
             "fix": "指摘を引き続き受け入れる場合は理由を見直して expires を更新し、不要になった場合は設定を削除してください。",
         },
         W_UNUSED: {
             "title": "除外設定が何にも一致しない",
+            "description": "除外設定（waivers.yaml）のうち、今回の指摘のどれにも一致しない設定を示します。指摘が解消されたか、事業名・指標名が変わった可能性があります。",
             "message": "{code}（{target}）の除外設定に一致する指摘がありません（期限 {expires}）。",
             "expected": "一致しなくなった除外設定の削除",
             "fix": "指摘が解消された、または事業名などが変わった場合は、設定を削除するか名称を直してください。",
@@ -67,12 +69,14 @@ _TEXTS = {
     "en": {
         W_EXPIRED: {
             "title": "Waiver expired",
+            "description": "A waiver (waivers.yaml) whose expiry date has passed while findings still match it; those findings count again.",
             "message": "The waiver for {code} ({target}) expired on {expires}; {n} finding(s) it matches are no longer waived.",
             "expected": "the expiry date renewed, or the entry removed",
             "fix": "If the findings are still accepted, review the reason and renew `expires`; otherwise remove the entry.",
         },
         W_UNUSED: {
             "title": "Waiver matches nothing",
+            "description": "A waiver (waivers.yaml) that matches none of this run's findings: the finding was fixed, or the project or indicator was renamed.",
             "message": "The waiver for {code} ({target}) matches no finding (expires {expires}).",
             "expected": "the entry removed, as it no longer matches a finding",
             "fix": "Remove the entry if the finding was fixed, or correct its names if the project or indicator was renamed.",

@@ -25,3 +25,21 @@ def test_explain_prints_the_page_with_the_example_finding():
     assert "`table.csv:2:grade` — 評価「Ｂ」は上位の評価ですが" in r.stdout
     r = hyoka("rules", "explain", "M001", "--lang", "en")
     assert "### How to fix" in r.stdout
+
+
+def test_every_code_outside_the_catalog_has_a_page_and_an_explanation():
+    """S000–S003, H001, W001, W002 and the E codes: `hyoka rules explain CODE` prints a page with
+    the texts the finding itself uses (S001's fix is the one the finding carries)."""
+    from hyoka.docs import other_codes
+    from hyoka.editions import EDITION_CODES
+    from hyoka.pipeline import OTHER_CODES
+
+    documented = set(other_codes()) | set(EDITION_CODES)
+    assert OTHER_CODES <= documented, OTHER_CODES - documented
+    for code in sorted(OTHER_CODES):
+        assert (DOCS / f"{code}.md").is_file(), code
+    r = hyoka("rules", "explain", "s001")
+    assert r.returncode == 0, r.stderr
+    assert "## S001 担当課が未記入" in r.stdout and "担当課名を記入してください" in r.stdout
+    r = hyoka("rules", "explain", "W001", "--lang", "en")
+    assert r.returncode == 0 and "## W001 Waiver expired" in r.stdout and "severity" in r.stdout.lower()
