@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import findings as F
 from .errors import ConfigError, HyokaError
-from .load import RawTable, load_table
+from .load import RawTable, load_table, release_memory
 from .config import Config, apply as apply_config, load_departments, selected
 from .derive import DeriveSettings, IndicatorMeta, load_indicator_metadata
 from .normalise import normalise
@@ -180,11 +180,14 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
     scale = load_scale(options.scale)
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
     tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
-    raw = pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame()
+    # one file (the common case): its frame as it is, not a concatenated copy (normalise copies nothing it changes)
+    raw = tables[0].frame if len(tables) == 1 else (
+        pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame())
     settings = DeriveSettings(
         (load_indicator_metadata(options.indicators, vocab) if options.indicators else []) + mapped,
         options.schedule_margin, options.departments)
     frame = normalise(raw, vocab, scale, settings)
+    release_memory()
     if options.department:
         want = re.sub(r"\s+", "", nfkc(options.department)).casefold()
         keep = (_dept_key(frame["department"]) == want) | (_dept_key(frame["department_previous"]) == want)
