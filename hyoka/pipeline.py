@@ -168,8 +168,12 @@ def options_from(config: Config | None, **flags) -> CheckOptions:
     return opts
 
 
-def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> CheckResult:
+def run_check(paths: list[Path | str], options: CheckOptions | None = None, progress=None) -> CheckResult:
+    """``progress``: optional callback, called with the name of each stage as it starts (load,
+    normalise, validate, rules, waivers) — the CLI shows it on stderr."""
     options = options or CheckOptions()
+    step = progress or (lambda stage: None)
+    step("load")
     vocab = load_vocabulary()
     mapped = apply_mapping(vocab, Path(options.mapping)) if options.mapping else []
     if options.departments_file:
@@ -186,6 +190,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
     settings = DeriveSettings(
         (load_indicator_metadata(options.indicators, vocab) if options.indicators else []) + mapped,
         options.schedule_margin, options.departments)
+    step("normalise")
     frame = normalise(raw, vocab, scale, settings)
     release_memory()
     if options.department:
@@ -199,11 +204,14 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
     catalog = load_catalog(options.rules, known_columns=set(frame.columns))
     check_codes(options, {r.code for r in catalog} | OTHER_CODES)
     rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
-    found = F.combine([validate(frame, options.lang), evaluate(frame, rules, scale, options.lang),
-                       _table_findings(tables, options.lang)])
+    step("validate")
+    schema_found = validate(frame, options.lang)
+    step("rules")
+    found = F.combine([schema_found, evaluate(frame, rules, scale, options.lang), _table_findings(tables, options.lang)])
     found = apply_config(found, options.select, options.extend_select, options.ignore, options.severity,
                          options.per_file_ignores, _glob_paths(paths, options.config_dir))
     if options.waivers:
+        step("waivers")
         from .waivers import apply_waivers, for_department, load_waivers
         waivers = load_waivers(options.waivers)
         if options.department:
