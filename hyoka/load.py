@@ -181,8 +181,13 @@ def _unmapped(rows, first, data_start, row_numbers, mapped: set[int], vocab: Voc
 
 
 def _col_letter(c: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return get_column_letter(c + 1)
+    """Column letters of 0-based column ``c`` (0 → A, 26 → AA), as openpyxl's
+    get_column_letter, without importing openpyxl (a start-up cost when calamine reads)."""
+    n, letters = c + 1, ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
 
 # ---------------------------------------------------------------- CSV
