@@ -302,6 +302,8 @@ def _grid_pyarrow(data: bytes, text: str, enc: str, sep: str) -> pd.DataFrame | 
     import pyarrow.csv as pacsv
 
     raw = data[3:] if enc == "utf-8-sig" else data if enc == "utf-8" else text.encode("utf-8")  # type: ignore[union-attr]
+    if raw[: raw.find(b"\n")].count(sep.encode()) >= MAX_COLUMNS:
+        return None  # far too wide: pyarrow would allocate every column (and abort); the C parser refuses it
     try:
         table = pacsv.read_csv(
             io.BytesIO(raw),
