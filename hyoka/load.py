@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError
@@ -155,9 +156,13 @@ def _frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str,
         before, after = cell_parts(c)
         frame[f"cell_{fld}"] = (before + numbers + after) if after else (before + numbers)
     # drop spacer rows and notes below the table (※…): rows with no value in any field but the first
-    content = frame[[f for f in seen if f != "item"]].fillna("").apply(lambda s: s.str.strip())
-    keep = (content != "").any(axis=1)
-    note_like = content.iloc[:, 0].str.startswith(("※", "注")) & ((content.iloc[:, 1:] == "").all(axis=1))
+    fields = [f for f in seen if f != "item"]
+    stripped = frame[fields[0]].fillna("").str.strip()
+    filled = [(stripped != "").to_numpy(bool)] + [(frame[f].fillna("").str.strip() != "").to_numpy(bool)
+                                                 for f in fields[1:]]
+    keep = np.logical_or.reduce(filled)
+    rest_empty = ~np.logical_or.reduce(filled[1:]) if len(filled) > 1 else np.ones(len(frame), bool)
+    note_like = stripped.str.startswith(("※", "注")).to_numpy(bool) & rest_empty
     frame = frame[keep & ~note_like].reset_index(drop=True)
     headers = {fld: rows[columns[c][2]][c] for fld, c in seen.items() if c < len(rows[columns[c][2]])}
     unmapped = _unmapped(rows, found[0], data_start, row_numbers, set(columns), vocab, cell_ref)
@@ -230,7 +235,7 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror or exc})", file=source) from None
-    if not data.strip():
+    if not data or data.isspace():  # (bytes.strip() would copy the whole file)
         raise InputError("the file is empty", file=source)
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("the file holds NUL bytes: not a text CSV", file=source)

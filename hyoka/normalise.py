@@ -43,7 +43,11 @@ _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))  # ①..⑳
 _PUA = "".join(chr(0xE000 + i) for i in range(len(_CIRCLED)))
 _PROTECT = str.maketrans(_CIRCLED, _PUA)
 _RESTORE = str.maketrans(_PUA, _CIRCLED)
-_ARROWS = r"\s*(?:→|⇒|->)\s*"  # 旧→新; never a bare ">" (HTML-ish or hierarchical names)
+_ARROWS = r"\s*(?:→|⇒|->)\s*"
+#: Python's ``\s`` (every character str.isspace() accepts, all below U+3001) as a class of literal
+#: characters: pandas hands ``\s`` to Python's re element by element (RE2's ``\s`` is ASCII
+#: only), but runs this class in Arrow (RE2) on the whole column — the same matches.
+_WHITESPACE_RUN = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]+"  # 旧→新; never a bare ">" (HTML-ish or hierarchical names)
 
 
 def _text(s: pd.Series, *, keep_newlines: bool = False) -> pd.Series:
@@ -60,7 +64,7 @@ def _text_distinct(s: pd.Series, keep_newlines: bool) -> pd.Series:
     element in Python, everything else in Arrow), then NFKC only on the few texts that changed."""
     def spaces(t: pd.Series) -> pd.Series:
         if not keep_newlines:
-            t = t.str.replace(r"\s+", " ", regex=True)
+            t = t.str.replace(_WHITESPACE_RUN, " ", regex=True)
         return t.str.strip()
 
     def settle(before: pd.Series, norm: pd.Series) -> pd.Series:
