@@ -151,10 +151,13 @@ def _frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str,
         if fld in VALUE_FIELDS and label and f"{fld}_year" not in seen:
             frame[f"{fld}_year"] = pd.Series(label, index=frame.index, dtype="string")
             frame[f"cell_{fld}_year"] = cell_ref(row_numbers[header_row], c)  # the header cell
-    numbers = frame["row"].astype("string")
-    for fld, c in seen.items():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    numbers = pa.array(frame["row"].to_numpy()).cast(pa.string())
+    for fld, c in seen.items():  # one Arrow join per column: before + row number + after
         before, after = cell_parts(c)
-        frame[f"cell_{fld}"] = (before + numbers + after) if after else (before + numbers)
+        frame[f"cell_{fld}"] = pd.Series(pc.binary_join_element_wise(before, numbers, after, ""),
+                                         index=frame.index, dtype="string")
     # drop spacer rows and notes below the table (※…): rows with no value in any field but the first
     fields = [f for f in seen if f != "item"]
     stripped = frame[fields[0]].fillna("").str.strip()

@@ -131,20 +131,25 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
     out["partners"] = _partners(raw["partners"])
 
     # departments: `旧→新` means renamed; the new name is the department, the old one is kept
-    dep = on_distinct(raw["department"].astype("string").fillna(""), lambda u: _squeeze(u.str.normalize("NFKC")))
-    parts = dep.str.split(_ARROWS, regex=True)
-    new = parts.str[-1].astype("string").fillna("")
-    previous = parts.str[-2].astype("string").where(parts.str.len() > 1)
-    # an arrow with an empty side is not a rename: keep the text as written
-    broken = previous.notna() & ((new == "") | (previous.fillna("") == ""))
-    new = new.mask(broken, dep)
-    previous = previous.mask(broken, pd.NA)
-    renamed = new.map(vocab.renames).astype("string")
-    previous = previous.where(renamed.isna(), new)
-    new = renamed.where(renamed.notna(), new)
+    def departments(u: pd.Series) -> pd.DataFrame:  # the distinct department cells
+        dep = _squeeze(u.str.normalize("NFKC"))
+        parts = dep.str.split(_ARROWS, regex=True)
+        new = parts.str[-1].astype("string").fillna("")
+        previous = parts.str[-2].astype("string").where(parts.str.len() > 1)
+        # an arrow with an empty side is not a rename: keep the text as written
+        broken = previous.notna() & ((new == "") | (previous.fillna("") == ""))
+        new = new.mask(broken, dep)
+        previous = previous.mask(broken, pd.NA)
+        renamed = new.map(vocab.renames).astype("string")
+        previous = previous.where(renamed.isna(), new)
+        new = renamed.where(renamed.notna(), new)
+        return pd.DataFrame({"department": new.astype("string").replace("", pd.NA),
+                             "department_previous": previous.astype("string")})
+
+    deps = on_distinct(raw["department"].astype("string").fillna(""), departments)
     out["department_raw"] = raw["department"].astype("string")
-    out["department"] = new.astype("string").replace("", pd.NA)
-    out["department_previous"] = previous.astype("string")
+    out["department"] = deps["department"]
+    out["department_previous"] = deps["department_previous"]
 
     # grades onto the plan's scale
     grade_raw = raw["grade"].astype("string").fillna("")
