@@ -98,10 +98,11 @@ def check(
     previous: Optional[list[Path]] = typer.Option(None, "--previous", help="Last year's edition (CSV or .xlsx; repeat for several files): rows are matched and changes reported (E001-E009)."),
 ) -> None:
     try:
-        result, cfg = _run(paths, config, no_config, scale=scale, rules=rules, mapping=mapping,
-                           department=department, lang=lang.value if lang else None, waivers=waivers,
-                           indicators=indicators, departments_file=departments,
-                           select=_split(select), ignore=_split(ignore), previous=previous or None)
+        with _stage_progress(fmt is Fmt.text and output is None and sys.stderr.isatty(), lang.value if lang else "ja") as progress:
+            result, cfg = _run(paths, config, no_config, progress=progress, scale=scale, rules=rules,
+                               mapping=mapping, department=department, lang=lang.value if lang else None,
+                               waivers=waivers, indicators=indicators, departments_file=departments,
+                               select=_split(select), ignore=_split(ignore), previous=previous or None)
         if output is not None:
             _check_output(output, result)
         written = [] if no_report else _write(result, out)
@@ -194,14 +195,48 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [v.strip().upper() for item in values for v in item.split(",") if v.strip()]
 
 
-def _run(paths, config: Path | None, no_config: bool, **flags):
+def _run(paths, config: Path | None, no_config: bool, progress=None, **flags):
     """Find and read the configuration, merge the flags over it, run the check."""
     from .config import find_config, load_config
     from .pipeline import options_from, run_check
 
     cfg_path = None if no_config else (config or find_config())
     cfg = load_config(cfg_path) if cfg_path else None
-    return run_check(list(paths), options_from(cfg, **flags)), cfg
+    return run_check(list(paths), options_from(cfg, **flags), progress=progress), cfg
+
+
+_STAGES = {"load": ("読み込み", "reading"), "normalise": ("正規化", "normalising"),
+           "validate": ("スキーマ検証", "validating"), "rules": ("ルール", "rules"),
+           "waivers": ("除外の適用", "waivers")}
+
+
+class _stage_progress:
+    """A spinner per pipeline stage on stderr (rich.progress) for long runs in a terminal; a
+    no-op callback otherwise (JSON output, pipes, CI logs)."""
+
+    def __init__(self, enabled: bool, lang: str):
+        self.enabled, self.lang, self.bar, self.task = enabled, lang, None, None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.__enter__()
+        return self.step
+
+    def step(self, stage: str) -> None:
+        ja, en = _STAGES.get(stage, (stage, stage))
+        label = f"hyoka: {ja if self.lang == 'ja' else en}"
+        if self.task is not None:
+            self.bar.update(self.task, completed=1, total=1)
+        self.task = self.bar.add_task(label, total=None)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
 
 
 def _write(result, out: Path) -> list[Path]:

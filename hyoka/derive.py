@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
-from .measures import LEVEL, VALUE
+from .measures import LEVEL, VALUE, on_distinct
 from .resources import load_yaml
 from .scale import GradingScale
 from .vocab import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc
@@ -146,11 +146,12 @@ def _metadata(out: pd.DataFrame, metas: list[IndicatorMeta]) -> dict[str, pd.Ser
 
 
 def _num(s: pd.Series) -> pd.Series:
-    return s.map(lambda v: pd.NA if pd.isna(v) else f"{v:g}").astype("string")
+    return on_distinct(s, lambda u: u.map(lambda v: pd.NA if pd.isna(v) else f"{v:g}").astype("string"))
 
 
 def _pct(s: pd.Series) -> pd.Series:
-    return s.map(lambda v: pd.NA if pd.isna(v) else f"{round(v * 100) + 0:.0f}%").astype("string")
+    return on_distinct(s, lambda u: u.map(lambda v: pd.NA if pd.isna(v) else f"{round(v * 100) + 0:.0f}%")
+                       .astype("string"))
 
 
 def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: DeriveSettings | None = None) -> None:
@@ -224,7 +225,7 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     out["duplicate_count"] = out.groupby(key, sort=False)["row"].transform("size").astype("int64")
     named = out["indicator"].fillna("") != ""
     units = out["baseline_unit"].where(present["baseline"]).fillna(out["current_unit"].where(present["current"]))
-    base = out["baseline_raw"].str.normalize("NFKC").str.strip().where(present["baseline"])
+    base = on_distinct(out["baseline_raw"], lambda u: u.str.normalize("NFKC").str.strip()).where(present["baseline"])
     grp = [out["source_file"], out["indicator"].fillna("")]
     out["indicator_units"] = units.groupby(grp).transform("nunique").where(named, 0).astype("int64")
     out["indicator_baselines"] = base.groupby(grp).transform("nunique").where(named, 0).astype("int64")

@@ -116,8 +116,18 @@ def _check(node: ast.AST, names: set[str], where: str) -> None:
 
 def _as_bool(v: Any) -> Any:
     if isinstance(v, pd.Series):
-        return v.astype("boolean")
+        return _boolean(v)
     return v
+
+
+def _boolean(s: pd.Series) -> pd.Series:
+    """``s.astype("boolean")``. Comparisons on Arrow strings give Arrow booleans, which pandas
+    converts element by element; here the values and the missing mask go across whole."""
+    if isinstance(s.dtype, pd.ArrowDtype) and s.dtype.kind == "b":
+        mask = s.isna().to_numpy(bool)
+        values = s.fillna(False).to_numpy(dtype=bool)
+        return pd.Series(pd.arrays.BooleanArray(values, mask), index=s.index, name=s.name)
+    return s.astype("boolean")
 
 
 def _isna(v: Any) -> Any:
@@ -190,7 +200,7 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> Any:
             return pd.NA
     res = fn(left, right)
     if isinstance(res, pd.Series):
-        res = res.astype("boolean")
+        res = _boolean(res)
         if unknown is not None:
             res = res.mask(unknown.astype(bool), pd.NA)
     return res

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError
@@ -111,7 +112,12 @@ def _find_header(rows: list[list[str]], vocab: Vocabulary) -> tuple[int, int, di
 
 
 def _frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str, sheet: str,
-                     vocab: Vocabulary, cell_ref) -> RawTable | None:
+                     vocab: Vocabulary, cell_ref, cell_parts, grid: pd.DataFrame | None = None) -> RawTable | None:
+    """The raw frame of one sheet or CSV. ``rows`` holds the grid's rows as lists of text (for a
+    CSV only the first rows, where the header is looked for, with ``grid`` the whole table as a
+    frame of text columns); ``cell_ref(row_number, col)`` names one cell, ``cell_parts(col)``
+    gives the text before and after the row number in the references of a column (built on whole
+    columns, not cell by cell)."""
     found = _find_header(rows, vocab)
     if found is None:
         return None
@@ -123,12 +129,18 @@ def _frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str,
                              "rename one or map it in a mapping file", file=source, sheet=sheet or None,
                              column=_col_letter(c) if sheet else str(c + 1))
         seen[fld] = c
-    body = rows[data_start:]
     nums = row_numbers[data_start:]
-    width = max((len(r) for r in body), default=0)
     data = {}
-    for fld, c in seen.items():
-        data[fld] = [r[c] if c < len(r) else "" for r in body] if c < width else [""] * len(body)
+    if grid is not None:  # a CSV: columns straight from the parsed grid
+        body = grid.iloc[data_start:]
+        for fld, c in seen.items():
+            data[fld] = body.iloc[:, c].reset_index(drop=True) if c < body.shape[1] else \
+                pd.Series([""] * len(body), dtype="string")
+    else:
+        body = rows[data_start:]
+        width = max((len(r) for r in body), default=0)
+        for fld, c in seen.items():
+            data[fld] = [r[c] if c < len(r) else "" for r in body] if c < width else [""] * len(body)
     frame = pd.DataFrame(data, dtype="string")
     if frame.empty and not seen:
         return None
@@ -140,12 +152,21 @@ def _frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str,
         if fld in VALUE_FIELDS and label and f"{fld}_year" not in seen:
             frame[f"{fld}_year"] = pd.Series(label, index=frame.index, dtype="string")
             frame[f"cell_{fld}_year"] = cell_ref(row_numbers[header_row], c)  # the header cell
-    for fld, c in seen.items():
-        frame[f"cell_{fld}"] = [cell_ref(n, c) for n in nums]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    numbers = pa.array(frame["row"].to_numpy()).cast(pa.string())
+    for fld, c in seen.items():  # one Arrow join per column: before + row number + after
+        before, after = cell_parts(c)
+        frame[f"cell_{fld}"] = pd.Series(pc.binary_join_element_wise(before, numbers, after, ""),
+                                         index=frame.index, dtype="string")
     # drop spacer rows and notes below the table (※…): rows with no value in any field but the first
-    content = frame[[f for f in seen if f != "item"]].fillna("").apply(lambda s: s.str.strip())
-    keep = (content != "").any(axis=1)
-    note_like = content.iloc[:, 0].str.startswith(("※", "注")) & ((content.iloc[:, 1:] == "").all(axis=1))
+    fields = [f for f in seen if f != "item"]
+    stripped = frame[fields[0]].fillna("").str.strip()
+    filled = [(stripped != "").to_numpy(bool)] + [(frame[f].fillna("").str.strip() != "").to_numpy(bool)
+                                                 for f in fields[1:]]
+    keep = np.logical_or.reduce(filled)
+    rest_empty = ~np.logical_or.reduce(filled[1:]) if len(filled) > 1 else np.ones(len(frame), bool)
+    note_like = stripped.str.startswith(("※", "注")).to_numpy(bool) & rest_empty
     frame = frame[keep & ~note_like].reset_index(drop=True)
     headers = {fld: rows[columns[c][2]][c] for fld, c in seen.items() if c < len(rows[columns[c][2]])}
     unmapped = _unmapped(rows, found[0], data_start, row_numbers, set(columns), vocab, cell_ref)
@@ -169,8 +190,13 @@ def _unmapped(rows, first, data_start, row_numbers, mapped: set[int], vocab: Voc
 
 
 def _col_letter(c: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return get_column_letter(c + 1)
+    """Column letters of 0-based column ``c`` (0 → A, 26 → AA), as openpyxl's
+    get_column_letter, without importing openpyxl (a start-up cost when calamine reads)."""
+    n, letters = c + 1, ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
 
 # ---------------------------------------------------------------- CSV
@@ -213,16 +239,22 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror or exc})", file=source) from None
-    if not data.strip():
+    if not data or data.isspace():  # (bytes.strip() would copy the whole file)
         raise InputError("the file is empty", file=source)
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("the file holds NUL bytes: not a text CSV", file=source)
-    text, _ = decode_csv_bytes(data, source)
+    text, enc = decode_csv_bytes(data, source)
+    if enc.startswith("utf-8"):
+        text = None  # valid UTF-8: pyarrow reads the bytes; the text is decoded again only for pandas' parser
     # comma first; Excel's "Unicode text" export is tab-separated, some locales use ";"
     for sep in (",", "\t", ";"):
         try:
-            grid = pd.read_csv(io.StringIO(text), header=None, dtype="string", keep_default_na=False,
-                               skip_blank_lines=False, engine="c", sep=sep)
+            grid = _grid_pyarrow(data, text, enc, sep)
+            if grid is None:
+                if text is None:
+                    text = data.decode(enc)
+                grid = pd.read_csv(io.StringIO(text), header=None, dtype="string", keep_default_na=False,
+                                   skip_blank_lines=False, engine="c", sep=sep)
         except (pd.errors.ParserError, csv.Error, ValueError) as exc:
             if sep == ",":
                 first_error = f"not a readable CSV ({str(exc).splitlines()[0]})"
@@ -236,14 +268,19 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
     else:
         raise InputError(locals().get("first_error") or "no header row: none of the first 30 rows names at least "
                          f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)", file=source)
+    del text, data
     # the physical line each record starts on: records may span lines (quoted newlines)
     spans = 1 + sum(grid[c].str.count("\n") for c in grid.columns)
     starts = (spans.cumsum() - spans + 1).astype("int64").tolist()
-    rows = grid.to_numpy(dtype=object).tolist()
+    # the header is looked for in the first rows; the body is taken column by column from the grid
+    rows = grid.head(HEADER_SCAN_ROWS + 2).to_numpy(dtype=object).tolist()
     header_names: dict[int, str] = {}
 
     def cell_ref(line: int, c: int) -> str:
         return f"{source}:{line}:{header_names.get(c, c + 1)}"
+
+    def cell_parts(c: int) -> tuple[str, str]:
+        return f"{source}:", f":{header_names.get(c, c + 1)}"
 
     found = _find_header(rows, vocab)
     if found is None:
@@ -251,10 +288,45 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
                          f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)", file=source)
     for c, (fld, _, _) in found[2].items():
         header_names[c] = fld
-    table = _frame_from_rows(rows, starts, source, "", vocab, cell_ref)
+    table = _frame_from_rows(rows, starts, source, "", vocab, cell_ref, cell_parts, grid=grid)
     assert table is not None
     table.delimiter = sep
+    del grid
+    release_memory()
     return table
+
+
+def release_memory() -> None:
+    """Give the memory Arrow's allocator keeps after freeing (the parsed grid, intermediate
+    columns) back to the system, so a large table's peak is not carried through the run."""
+    import pyarrow as pa
+    pa.default_memory_pool().release_unused()
+
+
+def _grid_pyarrow(data: bytes, text: str, enc: str, sep: str) -> pd.DataFrame | None:
+    """The CSV as a frame of text columns (``string`` dtype, no missing values), read by pyarrow's
+    multi-threaded reader; None when pyarrow cannot read it as a rectangular table (a blank line,
+    a short or long row…), so the caller falls back to pandas' C parser, which pads short rows.
+    Cells keep their line breaks (``newlines_in_values``), so line numbers stay right."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    raw = data[3:] if enc == "utf-8-sig" else data if enc == "utf-8" else text.encode("utf-8")  # type: ignore[union-attr]
+    if raw[: raw.find(b"\n")].count(sep.encode()) >= MAX_COLUMNS:
+        return None  # far too wide: pyarrow would allocate every column (and abort); the C parser refuses it
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(MAX_COLUMNS + 1)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowException, ValueError):
+        return None
+    if table.num_columns > MAX_COLUMNS or table.num_rows == 0:
+        return None  # the C parser's path says why
+    return pd.DataFrame({i: pd.Series(table.column(i), dtype="string") for i in range(table.num_columns)})
 
 
 # ---------------------------------------------------------------- xlsx
@@ -287,7 +359,10 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
         def cell_ref(n: int, c: int, _t=g.title) -> str:
             return f"[{source}]{_t}!{_col_letter(c)}{n}"
 
-        table = _frame_from_rows(g.rows, numbers, source, g.title, vocab, cell_ref)
+        def cell_parts(c: int, _t=g.title) -> tuple[str, str]:
+            return f"[{source}]{_t}!{_col_letter(c)}", ""
+
+        table = _frame_from_rows(g.rows, numbers, source, g.title, vocab, cell_ref, cell_parts)
         if table is None:
             skipped.append(g.title)
             continue

@@ -42,15 +42,34 @@ def _measure_regex(vocab: Vocabulary) -> re.Pattern[str]:
                       rf"\s*(?:{quals})?\s*$", re.S)
 
 
+def on_distinct(column: pd.Series, fn):
+    """``fn(column)`` computed on the column's distinct values only and spread back over its rows
+    (same index). ``fn`` takes a Series and returns a Series or DataFrame on that Series' index,
+    computing each element from that element alone. Published tables repeat their cells (units,
+    years, grades, department names), so a million rows hold a few thousand distinct measures."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    if len(uniques) == len(column):
+        return fn(column)
+    distinct = pd.Series(uniques, dtype=column.dtype if column.dtype != object else None)
+    out = fn(distinct).take(codes)
+    out.index = column.index
+    return out
+
+
 def parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
     """Parse a column of published measures.
 
     Returns a frame on ``raw``'s index with columns ``value`` (float64, NaN unless the cell held a
     number or level; a level's value is its rank), ``unit`` (str: the canonical unit, ``""`` for a
     bare number, ``水準`` for a level, NA otherwise), ``unit_known`` (bool: the unit is in
-    rules/vocabulary.yaml) and ``state`` (``value``/``level``/``missing``/``unparseable``).
+    rules/vocabulary.yaml) and ``state`` (``value``/``level``/``missing``/``unparseable``). Each
+    distinct cell text is parsed once.
     """
-    text = raw.astype("string").fillna("").str.normalize("NFKC").str.strip()
+    return on_distinct(raw.astype("string").fillna(""), lambda s: _parse_measures(s, vocab))
+
+
+def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
+    text = raw.str.normalize("NFKC").str.strip()
     # a measure is short: a long cell is text and is never run through the patterns below
     short = text.str.len() <= MAX_MEASURE_CHARS
     # notes written after a measure (35件※, 35件※1, 35件（速報値）) are not part of its unit
@@ -97,9 +116,13 @@ def parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
     Returns a frame with ``year`` (Int64 fiscal year, NA when empty or unreadable), ``state``
     (``value``/``missing``/``unparseable``) and ``era_ok`` (False for a label outside its era's
     span: H32 and later are really 令和, S65 and later 平成; H32 still parses as 2020 so the rules
-    can say what was meant).
+    can say what was meant). Each distinct label is parsed once.
     """
-    text = raw.astype("string").fillna("").str.normalize("NFKC").str.strip()
+    return on_distinct(raw.astype("string").fillna(""), _parse_fiscal_years)
+
+
+def _parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
+    text = raw.str.normalize("NFKC").str.strip()
     m = text.str.extract(_YEAR_RE)
     era = m["era"].str.upper().replace({"令和": "R", "平成": "H", "昭和": "S"})
     n = pd.to_numeric(m["n"].replace("元", "1"), errors="coerce")

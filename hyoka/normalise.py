@@ -35,7 +35,7 @@ import pandas as pd
 
 from .derive import DeriveSettings, derive
 from .load import ensure_columns
-from .measures import parse_fiscal_years, parse_measures
+from .measures import on_distinct, parse_fiscal_years, parse_measures
 from .scale import GradingScale
 from .vocab import VALUE_FIELDS, Vocabulary
 
@@ -43,21 +43,44 @@ _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))  # ①..⑳
 _PUA = "".join(chr(0xE000 + i) for i in range(len(_CIRCLED)))
 _PROTECT = str.maketrans(_CIRCLED, _PUA)
 _RESTORE = str.maketrans(_PUA, _CIRCLED)
-_ARROWS = r"\s*(?:→|⇒|->)\s*"  # 旧→新; never a bare ">" (HTML-ish or hierarchical names)
+_ARROWS = r"\s*(?:→|⇒|->)\s*"
+#: Python's ``\s`` (every character str.isspace() accepts, all below U+3001) as a class of literal
+#: characters: pandas hands ``\s`` to Python's re element by element (RE2's ``\s`` is ASCII
+#: only), but runs this class in Arrow (RE2) on the whole column — the same matches.
+_WHITESPACE_RUN = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]+"  # 旧→新; never a bare ">" (HTML-ish or hierarchical names)
 
 
 def _text(s: pd.Series, *, keep_newlines: bool = False) -> pd.Series:
-    """NFKC text, whitespace collapsed (newlines kept in long texts), trimmed; idempotent."""
-    s = s.astype("string").fillna("")
-    for _ in range(3):  # NFKC can expand a character into space + combining mark: settle
-        before = s
-        s = s.str.normalize("NFKC")
+    """NFKC text, whitespace collapsed (newlines kept in long texts), trimmed; idempotent.
+    Computed once per distinct text."""
+    return on_distinct(s.astype("string").fillna(""), lambda u: _text_distinct(u, keep_newlines))
+
+
+def _text_distinct(s: pd.Series, keep_newlines: bool) -> pd.Series:
+    """Up to three rounds of NFKC → collapse whitespace → trim → NFKC, stopping when a round
+    changes nothing (NFKC can expand a character into space + combining mark: settle). NFKC is
+    idempotent, so a text the whitespace step left alone needs no second NFKC, and a round after
+    the first needs none before its whitespace step: one NFKC pass over the column (it runs per
+    element in Python, everything else in Arrow), then NFKC only on the few texts that changed."""
+    def spaces(t: pd.Series) -> pd.Series:
         if not keep_newlines:
-            s = s.str.replace(r"\s+", " ", regex=True)
-        s = s.str.strip().str.normalize("NFKC")
-        if s.equals(before):
+            t = t.str.replace(_WHITESPACE_RUN, " ", regex=True)
+        return t.str.strip()
+
+    def settle(before: pd.Series, norm: pd.Series) -> pd.Series:
+        cut = spaces(norm)
+        moved = (cut != norm).to_numpy(bool)
+        if moved.any():
+            cut = cut.copy()
+            cut[moved] = cut[moved].str.normalize("NFKC")
+        return cut
+
+    current = settle(s, s.str.normalize("NFKC"))
+    for _ in range(2):
+        if current.equals(s):
             break
-    return s
+        s, current = current, settle(current, current)
+    return current
 
 
 def era_label(year: pd.Series) -> pd.Series:
@@ -86,15 +109,17 @@ def _squeeze(s: pd.Series) -> pd.Series:
 
 def _partners(s: pd.Series) -> pd.Series:
     """Partner codes: NFKC except circled numbers (①–⑳ stay distinct codes), no whitespace."""
-    protected = s.astype("string").fillna("").str.translate(_PROTECT)
-    out = protected.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.normalize("NFKC")
-    return out.str.translate(_RESTORE)
+    def distinct(u: pd.Series) -> pd.Series:
+        protected = u.str.translate(_PROTECT)
+        out = protected.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.normalize("NFKC")
+        return out.str.translate(_RESTORE)
+    return on_distinct(s.astype("string").fillna(""), distinct)
 
 
 def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
               settings: DeriveSettings | None = None) -> pd.DataFrame:
     """Return the normalised frame (columns in the module doc). ``raw`` is not modified."""
-    raw = ensure_columns(raw.copy())
+    raw = ensure_columns(raw.copy(deep=False))  # columns added to a shallow copy leave ``raw`` as it was
     out = pd.DataFrame(index=raw.index)
     out["source_file"] = raw["source_file"].astype("string")
     out["sheet"] = raw["sheet"].astype("string")
@@ -106,24 +131,29 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
     out["partners"] = _partners(raw["partners"])
 
     # departments: `旧→新` means renamed; the new name is the department, the old one is kept
-    dep = _squeeze(raw["department"].astype("string").fillna("").str.normalize("NFKC"))
-    parts = dep.str.split(_ARROWS, regex=True)
-    new = parts.str[-1].astype("string").fillna("")
-    previous = parts.str[-2].astype("string").where(parts.str.len() > 1)
-    # an arrow with an empty side is not a rename: keep the text as written
-    broken = previous.notna() & ((new == "") | (previous.fillna("") == ""))
-    new = new.mask(broken, dep)
-    previous = previous.mask(broken, pd.NA)
-    renamed = new.map(vocab.renames).astype("string")
-    previous = previous.where(renamed.isna(), new)
-    new = renamed.where(renamed.notna(), new)
+    def departments(u: pd.Series) -> pd.DataFrame:  # the distinct department cells
+        dep = _squeeze(u.str.normalize("NFKC"))
+        parts = dep.str.split(_ARROWS, regex=True)
+        new = parts.str[-1].astype("string").fillna("")
+        previous = parts.str[-2].astype("string").where(parts.str.len() > 1)
+        # an arrow with an empty side is not a rename: keep the text as written
+        broken = previous.notna() & ((new == "") | (previous.fillna("") == ""))
+        new = new.mask(broken, dep)
+        previous = previous.mask(broken, pd.NA)
+        renamed = new.map(vocab.renames).astype("string")
+        previous = previous.where(renamed.isna(), new)
+        new = renamed.where(renamed.notna(), new)
+        return pd.DataFrame({"department": new.astype("string").replace("", pd.NA),
+                             "department_previous": previous.astype("string")})
+
+    deps = on_distinct(raw["department"].astype("string").fillna(""), departments)
     out["department_raw"] = raw["department"].astype("string")
-    out["department"] = new.astype("string").replace("", pd.NA)
-    out["department_previous"] = previous.astype("string")
+    out["department"] = deps["department"]
+    out["department_previous"] = deps["department_previous"]
 
     # grades onto the plan's scale
     grade_raw = raw["grade"].astype("string").fillna("")
-    key = grade_raw.str.normalize("NFKC").str.strip().str.casefold()
+    key = on_distinct(grade_raw, lambda u: u.str.normalize("NFKC").str.strip().str.casefold())
     code = key.map(scale.lookup)
     blank = key.isin(vocab.missing_markers) & code.isna()
     out["grade_raw"] = grade_raw

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import findings as F
 from .errors import ConfigError, HyokaError
-from .load import RawTable, load_table
+from .load import RawTable, load_table, release_memory
 from .config import Config, apply as apply_config, load_departments, selected
 from .derive import DeriveSettings, IndicatorMeta, load_indicator_metadata
 from .editions import EDITION_CODES, EditionInfo
@@ -180,8 +180,12 @@ def options_from(config: Config | None, **flags) -> CheckOptions:
     return opts
 
 
-def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> CheckResult:
+def run_check(paths: list[Path | str], options: CheckOptions | None = None, progress=None) -> CheckResult:
+    """``progress``: optional callback, called with the name of each stage as it starts (load,
+    normalise, validate, rules, waivers) — the CLI shows it on stderr."""
     options = options or CheckOptions()
+    step = progress or (lambda stage: None)
+    step("load")
     vocab = load_vocabulary()
     mapped = apply_mapping(vocab, Path(options.mapping)) if options.mapping else []
     if options.departments_file:
@@ -192,11 +196,15 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
     scale = load_scale(options.scale)
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
     tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
-    raw = pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame()
+    # one file (the common case): its frame as it is, not a concatenated copy (normalise copies nothing it changes)
+    raw = tables[0].frame if len(tables) == 1 else (
+        pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame())
     settings = DeriveSettings(
         (load_indicator_metadata(options.indicators, vocab) if options.indicators else []) + mapped,
         options.schedule_margin, options.departments)
+    step("normalise")
     frame = normalise(raw, vocab, scale, settings)
+    release_memory()
     if options.department:
         want = re.sub(r"\s+", "", nfkc(options.department)).casefold()
         keep = (_dept_key(frame["department"]) == want) | (_dept_key(frame["department_previous"]) == want)
@@ -211,11 +219,15 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None) -> C
     catalog = load_catalog(options.rules, known_columns=set(frame.columns))
     check_codes(options, {r.code for r in catalog} | OTHER_CODES)
     rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
-    found = F.combine([validate(frame, options.lang), evaluate(frame, rules, scale, options.lang),
+    step("validate")
+    schema_found = validate(frame, options.lang)
+    step("rules")
+    found = F.combine([schema_found, evaluate(frame, rules, scale, options.lang),
                        _table_findings(tables, options.lang), edition_found])
     found = apply_config(found, options.select, options.extend_select, options.ignore, options.severity,
                          options.per_file_ignores, _glob_paths(paths, options.config_dir))
     if options.waivers:
+        step("waivers")
         from .waivers import apply_waivers, for_department, load_waivers
         waivers = load_waivers(options.waivers)
         if options.department:
