@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .vocab import Vocabulary
+from .vocab import Vocabulary, nfkc_series
 
 #: states of a parsed measure
 VALUE, LEVEL, MISSING, UNPARSEABLE = "value", "level", "missing", "unparseable"
@@ -69,7 +69,7 @@ def parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
 
 
 def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
-    text = raw.str.normalize("NFKC").str.strip()
+    text = nfkc_series(raw).str.strip()
     # a measure is short: a long cell is text and is never run through the patterns below
     short = text.str.len() <= MAX_MEASURE_CHARS
     # notes written after a measure (35件※, 35件※1, 35件（速報値）) are not part of its unit
@@ -122,7 +122,7 @@ def parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
 
 
 def _parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
-    text = raw.str.normalize("NFKC").str.strip()
+    text = nfkc_series(raw).str.strip()
     m = text.str.extract(_YEAR_RE)
     era = m["era"].str.upper().replace({"令和": "R", "平成": "H", "昭和": "S"})
     n = pd.to_numeric(m["n"].replace("元", "1"), errors="coerce")

@@ -37,7 +37,7 @@ from .derive import DeriveSettings, derive
 from .load import ensure_columns
 from .measures import on_distinct, parse_fiscal_years, parse_measures
 from .scale import GradingScale
-from .vocab import VALUE_FIELDS, Vocabulary
+from .vocab import VALUE_FIELDS, Vocabulary, nfkc_series
 
 _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))  # ①..⑳
 _PUA = "".join(chr(0xE000 + i) for i in range(len(_CIRCLED)))
@@ -72,10 +72,10 @@ def _text_distinct(s: pd.Series, keep_newlines: bool) -> pd.Series:
         moved = (cut != norm).to_numpy(bool)
         if moved.any():
             cut = cut.copy()
-            cut[moved] = cut[moved].str.normalize("NFKC")
+            cut[moved] = nfkc_series(cut[moved])
         return cut
 
-    current = settle(s, s.str.normalize("NFKC"))
+    current = settle(s, nfkc_series(s))
     for _ in range(2):
         if current.equals(s):
             break
@@ -101,7 +101,7 @@ def _squeeze(s: pd.Series) -> pd.Series:
     for _ in range(3):  # NFKC can expand a character into space + combining mark: settle
         before = s
         s = s.str.replace(r"\s+", " ", regex=True).str.strip()
-        s = s.str.replace(r"\s(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s", "", regex=True).str.normalize("NFKC")
+        s = nfkc_series(s.str.replace(r"\s(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s", "", regex=True))
         if s.equals(before):
             break
     return s
@@ -111,7 +111,7 @@ def _partners(s: pd.Series) -> pd.Series:
     """Partner codes: NFKC except circled numbers (①–⑳ stay distinct codes), no whitespace."""
     def distinct(u: pd.Series) -> pd.Series:
         protected = u.str.translate(_PROTECT)
-        out = protected.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.normalize("NFKC")
+        out = nfkc_series(nfkc_series(protected).str.replace(r"\s+", "", regex=True))
         return out.str.translate(_RESTORE)
     return on_distinct(s.astype("string").fillna(""), distinct)
 
@@ -132,7 +132,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
 
     # departments: `旧→新` means renamed; the new name is the department, the old one is kept
     def departments(u: pd.Series) -> pd.DataFrame:  # the distinct department cells
-        dep = _squeeze(u.str.normalize("NFKC"))
+        dep = _squeeze(nfkc_series(u))
         parts = dep.str.split(_ARROWS, regex=True)
         new = parts.str[-1].astype("string").fillna("")
         previous = parts.str[-2].astype("string").where(parts.str.len() > 1)
@@ -153,7 +153,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
 
     # grades onto the plan's scale
     grade_raw = raw["grade"].astype("string").fillna("")
-    key = on_distinct(grade_raw, lambda u: u.str.normalize("NFKC").str.strip().str.casefold())
+    key = on_distinct(grade_raw, lambda u: nfkc_series(u).str.strip().str.casefold())
     code = key.map(scale.lookup)
     blank = key.isin(vocab.missing_markers) & code.isna()
     out["grade_raw"] = grade_raw

@@ -59,3 +59,27 @@ def test_directions(seed):
     assert by.loc["登録団体数", "progress"] == pytest.approx(5 / 21)
     # a target on the wrong side of the baseline gives no progress figure
     assert math.isnan(by.loc["自治会加入率", "progress"])
+
+
+def test_arrow_nfkc_equals_python_nfkc_on_every_code_point_and_unassigned_ones():
+    """hyoka.vocab.nfkc_series normalises large columns in Arrow (utf8proc, a newer Unicode than
+    Python's unicodedata): on every code point, and on texts mixing seed text with code points
+    Python does not assign (U+0558 becomes 'է' in utf8proc, stays in Python), it must equal
+    Python's NFKC — the NFKC every other part of hyoka (vocabulary keys, renames) uses."""
+    import unicodedata
+
+    import pandas as pd
+
+    from hyoka.vocab import ARROW_NFKC_MIN, nfkc_series
+
+    points = [chr(c) for c in range(0x20, 0x110000) if not 0xD800 <= c < 0xE000]
+    texts = points + ["自主防災組織\u0558ｶﾞ", "１２３％", "ｺﾐｭﾆﾃｨ設立支援", None]
+    assert len(texts) > ARROW_NFKC_MIN
+    for dtype in ("str", "string"):
+        s = pd.Series(texts, dtype=dtype)
+        out = nfkc_series(s)
+        assert out.dtype == s.dtype
+        expected = [None if t is None else unicodedata.normalize("NFKC", t) for t in texts]
+        assert out.iloc[:-1].tolist() == expected[:-1]
+        assert out.isna().iloc[-1]
+    assert nfkc_series(pd.Series(texts, dtype="str")).iloc[-3] == "123%"
