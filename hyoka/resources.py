@@ -17,6 +17,9 @@ from .errors import ConfigError
 MAX_YAML_BYTES = 1_000_000  # a rule or vocabulary file is text a person wrote; 1 MB is plenty
 
 _PKG = Path(__file__).resolve().parent
+#: yaml.safe_load's loader, LibYAML's C build when PyYAML has it (~10× faster on the rule files:
+#: a tenth of the demo's run time went to reading YAML); the same safe constructors either way
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def data_dir(name: str) -> Path:
@@ -40,7 +43,7 @@ def load_yaml(path: Path | str) -> Any:
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - the safe loader, in C where libyaml is there
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
