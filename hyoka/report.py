@@ -114,10 +114,21 @@ def atomic_write(path: Path, text: str) -> None:
     write_text(path, text)
 
 
+def _bytecode_cache():
+    """Jinja's own cache of compiled templates in the user's private temp folder (compiling the
+    report templates took a tenth of the demo's run); none where that folder is unusable."""
+    from jinja2 import FileSystemBytecodeCache
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(data_dir("reports") / "templates")),
                       autoescape=lambda name: name is None or ".html" in name or ".svg" in name,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      bytecode_cache=_bytecode_cache())
     env.filters["md"] = md_escape
     return env
 
