@@ -141,13 +141,9 @@ def check(
 
 def _check_output(target: Path, result) -> None:
     """--output must not be an input (tables or waivers) and its folder must exist."""
-    inputs = [Path(t.path) for t in result.tables]
-    if result.options.waivers:
-        inputs.append(Path(result.options.waivers))
-    if getattr(result, "edition", None) is not None:
-        inputs += [Path(p) for p in result.edition.previous_paths]
-    if any(p.resolve() == target.resolve() for p in inputs):
-        raise HyokaError(f"--output {target}: that is an input file; choose another name")
+    from .pipeline import refuse_inputs
+
+    refuse_inputs(target, result.options, result.tables, "--output")
     if target.is_dir():
         raise HyokaError(f"--output {target}: is a folder; give a file name")
     if not target.parent.is_dir():
@@ -183,8 +179,9 @@ def _annotate(result, target: Path) -> Path:
     books = [t for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))]
     if len(books) != 1:
         raise HyokaError(f"--annotate {target}: needs exactly one .xlsx input (got {len(books)})")
-    if any(Path(t.path).resolve() == target.resolve() for t in result.tables):
-        raise HyokaError(f"--annotate {target}: that is an input file; choose another name")
+    from .pipeline import refuse_inputs
+
+    refuse_inputs(target, result.options, result.tables, "--annotate")
     return annotate_workbook(books[0].path, target, result.findings, result.options.lang)
 
 

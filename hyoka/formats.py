@@ -139,8 +139,9 @@ def locate(result) -> pd.DataFrame:
     the sheet's row and column), ``sheet`` (str, ``""`` for text files), ``cell_ref`` (``J7`` in a
     workbook, else ``""``)."""
     found = result.findings.reset_index(drop=True).copy()
-    tables = {t.source: t for t in result.tables}
-    paths = {t.source: artifact_path(t.path or t.source) for t in result.tables}
+    read = list(result.tables) + list(getattr(result, "previous_tables", []))  # E005 is on last year's cell
+    tables = {t.source: t for t in read}
+    paths = {t.source: artifact_path(t.path or t.source) for t in read}
     waivers = getattr(result.options, "waivers", None)
     if waivers:
         paths.setdefault(Path(waivers).name, artifact_path(waivers))

@@ -47,6 +47,7 @@ class CheckOptions:
     severity: dict[str, str] = field(default_factory=dict)   # per-rule severity overrides
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     config_dir: Path | None = None    # per-file-ignores globs are relative to it
+    config_file: Path | None = None   # the configuration file read (an input: never written)
     previous: list[Path] | None = None  # last year's edition (hyoka.editions): compared, E-codes
 
 
@@ -65,6 +66,7 @@ class CheckResult:
     options: CheckOptions
     departments: list[str] = field(default_factory=list)
     edition: EditionInfo | None = None  # the comparison with last year's edition (--previous)
+    previous_tables: list[RawTable] = field(default_factory=list)  # what was read of last year's files
 
 
 def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
@@ -124,20 +126,59 @@ def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
 OTHER_CODES = {"S000", "S001", "S002", "S003", "W001", "W002", "H001", *EDITION_CODES}
 
 
-def _glob_paths(paths, base: Path | None) -> dict[str, list[str]]:
-    """For per-file-ignores: each file's name → the paths its globs are matched against (as
-    given, absolute, and relative to the configuration file's folder)."""
+def _glob_paths(tables: list[RawTable], base: Path | None) -> dict[str, list[str]]:
+    """For per-file-ignores: each table's source name (a finding's ``source_file``) → the paths
+    its globs are matched against (as given, absolute, and relative to the configuration file's
+    folder)."""
     out: dict[str, list[str]] = {}
-    for p in paths:
-        p = Path(p)
+    for t in tables:
+        p = Path(t.path or t.source)
         forms = [str(p), p.resolve().as_posix()]
         if base is not None:
             try:
                 forms.append(p.resolve().relative_to(base.resolve()).as_posix())
             except ValueError:
                 pass
-        out.setdefault(p.name, []).extend(forms)
+        out.setdefault(t.source, []).extend(forms)
     return out
+
+
+def _distinct_sources(tables: list[RawTable]) -> None:
+    """Two inputs with one file name (2024/a/評価表.csv, 2024/b/評価表.csv) are two tables: name
+    each by its folder and name (``a/評価表.csv``), or by the path as given when that is not
+    enough, so their rows, cell references and report places stay apart. In place."""
+    by_name: dict[str, list[RawTable]] = {}
+    for t in tables:
+        by_name.setdefault(t.source, []).append(t)
+    for same in (group for group in by_name.values() if len(group) > 1):
+        parents = [f"{Path(t.path).resolve().parent.name}/{t.source}" for t in same]
+        names = parents if len(set(parents)) == len(parents) else [Path(t.path).as_posix() for t in same]
+        for t, name in zip(same, names):
+            _rename_source(t, name)
+
+
+def input_paths(options: CheckOptions, tables: list[RawTable] | None = None) -> list[Path]:
+    """Every file a check reads: the tables, last year's tables, and the waiver, mapping,
+    indicator, department, rule, scale and configuration files. No output may be written to one."""
+    named = [options.waivers, options.mapping, options.indicators, options.departments_file, options.rules,
+             options.config_file, *(options.previous or [])]
+    if options.scale and Path(options.scale).is_file():
+        named.append(options.scale)
+    return [Path(t.path) for t in tables or [] if t.path] + [Path(p) for p in named if p]
+
+
+def refuse_inputs(target: Path, options: CheckOptions, tables: list[RawTable], what: str) -> None:
+    """Raise HyokaError when ``target`` (an output about to be written) is one of the inputs."""
+    try:
+        resolved = Path(target).resolve()
+    except OSError:
+        return
+    for p in input_paths(options, tables):
+        try:
+            if p.resolve() == resolved:
+                raise HyokaError(f"{what} {target}: that is an input file ({p}); choose another name or folder")
+        except OSError:
+            continue
 
 
 def unknown_codes(entries: list[str], known: set[str], exact: bool = False) -> list[str]:
@@ -155,7 +196,8 @@ def check_codes(options: CheckOptions, known: set[str]) -> None:
     named += [(f"per-file-ignores {glob!r}", codes, False) for glob, codes in options.per_file_ignores.items()]
     for where, entries, exact in named:
         if unknown := bad([e.upper() for e in entries], exact):
-            raise ConfigError(f"{where}: no rule has the code{'' if exact else ' or prefix'} "
+            origin = f" ({options.config_file} or the command line)" if options.config_file else ""
+            raise ConfigError(f"{where}{origin}: no rule has the code{'' if exact else ' or prefix'} "
                               f"{', '.join(repr(u) for u in unknown)} (`hyoka rules` lists them)")
 
 
@@ -168,7 +210,7 @@ def options_from(config: Config | None, **flags) -> CheckOptions:
         departments_file=cfg.departments, waivers=cfg.waivers, lang=cfg.lang or "ja",
         select=cfg.select, extend_select=list(cfg.extend_select), ignore=list(cfg.ignore),
         severity=dict(cfg.severity), per_file_ignores=dict(cfg.per_file_ignores),
-        schedule_margin=cfg.margins.get("schedule", 0.2), config_dir=cfg.path.parent if cfg.path else None,
+        schedule_margin=cfg.margins.get("schedule", 0.2), config_dir=cfg.path.parent if cfg.path else None, config_file=cfg.path,
         previous=cfg.previous)
     for key, value in flags.items():
         if value is None:
@@ -196,6 +238,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     scale = load_scale(options.scale)
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
     tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
+    _distinct_sources(tables)
     # one file (the common case): its frame as it is, not a concatenated copy (normalise copies nothing it changes)
     raw = tables[0].frame if len(tables) == 1 else (
         pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame())
@@ -213,9 +256,9 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
             raise HyokaError(f"--department {options.department}: no rows for this department "
                              f"(the tables have: {known})")
         frame = frame[keep.to_numpy()]
-    edition_found, edition = F.empty(), None
+    edition_found, edition, previous_tables = F.empty(), None, []
     if options.previous:
-        edition_found, edition = _compare_previous(options, paths, vocab, scale, settings, frame)
+        edition_found, edition, previous_tables = _compare_previous(options, paths, vocab, scale, settings, frame)
     catalog = load_catalog(options.rules, known_columns=set(frame.columns))
     check_codes(options, {r.code for r in catalog} | OTHER_CODES)
     rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
@@ -225,7 +268,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     found = F.combine([schema_found, evaluate(frame, rules, scale, options.lang),
                        _table_findings(tables, options.lang), edition_found])
     found = apply_config(found, options.select, options.extend_select, options.ignore, options.severity,
-                         options.per_file_ignores, _glob_paths(paths, options.config_dir))
+                         options.per_file_ignores, _glob_paths(tables, options.config_dir))
     if options.waivers:
         step("waivers")
         from .waivers import apply_waivers, for_department, load_waivers
@@ -236,9 +279,9 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         # W001/W002 are made after selection: select/ignore/severity/per-file-ignores apply to them
         # too (`--ignore W002` when only some files are checked, `[severity] W001 = "error"`)
         found = apply_config(found, options.select, options.extend_select, options.ignore, options.severity,
-                             options.per_file_ignores, _glob_paths(paths, options.config_dir))
+                             options.per_file_ignores, _glob_paths(tables, options.config_dir))
     departments = frame["department"].dropna().unique().tolist()  # in table order
-    return CheckResult(frame, found, tables, scale, rules, options, departments, edition)
+    return CheckResult(frame, found, tables, scale, rules, options, departments, edition, previous_tables)
 
 
 def _rename_source(table: RawTable, source: str) -> None:
@@ -257,7 +300,7 @@ def _rename_source(table: RawTable, source: str) -> None:
 
 
 def _compare_previous(options: CheckOptions, paths, vocab: Vocabulary, scale: GradingScale,
-                      settings: DeriveSettings, frame: pd.DataFrame) -> tuple[pd.DataFrame, EditionInfo]:
+                      settings: DeriveSettings, frame: pd.DataFrame) -> tuple[pd.DataFrame, EditionInfo, list[RawTable]]:
     """Load last year's edition with the same vocabulary (renames included), scale and settings,
     keep the department being checked, and compare (hyoka.editions). Raises HyokaError naming
     the previous file when it cannot be read or is also one of this year's files."""
@@ -285,4 +328,4 @@ def _compare_previous(options: CheckOptions, paths, vocab: Vocabulary, scale: Gr
         want = set(name_key(frame["department"])) | set(name_key(frame["department_previous"]))
         previous = previous[prev_dep.isin(want - {""}).to_numpy()]
     found, info, _ = compare_editions(frame, previous, lang=options.lang, previous_paths=[str(p) for p in prev_paths])
-    return found, info
+    return found, info, prev_tables

@@ -356,10 +356,22 @@ def _stamp(generated: datetime | None) -> str:
     return generated.strftime("%Y-%m-%d %H:%M %Z").strip()
 
 
+def _annotated_target(out: Path, table) -> Path:
+    """``<book>.hyoka.xlsx`` in the report folder for a workbook input (its source name, folder
+    included when two inputs share a name)."""
+    return out / (safe_filename(str(Path(table.source).with_suffix("")), 0)[3:] + ".hyoka"
+                  + Path(table.path).suffix.lower())
+
+
 def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime | None = None) -> list[Path]:
     """Write the reports (see module doc) and return the paths written. ``generated``: the time
-    index.html states (default: now, or ``SOURCE_DATE_EPOCH`` when set)."""
+    index.html states (default: now, or ``SOURCE_DATE_EPOCH`` when set). Raises HyokaError before
+    writing anything when a report file would replace an input (a ``book.hyoka.xlsx`` given as one)."""
     out = Path(out_dir)
+    from .pipeline import refuse_inputs
+    for t in result.tables:
+        if t.path.lower().endswith((".xlsx", ".xlsm")):
+            refuse_inputs(_annotated_target(out, t), result.options, result.tables, "report file")
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".hyoka-probe.", delete=True)
@@ -425,7 +437,7 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     for t in result.tables:  # each workbook, answered in itself (hyoka.annotate)
         if t.path.lower().endswith((".xlsx", ".xlsm")):
             from .annotate import annotate_workbook
-            target = out / (safe_filename(Path(t.source).stem, 0)[3:] + ".hyoka" + Path(t.path).suffix.lower())
+            target = _annotated_target(out, t)
             written.append(annotate_workbook(t.path, target, found, lang))
             annotated[t.source] = target.name
     for t in index_ctx["tables"]:

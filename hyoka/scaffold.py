@@ -123,6 +123,14 @@ def _has_config(folder: Path) -> Path | None:
     return found if found is not None and found.parent.resolve() == folder.resolve() else None
 
 
+def _mentions(path: Path, text: str) -> bool:
+    """Whether the file at ``path`` (kept, never changed) contains ``text``."""
+    try:
+        return text in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def _exists(path: Path) -> bool:
     return path.exists() or path.is_symlink()   # a dangling link is kept too
 
@@ -180,14 +188,19 @@ def init_repository(folder: Path | str = ".", *, source: str = DEFAULT_SOURCE, r
     put(WORKFLOW)
     if _exists(folder / GITLAB):
         result.kept.append(GITLAB)
-        put(GITLAB_INCLUDE)
-        result.notes.append(("note_gitlab_include", {"path": GITLAB_INCLUDE.as_posix()}))
+        if not _mentions(folder / GITLAB, "hyoka check") and not _mentions(folder / GITLAB, GITLAB_INCLUDE.name):
+            put(GITLAB_INCLUDE)   # someone else's pipeline: a job file to include
+            result.notes.append(("note_gitlab_include", {"path": GITLAB_INCLUDE.as_posix()}))
     else:
         put(GITLAB)
-    if not put(PRE_COMMIT):
+    if not put(PRE_COMMIT) and not _mentions(folder / PRE_COMMIT, "id: hyoka"):
         result.notes.append(("note_pre_commit", {"snippet": files[Path("pre-commit-entry")].rstrip("\n")}))
     if source == DEFAULT_SOURCE:
         result.notes.append(("note_source", {"source": DEFAULT_SOURCE}))
+    else:   # run again with --source: files kept from the first run still name the placeholder
+        stale = [rel.as_posix() for rel in result.kept if _mentions(folder / rel, DEFAULT_SOURCE)]
+        if stale:
+            result.notes.append(("note_placeholder_kept", {"paths": ", ".join(stale), "source": DEFAULT_SOURCE}))
     if CONFIG in result.written:
         result.notes.append(("note_fill_in", {}))
     result.notes.append(("note_baseline", {}))
@@ -202,8 +215,11 @@ TEXTS = {
         "note_gitlab_include": ".gitlab-ci.yml は変更していません。次を .gitlab-ci.yml に追加してください:\n"
                                "  include:\n    - local: {path}",
         "note_pre_commit": ".pre-commit-config.yaml は変更していません。repos: に次を追加してください:\n{snippet}",
-        "note_source": "hyoka の入手先が仮の値（{source}）です。hyoka init --source URL --rev タグ で作り直すか、"
-                       "CI ファイルの HYOKA_INSTALL と .pre-commit-config.yaml の repo / rev を書き換えてください。",
+        "note_source": "hyoka の入手先が仮の値（{source}）です。CI ファイルの HYOKA_INSTALL と "
+                       ".pre-commit-config.yaml の repo / rev を書き換えてください（まだファイルがない場合は "
+                       "hyoka init --source URL --rev タグ でも書けます）。",
+        "note_placeholder_kept": "既存のため変更しなかった {paths} には仮の入手先（{source}）が残っています。"
+                                 "HYOKA_INSTALL と repo / rev を手で書き換えてください。",
         "note_fill_in": "hyoka.toml の scale（評価の区分）と departments.yaml（課の一覧）を計画に合わせて記入してください。",
         "note_baseline": "既知の指摘をベースラインにするには: hyoka waive データファイル... --waivers waivers.yaml "
                          "--reason \"導入前からの既知の指摘\" --by \"担当\" を実行し、waivers.yaml をコミットします。",
@@ -215,8 +231,11 @@ TEXTS = {
         "note_gitlab_include": ".gitlab-ci.yml was not changed. Add this to it:\n"
                                "  include:\n    - local: {path}",
         "note_pre_commit": ".pre-commit-config.yaml was not changed. Add this under repos:\n{snippet}",
-        "note_source": "hyoka's repository is a placeholder ({source}): run hyoka init again with --source URL "
-                       "--rev TAG, or edit HYOKA_INSTALL in the CI files and repo / rev in .pre-commit-config.yaml.",
+        "note_source": "hyoka's repository is a placeholder ({source}): edit HYOKA_INSTALL in the CI files and "
+                       "repo / rev in .pre-commit-config.yaml (where they do not exist yet, hyoka init --source URL "
+                       "--rev TAG writes them).",
+        "note_placeholder_kept": "{paths} were kept (they exist) and still name the placeholder {source}: edit "
+                                 "HYOKA_INSTALL and repo / rev in them by hand.",
         "note_fill_in": "Fill in the scale in hyoka.toml and the department list in departments.yaml.",
         "note_baseline": "To make today's findings the baseline: hyoka waive DATA_FILES... --waivers waivers.yaml "
                          "--reason \"known before adoption\" --by \"NAME\", then commit waivers.yaml.",

@@ -243,6 +243,20 @@ def test_init_keeps_existing_files_byte_for_byte(tmp_path):
     assert again.returncode == 0 and "作成:" not in again.stdout        # a second run writes nothing
 
 
+def test_init_run_again_writes_nothing_and_says_what_still_names_the_placeholder(tmp_path):
+    """A fresh user ran `hyoka init`, then `hyoka init --source URL --rev TAG` as the first run's
+    note said: it used to write a hyoka.gitlab-ci.yml to include into the .gitlab-ci.yml it had
+    written itself, print a pre-commit entry already in the file, and not say OWNER stayed."""
+    assert hyoka("init", tmp_path).returncode == 0
+    first = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    r = hyoka("init", tmp_path, "--source", "https://git.example.org/city/hyoka", "--rev", "v0.1.0")
+    assert r.returncode == 0 and "作成:" not in r.stdout
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == first
+    assert "include:" not in r.stdout and "repos: に次を追加" not in r.stdout
+    assert ("既存のため変更しなかった .github/workflows/hyoka.yml, .gitlab-ci.yml, .pre-commit-config.yaml には"
+            "仮の入手先（https://github.com/OWNER/hyoka）が残っています。") in r.stdout
+
+
 def test_init_keeps_pyproject_configuration(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.hyoka]\nscale = "rag"\n', encoding="utf-8")
     r = hyoka("init", tmp_path, "--lang", "en")
