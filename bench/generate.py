@@ -298,10 +298,10 @@ def write_xlsx(rows: list[list[str]], path: Path, per_sheet: int = 200_000) -> N
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="10k,100k,1M")
-    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--sizes", default="10k,100k,1M", help="table sizes, comma-separated: 2000, 10k, 1M (default: %(default)s)")
+    ap.add_argument("--seed", type=int, default=5, help="random seed: the same seed gives the same tables (default: %(default)s)")
     ap.add_argument("--xlsx", action="store_true", help="also write .xlsx (slow at 1M rows)")
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--out", type=Path, default=OUT, help="output folder (default: bench/data, git-ignored)")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for n in (parse_size(s) for s in args.sizes.split(",")):

@@ -161,9 +161,10 @@ def fmt_s(x: float | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="10k,100k,1M")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--data", type=Path, default=HERE / "data")
+    ap.add_argument("--sizes", default="10k,100k,1M", help="table sizes, comma-separated (default: %(default)s)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per case; medians are printed (default: %(default)s)")
+    ap.add_argument("--data", type=Path, default=HERE / "data",
+                    help="folder of the generated tables; missing ones are generated (default: bench/data)")
     ap.add_argument("--no-gx", action="store_true", help="skip the GX column")
     ap.add_argument("--no-pandera", action="store_true", help="skip the Pandera column")
     args = ap.parse_args(argv)
