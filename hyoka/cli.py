@@ -552,10 +552,31 @@ def _root(version: bool = typer.Option(False, "--version", help="Print the versi
 
 
 def main() -> None:
+    """Run the CLI. Usage mistakes (an unknown option, a bad value, a missing argument) are one
+    line on stderr with exit 2, like every other error; ``--help`` and ``--version`` exit 0."""
+    try:   # recent Typer carries its own copy of click's exceptions; older ones use click's
+        from typer._click.exceptions import ClickException, UsageError
+    except ImportError:
+        from click.exceptions import ClickException, UsageError
+    Abort = getattr(typer, "Abort", KeyboardInterrupt)
+
     try:
-        app(standalone_mode=True)
+        code = app(standalone_mode=False)
     except SystemExit:
         raise
+    except UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":   # bare `hyoka`: the help, as before
+            exc.show()
+            sys.exit(2)
+        where = f" (`{exc.ctx.command_path} --help` lists the options)" if exc.ctx else ""
+        print("hyoka: error: " + " ".join(exc.format_message().split()) + where, file=sys.stderr)
+        sys.exit(2)
+    except Abort:   # Ctrl-C or end of input at a prompt
+        print("hyoka: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except ClickException as exc:
+        print("hyoka: error: " + " ".join(exc.format_message().split()), file=sys.stderr)
+        sys.exit(exc.exit_code if exc.exit_code else 2)
     except HyokaError as exc:
         print("hyoka: error: " + " ".join(str(exc).split()), file=sys.stderr)
         sys.exit(2)
@@ -565,6 +586,7 @@ def main() -> None:
         print(f"hyoka: internal error: {type(exc).__name__}: {exc} (HYOKA_DEBUG=1 shows the traceback)",
               file=sys.stderr)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

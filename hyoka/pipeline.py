@@ -196,7 +196,9 @@ def check_codes(options: CheckOptions, known: set[str]) -> None:
     named += [(f"per-file-ignores {glob!r}", codes, False) for glob, codes in options.per_file_ignores.items()]
     for where, entries, exact in named:
         if unknown := bad([e.upper() for e in entries], exact):
-            origin = f" ({options.config_file} or the command line)" if options.config_file else ""
+            from_file_only = where == "severity" or where.startswith("per-file-ignores")
+            origin = (f" ({options.config_file}{'' if from_file_only else ' or the command line'})"
+                      if options.config_file else "")
             raise ConfigError(f"{where}{origin}: no rule has the code{'' if exact else ' or prefix'} "
                               f"{', '.join(repr(u) for u in unknown)} (`hyoka rules` lists them)")
 

@@ -107,7 +107,7 @@ def test_unknown_codes_are_errors_not_silence(args, error, tmp_path):
 def test_unknown_severity_code_in_file(tmp_path):
     (tmp_path / "hyoka.toml").write_text('[severity]\nD = "info"\n', encoding="utf-8")
     r = hyoka("check", SEED_CSV, "--no-report", cwd=tmp_path)
-    assert r.returncode == 2 and "severity: no rule has the code 'D'" in r.stderr
+    assert r.returncode == 2 and f"severity ({tmp_path / 'hyoka.toml'}): no rule has the code 'D'" in r.stderr
 
 
 def test_per_file_ignores_relative_to_the_config(tmp_path):

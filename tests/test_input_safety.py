@@ -79,3 +79,15 @@ def test_configuration_mistakes_name_the_file(tmp_path):
     (tmp_path / "hyoka.toml").write_text('select = ["D01"]\n', encoding="utf-8")
     r = hyoka("check", "r5.csv", "--no-report", cwd=tmp_path)
     assert r.returncode == 2 and "hyoka.toml or the command line): no rule has the code or prefix 'D01'" in r.stderr
+
+
+def test_usage_mistakes_are_one_line_with_exit_2(tmp_path):
+    """`--format xml` used to print Typer's four-line usage block; every error is one line."""
+    for args, text in [(["check", SEED_CSV, "--format", "xml"], "Invalid value for '--format'"),
+                       (["check", SEED_CSV, "--bogus"], "No such option: --bogus"),
+                       (["check"], "Missing argument"), (["nosuch"], "No such command 'nosuch'")]:
+        r = hyoka(*args, cwd=tmp_path)
+        assert r.returncode == 2, args
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("hyoka: error: ") and text in lines[0], r.stderr
+    assert hyoka("--version").returncode == 0 and hyoka("check", "--help").returncode == 0
