@@ -542,6 +542,10 @@ def export_gx_cmd(
     con.print(Text(f"{len(suite.unexpressed)} not expressible in GX → {done.unexpressed_path}"))
     for u in suite.unexpressed:
         con.print(clean(f"  {u['code']} ({u['field']}): {u['reason']}"))
+    import importlib.util
+    if importlib.util.find_spec("great_expectations") is None:   # looked up, not imported
+        con.print(Text("Great Expectations is not installed here: `pip install 'hyoka[gx]'` to run the suite "
+                       "(hyoka.gx.validate_with_gx, or your own GX project)."))
 
 
 @app.callback(invoke_without_command=True)
