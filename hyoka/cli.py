@@ -95,7 +95,7 @@ def check(
     config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: hyoka.toml or [tool.hyoka] in pyproject.toml, searched upwards)."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="Write a copy of the (one) .xlsx input with each finding on its cell: filled, commented, and listed on a first sheet."),
-    previous: Optional[list[Path]] = typer.Option(None, "--previous", help="Last year's edition (CSV or .xlsx; repeat for several files): rows are matched and changes reported (E001-E009)."),
+    previous: Optional[list[Path]] = typer.Option(None, "--previous", help="Last year's edition (CSV or .xlsx; repeat for several files): rows are matched and changes reported (E001-E010)."),
 ) -> None:
     try:
         with _stage_progress(fmt is Fmt.text and output is None and sys.stderr.isatty(), lang.value if lang else "ja") as progress:

@@ -8,7 +8,7 @@ Interface::
 
 ``current`` and ``previous`` are normalised frames (:mod:`hyoka.normalise`; both editions go through
 the same load → normalise pipeline, so the vocabulary's and the departments file's renames apply to
-both). ``findings`` is a findings frame (:mod:`hyoka.findings`) with codes ``E001``–``E009``;
+both). ``findings`` is a findings frame (:mod:`hyoka.findings`) with codes ``E001``–``E010``;
 ``info`` an :class:`EditionInfo` (counts for the coordinator's dashboard); ``pairs`` the matched
 rows: columns ``current`` and ``previous`` (row labels of the two frames) and ``how``
 (``exact`` / ``fuzzy`` / ``renamed`` / ``replaced``).
@@ -73,7 +73,7 @@ from .rules import BLANK, FIELD_LABELS, LANGS, render
 from .vocab import VALUE_FIELDS, compile_pattern
 
 #: the codes this module raises (also in hyoka.pipeline.OTHER_CODES)
-EDITION_CODES = ("E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009")
+EDITION_CODES = ("E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009", "E010")
 
 #: placeholders the templates may use (module doc of rules/edition_findings.yaml)
 PLACEHOLDERS = frozenset({
@@ -436,6 +436,13 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
         mask = is_compared & unit_diff.to_numpy() & (ctx["unit_field"] == fld).fillna(False).to_numpy()
         ja, en = FIELD_LABELS[fld]
         emit("E008", mask, ctx.assign(prev_cell=prev_unit_cell, field_ja=ja, field_en=en), cell_field=fld)
+
+    # E010: the department's name changed (matched through a rename): last year's name as written
+    # there (the new side of an arrow, before this plan's renames) against this year's department
+    written = prev["department_raw"].astype("string").fillna("").str.split(r"\s*(?:→|⇒|->)\s*", regex=True).str[-1]
+    written = written.astype("string").str.strip()
+    renamed_dep = ((name_key(written) != name_key(cur["department"])) & (name_key(written) != "")).fillna(False)
+    emit("E010", renamed_dep.to_numpy(bool), ctx.assign(prev_department=written.to_numpy()))
 
     # E005: last year's rows with no counterpart (pointing at last year's cell)
     gone = previous[~previous.index.isin(pairs["prev"]) & ~pk["n_cur"].gt(0).to_numpy()]

@@ -74,6 +74,7 @@ EXPECTED = {
     ("E005", "r4.csv:48:project"), ("E006", "seed_r5.csv:38:project"),
     ("E007", "seed_r5.csv:26:grade"), ("E008", "seed_r5.csv:2:baseline"),
     ("E009", "seed_r5.csv:28:project"),
+    ("E010", "seed_r5.csv:9:department"),   # 危機管理室 last year, 危機管理課 this year (matched)
 }
 
 
@@ -155,7 +156,10 @@ def test_department_renamed_in_the_departments_file(tmp_path):
     assert set(zip(alone["code"], alone["cell"])) == {("E005", "r4.csv:16:project"), ("E006", "seed_r5.csv:16:project")}
     deps = tmp_path / "departments.yaml"
     deps.write_text("departments: []\nrenames: {健康づくり課: 健康増進課}\n", encoding="utf-8")
-    assert e_findings(run_check([SEED_CSV], CheckOptions(previous=[r4], departments_file=deps))).empty
+    renamed = e_findings(run_check([SEED_CSV], CheckOptions(previous=[r4], departments_file=deps)))
+    # matched through the rename, and the rename itself reported (info)
+    assert set(zip(renamed["code"], renamed["cell"])) == {("E010", "seed_r5.csv:16:department")}
+    assert renamed["message"].iloc[0].startswith("担当課が前年度の「健康づくり課」から「健康増進課」に変わっています")
 
 
 def test_a_noted_target_change_is_not_reported(tmp_path):
@@ -174,7 +178,7 @@ def test_a_noted_target_change_is_not_reported(tmp_path):
 
 
 def test_selection_severity_and_department(r4):
-    only = run_check([SEED_CSV], CheckOptions(previous=[r4], select=["E00"], ignore=["E005"]))
+    only = run_check([SEED_CSV], CheckOptions(previous=[r4], select=["E0"], ignore=["E005"]))
     assert set(only.findings["code"]) == set(EDITION_CODES) - {"E005"}
     sev = run_check([SEED_CSV], CheckOptions(previous=[r4], select=["E001"], severity={"E001": "warning"}))
     assert sev.findings["severity"].tolist() == ["warning"]
@@ -183,7 +187,8 @@ def test_selection_severity_and_department(r4):
         ("E007", "seed_r5.csv:26:grade"), ("E009", "seed_r5.csv:28:project")}
     assert one.edition.previous_rows == 3
     old_name = run_check([SEED_CSV], CheckOptions(previous=[r4], department="危機管理室"))
-    assert e_findings(old_name).empty and old_name.edition.matched == 1
+    assert set(zip(*[e_findings(old_name)[c] for c in ("code", "cell")])) == {("E010", "seed_r5.csv:9:department")}
+    assert old_name.edition.matched == 1
 
 
 def test_english_messages(r4):
@@ -214,7 +219,8 @@ def test_workbook_pair(tmp_path):
     assert set(zip(found["code"], found["cell"])) == {
         ("E001", "[r5.xlsx]評価!I4"), ("E002", "[r5.xlsx]評価!K6"), ("E003", "[r5.xlsx]評価!H16"),
         ("E004", "[r5.xlsx]評価!H11"), ("E005", "[r4.xlsx]評価!B17"), ("E006", "[r5.xlsx]評価!B15"),
-        ("E007", "[r5.xlsx]評価!F12"), ("E008", "[r5.xlsx]評価!I2"), ("E009", "[r5.xlsx]評価!B13")}
+        ("E007", "[r5.xlsx]評価!F12"), ("E008", "[r5.xlsx]評価!I2"), ("E009", "[r5.xlsx]評価!B13"),
+        ("E010", "[r5.xlsx]評価!C8")}
 
 
 def test_cli_previous_flag_and_config(r4, tmp_path):
