@@ -162,15 +162,11 @@ def _write_output(target: Path, data: bytes) -> None:
 
 def _print_summary(result, output: Path) -> None:
     """The one line the terminal gets when the findings went to --output."""
-    from .report import strings, summary_line
+    from .report import strings, summary_text
 
     s = strings(result.options.lang)
-    found = result.findings
-    is_waived = found["waived"].fillna("") != ""
-    totals = {sev: int((found["severity"][~is_waived] == sev).sum()) for sev in F.SEVERITIES}
-    waived_note = s["waived_count"].format(n=int(is_waived.sum())) if is_waived.any() else ""
     Console(highlight=False, soft_wrap=True).print(
-        Text(summary_line(s, len(result.frame), totals) + waived_note + f" → {output}"))
+        Text(summary_text(s, len(result.frame), result.findings) + f" → {output}"))
 
 
 def _annotate(result, target: Path) -> Path:
@@ -242,7 +238,7 @@ def _write(result, out: Path) -> list[Path]:
 
 
 def _print_text(result, written: list[Path], out: Path, con: Console | None = None) -> None:
-    from .report import strings, summary_line
+    from .report import strings, summary_text
 
     s = strings(result.options.lang)
     clerk = bool(result.options.department)  # a department's self-check: say how to fix each one
@@ -282,9 +278,7 @@ def _print_text(result, written: list[Path], out: Path, con: Console | None = No
                 con.print(Text(clean(f"      → {s['fix']}: {f.fix}").plain, style="dim"))
             if f.waived:
                 con.print(Text(clean(f"      {s['waived_reason']}: {f.waived}").plain, style="dim"))
-    totals = {sev: int((found["severity"][~is_waived] == sev).sum()) for sev in F.SEVERITIES}
-    waived_note = s["waived_count"].format(n=int(is_waived.sum())) if is_waived.any() else ""
-    con.print(Text("\n" + summary_line(s, len(frame), totals) + waived_note))
+    con.print(Text("\n" + summary_text(s, len(frame), found)))
     if written:
         con.print(Text(f"→ {out / 'index.html'}"))
 

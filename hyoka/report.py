@@ -82,6 +82,13 @@ def summary_line(s: dict, rows: int, counts: dict[str, int]) -> str:
                                     info=counted(s, "n_info", counts["info"]))
 
 
+def summary_text(s: dict, rows: int, found: pd.DataFrame) -> str:
+    """:func:`summary_line` for a findings table, waived findings left out of the counts and
+    named after them ("…、情報 0件（除外 1件）")."""
+    counts = _counts(found)
+    return summary_line(s, rows, counts) + (s["waived_count"].format(n=counts["waived"]) if counts["waived"] else "")
+
+
 def safe_filename(name: str, index: int, limit: int = 60) -> str:
     """A file-name stem for a department: readable Japanese kept, path separators, control and
     reserved characters replaced, never a dot-name or a Windows reserved name; ``NN_`` prefix."""
