@@ -355,6 +355,15 @@ def _side(frame: pd.DataFrame, prefix: str, lang: str) -> pd.DataFrame:
 NO_UNIT = {"ja": "単位なし", "en": "no unit"}
 
 
+def _kind(rows: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
+    """For rows (keys ``dep``, ``proj``) with no counterpart in the other edition: ``kind_ja`` /
+    ``kind_en`` columns saying whether only an indicator of the project is new/gone (the other
+    edition has the project) or the whole project."""
+    project_kept = (rows["dep"] + "\x1f" + rows["proj"]).isin(set((other["dep"] + "\x1f" + other["proj"]).tolist()))
+    return np.column_stack([np.where(project_kept, "事業の指標", "事業"),
+                            np.where(project_kept, "indicator of the project", "project")])
+
+
 def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: EditionSpec | None = None, *,
                      lang: str = "ja", previous_paths: list[str] | None = None
                      ) -> tuple[pd.DataFrame, EditionInfo, pd.DataFrame]:
@@ -453,10 +462,7 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
         g["department"] = prev_shown_dep.loc[gone.index].fillna("")
         for col in PLACEHOLDERS - set(g.columns):
             g[col] = ""
-        project_kept = pk.loc[gone.index, "dep"].str.cat(pk.loc[gone.index, "proj"], sep="\x1f").isin(
-            set((ck["dep"] + "\x1f" + ck["proj"]).tolist()))
-        g["kind_ja"] = np.where(project_kept, "事業の指標", "事業")
-        g["kind_en"] = np.where(project_kept, "indicator of the project", "project")
+        g[["kind_ja", "kind_en"]] = _kind(pk.loc[gone.index], ck)
         g["prev_cell"] = g["cell_project"].astype("string").fillna(g["source_file"] + ":" + g["row"].astype("string"))
         part = emit("E005", np.ones(len(g), dtype=bool), g)
         part["row_index"] = -1
@@ -469,10 +475,7 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
         n = n.loc[:, ~n.columns.duplicated()]
         for col in PLACEHOLDERS - set(n.columns):
             n[col] = ""
-        project_kept = ck.loc[new.index, "dep"].str.cat(ck.loc[new.index, "proj"], sep="\x1f").isin(
-            set((pk["dep"] + "\x1f" + pk["proj"]).tolist()))
-        n["kind_ja"] = np.where(project_kept, "事業の指標", "事業")
-        n["kind_en"] = np.where(project_kept, "indicator of the project", "project")
+        n[["kind_ja", "kind_en"]] = _kind(ck.loc[new.index], pk)
         n["prev_file"] = prev_files
         n["prev_cell"] = ""
         emit("E006", np.ones(len(n), dtype=bool), n)
