@@ -22,7 +22,9 @@ from .vocab import Vocabulary, nfkc_series
 VALUE, LEVEL, MISSING, UNPARSEABLE = "value", "level", "missing", "unparseable"
 LEVEL_UNIT = "水準"  # the unit given to qualitative levels (実施, 充実…): comparable only with levels
 
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+# digits are ASCII [0-9] (NFKC has made full-width ones ASCII): Python's \d also takes other
+# scripts' digits (Wancho 𞋰, Devanagari …), which float() parsing then refused
+_NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+"
 
 
 MAX_MEASURE_CHARS = 40
@@ -38,7 +40,7 @@ def _measure_regex(vocab: Vocabulary) -> re.Pattern[str]:
     # a unit holds no digits, does not start with . or , (so 1,234.5.6 and 1e3 are unreadable)
     # and ends on a non-space, so no two parts of the pattern can take the same spaces (linear)
     return re.compile(rf"^(?:約|およそ)?\s*(?P<sign>[{signs}]?)\s*(?P<num>{_NUMBER})\s*"
-                      rf"(?P<mult>[万億])?(?P<unit>[^\d\s.,](?:[^\d]*?[^\d\s])??)?"
+                      rf"(?P<mult>[万億])?(?P<unit>[^0-9\s.,](?:[^0-9]*?[^0-9\s])??)?"
                       rf"\s*(?:{quals})?\s*$", re.S)
 
 
@@ -73,7 +75,7 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
     # a measure is short: a long cell is text and is never run through the patterns below
     short = text.str.len() <= MAX_MEASURE_CHARS
     # notes written after a measure (35件※, 35件※1, 35件（速報値）) are not part of its unit
-    text = text.where(~short, text.where(short, "").str.replace(r"(?:※\d*|\([^()]*\))$", "", regex=True).str.rstrip())
+    text = text.where(~short, text.where(short, "").str.replace(r"(?:※[0-9]*|\([^()]*\))$", "", regex=True).str.rstrip())
     missing = text.isin(vocab.missing_markers)
     level_rank = text.map(vocab.levels)
     is_level = level_rank.notna() & ~missing
@@ -104,8 +106,8 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
 _ERA_BASE = {"R": 2018, "令和": 2018, "H": 1988, "平成": 1988, "S": 1925, "昭和": 1925}
 _ERA_LAST = {"H": 31, "S": 64, "R": float("inf")}  # H31 = FY2019 (R1 began 1 May 2019)
 _YEAR_RE = re.compile(
-    r"^(?:(?P<era>R|令和|H|平成|S|昭和)\s*(?P<n>\d{1,2}|元)"
-    r"|(?:FY)?\s*(?P<y>\d{4})(?:/(?:\d{2}|\d{4}))?)\s*(?:年度|年)?$",
+    r"^(?:(?P<era>R|令和|H|平成|S|昭和)\s*(?P<n>[0-9]{1,2}|元)"
+    r"|(?:FY)?\s*(?P<y>[0-9]{4})(?:/(?:[0-9]{2}|[0-9]{4}))?)\s*(?:年度|年)?$",
     re.I,
 )
 

@@ -86,3 +86,16 @@ def test_qualifiers_and_multipliers(vocab, raw, value, unit):
 @pytest.mark.parametrize("raw", ["1,234.5.6", "1e3", "12.3.4件", "30件 40件"])
 def test_malformed_numbers_are_unparseable(vocab, raw):
     assert parse_measures(pd.Series([raw]), vocab).iloc[0]["state"] == "unparseable"
+
+
+def test_digits_of_other_scripts_are_unparseable_not_a_value_without_a_number():
+    """Hypothesis found '𞋰' (Wancho digit zero) read as state value with no value: Python's \\d
+    takes any script's digits. Only ASCII digits (full-width ones after NFKC) are numbers."""
+    import pandas as pd
+
+    from hyoka.measures import parse_measures
+    from hyoka.vocab import load_vocabulary
+
+    out = parse_measures(pd.Series(["𞋰", "१२件", "１２件"]), load_vocabulary())
+    assert out["state"].tolist() == ["unparseable", "unparseable", "value"]
+    assert out["value"].iloc[2] == 12.0
