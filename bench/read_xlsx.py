@@ -1,5 +1,5 @@
 """Benchmark: reading .xlsx evaluation tables with each reader hyoka has (python-calamine, openpyxl,
-and ``auto``, which picks one of them per workbook; see hyoka/xlsx.py).
+and ``auto``, which picks one of them per workbook; see hyoka/read/xlsx.py).
 
 Usage::
 
@@ -27,7 +27,7 @@ What it does:
                   the only reader that reports number formats.
 
 2. Measures, for every size, variant and reader (calamine, openpyxl, auto), two steps:
-   ``read_grids`` (hyoka.xlsx: cells to text grids) and ``load_table`` (hyoka.load: grids, header
+   ``read_grids`` (hyoka.read.xlsx: cells to text grids) and ``load_table`` (hyoka.read.table: grids, header
    detection and the frame with cell references). Each run is a fresh Python process, so runs share
    no caches; imports (pandas, both readers, hyoka, the vocabulary) happen before the clock
    starts. Reported: median wall time of the runs, rows per second, peak resident memory of the
@@ -248,9 +248,9 @@ def child(step: str, reader: str, path: str) -> None:
     import pandas  # noqa: F401
     import python_calamine  # noqa: F401
 
-    from hyoka.load import load_table
-    from hyoka.vocab import load_vocabulary
-    from hyoka.xlsx import _open_zip, needs_number_formats, read_grids
+    from hyoka.read.table import load_table
+    from hyoka.normalise.vocabulary import load_vocabulary
+    from hyoka.read.xlsx import _open_zip, needs_number_formats, read_grids
 
     vocab = load_vocabulary()
     p = Path(path)
@@ -284,8 +284,8 @@ def measure(step: str, reader: str, path: Path) -> dict:
 # ---------------------------------------------------------------- agreement check
 
 def compare_readers(path: Path) -> str:
-    from hyoka.load import load_table
-    from hyoka.vocab import load_vocabulary
+    from hyoka.read.table import load_table
+    from hyoka.normalise.vocabulary import load_vocabulary
 
     vocab = load_vocabulary()
     a = load_table(path, vocab, reader="calamine").frame

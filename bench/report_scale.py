@@ -1,4 +1,4 @@
-"""Benchmark: writing the reports (hyoka.report.write_reports) for a large result.
+"""Benchmark: writing the reports (hyoka.output.report.write_reports) for a large result.
 
 Usage::
 
@@ -15,7 +15,7 @@ What it does:
 3. Times ``write_reports`` ``--repeat`` times into fresh folders and prints the best and the worst
    wall time, the best CPU time of the process, the size of index.html, of the biggest department page and of the whole folder.
 
-Nothing here is a test; it prints figures for the choices in hyoka/report.py.
+Nothing here is a test; it prints figures for the choices in hyoka/output/report.py.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hyoka.pipeline import run_check  # noqa: E402
-from hyoka.report import write_reports  # noqa: E402
+from hyoka.output.report import write_reports  # noqa: E402
 
 
 def build(path: Path, n_rows: int, n_findings: int) -> None:

@@ -18,10 +18,10 @@ runs of:
 - ``table MB``: the frame pandas reads, ``frame.memory_usage(deep=True).sum()``;
 - ``pandera``: the same schema (checks/normalised.yaml) run by Pandera alone, lazily, on hyoka's
   normalised frame (the loading and normalising before it are not timed);
-- ``gx``: the same checks as a Great Expectations suite run by GX: ``hyoka.gx.build_suite``
+- ``gx``: the same checks as a Great Expectations suite run by GX: ``hyoka.interop.gx.build_suite``
   (the rule catalog and the schema, as ``hyoka export gx`` writes them) run by
-  ``hyoka.gx.validate_with_gx`` on the normalised frame (loading and normalising not timed);
-  ``n/a`` when hyoka.gx or great_expectations is not installed.
+  ``hyoka.interop.gx.validate_with_gx`` on the normalised frame (loading and normalising not timed);
+  ``n/a`` when hyoka.interop.gx or great_expectations is not installed.
 
 Then ratios (hyoka / pyarrow read, gx / hyoka, peak / table), microseconds per row, and the wall
 time of the demo ``hyoka check examples/seed_r5.xlsx`` including start-up, with and without the
@@ -79,11 +79,11 @@ print(json.dumps({"wall": wall, "cpu": cpu, "table_bytes": int(frame.memory_usag
 _PANDERA = r"""
 import json, sys, time
 from pandera.errors import SchemaErrors
-from hyoka.load import load_table
-from hyoka.normalise import normalise
-from hyoka.scale import load_scale
-from hyoka.schema import load_schema
-from hyoka.vocab import load_vocabulary
+from hyoka.read.table import load_table
+from hyoka.normalise.frame import normalise
+from hyoka.normalise.scale import load_scale
+from hyoka.check.schema import load_schema
+from hyoka.normalise.vocabulary import load_vocabulary
 vocab = load_vocabulary()
 frame = normalise(load_table(sys.argv[1], vocab).frame, vocab, load_scale(None))
 schema = load_schema()
@@ -101,25 +101,25 @@ _GX = r"""
 import json, sys, time
 try:
     import great_expectations  # noqa: F401
-    import hyoka.gx as G
+    import hyoka.interop.gx as G
 except ImportError as exc:
     print(json.dumps({"na": f"n/a (pip install hyoka[gx])"})); sys.exit(0)
-from hyoka.load import load_table
-from hyoka.normalise import normalise
-from hyoka.scale import load_scale
-from hyoka.vocab import load_vocabulary
+from hyoka.read.table import load_table
+from hyoka.normalise.frame import normalise
+from hyoka.normalise.scale import load_scale
+from hyoka.normalise.vocabulary import load_vocabulary
 vocab = load_vocabulary()
 frame = normalise(load_table(sys.argv[1], vocab).frame, vocab, load_scale(None))
-from hyoka.rules import load_catalog
-# the same rules hyoka runs (the bundled catalog), as the suite `hyoka export gx` writes (main's hyoka.gx)
+from hyoka.check.rules import load_catalog
+# the same rules hyoka runs (the bundled catalog), as the suite `hyoka export gx` writes (main's hyoka.interop.gx)
 catalog = load_catalog(None, known_columns=set(frame.columns))
 suite = G.build_suite(catalog).suite
 t0 = time.perf_counter()
 G.validate_with_gx(frame, suite)
 gx_wall = time.perf_counter() - t0
 # hyoka's own checks on the same normalised frame: the schema (Pandera) and the same rules
-from hyoka.rules import evaluate
-from hyoka.schema import validate
+from hyoka.check.rules import evaluate
+from hyoka.check.schema import validate
 t0 = time.perf_counter()
 validate(frame, "ja")
 evaluate(frame, catalog, load_scale(None), "ja")
@@ -139,7 +139,7 @@ def run_wrapped(cmd: list[str], stdout_path: str) -> dict:
 
 
 def hyoka_cmd(path: Path, *extra: str) -> list[str]:
-    return [PY, "-m", "hyoka.cli", "check", str(path), "--no-config", "--fail-on", "never", *extra]
+    return [PY, "-m", "hyoka.cli.app", "check", str(path), "--no-config", "--fail-on", "never", *extra]
 
 
 def median(runs: list[dict], key: str) -> float:

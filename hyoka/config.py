@@ -37,9 +37,9 @@ from typing import Any
 
 import pandas as pd
 
-from . import findings as F
-from .errors import ConfigError
-from .resources import MAX_YAML_BYTES, load_yaml
+from hyoka.check import findings as F
+from hyoka.errors import ConfigError
+from hyoka.resources import MAX_YAML_BYTES, load_yaml
 
 import tomllib
 

@@ -1,7 +1,7 @@
 """The check pipeline: load → normalise → validate (schemas) → rules → findings.
 
 ``run_check(paths, options)`` returns a :class:`CheckResult`; reports are written by
-:mod:`hyoka.report` from it. Raises InputError for unreadable input and ConfigError for bad
+:mod:`hyoka.output.report` from it. Raises InputError for unreadable input and ConfigError for bad
 rule, scale or mapping files.
 """
 
@@ -14,18 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import findings as F
-from .errors import ConfigError, HyokaError
-from .load import RawTable, load_table, release_memory
-from .config import Config, apply as apply_config, load_departments, selected
-from .derive import DeriveSettings, IndicatorMeta, load_indicator_metadata
-from .editions import EDITION_CODES, EditionInfo
-from .normalise import normalise
-from .resources import load_yaml
-from .rules import Rule, evaluate, load_catalog
-from .scale import GradingScale, load_scale
-from .schema import validate
-from .vocab import Vocabulary, compile_pattern, load_vocabulary, nfkc
+from hyoka.check import findings as F
+from hyoka.errors import ConfigError, HyokaError
+from hyoka.read.table import RawTable, load_table, release_memory
+from hyoka.config import Config, apply as apply_config, load_departments, selected
+from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, load_indicator_metadata
+from hyoka.compare.editions import EDITION_CODES, EditionInfo
+from hyoka.normalise.frame import normalise
+from hyoka.resources import load_yaml
+from hyoka.check.rules import Rule, evaluate, load_catalog
+from hyoka.normalise.scale import GradingScale, load_scale
+from hyoka.check.schema import validate
+from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, load_vocabulary, nfkc
 
 
 @dataclass
@@ -35,9 +35,9 @@ class CheckOptions:
     mapping: Path | None = None       # a plan's column aliases and indicator directions
     department: str | None = None     # restrict to one department (current or previous name)
     lang: str = "ja"
-    waivers: Path | None = None       # waiver file (hyoka.waivers): accepted findings
+    waivers: Path | None = None       # waiver file (hyoka.waivers.waive): accepted findings
     today: date | None = None         # the date waivers expire against (default: today)
-    indicators: Path | None = None    # indicator metadata file (hyoka.derive.load_indicator_metadata)
+    indicators: Path | None = None    # indicator metadata file (hyoka.normalise.derive.load_indicator_metadata)
     schedule_margin: float = 0.2      # G007: how far progress may trail the elapsed time
     departments: list[str] | None = None  # the plan's department list (X003), None = no list
     departments_file: Path | None = None  # YAML: departments + renames (hyoka.config.load_departments)
@@ -48,14 +48,14 @@ class CheckOptions:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     config_dir: Path | None = None    # per-file-ignores globs are relative to it
     config_file: Path | None = None   # the configuration file read (an input: never written)
-    previous: list[Path] | None = None  # last year's edition (hyoka.editions): compared, E-codes
+    previous: list[Path] | None = None  # last year's edition (hyoka.compare.editions): compared, E-codes
 
 
 @dataclass
 class CheckResult:
-    """``frame``: the normalised rows checked (hyoka.normalise); ``findings``: the findings
-    table (hyoka.findings); ``tables``: what was read from each file (this year's only);
-    ``edition``: counts of the comparison with last year's edition (hyoka.editions.EditionInfo:
+    """``frame``: the normalised rows checked (hyoka.normalise.frame); ``findings``: the findings
+    table (hyoka.check.findings); ``tables``: what was read from each file (this year's only);
+    ``edition``: counts of the comparison with last year's edition (hyoka.compare.editions.EditionInfo:
     previous_paths, previous_rows, matched, …), None without ``previous``."""
 
     frame: pd.DataFrame
@@ -101,8 +101,8 @@ def _dept_key(s: pd.Series) -> pd.Series:
 
 def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
     """H001 for header cells that resemble a field but were not read (rules/load_findings.yaml)."""
-    from .resources import data_dir
-    from .rules import FIELD_LABELS
+    from hyoka.resources import data_dir
+    from hyoka.check.rules import FIELD_LABELS
 
     items = [(t.source, cell, header, fld) for t in tables for cell, header, fld in t.unmapped]
     if not items:
@@ -273,7 +273,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
                          options.per_file_ignores, _glob_paths(tables, options.config_dir))
     if options.waivers:
         step("waivers")
-        from .waivers import apply_waivers, for_department, load_waivers
+        from hyoka.waivers.waive import apply_waivers, for_department, load_waivers
         waivers = load_waivers(options.waivers)
         if options.department:
             waivers = for_department(waivers, frame)
@@ -304,10 +304,10 @@ def _rename_source(table: RawTable, source: str) -> None:
 def _compare_previous(options: CheckOptions, paths, vocab: Vocabulary, scale: GradingScale,
                       settings: DeriveSettings, frame: pd.DataFrame) -> tuple[pd.DataFrame, EditionInfo, list[RawTable]]:
     """Load last year's edition with the same vocabulary (renames included), scale and settings,
-    keep the department being checked, and compare (hyoka.editions). Raises HyokaError naming
+    keep the department being checked, and compare (hyoka.compare.editions). Raises HyokaError naming
     the previous file when it cannot be read or is also one of this year's files."""
-    from .editions import compare_editions, department_keys, name_key
-    from .errors import InputError
+    from hyoka.compare.editions import compare_editions, department_keys, name_key
+    from hyoka.errors import InputError
 
     this_year = {Path(p).resolve() for p in paths}
     prev_paths = list(dict.fromkeys(Path(p) for p in options.previous))

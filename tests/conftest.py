@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from hyoka.scale import load_scale
-from hyoka.vocab import load_vocabulary
+from hyoka.normalise.scale import load_scale
+from hyoka.normalise.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

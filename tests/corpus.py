@@ -31,7 +31,7 @@ ROWS = [
 ]
 MISSING_MARKERS = ["", "-", "－", "―", "—", "‐", "–", "ー", "※", "未集計", "評価不能", "n/a", "N/A", "NA", "na", "#N/A"]
 VALUE_COLUMNS = (6, 7, 8)                     # 基準値, 目標値, 現状値 in HEADER
-ZIP_BOMB_BYTES = 520 * 1024 * 1024           # over hyoka.xlsx.MAX_UNCOMPRESSED (500 MB)
+ZIP_BOMB_BYTES = 520 * 1024 * 1024           # over hyoka.read.xlsx.MAX_UNCOMPRESSED (500 MB)
 
 
 @dataclass

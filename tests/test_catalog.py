@@ -5,9 +5,9 @@ import csv
 import pytest
 
 from hyoka.errors import ConfigError
-from hyoka.docs import BASE_ROW, run_example
+from hyoka.authoring.docs import BASE_ROW, run_example
 from hyoka.pipeline import run_check
-from hyoka.rules import load_catalog
+from hyoka.check.rules import load_catalog
 
 CATALOG = load_catalog()
 

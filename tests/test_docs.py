@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from hyoka.docs import write_docs
+from hyoka.authoring.docs import write_docs
 
 from .test_cli import hyoka
 
@@ -30,8 +30,8 @@ def test_explain_prints_the_page_with_the_example_finding():
 def test_every_code_outside_the_catalog_has_a_page_and_an_explanation():
     """S000–S003, H001, W001, W002 and the E codes: `hyoka rules explain CODE` prints a page with
     the texts the finding itself uses (S001's fix is the one the finding carries)."""
-    from hyoka.docs import other_codes
-    from hyoka.editions import EDITION_CODES
+    from hyoka.authoring.docs import other_codes
+    from hyoka.compare.editions import EDITION_CODES
     from hyoka.pipeline import OTHER_CODES
 
     documented = set(other_codes()) | set(EDITION_CODES)

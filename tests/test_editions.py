@@ -1,4 +1,4 @@
-"""Comparing this year's edition with last year's (hyoka.editions, `hyoka check --previous`).
+"""Comparing this year's edition with last year's (hyoka.compare.editions, `hyoka check --previous`).
 
 This year is the real seed table (examples/seed_r5.csv). Last year's edition is made from it
 here, with one deliberate edit per case; every edit must be reported with its code, row and cell,
@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from hyoka.editions import EDITION_CODES, compare_editions, load_edition_spec, name_key
+from hyoka.compare.editions import EDITION_CODES, compare_editions, load_edition_spec, name_key
 from hyoka.errors import ConfigError
 from hyoka.pipeline import OTHER_CODES, CheckOptions, run_check
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from hyoka.errors import ConfigError
-from hyoka.expr import parse
+from hyoka.check.expr import parse
 
 FRAME = pd.DataFrame({"a": [1.0, np.nan, 3.0],
                       "s": pd.Series(["upper", None, "lower"], dtype="string"),

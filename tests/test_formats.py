@@ -1,4 +1,4 @@
-"""Machine formats for CI (hyoka.formats): SARIF, JUnit, GitHub annotations, CSV, --output.
+"""Machine formats for CI (hyoka.output.formats): SARIF, JUnit, GitHub annotations, CSV, --output.
 
 The SARIF output is validated against the published OASIS SARIF 2.1.0 JSON schema and the JUnit
 output against the JUnit XSD Jenkins uses (both vendored under tests/schemas/, sources in its
@@ -21,7 +21,7 @@ import jsonschema
 import pytest
 import xmlschema
 
-from hyoka.formats import escape_data, escape_property, field_start
+from hyoka.output.formats import escape_data, escape_property, field_start
 
 from .conftest import EXAMPLES, ROOT, SEED_CSV
 
@@ -30,7 +30,7 @@ WAIVERS = EXAMPLES / "waivers.yaml"
 
 
 def hyoka(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "hyoka.cli.app", *map(str, args)], capture_output=True,
                           cwd=cwd, timeout=180)
 
 

@@ -1,4 +1,4 @@
-"""Great Expectations interop (hyoka.gx): the exported suite flags in GX exactly the rows hyoka
+"""Great Expectations interop (hyoka.interop.gx): the exported suite flags in GX exactly the rows hyoka
 flags, rule by rule, on the real seed table and on tables built by editing its rows."""
 
 import csv
@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from hyoka import gx as G
+from hyoka.interop import gx as G
 from hyoka.pipeline import CheckOptions, run_check
-from hyoka.rules import load_catalog
+from hyoka.check.rules import load_catalog
 
 from .conftest import ROOT, SEED_CSV
 
@@ -79,7 +79,7 @@ def test_unexpressible_rules_are_listed_with_a_reason(tmp_path):
 
 def test_cli_export_writes_suite_and_unexpressed_list(tmp_path):
     out = tmp_path / "gx"
-    proc = subprocess.run([sys.executable, "-m", "hyoka.cli", "export", "gx", "--out", str(out), "--no-config",
+    proc = subprocess.run([sys.executable, "-m", "hyoka.cli.app", "export", "gx", "--out", str(out), "--no-config",
                            "--ignore", "F", str(SEED_CSV)], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     suite = json.loads((out / "hyoka.json").read_text(encoding="utf-8"))
@@ -93,7 +93,7 @@ def test_cli_export_writes_suite_and_unexpressed_list(tmp_path):
 
 
 def test_check_does_not_import_great_expectations():
-    code = ("import sys; from hyoka.cli import main; sys.argv = ['hyoka', 'check', %r, '--no-report', "
+    code = ("import sys; from hyoka.cli.app import main; sys.argv = ['hyoka', 'check', %r, '--no-report', "
             "'--fail-on', 'never', '--no-config']\ntry:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0\n"
             "assert 'great_expectations' not in sys.modules, 'check imported GX'" % str(SEED_CSV))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
@@ -228,7 +228,7 @@ def test_missing_department_and_type_drift():
     frame = result.frame.copy()
     frame.loc[4, "department"] = pd.NA                           # S001 on that row
     frame["current_value"] = frame["current_value"].astype("string")  # a wrong dtype: table-level S000
-    from hyoka.schema import validate
+    from hyoka.check.schema import validate
 
     hyoka = G.hyoka_rows(validate(frame), ["S000", "S001"])
     assert hyoka == {"S000": {-1}, "S001": {4}}

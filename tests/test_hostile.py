@@ -8,7 +8,7 @@ import pytest
 
 from hyoka.errors import ConfigError, HyokaError, InputError
 from hyoka.pipeline import CheckOptions, run_check
-from hyoka.report import write_reports
+from hyoka.output.report import write_reports
 
 from .test_cli import hyoka
 

@@ -5,7 +5,7 @@ import pytest
 from openpyxl import Workbook
 
 from hyoka.errors import InputError
-from hyoka.load import load_table, match_header
+from hyoka.read.table import load_table, match_header
 
 from .conftest import SEED_CSV, SEED_XLSX, UK_Q1
 

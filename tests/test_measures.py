@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from hyoka.measures import parse_fiscal_year, parse_fiscal_years, parse_measures
+from hyoka.normalise.measures import parse_fiscal_year, parse_fiscal_years, parse_measures
 
 
 @pytest.mark.parametrize("raw, value, unit", [
@@ -93,8 +93,8 @@ def test_digits_of_other_scripts_are_unparseable_not_a_value_without_a_number():
     takes any script's digits. Only ASCII digits (full-width ones after NFKC) are numbers."""
     import pandas as pd
 
-    from hyoka.measures import parse_measures
-    from hyoka.vocab import load_vocabulary
+    from hyoka.normalise.measures import parse_measures
+    from hyoka.normalise.vocabulary import load_vocabulary
 
     out = parse_measures(pd.Series(["𞋰", "१२件", "１２件"]), load_vocabulary())
     assert out["state"].tolist() == ["unparseable", "unparseable", "value"]

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from hyoka.derive import load_indicator_metadata
+from hyoka.normalise.derive import load_indicator_metadata
 from hyoka.errors import ConfigError
 from hyoka.pipeline import CheckOptions, run_check
 

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from hyoka.load import load_table
-from hyoka.normalise import normalise
+from hyoka.read.table import load_table
+from hyoka.normalise.frame import normalise
 
 from .conftest import SEED_CSV
 
@@ -62,7 +62,7 @@ def test_directions(seed):
 
 
 def test_arrow_nfkc_equals_python_nfkc_on_every_code_point_and_unassigned_ones():
-    """hyoka.vocab.nfkc_series normalises large columns in Arrow (utf8proc, a newer Unicode than
+    """hyoka.normalise.vocabulary.nfkc_series normalises large columns in Arrow (utf8proc, a newer Unicode than
     Python's unicodedata): on every code point, and on texts mixing seed text with code points
     Python does not assign (U+0558 becomes 'է' in utf8proc, stays in Python), it must equal
     Python's NFKC — the NFKC every other part of hyoka (vocabulary keys, renames) uses."""
@@ -70,7 +70,7 @@ def test_arrow_nfkc_equals_python_nfkc_on_every_code_point_and_unassigned_ones()
 
     import pandas as pd
 
-    from hyoka.vocab import ARROW_NFKC_MIN, nfkc_series
+    from hyoka.normalise.vocabulary import ARROW_NFKC_MIN, nfkc_series
 
     points = [chr(c) for c in range(0x20, 0x110000) if not 0xD800 <= c < 0xE000]
     texts = points + ["自主防災組織\u0558ｶﾞ", "１２３％", "ｺﾐｭﾆﾃｨ設立支援", None]

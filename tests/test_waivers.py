@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from hyoka import findings as F
+from hyoka.check import findings as F
 from hyoka.errors import ConfigError
 from hyoka.pipeline import CheckOptions, run_check
-from hyoka.waivers import apply_waivers, load_waivers
+from hyoka.waivers.waive import apply_waivers, load_waivers
 
 from .conftest import EXAMPLES, SEED_CSV, SEED_XLSX
 from .test_cli import hyoka
@@ -136,7 +136,7 @@ def test_department_matches_previous_name():
 
 
 def _entries(**kw):
-    from hyoka.waivers import Waiver
+    from hyoka.waivers.waive import Waiver
     return [Waiver(kw["code"], kw.get("department"), kw.get("project"), kw.get("indicator"),
                    "受入済み", "企画課", date(2099, 1, 1), "w.yaml", 2)]
 

@@ -17,9 +17,9 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from hyoka.load import load_table
+from hyoka.read.table import load_table
 from hyoka.pipeline import run_check
-from hyoka.xlsx import read_grids
+from hyoka.read.xlsx import read_grids
 
 from .test_cli import hyoka
 
@@ -186,7 +186,7 @@ def test_annotate_refuses_the_input_and_several_books(book, tmp_path):
 
 
 def test_formula_looking_text_is_neutralised(tmp_path):
-    from hyoka.annotate import neutralise
+    from hyoka.output.annotate import neutralise
     assert neutralise("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert neutralise("+1") == "'+1" and neutralise("@SUM(A1)") == "'@SUM(A1)"
     assert neutralise("-") == "-"                                    # the missing marker stays
@@ -196,7 +196,7 @@ def test_formula_looking_text_is_neutralised(tmp_path):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_annotated_seed_opens_in_libreoffice(tmp_path):
     from .conftest import SEED_XLSX
-    out = tmp_path / "seed_r5.hyoka.xlsx"
+    out = tmp_path / "seed_r5.hyoka.read.xlsx"
     before = SEED_XLSX.read_bytes()
     assert hyoka("check", SEED_XLSX, "--annotate", out, "--no-report", "--fail-on", "never").returncode == 0
     import subprocess

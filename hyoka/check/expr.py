@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .errors import ConfigError
+from hyoka.errors import ConfigError
 
 MAX_EXPR_CHARS = 2000
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from .errors import InputError
+from hyoka.errors import InputError
 
 MAX_UNCOMPRESSED = 500 * 1024 * 1024   # 500 MB of XML is far beyond any evaluation table
 MAX_CELLS = 30_000_000                   # rows × columns of a sheet's used range (1M rows × 30)

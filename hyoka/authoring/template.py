@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .atomic import replacing
-from .errors import ConfigError, HyokaError
-from .scale import GradingScale
-from .vocab import nfkc
+from hyoka.atomic import replacing
+from hyoka.errors import ConfigError, HyokaError
+from hyoka.normalise.scale import GradingScale
+from hyoka.normalise.vocabulary import nfkc
 
 INPUT_ROWS = 200          # formatted input rows below the header, covered by the validations
 TITLE_ROW = 1
@@ -138,7 +138,7 @@ def parse_years(text: str) -> tuple[str, str, str]:
 
 
 def _check_years(years: tuple[str, str, str]) -> tuple[str, str, str]:
-    from .measures import parse_fiscal_year
+    from hyoka.normalise.measures import parse_fiscal_year
 
     if len(years) != 3:
         raise ConfigError(f"years: expected three labels (baseline, target, current), got {len(years)}")
@@ -207,7 +207,7 @@ def build_workbook(scale: GradingScale, departments: list[str] | None,
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .vocab import load_vocabulary
+    from hyoka.normalise.vocabulary import load_vocabulary
 
     if lang not in TEXT:
         raise ConfigError(f"lang {lang!r}: must be ja or en")

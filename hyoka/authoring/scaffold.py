@@ -32,10 +32,10 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__
-from .atomic import replacing
-from .errors import HyokaError
-from .resources import data_dir
+from hyoka import __version__
+from hyoka.atomic import replacing
+from hyoka.errors import HyokaError
+from hyoka.resources import data_dir
 
 #: placeholder for hyoka's repository: the generated CI refuses to run until it is replaced
 DEFAULT_SOURCE = "https://github.com/OWNER/hyoka"
@@ -117,7 +117,7 @@ def contents(*, source: str = DEFAULT_SOURCE, rev: str = DEFAULT_REV, scale: str
 
 def _has_config(folder: Path) -> Path | None:
     """The folder's own configuration file, if any (hyoka.toml, or pyproject.toml with [tool.hyoka])."""
-    from .config import find_config
+    from hyoka.config import find_config
 
     found = find_config(folder)
     return found if found is not None and found.parent.resolve() == folder.resolve() else None
@@ -155,7 +155,7 @@ def init_repository(folder: Path | str = ".", *, source: str = DEFAULT_SOURCE, r
                     scale: str = "a-d", lang: str = "ja") -> InitResult:
     """Write the adoption files into ``folder`` (created when missing), keeping every file that
     exists. Returns what was written, kept and skipped, and the notes to show."""
-    from .scale import load_scale
+    from hyoka.normalise.scale import load_scale
 
     folder = Path(folder)
     if _exists(folder) and not folder.is_dir():

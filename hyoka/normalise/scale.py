@@ -6,7 +6,7 @@ rank is a status outside the ordinal ranks (``standing: status``). ``standing`` 
 grade claims good progress), ``lower`` (it admits poor progress), ``middle`` or ``status``.
 Reported grades are matched after NFKC (so full-width Ａ is A) and case-folding.
 
-``when`` (optional) is a condition in the rule language (hyoka.expr) over the normalised frame's
+``when`` (optional) is a condition in the rule language (hyoka.check.expr) over the normalised frame's
 columns. For an ordinal grade it *defines* the grade: hyoka computes each row's grade as the first
 grade in file order whose condition holds, and a reported grade whose own condition is false is a
 finding (G005) with the computed grade as expected. For a status (``standing: status``) it is what
@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
-from .resources import data_dir, load_yaml
-from .vocab import nfkc
+from hyoka.errors import ConfigError
+from hyoka.resources import data_dir, load_yaml
+from hyoka.normalise.vocabulary import nfkc
 
 STANDINGS = ("upper", "middle", "lower", "status")
 

@@ -5,15 +5,15 @@
 - ``index.html``: the coordinator's dashboard: rows checked and findings per severity; department ×
   severity counts with links to the department pages; counts per rule (code, title, the rule's
   description); the progress chart (an inline SVG: one point per row, ``progress`` of
-  hyoka.derive against ``expected_progress``, the share of the plan's time elapsed, coloured by
+  hyoka.normalise.derive against ``expected_progress``, the share of the plan's time elapsed, coloured by
   grade in the scale's order); what changed since the previous edition (findings with codes
   ``E001``…, and ``result.edition`` when the check compared two editions); the files and sheets read;
 - ``NN_<department>.html`` and ``.md``: that department's findings, grouped by rule (the HTML shows
   at most :data:`GROUP_CAP` per rule and says how many more there are; the .md lists them all) and
   its rows, with the cells that have findings marked (the HTML shows at most :data:`ROW_CAP` rows:
   beyond that, only the rows with findings; the .md lists every row);
-- ``findings.json``: the findings table (keys of hyoka.findings.RECORD_KEYS, with ``waived``);
-- ``<book>.hyoka.xlsx``: each .xlsx input with its findings written in (hyoka.annotate).
+- ``findings.json``: the findings table (keys of hyoka.check.findings.RECORD_KEYS, with ``waived``);
+- ``<book>.hyoka.read.xlsx``: each .xlsx input with its findings written in (hyoka.output.annotate).
 
 Pages are self-contained (inline CSS and SVG, no script, no network, no external font) and
 printable. Every value is escaped (Jinja2 autoescape for HTML; a Markdown escape for .md). The same
@@ -38,11 +38,11 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader
 
-from . import findings as F
-from .atomic import write_text
-from .errors import HyokaError
-from .pipeline import CheckResult
-from .resources import data_dir, load_yaml
+from hyoka.check import findings as F
+from hyoka.atomic import write_text
+from hyoka.errors import HyokaError
+from hyoka.pipeline import CheckResult
+from hyoka.resources import data_dir, load_yaml
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -218,8 +218,8 @@ def _finding_departments(found: pd.DataFrame, frame: pd.DataFrame, s: dict) -> p
 def _descriptions(result, lang: str) -> dict[str, str]:
     """code → what the code checks: the catalog's rules in use, the edition codes (E), and the
     schema, table and waiver codes (S, H, W)."""
-    from .docs import other_codes
-    from .editions import load_edition_spec
+    from hyoka.authoring.docs import other_codes
+    from hyoka.compare.editions import load_edition_spec
 
     out = {code: c["description"].get(lang, "") for code, c in other_codes().items()}
     out |= {code: c.texts["description"][lang] for code, c in load_edition_spec().codes.items()}
@@ -364,7 +364,7 @@ def _stamp(generated: datetime | None) -> str:
 
 
 def _annotated_target(out: Path, table) -> Path:
-    """``<book>.hyoka.xlsx`` in the report folder for a workbook input (its source name, folder
+    """``<book>.hyoka.read.xlsx`` in the report folder for a workbook input (its source name, folder
     included when two inputs share a name)."""
     return out / (safe_filename(str(Path(table.source).with_suffix("")), 0)[3:] + ".hyoka"
                   + Path(table.path).suffix.lower())
@@ -373,9 +373,9 @@ def _annotated_target(out: Path, table) -> Path:
 def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime | None = None) -> list[Path]:
     """Write the reports (see module doc) and return the paths written. ``generated``: the time
     index.html states (default: now, or ``SOURCE_DATE_EPOCH`` when set). Raises HyokaError before
-    writing anything when a report file would replace an input (a ``book.hyoka.xlsx`` given as one)."""
+    writing anything when a report file would replace an input (a ``book.hyoka.read.xlsx`` given as one)."""
     out = Path(out_dir)
-    from .pipeline import refuse_inputs
+    from hyoka.pipeline import refuse_inputs
     for t in result.tables:
         if t.path.lower().endswith((".xlsx", ".xlsm")):
             refuse_inputs(_annotated_target(out, t), result.options, result.tables, "report file")
@@ -441,9 +441,9 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
                    for t in result.tables],
     }
     annotated = {}
-    for t in result.tables:  # each workbook, answered in itself (hyoka.annotate)
+    for t in result.tables:  # each workbook, answered in itself (hyoka.output.annotate)
         if t.path.lower().endswith((".xlsx", ".xlsm")):
-            from .annotate import annotate_workbook
+            from hyoka.output.annotate import annotate_workbook
             target = _annotated_target(out, t)
             written.append(annotate_workbook(t.path, target, found, lang))
             annotated[t.source] = target.name

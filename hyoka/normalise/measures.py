@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .vocab import Vocabulary, nfkc_series
+from hyoka.normalise.vocabulary import Vocabulary, nfkc_series
 
 #: states of a parsed measure
 VALUE, LEVEL, MISSING, UNPARSEABLE = "value", "level", "missing", "unparseable"

@@ -21,7 +21,7 @@ entries, patterns or grades, never over rows).
   ``indicator_units`` and ``indicator_baselines`` (distinct units / baselines one indicator name
   has across the rows of one file);
 - ``department_known`` (boolean; NA when the plan gave no department list);
-- ``grade_computed``, ``grade_defined``, ``grade_contradicts`` (see hyoka.scale).
+- ``grade_computed``, ``grade_defined``, ``grade_contradicts`` (see hyoka.normalise.scale).
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import ConfigError
-from .measures import LEVEL, VALUE, on_distinct
-from .resources import load_yaml
-from .scale import GradingScale
-from .vocab import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc
+from hyoka.errors import ConfigError
+from hyoka.normalise.measures import LEVEL, VALUE, on_distinct
+from hyoka.resources import load_yaml
+from hyoka.normalise.scale import GradingScale
+from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc
 
 DIRECTIONS = ("increase", "decrease", "keep")
 _META_KEYS = {"name", "pattern", "direction", "unit", "cumulative", "bounds", "progress"}
@@ -241,10 +241,10 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
 
 
 def _grade_by_values(out: pd.DataFrame, scale: GradingScale) -> None:
-    """Grades a scale defines by values (see hyoka.scale): ``grade_computed`` (the first grade
+    """Grades a scale defines by values (see hyoka.normalise.scale): ``grade_computed`` (the first grade
     whose condition holds), ``grade_defined`` (the reported grade has a condition) and
     ``grade_contradicts`` (that condition is definitely false), in place."""
-    from .expr import parse
+    from hyoka.check.expr import parse
 
     known = set(out.columns)
     computed = pd.Series(pd.NA, index=out.index, dtype="string")

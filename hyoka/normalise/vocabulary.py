@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError
-from .resources import data_dir, load_yaml
+from hyoka.errors import ConfigError
+from hyoka.resources import data_dir, load_yaml
 
 #: The canonical fields of an evaluation row, in report order (GLOSSARY.md "Columns of a row").
 TEXT_FIELDS = ("item", "project", "department", "activities", "partners", "grade", "effect", "indicator")

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import findings as F
-from .atomic import replacing
-from .errors import HyokaError, InputError
+from hyoka.check import findings as F
+from hyoka.atomic import replacing
+from hyoka.errors import HyokaError, InputError
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 SUMMARY = {"ja": "hyoka指摘一覧", "en": "hyoka findings"}

@@ -6,9 +6,9 @@ Interface::
     findings, info, pairs = compare_editions(current, previous, spec, lang="ja",
                                              previous_paths=["r4.csv"])
 
-``current`` and ``previous`` are normalised frames (:mod:`hyoka.normalise`; both editions go through
+``current`` and ``previous`` are normalised frames (:mod:`hyoka.normalise.frame`; both editions go through
 the same load → normalise pipeline, so the vocabulary's and the departments file's renames apply to
-both). ``findings`` is a findings frame (:mod:`hyoka.findings`) with codes ``E001``–``E010``;
+both). ``findings`` is a findings frame (:mod:`hyoka.check.findings`) with codes ``E001``–``E010``;
 ``info`` an :class:`EditionInfo` (counts for the coordinator's dashboard); ``pairs`` the matched
 rows: columns ``current`` and ``previous`` (row labels of the two frames) and ``how``
 (``exact`` / ``fuzzy`` / ``renamed`` / ``replaced``).
@@ -20,7 +20,7 @@ Matching (rows = one project's indicator; a row is matched at most once):
    ``自治会活動支援`` and ``自治会・活動支援`` are one key. A last-year department is mapped to
    this year's name when this year's table gives it as the old name (``危機管理室→危機管理課``,
    i.e. ``department_previous``); renames in rules/departments.yaml or ``--departments`` were
-   already applied to both editions by :func:`hyoka.normalise.normalise`.
+   already applied to both editions by :func:`hyoka.normalise.frame.normalise`.
 2. Exact: rows whose (department, project, indicator) keys are equal and unique in both editions
    are matched (a merge on whole columns). A key held by two or more rows in either edition, and
    present in both, cannot be matched: the rows are reported (E009, this year's cells) and not
@@ -46,8 +46,8 @@ Comparisons on matched rows (exact, fuzzy and renamed; all on whole columns):
   or trailing parenthesised remark in the target cell, or effect/activities text matching the
   spec's ``note_pattern``.
 - E007 (warning) current value moved against the indicator's direction (``sign`` of this year's
-  row, else last year's; hyoka.derive) in one unit, while the grade's rank improved (rank 1 is
-  best; hyoka.scale).
+  row, else last year's; hyoka.normalise.derive) in one unit, while the grade's rank improved (rank 1 is
+  best; hyoka.normalise.scale).
 - E008 (warning) the row's unit (baseline's, else target's, else current's) differs; the finding
   points at that field.
 
@@ -65,12 +65,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import findings as F
-from .errors import ConfigError
-from .measures import LEVEL, VALUE
-from .resources import data_dir, load_yaml
-from .rules import BLANK, FIELD_LABELS, LANGS, render
-from .vocab import VALUE_FIELDS, compile_pattern
+from hyoka.check import findings as F
+from hyoka.errors import ConfigError
+from hyoka.normalise.measures import LEVEL, VALUE
+from hyoka.resources import data_dir, load_yaml
+from hyoka.check.rules import BLANK, FIELD_LABELS, LANGS, render
+from hyoka.normalise.vocabulary import VALUE_FIELDS, compile_pattern
 
 #: the codes this module raises (also in hyoka.pipeline.OTHER_CODES)
 EDITION_CODES = ("E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009", "E010")

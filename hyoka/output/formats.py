@@ -4,7 +4,7 @@
 with ``--output``). Every format is deterministic: the same tables and configuration give the same
 bytes — no timestamps, durations, host names or absolute paths of the machine (an input given as an
 absolute path outside the working directory is the one exception: it is named by its file URI).
-Findings come in the order of :func:`hyoka.findings.combine` (file, row, severity, code, field).
+Findings come in the order of :func:`hyoka.check.findings.combine` (file, row, severity, code, field).
 
 Where a finding is (:func:`locate`): its ``cell`` is parsed — ``table.csv:LINE:field`` (LINE = the
 physical line on which the record starts, as everywhere in hyoka), ``[book.xlsx]Sheet!J7``, or
@@ -15,9 +15,9 @@ multi-line cell earlier in the record moves it to a later line: then no column i
 workbook, line and column are the sheet's row and column (J7 → line 7, column 10) and the sheet is
 named separately, since a .xlsx file has no text lines.
 
-- ``csv``: the findings table with the JSON keys (:data:`hyoka.findings.RECORD_KEYS`), UTF-8 with
+- ``csv``: the findings table with the JSON keys (:data:`hyoka.check.findings.RECORD_KEYS`), UTF-8 with
   a BOM and CRLF line ends so Excel opens the Japanese text, and every formula-looking cell
-  neutralised with :func:`hyoka.annotate.neutralise`.
+  neutralised with :func:`hyoka.output.annotate.neutralise`.
 - ``sarif``: one SARIF 2.1.0 log, one run, one result per finding (ruleId, level error / warning /
   note, message, physical location; a workbook's sheet and cell as a logical location and in the
   result's properties), a waived finding carrying an external suppression with the waiver's
@@ -55,10 +55,10 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from . import findings as F
-from .annotate import _CELL as XLSX_CELL
-from .annotate import neutralise
+from hyoka import __version__
+from hyoka.check import findings as F
+from hyoka.output.annotate import _CELL as XLSX_CELL
+from hyoka.output.annotate import neutralise
 
 FORMATS = ("csv", "sarif", "junit", "github")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -113,13 +113,13 @@ def field_start(line: str, index: int, sep: str = ",") -> int | None:
 
 
 class _CsvLines:
-    """The physical lines of the CSV inputs, read once each (decoded as hyoka.load decodes them)."""
+    """The physical lines of the CSV inputs, read once each (decoded as hyoka.read.table decodes them)."""
 
     def __init__(self):
         self._cache: dict[str, list[str]] = {}
 
     def line(self, path: str, number: int) -> str | None:
-        from .load import decode_csv_bytes
+        from hyoka.read.table import decode_csv_bytes
 
         if path not in self._cache:
             try:
@@ -206,8 +206,8 @@ def _information_uri() -> str | None:
 
 
 def _rule_descriptors(codes: list[str], result, found: pd.DataFrame, lang: str) -> list[dict]:
-    from .docs import by_code
-    from .report import strings
+    from hyoka.authoring.docs import by_code
+    from hyoka.output.report import strings
 
     s = strings(lang)
     groups = by_code(result.rules)
@@ -238,7 +238,7 @@ def _fingerprint(row) -> str:
 
 def to_sarif(result, located: pd.DataFrame | None = None) -> str:
     """One SARIF 2.1.0 log (JSON text) for the findings of ``result``."""
-    from .report import strings
+    from hyoka.output.report import strings
 
     lang = result.options.lang
     s = strings(lang)
@@ -292,7 +292,7 @@ def to_junit(result, fail_on: str) -> bytes:
     """JUnit XML (see the module doc): a suite per department, a testcase per checked row."""
     from junitparser import Failure, JUnitXml, TestCase, TestSuite
 
-    from .report import strings
+    from hyoka.output.report import strings
 
     s = strings(result.options.lang)
     frame = result.frame.reset_index(drop=True)
@@ -387,7 +387,7 @@ def escape_property(text: str) -> str:
 
 def to_github(result, located: pd.DataFrame | None = None) -> str:
     """One GitHub Actions workflow command per finding (annotations on the data file)."""
-    from .report import strings
+    from hyoka.output.report import strings
 
     s = strings(result.options.lang)
     found = locate(result) if located is None else located

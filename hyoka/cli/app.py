@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from . import findings as F
-from .errors import HyokaError
+from hyoka import __version__
+from hyoka.check import findings as F
+from hyoka.errors import HyokaError
 
 EXIT_HELP = """Exit codes: 0 = nothing at or above --fail-on; 1 = findings at or above --fail-on;
 2 = usage or input error."""
@@ -117,7 +117,7 @@ def check(
                                                           soft_wrap=True))
                 _write_output(output, buf.getvalue().encode("utf-8"))
         else:
-            from .formats import render
+            from hyoka.output.formats import render
 
             data = render(fmt.value, result, fail_on)
             if output is None:
@@ -141,7 +141,7 @@ def check(
 
 def _check_output(target: Path, result) -> None:
     """--output must not be an input (tables or waivers) and its folder must exist."""
-    from .pipeline import refuse_inputs
+    from hyoka.pipeline import refuse_inputs
 
     refuse_inputs(target, result.options, result.tables, "--output")
     if target.is_dir():
@@ -151,7 +151,7 @@ def _check_output(target: Path, result) -> None:
 
 
 def _write_output(target: Path, data: bytes) -> None:
-    from .atomic import replacing
+    from hyoka.atomic import replacing
 
     try:
         with replacing(target) as tmp:
@@ -162,7 +162,7 @@ def _write_output(target: Path, data: bytes) -> None:
 
 def _print_summary(result, output: Path) -> None:
     """The one line the terminal gets when the findings went to --output."""
-    from .report import strings, summary_text
+    from hyoka.output.report import strings, summary_text
 
     s = strings(result.options.lang)
     Console(highlight=False, soft_wrap=True).print(
@@ -170,12 +170,12 @@ def _print_summary(result, output: Path) -> None:
 
 
 def _annotate(result, target: Path) -> Path:
-    from .annotate import annotate_workbook
+    from hyoka.output.annotate import annotate_workbook
 
     books = [t for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))]
     if len(books) != 1:
         raise HyokaError(f"--annotate {target}: needs exactly one .xlsx input (got {len(books)})")
-    from .pipeline import refuse_inputs
+    from hyoka.pipeline import refuse_inputs
 
     refuse_inputs(target, result.options, result.tables, "--annotate")
     return annotate_workbook(books[0].path, target, result.findings, result.options.lang)
@@ -190,8 +190,8 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 def _run(paths, config: Path | None, no_config: bool, progress=None, **flags):
     """Find and read the configuration, merge the flags over it, run the check."""
-    from .config import find_config, load_config
-    from .pipeline import options_from, run_check
+    from hyoka.config import find_config, load_config
+    from hyoka.pipeline import options_from, run_check
 
     cfg_path = None if no_config else (config or find_config())
     cfg = load_config(cfg_path) if cfg_path else None
@@ -233,12 +233,12 @@ class _stage_progress:
 
 
 def _write(result, out: Path) -> list[Path]:
-    from .report import write_reports
+    from hyoka.output.report import write_reports
     return write_reports(result, out)
 
 
 def _print_text(result, written: list[Path], out: Path, con: Console | None = None) -> None:
-    from .report import strings, summary_text
+    from hyoka.output.report import strings, summary_text
 
     s = strings(result.options.lang)
     clerk = bool(result.options.department)  # a department's self-check: say how to fix each one
@@ -304,8 +304,8 @@ def waive(
 ) -> None:
     from datetime import date
 
-    from .report import strings
-    from .waivers import WAIVER_CODES, check_target, one_year_after, parse_date, waive as add_waivers
+    from hyoka.output.report import strings
+    from hyoka.waivers.waive import WAIVER_CODES, check_target, one_year_after, parse_date, waive as add_waivers
 
     try:
         check_target(waivers, paths)
@@ -333,10 +333,10 @@ def _check_waive_codes(prefixes: tuple[str, ...], rules: Path | None, config: Pa
     """``waive --code`` must name a rule code or prefix of the catalog in use (``--rules``, else
     the configuration's, else the bundled one), as select/ignore must: a typo would otherwise
     waive nothing and say so only as "0 added". W001/W002 cannot be waived."""
-    from .config import find_config, load_config
-    from .pipeline import OTHER_CODES, unknown_codes
-    from .rules import load_catalog
-    from .waivers import WAIVER_CODES
+    from hyoka.config import find_config, load_config
+    from hyoka.pipeline import OTHER_CODES, unknown_codes
+    from hyoka.check.rules import load_catalog
+    from hyoka.waivers.waive import WAIVER_CODES
 
     if rules is None and not no_config and (cfg_path := config or find_config()):
         rules = load_config(cfg_path).rules
@@ -360,7 +360,7 @@ def rules_list(
     """List the rules: code, severity and title (`hyoka rules explain CODE` for one)."""
     if ctx.invoked_subcommand is not None:
         return
-    from .rules import load_catalog
+    from hyoka.check.rules import load_catalog
 
     try:
         catalog = load_catalog(rules)
@@ -377,10 +377,10 @@ def rules_list(
         seen.add(r.code)
         table.add_row(r.code, Text(r.severity, style=SEV_STYLE[r.severity]), clean(r.title[lang.value]), r.name)
     if rules is None:   # the codes of comparing editions (hyoka check --previous)
-        from .editions import load_edition_spec
+        from hyoka.compare.editions import load_edition_spec
         for c in load_edition_spec().codes.values():
             table.add_row(c.code, Text(c.severity, style=SEV_STYLE[c.severity]), clean(c.texts["title"][lang.value]), c.name)
-        from .docs import other_codes
+        from hyoka.authoring.docs import other_codes
         for code, c in other_codes().items():   # the schema, reading tables, waivers
             table.add_row(code, Text(c["severity"], style=SEV_STYLE[c["severity"]]), clean(c["title"][lang.value]), "")
     # piped output is not cut to 80 columns: titles are read by scripts and people alike
@@ -388,18 +388,18 @@ def rules_list(
 
 
 def _explain(code: str, lang: Lang, rules: Optional[Path]) -> None:
-    from .docs import by_code, rule_page
-    from .rules import load_catalog
+    from hyoka.authoring.docs import by_code, rule_page
+    from hyoka.check.rules import load_catalog
 
     try:
         group = by_code(load_catalog(rules)).get(code.upper())
         if not group:
-            from .docs import edition_page
-            from .editions import EDITION_CODES
+            from hyoka.authoring.docs import edition_page
+            from hyoka.compare.editions import EDITION_CODES
             if code.upper() in EDITION_CODES:
                 sys.stdout.write(edition_page(code.upper(), lang.value))
                 return
-            from .docs import other_codes, other_page
+            from hyoka.authoring.docs import other_codes, other_page
             if code.upper() in other_codes():
                 sys.stdout.write(other_page(code.upper(), lang.value))
                 return
@@ -422,8 +422,8 @@ def rules_explain(code: str, lang: Lang = typer.Option(Lang.ja, "--lang"),
 def rules_docs(out: Path = typer.Option(Path("docs/rules"), "--out", help="Folder for the pages."),
                rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog (default: bundled).")) -> None:
     """Write one Markdown page per rule (Japanese and English) and an index."""
-    from .docs import write_docs
-    from .rules import load_catalog
+    from hyoka.authoring.docs import write_docs
+    from hyoka.check.rules import load_catalog
 
     try:
         written = write_docs(out, load_catalog(rules))
@@ -451,9 +451,9 @@ def template_cmd(
     config: Optional[Path] = typer.Option(None, "--config", help="Configuration file whose scale, departments and lang are the defaults (default: found upwards, as for check)."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
 ) -> None:
-    from .config import find_config, load_config, load_departments
-    from .scale import load_scale
-    from .template import parse_years, write_template
+    from hyoka.config import find_config, load_config, load_departments
+    from hyoka.normalise.scale import load_scale
+    from hyoka.authoring.template import parse_years, write_template
 
     try:
         cfg_path = None if no_config else (config or find_config())
@@ -481,7 +481,7 @@ def init_cmd(
     scale: str = typer.Option("a-d", "--scale", help="The plan's grading scale written to hyoka.toml (a preset or a scale file)."),
     lang: Lang = typer.Option(Lang.ja, "--lang", help="Language of the summary and of hyoka.toml's lang."),
 ) -> None:
-    from .scaffold import DEFAULT_REV, DEFAULT_SOURCE, init_repository, summary
+    from hyoka.authoring.scaffold import DEFAULT_REV, DEFAULT_SOURCE, init_repository, summary
 
     try:
         result = init_repository(folder, source=source or DEFAULT_SOURCE, rev=rev or DEFAULT_REV,
@@ -514,9 +514,9 @@ def export_gx_cmd(
     config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (select, ignore, severity, scale, indicators, margins)."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
 ) -> None:
-    from .config import find_config, load_config
-    from .gx import export_gx
-    from .pipeline import options_from
+    from hyoka.config import find_config, load_config
+    from hyoka.interop.gx import export_gx
+    from hyoka.pipeline import options_from
 
     try:
         cfg_path = None if no_config else (config or find_config())
@@ -539,7 +539,7 @@ def export_gx_cmd(
     import importlib.util
     if importlib.util.find_spec("great_expectations") is None:   # looked up, not imported
         con.print(Text("Great Expectations is not installed here: `pip install 'hyoka[gx]'` to run the suite "
-                       "(hyoka.gx.validate_with_gx, or your own GX project)."))
+                       "(hyoka.interop.gx.validate_with_gx, or your own GX project)."))
 
 
 @app.callback(invoke_without_command=True)

@@ -1,6 +1,6 @@
 """Normalising a raw table into the frame that schemas and rules read.
 
-``normalise(raw, vocab, scale)`` takes the loader's frame (see :mod:`hyoka.load`) and returns one
+``normalise(raw, vocab, scale)`` takes the loader's frame (see :mod:`hyoka.read.table`) and returns one
 row per input row with these columns (all computed on whole columns):
 
 provenance
@@ -23,7 +23,7 @@ values, for f in baseline, target, current
     ``f_year_era_ok`` (False for 平成32 and other labels past an era's end), ``f_year_reiwa``
     (the year in the era it falls in: R2 for 2020, H30 for 2018, S63 for 1988).
 derived
-    everything hyoka.derive adds (direction, progress, schedule, bounds, cross-row counts,
+    everything hyoka.normalise.derive adds (direction, progress, schedule, bounds, cross-row counts,
     grades defined by values).
 """
 
@@ -33,11 +33,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .derive import DeriveSettings, derive
-from .load import ensure_columns
-from .measures import on_distinct, parse_fiscal_years, parse_measures
-from .scale import GradingScale
-from .vocab import VALUE_FIELDS, Vocabulary, nfkc_series
+from hyoka.normalise.derive import DeriveSettings, derive
+from hyoka.read.table import ensure_columns
+from hyoka.normalise.measures import on_distinct, parse_fiscal_years, parse_measures
+from hyoka.normalise.scale import GradingScale
+from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, nfkc_series
 
 _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))  # ①..⑳
 _PUA = "".join(chr(0xE000 + i) for i in range(len(_CIRCLED)))

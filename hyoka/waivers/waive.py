@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import findings as F
-from .errors import ConfigError, HyokaError
-from .resources import load_yaml
+from hyoka.check import findings as F
+from hyoka.errors import ConfigError, HyokaError
+from hyoka.resources import load_yaml
 
 IDENTITY = ("department", "project", "indicator")
 _KEYS = {"code", *IDENTITY, "reason", "accepted_by", "expires"}
@@ -370,7 +370,7 @@ def waive(findings: pd.DataFrame, path: Path | str, accepted_by: str, reason: st
     no unexpired waiver of ``path`` accepts yet; create ``path`` when missing. Existing entries
     and comments are kept (entries are appended as text). Returns the entries added.
     Refuses to write to one of ``inputs`` or to a file named like a table."""
-    from .report import atomic_write  # hyoka.report imports the pipeline, which imports this module
+    from hyoka.output.report import atomic_write  # hyoka.output.report imports the pipeline, which imports this module
 
     path = Path(path)
     today = today or date.today()

@@ -13,7 +13,7 @@ import csv
 import tempfile
 from pathlib import Path
 
-from .rules import FIELD_LABELS, Rule, load_catalog
+from hyoka.check.rules import FIELD_LABELS, Rule, load_catalog
 
 # a consistent row of the seed table (市民活動センター団体登録事業, 129団体 → 150団体, now 134団体,
 # graded Ｂ); each rule's example changes some of its fields
@@ -47,7 +47,7 @@ def run_example(rule: Rule, lang: str = "ja"):
     """Run hyoka on the rule's example; returns the findings frame."""
     import yaml
 
-    from .pipeline import CheckOptions, run_check
+    from hyoka.pipeline import CheckOptions, run_check
 
     rows, settings = example_rows(rule)
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,7 +127,7 @@ def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
 def edition_example(code: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Last year's and this year's rows of an edition code's example (BASE_ROW changed by the
     example's ``previous`` / ``current`` entries; last year's current value is of R4)."""
-    from .editions import load_edition_spec
+    from hyoka.compare.editions import load_edition_spec
 
     ex = load_edition_spec().codes[code].example or {}
     prev = [{**BASE_ROW, "current_year": "R4", **{k: str(v) for k, v in e.items()}} for e in ex.get("previous", [{}])]
@@ -137,7 +137,7 @@ def edition_example(code: str) -> tuple[list[dict[str, str]], list[dict[str, str
 
 def run_edition_example(code: str, lang: str = "ja"):
     """Run ``hyoka check r5.csv --previous r4.csv`` on the code's example; the findings frame."""
-    from .pipeline import CheckOptions, run_check
+    from hyoka.pipeline import CheckOptions, run_check
 
     prev, cur = edition_example(code)
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,7 +148,7 @@ def run_edition_example(code: str, lang: str = "ja"):
 
 def edition_page(code: str, lang: str) -> str:
     """One edition code's page (rules/edition_findings.yaml): what, condition, example, finding, fix."""
-    from .editions import load_edition_spec
+    from hyoka.compare.editions import load_edition_spec
 
     c = load_edition_spec().codes[code]
     h = HEAD[lang]
@@ -174,15 +174,15 @@ def edition_page(code: str, lang: str) -> str:
 
 #: where the codes outside the rule catalog come from (their texts live in these files)
 OTHER_SOURCES = {"S": "checks/failures.yaml (checks/normalised.yaml)", "H": "rules/load_findings.yaml",
-                 "W": "hyoka/waivers.py (--waivers)"}
+                 "W": "hyoka/waivers/waive.py (--waivers)"}
 
 
 def other_codes() -> dict[str, dict]:
     """The codes raised outside the rule catalog and the edition comparison: S000–S003 (the
     schema), H001 (reading a table), W001/W002 (waivers). Each: severity, source, and the texts
     title/description/message/expected/fix as ``{lang: text}``, read from where the code is raised."""
-    from .resources import data_dir, load_yaml
-    from .waivers import W_EXPIRED, W_UNUSED, _TEXTS
+    from hyoka.resources import data_dir, load_yaml
+    from hyoka.waivers.waive import W_EXPIRED, W_UNUSED, _TEXTS
 
     out: dict[str, dict] = {}
     failures = load_yaml(data_dir("checks") / "failures.yaml")
@@ -221,9 +221,9 @@ def other_page(code: str, lang: str) -> str:
 def write_docs(out_dir: Path | str, catalog: list[Rule] | None = None) -> list[Path]:
     """Write docs/rules/CODE.md for every rule and every edition code (rules/edition_findings.yaml),
     and docs/rules/README.md (the index)."""
-    from .editions import load_edition_spec
+    from hyoka.compare.editions import load_edition_spec
 
-    from .report import atomic_write
+    from hyoka.output.report import atomic_write
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -232,7 +232,7 @@ def write_docs(out_dir: Path | str, catalog: list[Rule] | None = None) -> list[P
     index = ["# hyoka rules / ルール一覧", "",
              "Generated from rules/catalog.yaml, rules/edition_findings.yaml (E: comparing with last "
              "year's edition, `hyoka check --previous`), checks/failures.yaml (S: the schema), "
-             "rules/load_findings.yaml (H: reading tables) and hyoka/waivers.py (W: waivers) by "
+             "rules/load_findings.yaml (H: reading tables) and hyoka/waivers/waive.py (W: waivers) by "
              "`hyoka rules docs`; do not edit by hand.", "",
              "| code | severity | 名称 | title |", "|---|---|---|---|"]
     for code, rules in sorted(groups.items()):

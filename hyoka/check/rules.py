@@ -2,13 +2,13 @@
 
 A rule is a YAML mapping with ``code`` (stable, e.g. ``G002``), ``name`` (kebab-case),
 ``severity`` (error / warning / info), ``fields`` (the fields it reads), ``cell`` (the field whose
-cell the finding points at), ``when`` (a condition in the language of :mod:`hyoka.expr`),
+cell the finding points at), ``when`` (a condition in the language of :mod:`hyoka.check.expr`),
 ``title``, ``description``, ``expected``, ``message``, ``fix`` (each ``{ja, en}``), ``observed``
 (one template) and optionally ``each`` (a list of fields: the rule is applied once per field, with
 ``$field`` in every text replaced by it) and ``example`` (a row that triggers it, for the docs).
 
 Templates fill ``{name}`` from the row's column of that name in the normalised frame (see
-:mod:`hyoka.normalise`) or from the context: ``field_ja``/``field_en`` (the field's label),
+:mod:`hyoka.normalise.frame`) or from the context: ``field_ja``/``field_en`` (the field's label),
 ``scale_name``, ``scale_codes``, ``scale_upper``, ``scale_lower``, ``scale_below_upper`` (middle
 and lower grades), ``scale_above_lower`` (upper and middle grades). Only bare names are allowed, so
 a template cannot reach attributes or call anything.
@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import findings as F
-from .errors import ConfigError
-from .expr import Expression, parse
-from .resources import data_dir, load_yaml
-from .scale import GradingScale
+from hyoka.check import findings as F
+from hyoka.errors import ConfigError
+from hyoka.check.expr import Expression, parse
+from hyoka.resources import data_dir, load_yaml
+from hyoka.normalise.scale import GradingScale
 
 LANGS = ("ja", "en")
 FIELD_LABELS = {
@@ -160,7 +160,7 @@ def scale_context(scale: GradingScale, lang: str) -> dict[str, str]:
 
 
 def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: str = "ja") -> pd.DataFrame:
-    """Run every rule on the normalised ``frame``; return a findings frame (:mod:`hyoka.findings`).
+    """Run every rule on the normalised ``frame``; return a findings frame (:mod:`hyoka.check.findings`).
     Raises ConfigError naming the rule when an expression cannot be evaluated on these columns."""
     ctx = scale_context(scale, lang)
     parts = []

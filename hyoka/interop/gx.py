@@ -1,9 +1,9 @@
 """Great Expectations (GX Core 1.x) interop: hyoka's checks as an Expectation Suite.
 
 ``build_suite(rules, ...)`` translates the rule catalog (rules/catalog.yaml, conditions in the
-language of :mod:`hyoka.expr`) and the Pandera schema (checks/normalised.yaml) into a suite for
+language of :mod:`hyoka.check.expr`) and the Pandera schema (checks/normalised.yaml) into a suite for
 the **normalised table** — the frame :func:`hyoka.pipeline.run_check` returns as
-``CheckResult.frame`` (hyoka.normalise output plus the derive columns). The suite is a plain dict
+``CheckResult.frame`` (hyoka.normalise.frame output plus the derive columns). The suite is a plain dict
 in the JSON shape GX 1.x writes in a file context (``gx/expectations/NAME.json``)::
 
     {"name": "hyoka", "expectations": [{"type": ..., "kwargs": {...}, "meta": {"hyoka_code": "D001", ...}}],
@@ -42,12 +42,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import __version__
-from .errors import ConfigError, HyokaError
-from .rules import Rule
+from hyoka import __version__
+from hyoka.errors import ConfigError, HyokaError
+from hyoka.check.rules import Rule
 
 if TYPE_CHECKING:
-    from .pipeline import CheckOptions
+    from hyoka.pipeline import CheckOptions
 
 SUITE_NAME = "hyoka"
 #: numexpr 2.x function names (numexpr.expressions.functions) and pandas' reductions: a column
@@ -420,8 +420,8 @@ def schema_expectations(schema_path: Path | None = None) -> tuple[list[dict], li
     """Expectations for checks/normalised.yaml (Pandera): column exists, dtype, not-null, and
     the checks GX has (in_range, comparisons, isin/notin, str_matches). Codes and severities
     come from checks/failures.yaml. Returns (expectations, unexpressed)."""
-    from .resources import data_dir, load_yaml
-    from .schema import load_schema
+    from hyoka.resources import data_dir, load_yaml
+    from hyoka.check.schema import load_schema
 
     schema = load_schema(str(schema_path) if schema_path else None)
     texts = load_yaml(data_dir("checks") / "failures.yaml")
@@ -608,10 +608,10 @@ def export_gx(out: Path, options: CheckOptions, paths: list[Path] | None = None,
     written atomically. Raises ConfigError for a bad rule file, HyokaError for bad input."""
     import json
 
-    from .atomic import replacing, write_text
-    from .config import selected
-    from .pipeline import OTHER_CODES, check_codes, run_check
-    from .rules import load_catalog
+    from hyoka.atomic import replacing, write_text
+    from hyoka.config import selected
+    from hyoka.pipeline import OTHER_CODES, check_codes, run_check
+    from hyoka.check.rules import load_catalog
 
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ConfigError(f"--name {name!r}: use letters, digits, _ and -")

@@ -30,11 +30,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
-from .vocab import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary, header_key
+from hyoka.errors import InputError
+from hyoka.normalise.vocabulary import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary, header_key
 
 HEADER_SCAN_ROWS = 30
-MAX_COLUMNS = 2_000  # an evaluation table has a few dozen columns (the same limit as hyoka.xlsx)
+MAX_COLUMNS = 2_000  # an evaluation table has a few dozen columns (the same limit as hyoka.read.xlsx)
 MIN_HEADER_FIELDS = 3
 _SJIS_FAMILY = {"shift_jis", "sjis", "cp932", "ms932", "windows_31j", "mskanji", "ms_kanji"}
 _YEAR_LABEL = re.compile(r"^(?P<name>.*?)\((?P<label>[^()]*)\)$")
@@ -83,8 +83,8 @@ def match_header(text: str, vocab: Vocabulary) -> tuple[str, str | None] | None:
 def _looks_like_year(label: str) -> bool:
     """A header's parenthesised label is a fiscal year (R3, H30, 令和9年度, 2021年度…). One regex
     match, not a pandas call: this runs for every header cell of every sheet."""
-    from .measures import _YEAR_RE
-    from .vocab import nfkc
+    from hyoka.normalise.measures import _YEAR_RE
+    from hyoka.normalise.vocabulary import nfkc
     return _YEAR_RE.match(nfkc(label).strip()) is not None
 
 
@@ -332,18 +332,18 @@ def _grid_pyarrow(data: bytes, text: str, enc: str, sep: str) -> pd.DataFrame | 
 # ---------------------------------------------------------------- xlsx
 
 def _skip_patterns() -> list[re.Pattern[str]]:
-    from .resources import data_dir, load_yaml
-    from .vocab import nfkc
+    from hyoka.resources import data_dir, load_yaml
+    from hyoka.normalise.vocabulary import nfkc
     data = load_yaml(data_dir("rules") / "sheets.yaml") or {}
-    from .vocab import compile_pattern
+    from hyoka.normalise.vocabulary import compile_pattern
     return [compile_pattern(nfkc(str(p)), "rules/sheets.yaml: skip") for p in data.get("skip", [])]
 
 
 def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: str = "auto") -> RawTable:
-    """Read every visible, non-skipped worksheet that has a header (hyoka.xlsx reads the grids).
+    """Read every visible, non-skipped worksheet that has a header (hyoka.read.xlsx reads the grids).
     Adds ``nocache_<field>`` (bool) columns: the cell holds a formula with no cached value."""
-    from .vocab import nfkc
-    from .xlsx import read_grids
+    from hyoka.normalise.vocabulary import nfkc
+    from hyoka.read.xlsx import read_grids
 
     source = source or path.name
     grids, _ = read_grids(path, source, reader)

@@ -1,7 +1,7 @@
 """Validating the normalised frame with the Pandera schema in checks/.
 
 ``validate(frame, lang)`` runs ``checks/normalised.yaml`` lazily (all failures collected) and
-returns them as a findings frame (:mod:`hyoka.findings`): each failure on a row becomes a finding
+returns them as a findings frame (:mod:`hyoka.check.findings`): each failure on a row becomes a finding
 on that row's cell; a failure of the whole table (a missing column, a wrong dtype) becomes one
 finding pointing at the file. Codes and texts come from ``checks/failures.yaml``.
 """
@@ -15,10 +15,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import findings as F
-from .errors import ConfigError
-from .resources import data_dir, load_yaml
-from .rules import render
+from hyoka.check import findings as F
+from hyoka.errors import ConfigError
+from hyoka.resources import data_dir, load_yaml
+from hyoka.check.rules import render
 
 
 @lru_cache(maxsize=4)

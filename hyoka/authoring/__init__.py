@@ -1,0 +1,1 @@
+"""Authoring: rule docs, the entry template, `hyoka init`."""

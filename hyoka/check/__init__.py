@@ -1,0 +1,1 @@
+"""Check: schemas, the rule language and catalog, findings and the code registry (stage 3)."""

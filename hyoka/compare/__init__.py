@@ -1,0 +1,1 @@
+"""Compare: this year's edition with last year's (E-codes)."""

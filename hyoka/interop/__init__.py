@@ -1,0 +1,1 @@
+"""Interop: hyoka's checks in other tools' forms."""

@@ -1,0 +1,1 @@
+"""Waivers: accepted findings, their expiry, and the CI baseline."""
