@@ -139,7 +139,7 @@ def run_wrapped(cmd: list[str], stdout_path: str) -> dict:
 
 
 def hyoka_cmd(path: Path, *extra: str) -> list[str]:
-    return [PY, "-m", "hyoka.cli.app", "check", str(path), "--no-config", "--fail-on", "never", *extra]
+    return [PY, "-m", "hyoka.cli", "check", str(path), "--no-config", "--fail-on", "never", *extra]
 
 
 def median(runs: list[dict], key: str) -> float:

@@ -13,7 +13,7 @@ KEYS = ["code", "severity", "department", "item", "project", "indicator", "field
 
 
 def hyoka(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "hyoka.cli.app", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
                           text=True, cwd=cwd, timeout=120)
 
 

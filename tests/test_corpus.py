@@ -69,7 +69,7 @@ def _run(case: Case, cwd: Path) -> Run:
     if case.setup_after:                      # the file disappears before hyoka reads it
         case.path.unlink()
     before = _digest(case.path)
-    cmd = [sys.executable, "-m", "hyoka.cli.app", "check", str(case.path), "--format", "json"]
+    cmd = [sys.executable, "-m", "hyoka.cli", "check", str(case.path), "--format", "json"]
     cmd += case.args if case.report else ["--no-report", *case.args]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
     env.pop("HYOKA_DEBUG", None)

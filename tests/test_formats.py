@@ -30,7 +30,7 @@ WAIVERS = EXAMPLES / "waivers.yaml"
 
 
 def hyoka(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "hyoka.cli.app", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
                           cwd=cwd, timeout=180)
 
 

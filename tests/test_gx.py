@@ -79,7 +79,7 @@ def test_unexpressible_rules_are_listed_with_a_reason(tmp_path):
 
 def test_cli_export_writes_suite_and_unexpressed_list(tmp_path):
     out = tmp_path / "gx"
-    proc = subprocess.run([sys.executable, "-m", "hyoka.cli.app", "export", "gx", "--out", str(out), "--no-config",
+    proc = subprocess.run([sys.executable, "-m", "hyoka.cli", "export", "gx", "--out", str(out), "--no-config",
                            "--ignore", "F", str(SEED_CSV)], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     suite = json.loads((out / "hyoka.json").read_text(encoding="utf-8"))
@@ -93,7 +93,7 @@ def test_cli_export_writes_suite_and_unexpressed_list(tmp_path):
 
 
 def test_check_does_not_import_great_expectations():
-    code = ("import sys; from hyoka.cli.app import main; sys.argv = ['hyoka', 'check', %r, '--no-report', "
+    code = ("import sys; from hyoka.cli import main; sys.argv = ['hyoka', 'check', %r, '--no-report', "
             "'--fail-on', 'never', '--no-config']\ntry:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0\n"
             "assert 'great_expectations' not in sys.modules, 'check imported GX'" % str(SEED_CSV))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

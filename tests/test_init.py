@@ -26,7 +26,7 @@ SEED_FINDINGS = [("D001", "error", "seed_r5.csv:6:target"), ("G002", "warning", 
 
 
 def hyoka(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "hyoka.cli.app", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
                           text=True, cwd=cwd, timeout=180)
 
 

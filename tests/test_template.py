@@ -24,7 +24,7 @@ VALUE_HINT = "数値と単位（例：85.19％、17件）、水準（実施・�
 
 
 def hyoka(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "hyoka.cli.app", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
                           text=True, cwd=cwd, timeout=120)
 
 
