@@ -277,7 +277,7 @@ def test_reports_are_reproducible(tmp_path):
         outs.append(out)
         time.sleep(2.1)                                           # zip entries store times in 2 s steps
     names = sorted(p.name for p in outs[0].iterdir())
-    assert names == sorted(p.name for p in outs[1].iterdir()) and "seed_r5.hyoka.read.xlsx" in names
+    assert names == sorted(p.name for p in outs[1].iterdir()) and "seed_r5.hyoka.xlsx" in names
     for name in names:
         a, b = (outs[0] / name).read_bytes(), (outs[1] / name).read_bytes()
         if name == "index.html":

@@ -16,16 +16,16 @@ def md5(path):
 
 
 def test_report_never_replaces_an_input_workbook(tmp_path):
-    """`hyoka check book.xlsx book.hyoka.read.xlsx --out .` used to overwrite the second input with the
+    """`hyoka check book.xlsx book.hyoka.xlsx --out .` used to overwrite the second input with the
     first one's annotated copy; now exit 2 before any report file is written."""
     shutil.copy(SEED_XLSX, tmp_path / "book.xlsx")
-    shutil.copy(SEED_XLSX, tmp_path / "book.hyoka.read.xlsx")
-    before = md5(tmp_path / "book.hyoka.read.xlsx")
-    r = hyoka("check", "book.xlsx", "book.hyoka.read.xlsx", "--out", ".", "--fail-on", "never", cwd=tmp_path)
+    shutil.copy(SEED_XLSX, tmp_path / "book.hyoka.xlsx")
+    before = md5(tmp_path / "book.hyoka.xlsx")
+    r = hyoka("check", "book.xlsx", "book.hyoka.xlsx", "--out", ".", "--fail-on", "never", cwd=tmp_path)
     assert r.returncode == 2
-    assert r.stderr.strip() == ("hyoka: error: report file book.hyoka.read.xlsx: that is an input file "
-                                "(book.hyoka.read.xlsx); choose another name or folder")
-    assert md5(tmp_path / "book.hyoka.read.xlsx") == before
+    assert r.stderr.strip() == ("hyoka: error: report file book.hyoka.xlsx: that is an input file "
+                                "(book.hyoka.xlsx); choose another name or folder")
+    assert md5(tmp_path / "book.hyoka.xlsx") == before
     assert not (tmp_path / "index.html").exists()
 
 

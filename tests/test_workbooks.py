@@ -196,7 +196,7 @@ def test_formula_looking_text_is_neutralised(tmp_path):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_annotated_seed_opens_in_libreoffice(tmp_path):
     from .conftest import SEED_XLSX
-    out = tmp_path / "seed_r5.hyoka.read.xlsx"
+    out = tmp_path / "seed_r5.hyoka.xlsx"
     before = SEED_XLSX.read_bytes()
     assert hyoka("check", SEED_XLSX, "--annotate", out, "--no-report", "--fail-on", "never").returncode == 0
     import subprocess

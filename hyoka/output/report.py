@@ -13,7 +13,7 @@
   its rows, with the cells that have findings marked (the HTML shows at most :data:`ROW_CAP` rows:
   beyond that, only the rows with findings; the .md lists every row);
 - ``findings.json``: the findings table (keys of hyoka.check.findings.RECORD_KEYS, with ``waived``);
-- ``<book>.hyoka.read.xlsx``: each .xlsx input with its findings written in (hyoka.output.annotate).
+- ``<book>.hyoka.xlsx``: each .xlsx input with its findings written in (hyoka.output.annotate).
 
 Pages are self-contained (inline CSS and SVG, no script, no network, no external font) and
 printable. Every value is escaped (Jinja2 autoescape for HTML; a Markdown escape for .md). The same
@@ -364,7 +364,7 @@ def _stamp(generated: datetime | None) -> str:
 
 
 def _annotated_target(out: Path, table) -> Path:
-    """``<book>.hyoka.read.xlsx`` in the report folder for a workbook input (its source name, folder
+    """``<book>.hyoka.xlsx`` in the report folder for a workbook input (its source name, folder
     included when two inputs share a name)."""
     return out / (safe_filename(str(Path(table.source).with_suffix("")), 0)[3:] + ".hyoka"
                   + Path(table.path).suffix.lower())
@@ -373,7 +373,7 @@ def _annotated_target(out: Path, table) -> Path:
 def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime | None = None) -> list[Path]:
     """Write the reports (see module doc) and return the paths written. ``generated``: the time
     index.html states (default: now, or ``SOURCE_DATE_EPOCH`` when set). Raises HyokaError before
-    writing anything when a report file would replace an input (a ``book.hyoka.read.xlsx`` given as one)."""
+    writing anything when a report file would replace an input (a ``book.hyoka.xlsx`` given as one)."""
     out = Path(out_dir)
     from hyoka.pipeline import refuse_inputs
     for t in result.tables:
