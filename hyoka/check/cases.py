@@ -24,7 +24,8 @@ the file, the rule and the case); running cases is :mod:`hyoka.authoring.cases`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as _field
+from dataclasses import dataclass
+from dataclasses import field as _field
 
 from hyoka.errors import ConfigError
 
