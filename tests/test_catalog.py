@@ -1,11 +1,12 @@
-"""Every rule in the catalog fires on its own documented example, and loading is strict."""
+"""The base row of the rules' cases is clean, and loading is strict (rules and their cases; the
+cases themselves run in tests/test_rule_cases.py)."""
 
 import csv
 
 import pytest
 
 from hyoka.errors import ConfigError
-from hyoka.authoring.docs import BASE_ROW, run_example
+from hyoka.authoring.cases import BASE_ROW
 from hyoka.pipeline import run_check
 from hyoka.check.rules import load_catalog
 
@@ -25,14 +26,6 @@ def _write(path, *rows):
         w.writerows(rows)
 
 
-@pytest.mark.parametrize("code", sorted({r.code for r in CATALOG}))
-def test_rule_fires_on_its_example(code):
-    rule = next(r for r in CATALOG if r.code == code)
-    assert rule.example is not None, f"{code} has no example"
-    found = run_example(rule)   # the same run that writes the example's finding into docs/rules
-    assert code in set(found["code"]), found[["code", "message"]].to_string()
-
-
 def test_every_rule_has_both_languages():
     for r in CATALOG:
         for texts in (r.title, r.description, r.message, r.expected, r.fix):
@@ -50,3 +43,36 @@ def test_bad_rule_files(tmp_path, body, error):
     p.write_text(body, encoding="utf-8")
     with pytest.raises(ConfigError, match=error):
         load_catalog(p, known_columns={"grade"})
+
+
+_RULE = ("rules:\n- code: Q001\n  severity: warning\n  fields: [grade]\n  cell: grade\n  when: \"grade == ''\"\n"
+         "  title: {ja: t, en: t}\n  description: {ja: d, en: d}\n  expected: {ja: e, en: e}\n"
+         "  message: {ja: m, en: m}\n  fix: {ja: f, en: f}\n  observed: x\n")
+
+
+@pytest.mark.parametrize("cases, error", [
+    ("[]", "cases` needs fire: and quiet:"),
+    ("{fire: [{row: {grade: ''}, field: grade}]}", r"cases.quiet needs at least one case"),
+    ("{fire: [{row: {grade: ''}, field: grade}], quiet: [{row: {}}], loud: []}", "cases: unknown key.*loud"),
+    ("{fire: [{row: {grade: ''}, field: grade, expect: 1}], quiet: [{row: {}}]}", r"cases.fire\[0\]: unknown key.*expect"),
+    ("{fire: [{row: {grade: ''}, field: grade}], quiet: [{row: {}, field: grade}]}", r"cases.quiet\[0\]: unknown key.*field"),
+    ("{fire: [{row: {grde: ''}, field: grade}], quiet: [{row: {}}]}", "unknown field.*grde"),
+    ("{fire: [{row: {grade: ''}, field: baseline}], quiet: [{row: {}}]}", "`field` must name the cell"),
+    ("{fire: [{row: {grade: ''}}], quiet: [{row: {}}]}", "`field` must name the cell"),
+    ("{fire: [{row: {}, rows: [{}], field: grade}], quiet: [{row: {}}]}", "either `row`"),
+    ("{fire: [{rows: [{}, {}], at: [3], field: grade}], quiet: [{row: {}}]}", "`at` lists"),
+    ("{fire: [{rows: [{}, {}], at: [1, 2], field: grade, observed: [a]}], quiet: [{row: {}}]}", "`observed` is a text"),
+])
+def test_bad_cases_are_refused_naming_file_and_rule(tmp_path, cases, error):
+    p = tmp_path / "rules.yaml"
+    p.write_text(_RULE + f"  cases: {cases}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=error) as exc:
+        load_catalog(p, known_columns={"grade"})
+    assert str(p) in str(exc.value) and "rule Q001" in str(exc.value)
+
+
+def test_cases_are_read_and_shared_by_each_instance():
+    p001 = [r for r in CATALOG if r.code == "P001"]
+    assert len(p001) == 3 and all(r.cases is p001[0].cases for r in p001)
+    first = p001[0].cases.fire[0]
+    assert (first.field, first.observed, first.at) == ("current", ("年1回程度",), (1,))

@@ -1,8 +1,8 @@
 """Rule documentation, generated from the rule catalog (the same source the checks run from).
 
 ``rule_page(code, lang)`` returns one rule's page in Markdown: what it checks, why it matters, the
-condition, an example row that triggers it (with the finding it gives, computed by running hyoka
-on that row), and how to fix it. ``write_docs(out_dir)`` writes ``docs/rules/CODE.md`` (Japanese
+condition, its cases (:mod:`hyoka.check.cases`): the rows that trigger it with the findings they
+give, computed by running hyoka on them, and the near misses that do not, and how to fix it. ``write_docs(out_dir)`` writes ``docs/rules/CODE.md`` (Japanese
 and English on one page) and an index; ``hyoka rules docs`` calls it, and a test keeps the
 committed pages equal to what the catalog generates.
 """
@@ -13,66 +13,49 @@ import csv
 import tempfile
 from pathlib import Path
 
+from hyoka.authoring.cases import BASE_ROW, case_rows, run_case
+from hyoka.check.cases import Case, from_example
 from hyoka.check.rules import FIELD_LABELS, Rule, load_catalog
 
-# a consistent row of the seed table (市民活動センター団体登録事業, 129団体 → 150団体, now 134団体,
-# graded Ｂ); each rule's example changes some of its fields
-BASE_ROW = {"item": "（１）市民の組織機能を強化するための支援", "project": "市民活動センター団体登録事業",
-            "department": "市民協働推進課", "partners": "①②③④⑤⑦", "grade": "Ｂ",
-            "effect": "団体登録数が増加した。", "indicator": "登録団体数",
-            "baseline": "129団体", "baseline_year": "R3", "target": "150団体", "target_year": "R9",
-            "current": "134団体", "current_year": "R5"}
-_SETTINGS = ("scale", "departments", "indicators", "formulas")
 HEAD = {"ja": {"what": "何を確認するか", "when": "条件", "example": "該当する例", "finding": "出力される指摘",
-               "fix": "直し方", "fields": "読む項目", "severity": "重要度", "settings": "例の設定"},
+               "fix": "直し方", "fields": "読む項目", "severity": "重要度", "settings": "設定",
+               "fire": "該当する例", "fired": "出力される指摘", "quiet": "該当しない例（近いが整合している行）"},
         "en": {"what": "What it checks", "when": "Condition", "example": "Example that triggers it",
                "finding": "The finding it gives", "fix": "How to fix", "fields": "Fields read",
-               "severity": "Severity", "settings": "Settings of the example"}}
+               "severity": "Severity", "settings": "Settings",
+               "fire": "Rows that trigger it", "fired": "The findings they give",
+               "quiet": "Near misses that do not trigger it"}}
 
 
-def example_rows(rule: Rule) -> tuple[list[dict[str, str]], dict]:
-    """The example's rows (BASE_ROW changed by the example) and its settings (scale, …)."""
-    examples = rule.example if isinstance(rule.example, list) else [rule.example or {}]
-    rows, settings = [], {}
-    for ex in examples:
-        ex = dict(ex)
-        for key in _SETTINGS:
-            if key in ex:
-                settings[key] = ex.pop(key)
-        rows.append({**BASE_ROW, **{k: str(v) for k, v in ex.items()}})
-    return rows, settings
+def rule_cases(rule: Rule) -> tuple[list[Case], list[Case]]:
+    """The rule's cases that fire and quiet ones (a catalog with only the older ``example:`` gives
+    it as the one case that fires)."""
+    if rule.cases:
+        return list(rule.cases.fire), list(rule.cases.quiet)
+    return ([from_example(rule.example)] if rule.example is not None else []), []
 
 
-def run_example(rule: Rule, lang: str = "ja"):
-    """Run hyoka on the rule's example; returns the findings frame."""
+def _flow(value: object) -> str:
+    """A setting as one line of YAML flow style (``[{name: 登録団体数, unit: 団体}]``)."""
     import yaml
 
-    from hyoka.pipeline import CheckOptions, run_check
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6).strip().removesuffix("\n...")
 
-    rows, settings = example_rows(rule)
-    with tempfile.TemporaryDirectory() as tmp:
-        if "formulas" in settings:   # a workbook whose formulas were never calculated
-            from openpyxl import Workbook
-            path = Path(tmp) / "example.xlsx"
-            wb = Workbook()
-            ws = wb.active
-            ws.title = "Sheet1"
-            ws.append(list(rows[0]))
-            for r in rows:
-                ws.append([settings["formulas"].get(k, v) for k, v in r.items()])
-            wb.save(path)
-        else:
-            path = Path(tmp) / "example.csv"
-            with open(path, "w", newline="", encoding="utf-8") as fh:
-                w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-                w.writeheader()
-                w.writerows(rows)
-        options = CheckOptions(scale=settings.get("scale"), departments=settings.get("departments"), lang=lang)
-        if "indicators" in settings:
-            meta = Path(tmp) / "indicators.yaml"
-            meta.write_text(yaml.safe_dump({"indicators": settings["indicators"]}, allow_unicode=True), encoding="utf-8")
-            options.indicators = meta
-        return run_check([path], options).findings
+
+def _case_table(cases: list[Case], shown: list[str], lang: str) -> list[str]:
+    """A Markdown table of the cases' rows (numbered by case), with their settings if any."""
+    with_settings = any(c.settings for c in cases)
+    head = ["#", *shown] + ([HEAD[lang]["settings"]] if with_settings else [])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for i, case in enumerate(cases, 1):
+        formulas = case.settings.get("formulas") or {}
+        note = ", ".join(f"`{k}: {_flow(v)}`" if k != "formulas" else ".xlsx"   # its formulas are shown in the cells
+                         for k, v in case.settings.items())
+        for r in case_rows(case):
+            r = {**r, **formulas}   # show the formula typed in
+            cells = [str(i), *[_md(r[k]) or " " for k in shown]] + ([note or " "] if with_settings else [])
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def _md(text: object) -> str:
@@ -89,23 +72,20 @@ def rule_page(rules: list[Rule], lang: str) -> str:
              f"`{rule.name}` · {h['severity']}: **{rule.severity}** · {h['fields']}: {', '.join(labels)}", "",
              f"### {h['what']}", "", rule.description[lang], "",
              f"### {h['when']}", "", *[f"    {' '.join(r.when.text.split())}" for r in rules], ""]
-    rows, settings = example_rows(rule)
-    rows = [{**r, **settings.get("formulas", {})} for r in rows]   # show the formula typed in
-    shown = sorted({k for r in rows for k, v in r.items() if BASE_ROW.get(k) != v}
+    fire, quiet = rule_cases(rule)
+    shown = sorted({k for c in fire + quiet for r in case_rows(c) for k, v in r.items() if BASE_ROW.get(k) != v}
                    | {"project", "grade", "indicator", "baseline", "target", "current"},
                    key=list(BASE_ROW).index)
-    lines += [f"### {h['example']}", ""]
-    if settings:
-        lines += [f"{h['settings']}: " + ", ".join(f"`{k}` = `{v}`" for k, v in settings.items())
-                  + (" (.xlsx)" if "formulas" in settings else ""), ""]
-    lines += ["| " + " | ".join(shown) + " |", "|" + "---|" * len(shown)]
-    lines += ["| " + " | ".join(_md(r[k]) or " " for k in shown) + " |" for r in rows]
-    found = run_example(rule, lang)
-    mine = found[found["code"] == rule.code]
-    lines += ["", f"### {h['finding']}", ""]
-    for f in mine.itertuples():
-        cell = f.cell.replace("example.csv", "table.csv").replace("[example.xlsx]", "[table.xlsx]")
-        lines.append(f"- `{cell}` — {f.message}")
+    lines += [f"### {h['fire']}", "", *_case_table(fire, shown, lang), "", f"### {h['fired']}", ""]
+    # the cases run with the bundled catalog: only its own rules can be selected (a rule of another
+    # catalog, `--rules`, shows no finding here)
+    select = [rule.code] if rule.code in {r.code for r in load_catalog()} else None
+    for i, case in enumerate(fire, 1):
+        found = run_case(case, lang, select=select).findings
+        for f in found[found["code"] == rule.code].itertuples():
+            lines.append(f"- {i}: `{f.cell}` — {f.message}")
+    if quiet:
+        lines += ["", f"### {h['quiet']}", "", *_case_table(quiet, shown, lang)]
     lines += ["", f"### {h['fix']}", "", rule.fix[lang], ""]
     return "\n".join(lines)
 

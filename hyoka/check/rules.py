@@ -5,7 +5,9 @@ A rule is a YAML mapping with ``code`` (stable, e.g. ``G002``), ``name`` (kebab-
 cell the finding points at), ``when`` (a condition in the language of :mod:`hyoka.check.expr`),
 ``title``, ``description``, ``expected``, ``message``, ``fix`` (each ``{ja, en}``), ``observed``
 (one template) and optionally ``each`` (a list of fields: the rule is applied once per field, with
-``$field`` in every text replaced by it) and ``example`` (a row that triggers it, for the docs).
+``$field`` in every text replaced by it), ``cases`` (rows that must fire it and near misses that
+must not: :mod:`hyoka.check.cases`, run by tests/test_rule_cases.py and shown in the docs) and
+``example`` (older form of one case that fires, for catalogs without ``cases``).
 
 Templates fill ``{name}`` from the row's column of that name in the normalised frame (see
 :mod:`hyoka.normalise.frame`) or from the context: ``field_ja``/``field_en`` (the field's label),
@@ -17,12 +19,13 @@ a template cannot reach attributes or call anything.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from hyoka.check import findings as F
+from hyoka.check.cases import Cases, parse_cases
 from hyoka.errors import ConfigError
 from hyoka.check.expr import Expression, parse
 from hyoka.resources import data_dir, load_yaml
@@ -40,7 +43,7 @@ FIELD_LABELS = {
 }
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _KEYS = {"code", "name", "severity", "fields", "cell", "when", "title", "description", "observed",
-         "expected", "message", "fix", "each", "example"}
+         "expected", "message", "fix", "each", "example", "cases"}
 _CODE = re.compile(r"^[A-Z]{1,3}\d{3}$")
 BLANK = {"ja": "（空欄）", "en": "(blank)"}
 
@@ -61,6 +64,7 @@ class Rule:
     fix: dict[str, str]
     example: dict | None = None
     each_field: str | None = None  # the field this instance of an `each` rule is about
+    cases: Cases | None = None     # shared by all instances of an `each` rule
 
 
 def _text(entry: dict, key: str, where: str) -> dict[str, str]:
@@ -100,8 +104,11 @@ def load_catalog(path: Path | str | None = None, known_columns: set[str] | None 
         if severity not in F.SEVERITIES:
             raise ConfigError(f"{where}: severity must be one of {', '.join(F.SEVERITIES)}")
         each = entry.get("each") or [None]
-        for fld in each:
-            rules.append(_instance(entry, code, severity, fld, where, known_columns))
+        instances = [_instance(entry, code, severity, fld, where, known_columns) for fld in each]
+        if "cases" in entry:
+            cases = parse_cases(entry["cases"], where, set(FIELD_LABELS), {r.cell for r in instances})
+            instances = [replace(r, cases=cases) for r in instances]
+        rules.extend(instances)
     return rules
 
 
