@@ -101,7 +101,7 @@ _GX = r"""
 import json, sys, time
 try:
     import great_expectations  # noqa: F401
-    import hyoka.interop.gx as G
+    from hyoka.interop.gx import build_suite, validate_with_gx
 except ImportError as exc:
     print(json.dumps({"na": f"n/a (pip install hyoka[gx])"})); sys.exit(0)
 from hyoka.read.table import load_table
@@ -113,9 +113,9 @@ frame = normalise(load_table(sys.argv[1], vocab).frame, vocab, load_scale(None))
 from hyoka.check.rules import load_catalog
 # the same rules hyoka runs (the bundled catalog), as the suite `hyoka export gx` writes (main's hyoka.interop.gx)
 catalog = load_catalog(None, known_columns=set(frame.columns))
-suite = G.build_suite(catalog).suite
+suite = build_suite(catalog).suite
 t0 = time.perf_counter()
-G.validate_with_gx(frame, suite)
+validate_with_gx(frame, suite)
 gx_wall = time.perf_counter() - t0
 # hyoka's own checks on the same normalised frame: the schema (Pandera) and the same rules
 from hyoka.check.rules import evaluate

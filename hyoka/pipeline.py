@@ -181,6 +181,16 @@ def refuse_inputs(target: Path, options: CheckOptions, tables: list[RawTable], w
             continue
 
 
+
+def check_output_file(target: Path, options: CheckOptions, tables: list[RawTable], what: str = "--output") -> None:
+    """An output file (``--output``) must not be an input (tables, waivers, …) and its folder
+    must exist. Raises HyokaError naming ``what``."""
+    refuse_inputs(target, options, tables, what)
+    if target.is_dir():
+        raise HyokaError(f"{what} {target}: is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise HyokaError(f"{what} {target}: no such folder {target.parent}")
+
 def unknown_codes(entries: list[str], known: set[str], exact: bool = False) -> list[str]:
     """The entries (upper-case codes, or prefixes unless ``exact``) that name no code of ``known``."""
     return [e for e in entries if not e or (e not in known if exact else not any(k.startswith(e) for k in known))]
@@ -202,6 +212,31 @@ def check_codes(options: CheckOptions, known: set[str]) -> None:
             raise ConfigError(f"{where}{origin}: no rule has the code{'' if exact else ' or prefix'} "
                               f"{', '.join(repr(u) for u in unknown)} (`hyoka rules` lists them)")
 
+
+
+def check_waive_codes(prefixes: list[str], rules: Path | None) -> None:
+    """``hyoka waive --code``: each upper-case code or prefix must name a code of the rule
+    catalog ``rules`` (None: the bundled one) or another finding code, as select/ignore must: a
+    typo would otherwise waive nothing and say so only as "0 added". W001/W002 (about the
+    waiver file itself) cannot be waived. Raises HyokaError."""
+    from hyoka.waivers.waive import WAIVER_CODES
+
+    known = ({r.code for r in load_catalog(rules)} | OTHER_CODES) - set(WAIVER_CODES)
+    if unknown := unknown_codes(list(prefixes), known):
+        raise HyokaError(f"--code: no rule has the code or prefix {', '.join(repr(u) for u in unknown)} "
+                         f"(`hyoka rules` lists them; W001/W002 are about the waiver file and cannot be waived)")
+
+
+def waivable(findings: pd.DataFrame, prefixes: list[str] | None = None) -> pd.DataFrame:
+    """The findings ``hyoka waive`` adds entries for: not the waiver file's own (W001/W002), and
+    with ``prefixes`` (upper case; None: all) only codes starting with one of them. Same columns
+    as ``findings``."""
+    from hyoka.waivers.waive import WAIVER_CODES
+
+    found = findings[~findings["code"].isin(WAIVER_CODES)]
+    if prefixes is not None:
+        found = found[found["code"].str.upper().str.startswith(tuple(prefixes))]
+    return found
 
 def options_from(config: Config | None, **flags) -> CheckOptions:
     """CheckOptions from a configuration file's values, overridden by the command-line ``flags``

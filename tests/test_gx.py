@@ -100,6 +100,16 @@ def test_check_does_not_import_great_expectations():
     assert proc.returncode == 0, proc.stderr
 
 
+
+def test_package_names_import_without_great_expectations():
+    """hyoka.interop.gx is a package (normal_form, query, expectations, export, runner); its public
+    names come from the package, and importing them (even export gx's) leaves GX unimported."""
+    code = ("import sys\nfrom hyoka.interop.gx import build_suite, export_gx, validate_with_gx, Suite, NotExpressible\n"
+            "from hyoka.interop.gx.runner import validate_with_gx as v\nassert v is validate_with_gx\n"
+            "assert 'great_expectations' not in sys.modules, 'importing hyoka.interop.gx imported GX'")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+
 # --- GX itself ------------------------------------------------------------------------------------
 
 gx = pytest.importorskip("great_expectations")

@@ -1,0 +1,153 @@
+"""``hyoka check``: run the checks, write the reports, print or write the findings."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hyoka.check import findings as F
+from hyoka.cli.common import EXIT_HELP, fail, find_configuration, split_codes
+from hyoka.cli.options import (
+    FORMAT_HELP,
+    Config,
+    Department,
+    Departments,
+    FailOn,
+    Fmt,
+    Ignore,
+    Indicators,
+    Mapping,
+    NoConfig,
+    OptLang,
+    Paths,
+    Rules,
+    Scale,
+    Select,
+    reworded,
+)
+from hyoka.errors import HyokaError
+
+HELP = "Check evaluation tables and write a review report per department.\n\n" + EXIT_HELP
+
+
+def check(
+    paths: Paths,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("reports"),
+    scale: Scale = None,
+    rules: reworded(Rules, "Rule catalog to use instead of the bundled rules/catalog.yaml.") = None,
+    mapping: Mapping = None,
+    department: Department = None,
+    fail_on: Annotated[FailOn | None, typer.Option(
+        "--fail-on", help="Exit 1 when a finding reaches this severity (default error).")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", help=FORMAT_HELP)] = Fmt.text,
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="Write the --format output to this file (atomically) instead of stdout; the terminal "
+                         "then gets a one-line summary.")] = None,
+    lang: reworded(OptLang, "Language of messages and reports (default ja).") = None,
+    no_report: Annotated[bool, typer.Option("--no-report", help="Do not write the report folder.")] = False,
+    waivers: Annotated[Path | None, typer.Option(
+        "--waivers", help="Waiver file (YAML): accepted findings, shown as waived.")] = None,
+    indicators: reworded(Indicators, "Indicator metadata (YAML): direction, unit, bounds per indicator.") = None,
+    departments: Departments = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    config: reworded(Config, "Configuration file (default: hyoka.toml or [tool.hyoka] in pyproject.toml, "
+                             "searched upwards).") = None,
+    no_config: NoConfig = False,
+    annotate: Annotated[Path | None, typer.Option(
+        "--annotate", help="Write a copy of the (one) .xlsx input with each finding on its cell: filled, "
+                           "commented, and listed on a first sheet.")] = None,
+    previous: Annotated[list[Path] | None, typer.Option(
+        "--previous", metavar="<path>", help="Last year's edition (CSV or .xlsx; repeat for several files): rows "
+                                             "are matched and changes reported (E001-E010).")] = None,
+) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from hyoka.cli.progress import stage_progress
+    from hyoka.output.terminal import print_summary, print_text, render_text
+
+    try:
+        with stage_progress(fmt is Fmt.text and output is None and sys.stderr.isatty(),
+                            lang.value if lang else "ja") as progress:
+            result, cfg = run_configured(paths, config, no_config, progress=progress, scale=scale, rules=rules,
+                                         mapping=mapping, department=department,
+                                         lang=lang.value if lang else None, waivers=waivers,
+                                         indicators=indicators, departments_file=departments,
+                                         select=split_codes(select), ignore=split_codes(ignore),
+                                         previous=previous or None)
+        if output is not None:
+            from hyoka.pipeline import check_output_file
+            check_output_file(output, result.options, result.tables, "--output")
+        written = [] if no_report else _write_reports(result, out)
+        annotated = _annotate(result, annotate) if annotate else None
+        fail_on = fail_on.value if fail_on else (cfg.fail_on if cfg and cfg.fail_on else "error")
+        if fmt is Fmt.text:
+            if output is None:
+                print_text(result, written, out)
+            else:
+                _write_output(output, render_text(result, written, out))
+        else:
+            from hyoka.output.formats import render
+
+            data = render(fmt.value, result, fail_on)
+            if output is None:
+                _to_stdout(data)
+            else:
+                _write_output(output, data)
+        if output is not None:
+            print_summary(result, output)
+        if annotated:
+            Console(highlight=False).print(Text(f"→ {annotated}"))
+    except HyokaError as exc:
+        fail(str(exc))
+    raise typer.Exit(1 if F.fails(result.findings, fail_on) else 0)
+
+
+def run_configured(paths: list[Path], config: Path | None, no_config: bool, progress=None, **flags):
+    """Find and read the configuration, merge the ``flags`` (CheckOptions fields; None: not
+    given) over it and run the check. Returns (CheckResult, Config or None); raises HyokaError."""
+    from hyoka.pipeline import options_from, run_check
+
+    cfg = find_configuration(config, no_config)
+    return run_check(list(paths), options_from(cfg, **flags), progress=progress), cfg
+
+
+def _to_stdout(data: bytes) -> None:
+    """A machine format on stdout, bytes as rendered (the CSV's BOM, CRLF)."""
+    sys.stdout.flush()
+    if hasattr(sys.stdout, "buffer"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+
+
+def _write_output(target: Path, data: bytes) -> None:
+    """``--output``: replace ``target`` atomically. Raises HyokaError when it cannot be written."""
+    from hyoka.atomic import replacing
+
+    try:
+        with replacing(target) as tmp:
+            tmp.write_bytes(data)
+    except OSError as exc:
+        raise HyokaError(f"--output {target}: cannot write ({exc.strerror or exc})") from None
+
+
+def _write_reports(result, out: Path) -> list[Path]:
+    from hyoka.output.report import write_reports
+
+    return write_reports(result, out)
+
+
+def _annotate(result, target: Path) -> Path:
+    """``--annotate``: the (one) .xlsx input with its findings on their cells, written to ``target``."""
+    from hyoka.output.annotate import annotate_workbook
+    from hyoka.pipeline import refuse_inputs
+
+    books = [t for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))]
+    if len(books) != 1:
+        raise HyokaError(f"--annotate {target}: needs exactly one .xlsx input (got {len(books)})")
+    refuse_inputs(target, result.options, result.tables, "--annotate")
+    return annotate_workbook(books[0].path, target, result.findings, result.options.lang)
