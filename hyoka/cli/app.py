@@ -19,8 +19,23 @@ from rich.table import Table
 from rich.text import Text
 
 from hyoka import __version__
+from hyoka.atomic import replacing
+from hyoka.authoring.docs import page as code_page, write_docs
+from hyoka.authoring.scaffold import DEFAULT_REV, DEFAULT_SOURCE, init_repository, summary
+from hyoka.authoring.template import parse_years, write_template
 from hyoka.check import findings as F
+from hyoka.check import registry
+from hyoka.check.rules import load_catalog
+from hyoka.config import find_config, load_config, load_departments
 from hyoka.errors import HyokaError
+from hyoka.interop.gx import export_gx
+from hyoka.normalise.scale import load_scale
+from hyoka.output.annotate import annotate_workbook
+from hyoka.output.formats import render
+from hyoka.output.report import strings, summary_text, write_reports
+from hyoka.pipeline import options_from, refuse_inputs, run_check, unknown_codes
+from hyoka.waivers.load import one_year_after, parse_date
+from hyoka.waivers.write import check_target, waive as add_waivers
 
 EXIT_HELP = """Exit codes: 0 = nothing at or above --fail-on; 1 = findings at or above --fail-on;
 2 = usage or input error."""
@@ -117,7 +132,6 @@ def check(
                                                           soft_wrap=True))
                 _write_output(output, buf.getvalue().encode("utf-8"))
         else:
-            from hyoka.output.formats import render
 
             data = render(fmt.value, result, fail_on)
             if output is None:
@@ -141,7 +155,6 @@ def check(
 
 def _check_output(target: Path, result) -> None:
     """--output must not be an input (tables or waivers) and its folder must exist."""
-    from hyoka.pipeline import refuse_inputs
 
     refuse_inputs(target, result.options, result.tables, "--output")
     if target.is_dir():
@@ -151,7 +164,6 @@ def _check_output(target: Path, result) -> None:
 
 
 def _write_output(target: Path, data: bytes) -> None:
-    from hyoka.atomic import replacing
 
     try:
         with replacing(target) as tmp:
@@ -162,7 +174,6 @@ def _write_output(target: Path, data: bytes) -> None:
 
 def _print_summary(result, output: Path) -> None:
     """The one line the terminal gets when the findings went to --output."""
-    from hyoka.output.report import strings, summary_text
 
     s = strings(result.options.lang)
     Console(highlight=False, soft_wrap=True).print(
@@ -170,12 +181,10 @@ def _print_summary(result, output: Path) -> None:
 
 
 def _annotate(result, target: Path) -> Path:
-    from hyoka.output.annotate import annotate_workbook
 
     books = [t for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))]
     if len(books) != 1:
         raise HyokaError(f"--annotate {target}: needs exactly one .xlsx input (got {len(books)})")
-    from hyoka.pipeline import refuse_inputs
 
     refuse_inputs(target, result.options, result.tables, "--annotate")
     return annotate_workbook(books[0].path, target, result.findings, result.options.lang)
@@ -190,8 +199,6 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 def _run(paths, config: Path | None, no_config: bool, progress=None, **flags):
     """Find and read the configuration, merge the flags over it, run the check."""
-    from hyoka.config import find_config, load_config
-    from hyoka.pipeline import options_from, run_check
 
     cfg_path = None if no_config else (config or find_config())
     cfg = load_config(cfg_path) if cfg_path else None
@@ -233,12 +240,10 @@ class _stage_progress:
 
 
 def _write(result, out: Path) -> list[Path]:
-    from hyoka.output.report import write_reports
     return write_reports(result, out)
 
 
 def _print_text(result, written: list[Path], out: Path, con: Console | None = None) -> None:
-    from hyoka.output.report import strings, summary_text
 
     s = strings(result.options.lang)
     clerk = bool(result.options.department)  # a department's self-check: say how to fix each one
@@ -304,8 +309,6 @@ def waive(
 ) -> None:
     from datetime import date
 
-    from hyoka.output.report import strings
-    from hyoka.waivers.waive import WAIVER_CODES, check_target, one_year_after, parse_date, waive as add_waivers
 
     try:
         check_target(waivers, paths)
@@ -318,7 +321,7 @@ def waive(
         result, _ = _run(paths, config, no_config, scale=scale, rules=rules, mapping=mapping,
                          department=department, lang=lang.value if lang else None, waivers=existing,
                          today=today, indicators=indicators)
-        found = result.findings[~result.findings["code"].isin(WAIVER_CODES)]
+        found = result.findings[~result.findings["code"].isin(registry.codes_of("waiver"))]
         if code:
             prefixes = tuple(_split(code))
             found = found[found["code"].str.upper().str.startswith(prefixes)]
@@ -333,14 +336,9 @@ def _check_waive_codes(prefixes: tuple[str, ...], rules: Path | None, config: Pa
     """``waive --code`` must name a rule code or prefix of the catalog in use (``--rules``, else
     the configuration's, else the bundled one), as select/ignore must: a typo would otherwise
     waive nothing and say so only as "0 added". W001/W002 cannot be waived."""
-    from hyoka.config import find_config, load_config
-    from hyoka.pipeline import OTHER_CODES, unknown_codes
-    from hyoka.check.rules import load_catalog
-    from hyoka.waivers.waive import WAIVER_CODES
-
     if rules is None and not no_config and (cfg_path := config or find_config()):
         rules = load_config(cfg_path).rules
-    known = ({r.code for r in load_catalog(rules)} | OTHER_CODES) - set(WAIVER_CODES)
+    known = registry.known_codes(load_catalog(rules)) - set(registry.codes_of("waiver"))
     if unknown := unknown_codes(list(prefixes), known):
         raise HyokaError(f"--code: no rule has the code or prefix {', '.join(repr(u) for u in unknown)} "
                          f"(`hyoka rules` lists them; W001/W002 are about the waiver file and cannot be waived)")
@@ -360,7 +358,6 @@ def rules_list(
     """List the rules: code, severity and title (`hyoka rules explain CODE` for one)."""
     if ctx.invoked_subcommand is not None:
         return
-    from hyoka.check.rules import load_catalog
 
     try:
         catalog = load_catalog(rules)
@@ -370,41 +367,20 @@ def rules_list(
     table = Table()
     for col in ("code", "severity", "title", "name"):
         table.add_column(col)
-    seen = set()
-    for r in catalog:
-        if r.code in seen:
-            continue
-        seen.add(r.code)
-        table.add_row(r.code, Text(r.severity, style=SEV_STYLE[r.severity]), clean(r.title[lang.value]), r.name)
-    if rules is None:   # the codes of comparing editions (hyoka check --previous)
-        from hyoka.compare.editions import load_edition_spec
-        for c in load_edition_spec().codes.values():
-            table.add_row(c.code, Text(c.severity, style=SEV_STYLE[c.severity]), clean(c.texts["title"][lang.value]), c.name)
-        from hyoka.authoring.docs import other_codes
-        for code, c in other_codes().items():   # the schema, reading tables, waivers
-            table.add_row(code, Text(c["severity"], style=SEV_STYLE[c["severity"]]), clean(c["title"][lang.value]), "")
+    # a --rules catalog lists its own rules; the bundled one every code hyoka reports
+    codes = registry.rule_codes(catalog) if rules is not None else registry.all_codes(catalog)
+    for c in codes.values():
+        table.add_row(c.code, Text(c.severity, style=SEV_STYLE[c.severity]), clean(c.text("title", lang.value)), c.name)
     # piped output is not cut to 80 columns: titles are read by scripts and people alike
     Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
 
 
 def _explain(code: str, lang: Lang, rules: Optional[Path]) -> None:
-    from hyoka.authoring.docs import by_code, rule_page
-    from hyoka.check.rules import load_catalog
-
     try:
-        group = by_code(load_catalog(rules)).get(code.upper())
-        if not group:
-            from hyoka.authoring.docs import edition_page
-            from hyoka.compare.editions import EDITION_CODES
-            if code.upper() in EDITION_CODES:
-                sys.stdout.write(edition_page(code.upper(), lang.value))
-                return
-            from hyoka.authoring.docs import other_codes, other_page
-            if code.upper() in other_codes():
-                sys.stdout.write(other_page(code.upper(), lang.value))
-                return
+        page = code_page(code.upper(), lang.value, load_catalog(rules))
+        if page is None:
             _fail(f"no rule {code!r}; `hyoka rules` lists them")
-        page = rule_page(group, lang.value)
+            return
     except HyokaError as exc:
         _fail(str(exc))
         return
@@ -422,8 +398,6 @@ def rules_explain(code: str, lang: Lang = typer.Option(Lang.ja, "--lang"),
 def rules_docs(out: Path = typer.Option(Path("docs/rules"), "--out", help="Folder for the pages."),
                rules: Optional[Path] = typer.Option(None, "--rules", help="Rule catalog (default: bundled).")) -> None:
     """Write one Markdown page per rule (Japanese and English) and an index."""
-    from hyoka.authoring.docs import write_docs
-    from hyoka.check.rules import load_catalog
 
     try:
         written = write_docs(out, load_catalog(rules))
@@ -451,9 +425,6 @@ def template_cmd(
     config: Optional[Path] = typer.Option(None, "--config", help="Configuration file whose scale, departments and lang are the defaults (default: found upwards, as for check)."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
 ) -> None:
-    from hyoka.config import find_config, load_config, load_departments
-    from hyoka.normalise.scale import load_scale
-    from hyoka.authoring.template import parse_years, write_template
 
     try:
         cfg_path = None if no_config else (config or find_config())
@@ -481,7 +452,6 @@ def init_cmd(
     scale: str = typer.Option("a-d", "--scale", help="The plan's grading scale written to hyoka.toml (a preset or a scale file)."),
     lang: Lang = typer.Option(Lang.ja, "--lang", help="Language of the summary and of hyoka.toml's lang."),
 ) -> None:
-    from hyoka.authoring.scaffold import DEFAULT_REV, DEFAULT_SOURCE, init_repository, summary
 
     try:
         result = init_repository(folder, source=source or DEFAULT_SOURCE, rev=rev or DEFAULT_REV,
@@ -514,9 +484,6 @@ def export_gx_cmd(
     config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (select, ignore, severity, scale, indicators, margins)."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
 ) -> None:
-    from hyoka.config import find_config, load_config
-    from hyoka.interop.gx import export_gx
-    from hyoka.pipeline import options_from
 
     try:
         cfg_path = None if no_config else (config or find_config())

@@ -34,20 +34,23 @@ which pandas evaluates itself.
 from __future__ import annotations
 
 import ast
+import json
 import keyword
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from hyoka import __version__
+from hyoka.atomic import replacing, write_text
+from hyoka.check import registry
+from hyoka.check.rules import Rule, load_catalog
+from hyoka.check.schema import load_schema
+from hyoka.config import selected
 from hyoka.errors import ConfigError, HyokaError
-from hyoka.check.rules import Rule
-
-if TYPE_CHECKING:
-    from hyoka.pipeline import CheckOptions
+from hyoka.pipeline import CheckOptions, check_codes, run_check
 
 SUITE_NAME = "hyoka"
 #: numexpr 2.x function names (numexpr.expressions.functions) and pandas' reductions: a column
@@ -419,16 +422,12 @@ _GX_TYPES = {"float64": "float64", "int64": "int64", "Int64": "int64", "string":
 def schema_expectations(schema_path: Path | None = None) -> tuple[list[dict], list[dict]]:
     """Expectations for checks/normalised.yaml (Pandera): column exists, dtype, not-null, and
     the checks GX has (in_range, comparisons, isin/notin, str_matches). Codes and severities
-    come from checks/failures.yaml. Returns (expectations, unexpressed)."""
-    from hyoka.resources import data_dir, load_yaml
-    from hyoka.check.schema import load_schema
-
+    come from rules/schema_findings.yaml (hyoka.check.registry). Returns (expectations, unexpressed)."""
     schema = load_schema(str(schema_path) if schema_path else None)
-    texts = load_yaml(data_dir("checks") / "failures.yaml")
     out, skipped = [], []
     source = str(schema_path) if schema_path else "checks/normalised.yaml"
     for name, col in schema.columns.items():
-        spec = {**texts["default"], **(texts.get("columns") or {}).get(name, {})}
+        spec = registry.schema_spec(name)
 
         def add(kind: str, kwargs: dict, check: str, note: str | None = None) -> None:
             meta = {"hyoka_code": spec["code"], "hyoka_severity": spec["severity"], "hyoka_check": check,
@@ -606,17 +605,10 @@ def export_gx(out: Path, options: CheckOptions, paths: list[Path] | None = None,
     the data the suite is for). ``options`` is a :class:`hyoka.pipeline.CheckOptions`: its rules,
     select/ignore and severity overrides choose and mark the exported rules. Every file is
     written atomically. Raises ConfigError for a bad rule file, HyokaError for bad input."""
-    import json
-
-    from hyoka.atomic import replacing, write_text
-    from hyoka.config import selected
-    from hyoka.pipeline import OTHER_CODES, check_codes, run_check
-    from hyoka.check.rules import load_catalog
-
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ConfigError(f"--name {name!r}: use letters, digits, _ and -")
     catalog = load_catalog(options.rules)
-    check_codes(options, {r.code for r in catalog} | OTHER_CODES)
+    check_codes(options, registry.known_codes(catalog))
     rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
     schema = any(selected(c, options.select, options.extend_select, options.ignore) for c in ("S000", "S001", "S002", "S003"))
     meta = {"rules": str(options.rules) if options.rules else "rules/catalog.yaml",
