@@ -16,7 +16,7 @@ import yaml
 
 from hyoka.config import load_config, load_departments
 from hyoka.authoring.scaffold import contents
-from hyoka.waivers.waive import load_waivers
+from hyoka.waivers.load import load_waivers
 
 from .conftest import ROOT, SEED_CSV
 

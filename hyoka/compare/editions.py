@@ -68,11 +68,12 @@ import pandas as pd
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import LEVEL, VALUE
-from hyoka.resources import data_dir, load_yaml
+from hyoka.resources import data_dir, load_yaml, reject_unknown
 from hyoka.check.rules import BLANK, FIELD_LABELS, LANGS, render
+from hyoka.normalise.text import text_keys
 from hyoka.normalise.vocabulary import VALUE_FIELDS, compile_pattern
 
-#: the codes this module raises (also in hyoka.pipeline.OTHER_CODES)
+#: the codes this module raises (their texts: rules/edition_findings.yaml, listed by hyoka.check.registry)
 EDITION_CODES = ("E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009", "E010")
 
 #: placeholders the templates may use (module doc of rules/edition_findings.yaml)
@@ -86,8 +87,6 @@ _TEXT_KEYS = ("title", "description", "condition", "message", "expected", "fix")
 _CODE_KEYS = {"name", "severity", "cell", "observed", "example", *_TEXT_KEYS}
 _SPEC_KEYS = {"note_pattern", "fuzzy_project", "fuzzy_indicator", "renamed_indicator", "codes"}
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-# whitespace and punctuation left out of name keys (after NFKC: full-width forms are ASCII already)
-_NOT_KEY = r"[\s・、。,.:;!?()\[\]{}「」『』【】〔〕〈〉《》\"'“”‘’/\\~〜_\-‐‑–—―−]+"
 _NOTE_IN_CELL = r"※|\([^()]*\)\s*$"
 
 
@@ -144,8 +143,7 @@ def load_edition_spec(path: Path | str | None = None) -> EditionSpec:
     data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("codes"), dict):
         raise ConfigError(f"{path}: expected `codes:` (a mapping of E-codes)")
-    if unknown := set(data) - _SPEC_KEYS:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+    reject_unknown(data, _SPEC_KEYS, str(path))
     codes = {}
     for code, entry in data["codes"].items():
         where = f"{path}: {code}"
@@ -153,8 +151,7 @@ def load_edition_spec(path: Path | str | None = None) -> EditionSpec:
             raise ConfigError(f"{where}: not an edition code ({', '.join(EDITION_CODES)})")
         if not isinstance(entry, dict):
             raise ConfigError(f"{where}: each code is a mapping")
-        if unknown := set(entry) - _CODE_KEYS:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        reject_unknown(entry, _CODE_KEYS, where)
         if entry.get("severity") not in F.SEVERITIES:
             raise ConfigError(f"{where}: severity must be one of {', '.join(F.SEVERITIES)}")
         if entry.get("cell") not in FIELD_LABELS:
@@ -184,9 +181,8 @@ def load_edition_spec(path: Path | str | None = None) -> EditionSpec:
 
 
 def name_key(s: pd.Series) -> pd.Series:
-    """Names as matching keys: NFKC, case-folded, whitespace and punctuation removed."""
-    return (s.astype("string").fillna("").str.normalize("NFKC").str.casefold()
-            .str.replace(_NOT_KEY, "", regex=True).astype("string"))
+    """Names as matching keys: NFKC, case-folded, whitespace and punctuation removed (hyoka.normalise.text)."""
+    return text_keys(s, punctuation=True)
 
 
 def _ratio(a: pd.Series, b: pd.Series) -> np.ndarray:

@@ -34,9 +34,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from hyoka.check.expr import parse
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import LEVEL, VALUE, on_distinct
-from hyoka.resources import load_yaml
+from hyoka.resources import load_yaml, reject_unknown
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc
 
@@ -79,8 +80,7 @@ def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[Indicat
         where = f"{path}: indicators[{i}]"
         if not isinstance(e, dict):
             raise ConfigError(f"{where}: each entry is a mapping")
-        if unknown := set(e) - _META_KEYS:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        reject_unknown(e, _META_KEYS, where)
         if ("name" in e) == ("pattern" in e):
             raise ConfigError(f"{where}: give exactly one of `name` or `pattern`")
         pattern = compile_pattern(e["pattern"], f"{where}: pattern") if "pattern" in e else None
@@ -244,8 +244,6 @@ def _grade_by_values(out: pd.DataFrame, scale: GradingScale) -> None:
     """Grades a scale defines by values (see hyoka.normalise.scale): ``grade_computed`` (the first grade
     whose condition holds), ``grade_defined`` (the reported grade has a condition) and
     ``grade_contradicts`` (that condition is definitely false), in place."""
-    from hyoka.check.expr import parse
-
     known = set(out.columns)
     computed = pd.Series(pd.NA, index=out.index, dtype="string")
     contradicts = pd.Series(False, index=out.index)

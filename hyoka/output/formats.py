@@ -56,9 +56,13 @@ import numpy as np
 import pandas as pd
 
 from hyoka import __version__
+from hyoka.cellref import column_index
 from hyoka.check import findings as F
+from hyoka.check import registry
 from hyoka.output.annotate import _CELL as XLSX_CELL
 from hyoka.output.annotate import neutralise
+from hyoka.output.report import strings
+from hyoka.read.table import decode_csv_bytes
 
 FORMATS = ("csv", "sarif", "junit", "github")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -89,13 +93,6 @@ def artifact_uri(path: str) -> str:
     return Path(path).as_uri() if Path(path).is_absolute() else quote(path, safe="/")
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def field_start(line: str, index: int, sep: str = ",") -> int | None:
     """1-based character column (code points) at which CSV field ``index`` (0-based) starts on a
     record's first ``line``; None when the line ends first (a quoted cell runs on)."""
@@ -119,8 +116,6 @@ class _CsvLines:
         self._cache: dict[str, list[str]] = {}
 
     def line(self, path: str, number: int) -> str | None:
-        from hyoka.read.table import decode_csv_bytes
-
         if path not in self._cache:
             try:
                 text, _ = decode_csv_bytes(Path(path).read_bytes(), Path(path).name)
@@ -159,7 +154,7 @@ def locate(result) -> pd.DataFrame:
     line = pd.to_numeric(xl["row"].where(is_xl, tx["line"]), errors="coerce")
     found["line"] = line.fillna(0).astype("int64")
     column = np.zeros(len(found), dtype="int64")
-    column[is_xl.to_numpy()] = [_col_number(c) for c in xl.loc[is_xl, "col"]]
+    column[is_xl.to_numpy()] = [column_index(c) + 1 for c in xl.loc[is_xl, "col"]]
     found["column"] = column
     found["sheet"] = xl["sheet"].fillna("").astype("string")
     found["cell_ref"] = (xl["col"] + xl["row"]).fillna("").astype("string")
@@ -206,21 +201,23 @@ def _information_uri() -> str | None:
 
 
 def _rule_descriptors(codes: list[str], result, found: pd.DataFrame, lang: str) -> list[dict]:
-    from hyoka.authoring.docs import by_code
-    from hyoka.output.report import strings
-
+    """SARIF rule metadata of ``codes`` from the code registry (hyoka.check.registry)."""
     s = strings(lang)
-    groups = by_code(result.rules)
+    rules = registry.rule_codes(result.rules)
+    others = registry.other_codes()
     out = []
     for code in codes:
-        if code in groups:
-            rule = groups[code][0]
-            title, text, fix = rule.title[lang], rule.description[lang].strip(), rule.fix[lang].strip()
-            severity, name = rule.severity, rule.name
-        else:  # raised outside the catalog (schema, waivers, headers): the finding's own texts
+        if code in rules:
+            c = rules[code]
+            title, text, fix = c.text("title", lang), c.text("description", lang).strip(), c.text("fix", lang).strip()
+            severity, name = c.severity, c.name
+        else:  # raised outside the catalog (schema, editions, waivers, headers)
             first = found[found["code"] == code].iloc[0]
-            title, text, fix = str(first["title"]), str(first["title"]), str(first["fix"]).strip()
-            severity, name = str(first["severity"]), code
+            c = others.get(code)
+            title = c.text("title", lang) if c else str(first["title"])
+            fix = (c.text("fix", lang) if c else str(first["fix"])).strip()
+            # the full description stays the title (as before the registry), the severity the finding's
+            text, severity, name = title, str(first["severity"]), code
         help_text = f"{text}\n\n{s['fix']}: {fix}" if fix else text
         help_md = f"{text}\n\n**{s['fix']}**: {fix}" if fix else text
         out.append({"id": code, "name": name,
@@ -238,8 +235,6 @@ def _fingerprint(row) -> str:
 
 def to_sarif(result, located: pd.DataFrame | None = None) -> str:
     """One SARIF 2.1.0 log (JSON text) for the findings of ``result``."""
-    from hyoka.output.report import strings
-
     lang = result.options.lang
     s = strings(lang)
     found = locate(result) if located is None else located
@@ -291,8 +286,6 @@ def _xml_text(value: object) -> str:
 def to_junit(result, fail_on: str) -> bytes:
     """JUnit XML (see the module doc): a suite per department, a testcase per checked row."""
     from junitparser import Failure, JUnitXml, TestCase, TestSuite
-
-    from hyoka.output.report import strings
 
     s = strings(result.options.lang)
     frame = result.frame.reset_index(drop=True)
@@ -387,8 +380,6 @@ def escape_property(text: str) -> str:
 
 def to_github(result, located: pd.DataFrame | None = None) -> str:
     """One GitHub Actions workflow command per finding (annotations on the data file)."""
-    from hyoka.output.report import strings
-
     s = strings(result.options.lang)
     found = locate(result) if located is None else located
     out = []

@@ -39,9 +39,11 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader
 
 from hyoka.check import findings as F
-from hyoka.atomic import write_text
+from hyoka.atomic import atomic_write
+from hyoka.check import registry
 from hyoka.errors import HyokaError
-from hyoka.pipeline import CheckResult
+from hyoka.output.annotate import annotate_workbook
+from hyoka.pipeline import CheckResult, refuse_inputs
 from hyoka.resources import data_dir, load_yaml
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -114,11 +116,6 @@ def md_escape_column(values: pd.Series) -> pd.Series:
     t = t.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False).str.replace(">", "&gt;", regex=False)
     t = t.str.replace(_MD_SPECIAL.pattern, r"\\\1", regex=True)
     return t.str.replace("\r\n", "\n", regex=False).str.replace("\n", "<br>", regex=False)
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place (hyoka.atomic)."""
-    write_text(path, text)
 
 
 def _bytecode_cache():
@@ -216,15 +213,9 @@ def _finding_departments(found: pd.DataFrame, frame: pd.DataFrame, s: dict) -> p
 
 
 def _descriptions(result, lang: str) -> dict[str, str]:
-    """code → what the code checks: the catalog's rules in use, the edition codes (E), and the
-    schema, table and waiver codes (S, H, W)."""
-    from hyoka.authoring.docs import other_codes
-    from hyoka.compare.editions import load_edition_spec
-
-    out = {code: c["description"].get(lang, "") for code, c in other_codes().items()}
-    out |= {code: c.texts["description"][lang] for code, c in load_edition_spec().codes.items()}
-    out |= {r.code: r.description.get(lang, "") for r in result.rules}
-    return out
+    """code → what the code checks: the catalog's rules in use and every other code
+    (hyoka.check.registry)."""
+    return {code: c.text("description", lang) for code, c in registry.all_codes(result.rules).items()}
 
 
 def _groups(found: pd.DataFrame, descriptions: dict[str, str], cap: int = GROUP_CAP) -> list[dict]:
@@ -375,7 +366,6 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     index.html states (default: now, or ``SOURCE_DATE_EPOCH`` when set). Raises HyokaError before
     writing anything when a report file would replace an input (a ``book.hyoka.xlsx`` given as one)."""
     out = Path(out_dir)
-    from hyoka.pipeline import refuse_inputs
     for t in result.tables:
         if t.path.lower().endswith((".xlsx", ".xlsm")):
             refuse_inputs(_annotated_target(out, t), result.options, result.tables, "report file")
@@ -443,7 +433,6 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     annotated = {}
     for t in result.tables:  # each workbook, answered in itself (hyoka.output.annotate)
         if t.path.lower().endswith((".xlsx", ".xlsm")):
-            from hyoka.output.annotate import annotate_workbook
             target = _annotated_target(out, t)
             written.append(annotate_workbook(t.path, target, found, lang))
             annotated[t.source] = target.name

@@ -30,8 +30,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from hyoka.cellref import column_letters
 from hyoka.errors import InputError
-from hyoka.normalise.vocabulary import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary, header_key
+from hyoka.normalise.measures import YEAR_RE
+from hyoka.normalise.vocabulary import (CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary, compile_pattern, header_key,
+                                        nfkc)
+from hyoka.read.xlsx import read_grids
+from hyoka.resources import data_dir, load_yaml
 
 HEADER_SCAN_ROWS = 30
 MAX_COLUMNS = 2_000  # an evaluation table has a few dozen columns (the same limit as hyoka.read.xlsx)
@@ -83,9 +88,7 @@ def match_header(text: str, vocab: Vocabulary) -> tuple[str, str | None] | None:
 def _looks_like_year(label: str) -> bool:
     """A header's parenthesised label is a fiscal year (R3, H30, 令和9年度, 2021年度…). One regex
     match, not a pandas call: this runs for every header cell of every sheet."""
-    from hyoka.normalise.measures import _YEAR_RE
-    from hyoka.normalise.vocabulary import nfkc
-    return _YEAR_RE.match(nfkc(label).strip()) is not None
+    return YEAR_RE.match(nfkc(label).strip()) is not None
 
 
 def _find_header(rows: list[list[str]], vocab: Vocabulary) -> tuple[int, int, dict[int, tuple[str, str | None, int]]] | None:
@@ -127,7 +130,7 @@ def _frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str,
         if fld in seen:
             raise InputError(f"two columns read as {fld!r} (columns {seen[fld] + 1} and {c + 1}); "
                              "rename one or map it in a mapping file", file=source, sheet=sheet or None,
-                             column=_col_letter(c) if sheet else str(c + 1))
+                             column=column_letters(c) if sheet else str(c + 1))
         seen[fld] = c
     nums = row_numbers[data_start:]
     data = {}
@@ -187,16 +190,6 @@ def _unmapped(rows, first, data_start, row_numbers, mapped: set[int], vocab: Voc
             if hit and not re.match(r"^[(（]?\d+[)）]", key):   # (１)令和5年度実施状況 is a group title
                 out.append((cell_ref(row_numbers[r], c), text, vocab.aliases[hit]))
     return list(dict.fromkeys(out))
-
-
-def _col_letter(c: int) -> str:
-    """Column letters of 0-based column ``c`` (0 → A, 26 → AA), as openpyxl's
-    get_column_letter, without importing openpyxl (a start-up cost when calamine reads)."""
-    n, letters = c + 1, ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
 
 
 # ---------------------------------------------------------------- CSV
@@ -332,19 +325,13 @@ def _grid_pyarrow(data: bytes, text: str, enc: str, sep: str) -> pd.DataFrame | 
 # ---------------------------------------------------------------- xlsx
 
 def _skip_patterns() -> list[re.Pattern[str]]:
-    from hyoka.resources import data_dir, load_yaml
-    from hyoka.normalise.vocabulary import nfkc
     data = load_yaml(data_dir("rules") / "sheets.yaml") or {}
-    from hyoka.normalise.vocabulary import compile_pattern
     return [compile_pattern(nfkc(str(p)), "rules/sheets.yaml: skip") for p in data.get("skip", [])]
 
 
 def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: str = "auto") -> RawTable:
     """Read every visible, non-skipped worksheet that has a header (hyoka.read.xlsx reads the grids).
     Adds ``nocache_<field>`` (bool) columns: the cell holds a formula with no cached value."""
-    from hyoka.normalise.vocabulary import nfkc
-    from hyoka.read.xlsx import read_grids
-
     source = source or path.name
     grids, _ = read_grids(path, source, reader)
     skip = _skip_patterns()
@@ -357,10 +344,10 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
         numbers = list(range(1, len(g.rows) + 1))
 
         def cell_ref(n: int, c: int, _t=g.title) -> str:
-            return f"[{source}]{_t}!{_col_letter(c)}{n}"
+            return f"[{source}]{_t}!{column_letters(c)}{n}"
 
         def cell_parts(c: int, _t=g.title) -> tuple[str, str]:
-            return f"[{source}]{_t}!{_col_letter(c)}", ""
+            return f"[{source}]{_t}!{column_letters(c)}", ""
 
         table = _frame_from_rows(g.rows, numbers, source, g.title, vocab, cell_ref, cell_parts)
         if table is None:

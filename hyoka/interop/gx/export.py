@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hyoka import __version__
-from hyoka.check.rules import Rule
+from hyoka.atomic import replacing, write_text
+from hyoka.check import registry
+from hyoka.check.rules import Rule, load_catalog
+from hyoka.config import selected
 from hyoka.errors import ConfigError, HyokaError
 from hyoka.interop.gx.expectations import (
     NotExpressible,
@@ -15,8 +18,7 @@ from hyoka.interop.gx.expectations import (
     schema_expectations,
 )
 
-if TYPE_CHECKING:
-    from hyoka.pipeline import CheckOptions
+from hyoka.pipeline import CheckOptions, check_codes, run_check
 
 SUITE_NAME = "hyoka"
 
@@ -73,17 +75,10 @@ def export_gx(out: Path, options: CheckOptions, paths: list[Path] | None = None,
     the data the suite is for). ``options`` is a :class:`hyoka.pipeline.CheckOptions`: its rules,
     select/ignore and severity overrides choose and mark the exported rules. Every file is
     written atomically. Raises ConfigError for a bad rule file, HyokaError for bad input."""
-    import json
-
-    from hyoka.atomic import replacing, write_text
-    from hyoka.check.rules import load_catalog
-    from hyoka.config import selected
-    from hyoka.pipeline import OTHER_CODES, check_codes, run_check
-
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ConfigError(f"--name {name!r}: use letters, digits, _ and -")
     catalog = load_catalog(options.rules)
-    check_codes(options, {r.code for r in catalog} | OTHER_CODES)
+    check_codes(options, registry.known_codes(catalog))
     rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
     schema = any(selected(c, options.select, options.extend_select, options.ignore) for c in ("S000", "S001", "S002", "S003"))
     meta = {"rules": str(options.rules) if options.rules else "rules/catalog.yaml",
