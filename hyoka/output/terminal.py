@@ -36,7 +36,8 @@ def print_text(result, written: list[Path], out: Path, con: Console | None = Non
     s = strings(result.options.lang)
     clerk = bool(result.options.department)  # a department's self-check: say how to fix each one
     con = con or Console(highlight=False, soft_wrap=not sys.stdout.isatty())
-    found = result.findings
+    from hyoka.output.places import with_cells
+    found = with_cells(result)
     frame = result.frame
     dep = frame["department"].fillna(s["no_department"])
     table = Table(title=s["by_department"], title_justify="left")
