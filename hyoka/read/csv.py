@@ -103,7 +103,7 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
                          f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)", file=source)
     del text
     # the physical line each record starts on: records may span lines (quoted newlines)
-    spans = (1 + sum(grid[c].str.count("\n") for c in grid.columns)).to_numpy("int64")
+    spans = 1 + sum(cell_stats(grid[c], sep)[3].astype("int64") for c in grid.columns)
     starts = np.cumsum(spans) - spans + 1
     # the header is looked for in the first rows; the body is taken column by column from the grid
     rows = grid.head(HEADER_SCAN_ROWS + 2).to_numpy(dtype=object).tolist()
@@ -168,6 +168,41 @@ def field_starts(line: str, sep: str = ",") -> list[int]:
     return out
 
 
+def cell_stats(column: pd.Series, sep: str) -> tuple[np.ndarray, ...]:
+    """Per cell of a text column (Arrow-backed ``string``): characters (code points), bytes
+    (UTF-8), quotes, line breaks (int32 each) and whether it holds a separator, quote or line
+    break (bool: it must be quoted in a CSV). The special bytes are found by scanning each chunk's
+    character buffer with numpy (Arrow's substring kernels are several times slower on long text)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = column.array.__arrow_array__()
+    arr = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+    n = len(arr)
+    nchar = pc.utf8_length(arr).to_numpy().astype(np.int32)
+    nbyte = pc.binary_length(arr).to_numpy().astype(np.int32)
+    cells, kinds, base = [], [], 0
+    wanted = np.array([34, 10, 13, ord(sep)], np.uint8)
+    for chunk in arr.chunks:
+        if len(chunk):
+            wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+            offs = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if wide else np.int32)
+            offs = offs[chunk.offset:chunk.offset + len(chunk) + 1]
+            data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8) if chunk.buffers()[2] else np.zeros(0, np.uint8)
+            for lo in range(int(offs[0]), int(offs[-1]), _CHUNK):
+                part = data[lo:min(lo + _CHUNK, int(offs[-1]))]
+                pos = np.flatnonzero(np.isin(part, wanted)) + lo
+                cells.append(np.searchsorted(offs, pos, side="right") - 1 + base)
+                kinds.append(data[pos])
+        base += len(chunk)
+    cell = np.concatenate(cells) if cells else np.zeros(0, np.int64)
+    kind = np.concatenate(kinds) if kinds else np.zeros(0, np.uint8)
+    quotes = np.bincount(cell[kind == 34], minlength=n).astype(np.int32)
+    breaks = np.bincount(cell[kind == 10], minlength=n).astype(np.int32)
+    special = np.bincount(cell, minlength=n) > 0
+    return nchar, nbyte, quotes, breaks, special
+
+
 class CharColumns:
     """Character columns of a CSV's cells: ``raw`` (the text as UTF-8 bytes, no BOM), ``grid``
     (the parsed cells, one text column per CSV column), ``starts``/``spans`` (int64 per grid
@@ -223,13 +258,8 @@ class CharColumns:
             for fld in at_col.get(j, ()):
                 found_min[fld] = np.where(on_first, off_min, 0).astype(np.int32)
                 found_all[fld] = np.where(on_first, off_all, 0).astype(np.int32)
-            arr = body.iloc[:, j].array.__arrow_array__()
-            nchar = pc.utf8_length(arr).to_numpy().astype(np.int32)
-            nbyte = pc.binary_length(arr).to_numpy().astype(np.int32)
-            quotes = pc.count_substring(arr, '"').to_numpy().astype(np.int32)
-            nl = pc.match_substring(arr, "\n").to_numpy(zero_copy_only=False)
-            special = (quotes > 0) | nl | pc.match_substring(arr, self.sep).to_numpy(zero_copy_only=False) \
-                | pc.match_substring(arr, "\r").to_numpy(zero_copy_only=False)
+            nchar, nbyte, quotes, breaks, special = cell_stats(body.iloc[:, j], self.sep)
+            nl = breaks > 0
             extra = 2 + 2 * quotes   # the surrounding quotes, and each quote doubled
             needed = np.where(special, extra, 0)
             off_min += nchar + needed + 1
