@@ -17,7 +17,9 @@ import pandas as pd
 from hyoka.check import findings as F
 from hyoka.check import registry
 from hyoka.errors import ConfigError, HyokaError, InputError
-from hyoka.read.table import RawTable, load_table, release_memory
+from hyoka.read.csv import release_memory
+from hyoka.read.raw import RawTable
+from hyoka.read.table import load_table
 from hyoka.config import Config, apply as apply_config, load_departments, selected
 from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, load_indicator_metadata
 from hyoka.compare.editions import EditionInfo, compare_editions, department_keys, name_key
@@ -100,21 +102,22 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
 
 def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
     """H001 for header cells that resemble a field but were not read (rules/load_findings.yaml)."""
-    items = [(t.source, cell, header, fld) for t in tables for cell, header, fld in t.unmapped]
+    items = [(t.source, *u) for t in tables for u in t.unmapped]
     if not items:
         return F.empty()
     spec = registry.code_info("H001")
     rows = []
-    for source, cell, header, fld in items:  # a few header cells per file
+    for source, sheet, row, col, char_col, header, fld in items:  # a few header cells per file
         ja, en = FIELD_LABELS.get(fld, (fld, fld))
         values = {"header": " ".join(header.split()), "field_ja": ja, "field_en": en}
         fill = lambda t: re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), t)  # noqa: E731
         rows.append({"code": "H001", "severity": spec.severity, "department": "", "item": "", "project": "",
-                     "indicator": "", "field": fld, "cell": cell, "observed": values["header"],
+                     "indicator": "", "field": fld, "observed": values["header"],
                      "expected": fill(spec.text("expected", lang)), "message": fill(spec.text("message", lang)),
                      "title": spec.text("title", lang), "fix": fill(spec.text("fix", lang)), "row_index": -1,
-                     "source_file": source, "row": 0, "waived": ""})
-    return pd.DataFrame(rows).astype({"row_index": "int64", "row": "int64"})
+                     "source_file": source, "sheet": sheet, "row": 0, "cell_row": row, "col": col,
+                     "char_col": char_col, "waived": ""})
+    return F.typed(pd.DataFrame(rows))
 
 
 def _glob_paths(tables: list[RawTable], base: Path | None) -> dict[str, list[str]]:
@@ -308,17 +311,9 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
 
 
 def _rename_source(table: RawTable, source: str) -> None:
-    """Give a table another source name, in its frame's ``source_file`` and cell references
-    (``[book.xlsx]Sheet!H12``, ``table.csv:12:baseline``), in place."""
-    old = table.source
-    frame = table.frame
-    frame["source_file"] = source
-    for col in [c for c in frame.columns if c.startswith("cell_")]:
-        cells = frame[col].astype("string")
-        book = cells.str.startswith(f"[{old}]").fillna(False)
-        csv_ = cells.str.startswith(f"{old}:").fillna(False)
-        cells = cells.mask(book, "[" + source + "]" + cells.str.slice(len(old) + 2))
-        frame[col] = cells.mask(csv_, source + ":" + cells.str.slice(len(old) + 1))
+    """Give a table another source name (its frame's ``source_file``: places name the file by
+    it), in place."""
+    table.frame["source_file"] = source
     table.source = source
 
 

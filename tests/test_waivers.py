@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from hyoka.output.places import with_cells
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError
 from hyoka.pipeline import CheckOptions, run_check
@@ -40,7 +41,7 @@ def write(path: Path, *entries: dict) -> Path:
 
 
 def check(waivers: Path, today: date = TODAY, **kw):
-    return run_check([SEED_CSV], CheckOptions(waivers=waivers, today=today, **kw)).findings
+    return with_cells(run_check([SEED_CSV], CheckOptions(waivers=waivers, today=today, **kw)))
 
 
 def by_code(found, code):
@@ -114,7 +115,7 @@ def test_waiver_for_a_code_that_does_not_fire_gives_w002(tmp_path):
     assert f["cell"] == "w.yaml:9" and f["department"] == "社会福祉課" and f["waived"] == ""
     assert f["observed"] == "P001 / 社会福祉課 / * / *"
     assert by_code(found, "D001")["waived"].tolist() == ["受入済み"]
-    assert list(found.columns) == list(F.empty().columns)
+    assert list(found.columns) == list(F.empty().columns) + ["cell"]   # the places, written out
     assert hyoka("check", SEED_CSV, "--no-report", "--waivers", w).returncode == 0  # info < error
 
 

@@ -26,6 +26,7 @@ from hyoka.check.registry import CodeInfo
 from hyoka.check.rules import FIELD_LABELS, Rule, load_catalog
 from hyoka.compare.editions import load_edition_spec
 from hyoka.pipeline import CheckOptions, run_check
+from hyoka.output.places import with_cells
 
 HEAD = {"ja": {"what": "何を確認するか", "when": "条件", "example": "該当する例", "finding": "出力される指摘",
                "fix": "直し方", "fields": "読む項目", "severity": "重要度", "settings": "設定",
@@ -89,7 +90,7 @@ def rule_page(rules: list[Rule], lang: str) -> str:
     # catalog, `--rules`, shows no finding here)
     select = [rule.code] if rule.code in {r.code for r in load_catalog()} else None
     for i, case in enumerate(fire, 1):
-        found = run_case(case, lang, select=select).findings
+        found = with_cells(run_case(case, lang, select=select))
         for f in found[found["code"] == rule.code].itertuples():
             lines.append(f"- {i}: `{f.cell}` — {f.message}")
     if quiet:
@@ -122,12 +123,13 @@ def edition_example(code: str) -> tuple[list[dict[str, str]], list[dict[str, str
 
 
 def run_edition_example(code: str, lang: str = "ja"):
-    """Run ``hyoka check r5.csv --previous r4.csv`` on the code's example; the findings frame."""
+    """Run ``hyoka check r5.csv --previous r4.csv`` on the code's example; the findings frame,
+    with the ``cell`` text."""
     prev, cur = edition_example(code)
     with tempfile.TemporaryDirectory() as tmp:
         _write_csv(Path(tmp) / "r4.csv", prev)
         _write_csv(Path(tmp) / "r5.csv", cur)
-        return run_check([Path(tmp) / "r5.csv"], CheckOptions(lang=lang, previous=[Path(tmp) / "r4.csv"])).findings
+        return with_cells(run_check([Path(tmp) / "r5.csv"], CheckOptions(lang=lang, previous=[Path(tmp) / "r4.csv"])))
 
 
 def edition_page(code: str, lang: str) -> str:

@@ -64,11 +64,12 @@ def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
             source = ", ".join(sorted(frame["source_file"].dropna().unique())) if len(frame) else ""
             whole = pd.DataFrame({
                 "code": spec["code"], "severity": spec["severity"], "department": "", "item": "",
-                "project": "", "indicator": "", "field": fld or column, "cell": source,
+                "project": "", "indicator": "", "field": fld or column,
                 "observed": table_level["failure_case"].astype("string").fillna("").to_numpy(),
                 "expected": table_level["check"].astype("string").to_numpy(),
                 "message": [f"{column}: {c}" for c in table_level["check"].astype(str)],
-                "title": spec["title"][lang], "fix": (spec.get("fix") or {}).get(lang, ""), "row_index": -1, "source_file": source, "row": 0,
+                "title": spec["title"][lang], "fix": (spec.get("fix") or {}).get(lang, ""), "row_index": -1,
+                "source_file": source, "sheet": "", "row": 0, "cell_row": 0, "col": 0, "char_col": 0,  # the file(s)
                 "waived": ""})
-            parts.append(whole)
+            parts.append(F.typed(whole))
     return F.combine(parts)

@@ -72,6 +72,8 @@ from hyoka.resources import data_dir, load_yaml, reject_unknown
 from hyoka.check.rules import BLANK, FIELD_LABELS, LANGS, render
 from hyoka.normalise.text import text_keys
 from hyoka.normalise.vocabulary import VALUE_FIELDS, compile_pattern
+from hyoka.read.raw import PLACE_PREFIXES
+from hyoka.cellref import place_texts
 
 #: the codes this module raises (their texts: rules/edition_findings.yaml, listed by hyoka.check.registry)
 EDITION_CODES = ("E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009", "E010")
@@ -360,6 +362,18 @@ def _kind(rows: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
                             np.where(project_kept, "indicator of the project", "project")])
 
 
+def _cell_texts(rows: pd.DataFrame, fld: str) -> pd.Series:
+    """The place of ``fld``'s cell on each of ``rows`` (normalised rows) as text, for messages that
+    name last year's cell (``prev_cell``): a CSV column is named by its field (as the loader
+    names the columns it reads; a year written in a value header is in that value's column)."""
+    cell_row, col, _ = F.field_place(rows, fld)
+    header = rows[f"cellrow_{fld}"].to_numpy("int64") > 0 if f"cellrow_{fld}" in rows else np.zeros(len(rows), bool)
+    label = pd.Series(np.where(header, fld.removesuffix("_year"), fld), index=rows.index, dtype="string")
+    sheet = rows["sheet"] if "sheet" in rows else pd.Series("", index=rows.index, dtype="string")
+    return place_texts(rows["source_file"], sheet, pd.Series(cell_row, index=rows.index),
+                       pd.Series(col, index=rows.index), label)
+
+
 def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: EditionSpec | None = None, *,
                      lang: str = "ja", previous_paths: list[str] | None = None
                      ) -> tuple[pd.DataFrame, EditionInfo, pd.DataFrame]:
@@ -376,8 +390,8 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
     cur = current.loc[pairs["cur"].to_numpy()]
     prev = previous.loc[pairs["prev"].to_numpy()]
     prev.index = cur.index
-    ctx = pd.concat([cur[["department", "item", "project", "indicator", "source_file", "row"]
-                         + [c for c in cur.columns if c.startswith("cell_")]],
+    ctx = pd.concat([cur[["department", "item", "project", "indicator", "source_file", "sheet", "row"]
+                         + [c for c in cur.columns if c.startswith(PLACE_PREFIXES)]],
                      _side(cur, "", lang), _side(prev, "prev_", lang)], axis=1)
     ctx = ctx.loc[:, ~ctx.columns.duplicated()]
     ctx["similarity"] = pairs["similarity"].round().astype("int64").astype("string").to_numpy()
@@ -388,9 +402,7 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
     is_compared = (ctx["how"] != "replaced").to_numpy()
 
     def prev_cell(fld: str) -> pd.Series:
-        col = f"cell_{fld}"
-        fallback = prev["source_file"].astype("string") + ":" + prev["row"].astype("string")
-        return prev[col].astype("string").fillna(fallback) if col in prev else fallback
+        return _cell_texts(prev, fld)
 
     def emit(code: str, mask, frame: pd.DataFrame = ctx, cell_field: str | None = None):
         mask = np.asarray(mask, dtype=bool)
@@ -453,21 +465,22 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
     gone = previous[~previous.index.isin(pairs["prev"]) & ~pk["n_cur"].gt(0).to_numpy()]
     gone_p = previous.index.isin(gone.index)
     if gone_p.any():
-        g = pd.concat([gone[["item", "source_file", "row"] + [c for c in gone.columns if c.startswith("cell_")]],
+        g = pd.concat([gone[["item", "source_file", "sheet", "row"]
+                            + [c for c in gone.columns if c.startswith(PLACE_PREFIXES)]],
                        gone[["project", "indicator"]], _side(gone, "prev_", lang)], axis=1)
         g["department"] = prev_shown_dep.loc[gone.index].fillna("")
         for col in PLACEHOLDERS - set(g.columns):
             g[col] = ""
         g[["kind_ja", "kind_en"]] = _kind(pk.loc[gone.index], ck)
-        g["prev_cell"] = g["cell_project"].astype("string").fillna(g["source_file"] + ":" + g["row"].astype("string"))
+        g["prev_cell"] = _cell_texts(gone, "project")
         part = emit("E005", np.ones(len(g), dtype=bool), g)
         part["row_index"] = -1
 
     # E006: this year's rows with no counterpart
     new = current[~current.index.isin(pairs["cur"]) & ~current.index.isin(ambiguous)]
     if len(new):
-        n = pd.concat([new[["department", "item", "project", "indicator", "source_file", "row"]
-                           + [c for c in new.columns if c.startswith("cell_")]], _side(new, "", lang)], axis=1)
+        n = pd.concat([new[["department", "item", "project", "indicator", "source_file", "sheet", "row"]
+                           + [c for c in new.columns if c.startswith(PLACE_PREFIXES)]], _side(new, "", lang)], axis=1)
         n = n.loc[:, ~n.columns.duplicated()]
         for col in PLACEHOLDERS - set(n.columns):
             n[col] = ""
@@ -479,17 +492,17 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
     # E009: duplicates that cannot be matched
     if len(ambiguous):
         a_cur = current.loc[ambiguous.to_numpy()]
-        a = pd.concat([a_cur[["department", "item", "project", "indicator", "source_file", "row"]
-                             + [c for c in a_cur.columns if c.startswith("cell_")]], _side(a_cur, "", lang)], axis=1)
+        a = pd.concat([a_cur[["department", "item", "project", "indicator", "source_file", "sheet", "row"]
+                             + [c for c in a_cur.columns if c.startswith(PLACE_PREFIXES)]], _side(a_cur, "", lang)], axis=1)
         a = a.loc[:, ~a.columns.duplicated()]
         for col in PLACEHOLDERS - set(a.columns):
             a[col] = ""
         keys = ck.loc[a.index, "key"]
         a["n_current"] = ck.loc[a.index, "n"].astype("string")
         a["n_previous"] = ck.loc[a.index, "n_prev"].astype("string")
-        pcell = previous["cell_project"].astype("string") if "cell_project" in previous else \
-            previous["source_file"].astype("string") + ":" + previous["row"].astype("string")
-        cells_by_key = pcell.groupby(pk["key"]).agg(lambda s: "、".join(s.fillna("")))
+        named = pk["key"].isin(set(keys.tolist())).to_numpy()   # last year's rows of these keys only
+        pcell = _cell_texts(previous.loc[named], "project")
+        cells_by_key = pcell.groupby(pk["key"][named]).agg(lambda s: "、".join(s.fillna("")))
         a["prev_cells"] = keys.map(cells_by_key).astype("string").fillna("")
         a["prev_cell"] = ""
         emit("E009", np.ones(len(a), dtype=bool), a)

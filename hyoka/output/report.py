@@ -45,6 +45,7 @@ from hyoka.errors import HyokaError
 from hyoka.output.annotate import annotate_workbook
 from hyoka.pipeline import CheckResult, refuse_inputs
 from hyoka.resources import data_dir, load_yaml
+from hyoka.output.places import with_cells
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -202,7 +203,8 @@ def _finding_departments(found: pd.DataFrame, frame: pd.DataFrame, s: dict) -> p
     dep = found["department"].astype("string").fillna("")
     header = ((found["code"] == "H001") & (dep == "")).to_numpy()
     if header.any() and len(frame):
-        sheet = found["cell"].astype("string").str.extract(r"^\[[^\]]+\](.+)![A-Z]+\d+$")[0].fillna("")
+        in_sheet = (found["col"] > 0) & (found["sheet"].astype("string").fillna("") != "")
+        sheet = found["sheet"].astype("string").fillna("").where(in_sheet, "")
         key_f = found["source_file"].astype("string").fillna("") + "\x00" + sheet
         rows_sheet = frame["sheet"].astype("string").fillna("") if "sheet" in frame else ""
         key_r = frame["source_file"].astype("string").fillna("") + "\x00" + rows_sheet
@@ -380,7 +382,7 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     env = _env()
     env.globals.update(counted=lambda key, n: counted(s, key, n), summary=lambda rows, c: summary_line(s, rows, c))
     stamp = _stamp(generated)
-    frame, found = result.frame, result.findings
+    frame, found = result.frame, with_cells(result)
     descriptions = _descriptions(result, lang)
     dep_col = frame["department"].astype("string").fillna(s["no_department"])
     found_dep = _finding_departments(found, frame, s)

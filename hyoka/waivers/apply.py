@@ -8,7 +8,8 @@ gives, when the checked frame is passed to :func:`apply_waivers`.
 :func:`apply_waivers` sets the findings' ``waived`` column to the reason of the first unexpired
 waiver matching each finding (waived findings stay in the table). An expired waiver that still
 matches findings yields a ``W001`` finding; a waiver matching no finding yields ``W002``. Both
-point at the waiver file (``cell`` = ``waivers.yaml:LINE``); their texts are in
+point at the waiver file's line (``source_file`` = ``waivers.yaml``, ``row`` = the line; shown as
+``waivers.yaml:LINE``); their texts are in
 rules/waiver_findings.yaml (hyoka.check.registry).
 """
 
@@ -107,9 +108,7 @@ def apply_waivers(findings: pd.DataFrame, waivers: Iterable[Waiver], today: date
     found["waived"] = pd.array(waived, dtype="string")
     if not extra:
         return found
-    w_frame = pd.DataFrame(extra).astype({c: "string" for c in F.FINDING_COLUMNS + ("title", "fix", "waived",
-                                                                                     "source_file")})
-    w_frame = w_frame.astype({"row_index": "int64", "row": "int64"})
+    w_frame = F.typed(pd.DataFrame(extra))
     return F.combine([found, w_frame])
 
 
@@ -120,9 +119,9 @@ def _waiver_finding(w: Waiver, code: str, lang: str, n: int) -> dict:
     return {
         "code": code, "severity": info.severity,
         "department": w.department or "", "item": "", "project": w.project or "",
-        "indicator": w.indicator or "", "field": "waiver", "cell": f"{w.source}:{w.line}",
+        "indicator": w.indicator or "", "field": "waiver",
         "observed": w.identity(), "expected": t["expected"],
         "message": t["message"].format(code=w.code, target=target, expires=w.expires.isoformat(), n=n),
         "title": t["title"], "fix": t["fix"], "row_index": -1, "source_file": w.source,
-        "row": w.line, "waived": "",
+        "sheet": "", "row": w.line, "cell_row": w.line, "col": 0, "char_col": 0, "waived": "",
     }

@@ -19,6 +19,7 @@ from hyoka.interop.gx.expectations import (
 )
 
 from hyoka.pipeline import CheckOptions, check_codes, run_check
+from hyoka.output.places import cell_columns, labels_of
 
 SUITE_NAME = "hyoka"
 
@@ -71,7 +72,8 @@ class Export:
 
 def export_gx(out: Path, options: CheckOptions, paths: list[Path] | None = None, name: str = SUITE_NAME) -> Export:
     """Write ``OUT/NAME.json`` (the suite), ``OUT/NAME_unexpressed.json`` (rules not exported,
-    with why) and, when ``paths`` are given, ``OUT/normalised.parquet`` (their normalised table,
+    with why) and, when ``paths`` are given, ``OUT/normalised.parquet`` (their normalised table, with
+    each row's places as ``cell_<field>`` texts: hyoka.output.places.cell_columns;
     the data the suite is for). ``options`` is a :class:`hyoka.pipeline.CheckOptions`: its rules,
     select/ignore and severity overrides choose and mark the exported rules. Every file is
     written atomically. Raises ConfigError for a bad rule file, HyokaError for bad input."""
@@ -97,7 +99,8 @@ def export_gx(out: Path, options: CheckOptions, paths: list[Path] | None = None,
     suite_path, unexpressed_path = out / f"{name}.json", out / f"{name}_unexpressed.json"
     table_path = None
     if paths:
-        frame = run_check(list(paths), options).frame
+        checked = run_check(list(paths), options)
+        frame = cell_columns(checked.frame, labels_of(checked.tables))  # places as text, as GX users read them
         table_path = out / "normalised.parquet"
         with replacing(table_path) as tmp:
             frame.to_parquet(tmp, index=True)
