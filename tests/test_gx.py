@@ -16,6 +16,7 @@ from hyoka.pipeline import CheckOptions, run_check
 from hyoka.check.rules import load_catalog
 
 from .conftest import ROOT, SEED_CSV
+from .inprocess import run_cli
 
 CATALOG_CODES = sorted({r.code for r in load_catalog()})
 SCHEMA_ROW_CODES = ["S001", "S002", "S003"]  # schema failures on rows (S000 is table-level here)
@@ -79,8 +80,7 @@ def test_unexpressible_rules_are_listed_with_a_reason(tmp_path):
 
 def test_cli_export_writes_suite_and_unexpressed_list(tmp_path):
     out = tmp_path / "gx"
-    proc = subprocess.run([sys.executable, "-m", "hyoka.cli", "export", "gx", "--out", str(out), "--no-config",
-                           "--ignore", "F", str(SEED_CSV)], capture_output=True, text=True, cwd=tmp_path)
+    proc = run_cli("export", "gx", "--out", out, "--no-config", "--ignore", "F", SEED_CSV, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     suite = json.loads((out / "hyoka.json").read_text(encoding="utf-8"))
     codes = {e["meta"]["hyoka_code"] for e in suite["expectations"]}

@@ -19,6 +19,7 @@ from hyoka.authoring.scaffold import contents
 from hyoka.waivers.waive import load_waivers
 
 from .conftest import ROOT, SEED_CSV
+from .inprocess import run_cli
 
 GIT = shutil.which("git")
 SEED_FINDINGS = [("D001", "error", "seed_r5.csv:6:target"), ("G002", "warning", "seed_r5.csv:26:grade"),
@@ -26,8 +27,7 @@ SEED_FINDINGS = [("D001", "error", "seed_r5.csv:6:target"), ("G002", "warning", 
 
 
 def hyoka(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=180)
+    return run_cli(*args, text=True, cwd=cwd)
 
 
 def git(*args, cwd):
