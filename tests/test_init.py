@@ -372,6 +372,7 @@ def _snapshot(dest: Path) -> str:
 @pytest.mark.skipif(GIT is None or importlib.util.find_spec("pre_commit") is None,
                     reason="needs git and pre-commit (pip install '.[test]')")
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs hyoka's git checkout")
+@pytest.mark.slow
 def test_pre_commit_hook_runs_hyoka(tmp_path):
     """pre-commit installs hyoka from its repository (its own virtualenv, dependencies from the
     package index) and runs the `hyoka` hook on the data repository's files: the seed table's
