@@ -186,3 +186,59 @@ def run_subprocess(*args, cwd: str | Path | None = None, text: bool = False, tim
     """The real thing: ``python -m hyoka.cli *args`` in a child process."""
     return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
                           text=text, cwd=cwd, timeout=timeout, **kwargs)
+
+
+# --- isolated runs: a process of its own, without the interpreter start -----------------------------
+
+#: modules the fork server imports once, so that each forked run starts with hyoka loaded
+PRELOAD = ["tests.inprocess", "hyoka.cli.app", "hyoka.pipeline", "hyoka.read.xlsx", "hyoka.output.report",
+           "hyoka.output.formats", "hyoka.output.annotate", "hyoka.waivers.waive"]
+
+
+def _isolated_child(conn, args, cwd, env, memory_limit, nice):
+    try:
+        if memory_limit and sys.platform.startswith("linux"):
+            import resource
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+        if nice:
+            os.nice(nice)
+        r = run_cli(*args, cwd=cwd, env=env)
+        conn.send((r.returncode, r.stdout, r.stderr))
+    except BaseException:
+        conn.send((1, b"", traceback.format_exc().encode("utf-8", "backslashreplace")))
+    finally:
+        conn.close()
+
+
+def run_cli_isolated(*args, cwd: str | Path | None = None, env: dict | None = None, timeout: float = 60,
+                     memory_limit: int | None = None, nice: int = 0) -> subprocess.CompletedProcess:
+    """``run_cli`` in a child process forked from a server that has hyoka imported: a hostile input
+    can hang (the child is killed at ``timeout``: ``subprocess.TimeoutExpired``) or exhaust its
+    memory (``memory_limit`` bytes of address space) without touching the test process, and no run
+    pays the ~1 s of interpreter start and imports. Output is bytes, as ``run_cli``'s; a killed
+    child's output is lost. The child's returncode is the exit code, or −signal if it died.
+    (multiprocessing re-imports the caller's main module in the server: pytest's is safe; a script
+    needs the ``if __name__ == "__main__":`` guard.)"""
+    import multiprocessing
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    receive, send = ctx.Pipe(duplex=False)
+    argv = [str(a) for a in args]
+    p = ctx.Process(target=_isolated_child, args=(send, argv, str(cwd) if cwd else None, env, memory_limit, nice),
+                    daemon=True)
+    p.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            p.kill()
+            p.join()
+            raise subprocess.TimeoutExpired([sys.executable, "-m", "hyoka.cli", *argv], timeout, b"", b"")
+        try:
+            code, out, err = receive.recv()
+        except EOFError:                      # died without a word (a signal, the memory limit in C code)
+            p.join()
+            code, out, err = p.exitcode, b"", b""
+        p.join()
+    finally:
+        receive.close()
+    return subprocess.CompletedProcess([sys.executable, "-m", "hyoka.cli", *argv], code, out, err)
