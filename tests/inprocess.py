@@ -192,7 +192,7 @@ def run_subprocess(*args, cwd: str | Path | None = None, text: bool = False, tim
 
 #: modules the fork server imports once, so that each forked run starts with hyoka loaded
 PRELOAD = ["tests.inprocess", "hyoka.cli.app", "hyoka.pipeline", "hyoka.read.xlsx", "hyoka.output.report",
-           "hyoka.output.formats", "hyoka.output.annotate", "hyoka.waivers.waive"]
+           "hyoka.output.formats", "hyoka.output.annotate", "hyoka.output.terminal", "hyoka.waivers.waive"]
 
 
 def _isolated_child(conn, args, cwd, env, memory_limit, nice):
