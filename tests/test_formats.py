@@ -13,8 +13,6 @@ import csv
 import io
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -28,14 +26,14 @@ from hyoka.pipeline import run_check
 from hyoka.read.csv import field_starts
 
 from .conftest import EXAMPLES, ROOT, SEED_CSV
+from .inprocess import run_cli
 
 SCHEMAS = Path(__file__).parent / "schemas"
 WAIVERS = EXAMPLES / "waivers.yaml"
 
 
 def hyoka(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
-                          cwd=cwd, timeout=180)
+    return run_cli(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

@@ -195,6 +195,7 @@ def test_formula_looking_text_is_neutralised(tmp_path):
     assert re.match("^'", neutralise("\tx"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_annotated_seed_opens_in_libreoffice(tmp_path):
     from .conftest import SEED_XLSX

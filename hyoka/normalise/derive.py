@@ -8,14 +8,15 @@ entries, patterns or grades, never over rows).
 - ``direction`` (increase/decrease/keep/NA), ``direction_source`` (declared/inferred/none),
   ``direction_ja``/``_en``, ``direction_basis_ja``/``_en``, ``sign`` (+1.0/−1.0/NaN). Declared
   means: by the plan's indicator metadata file (first) or by rules/directions.yaml name patterns;
-  otherwise inferred from target vs baseline (GLOSSARY.md: "Target below baseline implies should
-  fall");
+  otherwise inferred from target vs baseline (docs/glossary.md#progress-and-achievement: a target
+  below the baseline implies the indicator should fall);
 - ``declared_unit`` (str/NA), ``cumulative`` (boolean/NA), ``progress_model`` (linear/none);
 - ``bound_min``/``bound_max`` (float/NaN): from metadata, else 0–100 for a rate in %, ≥ 0 for a
   count unit of rules/vocabulary.yaml (issue: "a rate in % between 0 and 100, counts not negative");
 - ``progress`` = (current − baseline) / (target − baseline), NaN unless the target lies beyond the
   baseline in the indicator's direction; ``expected_progress`` = (current_year − baseline_year) /
-  (target_year − baseline_year) (GLOSSARY.md "Expected progress by elapsed time");
+  (target_year − baseline_year) (docs/glossary.md#progress-and-achievement, "Expected progress by
+  elapsed time");
   ``schedule_margin`` (the configured margin, a constant column);
 - ``duplicate_count`` (rows of one file with the same department, project and indicator),
   ``indicator_units`` and ``indicator_baselines`` (distinct units / baselines one indicator name

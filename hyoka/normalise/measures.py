@@ -1,6 +1,6 @@
 """Parsing Japanese measures and fiscal-year labels, on whole columns.
 
-Measures (GLOSSARY.md "Values"): number + unit (``17件``, ``85.19％``, ``1,234人``, ``▲5``,
+Measures (docs/glossary.md#values): number + unit (``17件``, ``85.19％``, ``1,234人``, ``▲5``,
 ``８５．１９％``; ``1.5万件`` = 15,000件; ``約30件`` and ``30件以上`` read as 30件), a qualitative level from an ordered vocabulary (``実施`` < ``充実``), or a
 missing marker (``-``, ``－``, ``―``, empty, ``未集計``…), which is missing and never 0.
 

@@ -17,7 +17,7 @@ from hyoka.errors import ConfigError
 from hyoka.normalise.text import nfkc, text_key
 from hyoka.resources import data_dir, load_yaml
 
-#: The canonical fields of an evaluation row, in report order (GLOSSARY.md "Columns of a row").
+#: The canonical fields of an evaluation row, in report order (docs/glossary.md#columns-of-a-row).
 TEXT_FIELDS = ("item", "project", "department", "activities", "partners", "grade", "effect", "indicator")
 VALUE_FIELDS = ("baseline", "target", "current")
 YEAR_FIELDS = tuple(f"{f}_year" for f in VALUE_FIELDS)
