@@ -266,14 +266,18 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
     tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
     _distinct_sources(tables)
-    # one file (the common case): its frame as it is, not a concatenated copy (normalise copies nothing it changes)
+    # one file (the common case): its frame as it is, not a concatenated copy. The raw frames are
+    # handed to normalise, which drops each text column once read: the text is not held twice
     raw = tables[0].frame if len(tables) == 1 else (
         pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame())
+    for t in tables:
+        t.frame = t.frame.iloc[:0]
     settings = DeriveSettings(
         (load_indicator_metadata(options.indicators, vocab) if options.indicators else []) + mapped,
         options.schedule_margin, options.departments)
     step("normalise")
-    frame = normalise(raw, vocab, scale, settings)
+    frame = normalise(raw, vocab, scale, settings, consume=True)
+    del raw
     release_memory()
     if options.department:
         want = text_key(options.department)
@@ -337,7 +341,10 @@ def _compare_previous(options: CheckOptions, paths, vocab: Vocabulary, scale: Gr
         if t.source in names:  # 2023/評価表.xlsx vs 2024/評価表.xlsx: keep last year's cells apart
             _rename_source(t, f"{p.resolve().parent.name or 'previous'}/{t.source}")
     raw = pd.concat([t.frame for t in prev_tables], ignore_index=True)
-    previous = normalise(raw, vocab, scale, settings)
+    for t in prev_tables:
+        t.frame = t.frame.iloc[:0]
+    previous = normalise(raw, vocab, scale, settings, consume=True)
+    del raw
     if options.department:
         _, prev_dep, _ = department_keys(frame, previous)
         want = set(name_key(frame["department"])) | set(name_key(frame["department_previous"]))

@@ -119,18 +119,26 @@ def _partners(s: pd.Series) -> pd.Series:
 
 
 def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
-              settings: DeriveSettings | None = None) -> pd.DataFrame:
-    """Return the normalised frame (columns in the module doc). ``raw`` is not modified."""
-    raw = fill_places(ensure_columns(raw.copy(deep=False)))  # columns added to a shallow copy leave ``raw`` as it was
+              settings: DeriveSettings | None = None, consume: bool = False) -> pd.DataFrame:
+    """Return the normalised frame (columns in the module doc). ``raw`` is not modified, unless
+    ``consume``: then each text column is removed from ``raw`` once it has been read, so that a
+    large table's text is not held twice (the caller hands the raw frame over; at 1M rows this
+    is most of the run's peak memory)."""
+    if not consume:
+        raw = raw.copy(deep=False)  # columns added to a shallow copy leave ``raw`` as it was
+    raw = fill_places(ensure_columns(raw))
+
+    def take(col: str) -> pd.Series:
+        return raw.pop(col) if consume else raw[col]
     out = pd.DataFrame(index=raw.index)
     out["source_file"] = raw["source_file"].astype("string")
     out["sheet"] = raw["sheet"].astype("string")
     out["row"] = raw["row"].astype("int64")
     for fld in ("item", "project", "indicator"):
-        out[fld] = _text(raw[fld])
+        out[fld] = _text(take(fld))
     for fld in ("activities", "effect"):
-        out[fld] = _text(raw[fld], keep_newlines=True)
-    out["partners"] = _partners(raw["partners"])
+        out[fld] = _text(take(fld), keep_newlines=True)
+    out["partners"] = _partners(take("partners"))
 
     # departments: `旧→新` means renamed; the new name is the department, the old one is kept
     def departments(u: pd.Series) -> pd.DataFrame:  # the distinct department cells
@@ -148,13 +156,15 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
         return pd.DataFrame({"department": new.astype("string").replace("", pd.NA),
                              "department_previous": previous.astype("string")})
 
-    deps = on_distinct(raw["department"].astype("string").fillna(""), departments)
-    out["department_raw"] = raw["department"].astype("string")
+    department = take("department")
+    deps = on_distinct(department.astype("string").fillna(""), departments)
+    out["department_raw"] = department.astype("string")
+    del department
     out["department"] = deps["department"]
     out["department_previous"] = deps["department_previous"]
 
     # grades onto the plan's scale
-    grade_raw = raw["grade"].astype("string").fillna("")
+    grade_raw = take("grade").astype("string").fillna("")
     key = on_distinct(grade_raw, lambda u: nfkc_series(u).str.strip().str.casefold())
     code = key.map(scale.lookup)
     blank = key.isin(vocab.missing_markers) & code.isna()
@@ -173,14 +183,18 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
                                    index=raw.index, dtype="string")
 
     for fld in VALUE_FIELDS:
-        m = parse_measures(raw[fld], vocab)
-        out[f"{fld}_raw"] = raw[fld].astype("string").fillna("")
+        value = take(fld)
+        m = parse_measures(value, vocab)
+        out[f"{fld}_raw"] = value.astype("string").fillna("")
+        del value
         out[f"{fld}_value"] = m["value"]
         out[f"{fld}_unit"] = m["unit"]
         out[f"{fld}_unit_known"] = m["unit_known"]
         out[f"{fld}_state"] = m["state"]
-        y = parse_fiscal_years(raw[f"{fld}_year"])
-        out[f"{fld}_year_raw"] = raw[f"{fld}_year"].astype("string").fillna("")
+        year = take(f"{fld}_year")
+        y = parse_fiscal_years(year)
+        out[f"{fld}_year_raw"] = year.astype("string").fillna("")
+        del year
         out[f"{fld}_year"] = y["year"]
         out[f"{fld}_year_state"] = y["state"]
         out[f"{fld}_year_era_ok"] = y["era_ok"]

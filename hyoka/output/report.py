@@ -429,7 +429,7 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
         "s": s, "lang": lang, "stamp": stamp, "departments": departments, "by_rule": by_rule,
         "totals": _counts(found), "n_rows": len(frame), "scale": result.scale,
         "chart": progress_chart(frame, result.scale, s, lang, margin), "edition": _edition_section(result, found),
-        "tables": [{"source": t.source, "read": t.sheets_read, "skipped": t.sheets_skipped, "rows": len(t.frame)}
+        "tables": [{"source": t.source, "read": t.sheets_read, "skipped": t.sheets_skipped, "rows": t.rows}
                    for t in result.tables],
     }
     annotated = {}

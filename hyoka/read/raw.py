@@ -62,6 +62,7 @@ class RawTable:
     path: str = ""                                                       # the path as given
     delimiter: str = ""                                                  # a CSV's field separator
     labels: dict[int, str] = field(default_factory=dict)  # CSV: 1-based column → name in places (the field)
+    rows: int = 0   # data rows read (``frame`` is emptied once normalised: hyoka.pipeline.run_check)
 
 
 def frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str, sheet: str,

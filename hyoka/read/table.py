@@ -77,6 +77,7 @@ def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> Raw
         raise InputError("no data rows below the header", file=path.name,
                          sheet=", ".join(table.sheets_read) or None)
     table.path = str(path)
+    table.rows = len(table.frame)
     return table
 
 
