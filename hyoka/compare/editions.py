@@ -69,7 +69,8 @@ from hyoka.check import findings as F
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import LEVEL, VALUE
 from hyoka.resources import data_dir, load_yaml
-from hyoka.check.rules import BLANK, FIELD_LABELS, LANGS, render
+from hyoka.check.rules import FIELD_LABELS, LANGS
+from hyoka.check.text import check_template, render
 from hyoka.normalise.vocabulary import VALUE_FIELDS, compile_pattern
 
 #: the codes this module raises (also in hyoka.pipeline.OTHER_CODES)
@@ -80,12 +81,11 @@ PLACEHOLDERS = frozenset({
     "department", "project", "indicator", "grade_raw", "baseline_shown", "target_shown", "current_shown",
     "unit", "prev_department", "prev_project", "prev_indicator", "prev_grade_raw", "prev_baseline_shown",
     "prev_target_shown", "prev_current_shown", "prev_unit", "prev_cell", "prev_file", "similarity",
-    "direction_ja", "direction_en", "field_ja", "field_en", "kind_ja", "kind_en", "n_current",
+    "direction", "field_ja", "field_en", "kind_ja", "kind_en", "n_current",
     "n_previous", "prev_cells"})
 _TEXT_KEYS = ("title", "description", "condition", "message", "expected", "fix")
 _CODE_KEYS = {"name", "severity", "cell", "observed", "example", *_TEXT_KEYS}
 _SPEC_KEYS = {"note_pattern", "fuzzy_project", "fuzzy_indicator", "renamed_indicator", "codes"}
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # whitespace and punctuation left out of name keys (after NFKC: full-width forms are ASCII already)
 _NOT_KEY = r"[\s・、。,.:;!?()\[\]{}「」『』【】〔〕〈〉《》\"'“”‘’/\\~〜_\-‐‑–—―−]+"
 _NOTE_IN_CELL = r"※|\([^()]*\)\s*$"
@@ -167,8 +167,7 @@ def load_edition_spec(path: Path | str | None = None) -> EditionSpec:
             texts[key] = dict(val)
         observed = str(entry.get("observed", ""))
         for tmpl in [observed, *(texts[k][lang] for k in ("message", "expected", "fix") for lang in LANGS)]:
-            if bad := set(_PLACEHOLDER.findall(tmpl)) - PLACEHOLDERS:
-                raise ConfigError(f"{where}: unknown placeholder(s) {', '.join(sorted(bad))}")
+            check_template(tmpl, PLACEHOLDERS, where)
         codes[code] = EditionCode(code, str(entry.get("name", code)), entry["severity"], entry["cell"],
                                   observed, texts, entry.get("example"))
     if missing := set(EDITION_CODES) - set(codes):
@@ -387,8 +386,7 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
     ctx["similarity"] = pairs["similarity"].round().astype("int64").astype("string").to_numpy()
     ctx["how"] = pairs["how"].to_numpy()
     ctx["prev_file"] = prev_files
-    ctx["direction_ja"] = cur["direction_ja"].astype("string").to_numpy()
-    ctx["direction_en"] = cur["direction_en"].astype("string").to_numpy()
+    ctx["direction"] = cur["direction"].astype("string").to_numpy()
     is_compared = (ctx["how"] != "replaced").to_numpy()
 
     def prev_cell(fld: str) -> pd.Series:
@@ -409,10 +407,10 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
         sub["field_ja"] = sub["field_ja"] if "field_ja" in sub else ja
         sub["field_en"] = sub["field_en"] if "field_en" in sub else en
         part = F.from_rows(sub, code=code, severity=c.severity, field=fld,
-                           observed=render(c.observed, sub, {}, lang),
-                           expected=render(c.texts["expected"][lang], sub, {}, lang),
-                           message=render(c.texts["message"][lang], sub, {}, lang),
-                           title=c.texts["title"][lang], fix=render(c.texts["fix"][lang], sub, {}, lang))
+                           observed=render(c.observed, sub, lang),
+                           expected=render(c.texts["expected"][lang], sub, lang),
+                           message=render(c.texts["message"][lang], sub, lang),
+                           title=c.texts["title"][lang], fix=render(c.texts["fix"][lang], sub, lang))
         parts.append(part)
         return part
 

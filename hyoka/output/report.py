@@ -39,6 +39,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader
 
 from hyoka.check import findings as F
+from hyoka.check.text import pct
 from hyoka.atomic import write_text
 from hyoka.errors import HyokaError
 from hyoka.pipeline import CheckResult
@@ -141,11 +142,8 @@ def _env() -> Environment:
 
 
 def _pct(values: pd.Series) -> pd.Series:
-    """Fractions as whole percents ("33%"), ``""`` for missing; -0 shown as 0."""
-    v = pd.to_numeric(values, errors="coerce").astype("float64")
-    r = (np.round(v.to_numpy() * 100) + 0.0)
-    out = pd.Series(r, index=values.index).map("{:.0f}%".format, na_action="ignore")
-    return out.astype("string").fillna("")
+    """Fractions as whole percents ("33%", hyoka.check.text.pct), ``""`` for missing."""
+    return pct(pd.to_numeric(values, errors="coerce").astype("float64")).fillna("")
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

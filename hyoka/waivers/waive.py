@@ -37,6 +37,7 @@ import pandas as pd
 import yaml
 
 from hyoka.check import findings as F
+from hyoka.check.text import render_text
 from hyoka.errors import ConfigError, HyokaError
 from hyoka.resources import load_yaml
 
@@ -346,7 +347,7 @@ def _waiver_finding(w: Waiver, code: str, severity: str, texts: dict, n: int) ->
         "department": w.department or "", "item": "", "project": w.project or "",
         "indicator": w.indicator or "", "field": "waiver", "cell": f"{w.source}:{w.line}",
         "observed": w.identity(), "expected": t["expected"],
-        "message": t["message"].format(code=w.code, target=target, expires=w.expires.isoformat(), n=n),
+        "message": render_text(t["message"], {"code": w.code, "target": target, "expires": w.expires.isoformat(), "n": n}),
         "title": t["title"], "fix": t["fix"], "row_index": -1, "source_file": w.source,
         "row": w.line, "waived": "",
     }
