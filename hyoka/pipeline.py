@@ -1,4 +1,4 @@
-"""The check pipeline: load → normalise → validate (schemas) → rules → findings.
+"""The check pipeline: load → normalise → derive → validate (schemas) → rules → findings.
 
 ``run_check(paths, options)`` returns a :class:`CheckResult`; reports are written by
 :mod:`hyoka.output.report` from it. Raises InputError for unreadable input and ConfigError for bad
@@ -18,7 +18,7 @@ from hyoka.check import findings as F
 from hyoka.errors import ConfigError, HyokaError
 from hyoka.read.table import RawTable, load_table, release_memory
 from hyoka.config import Config, apply as apply_config, load_departments, selected
-from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, load_indicator_metadata
+from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
 from hyoka.compare.editions import EDITION_CODES, EditionInfo
 from hyoka.normalise.frame import normalise
 from hyoka.resources import load_yaml
@@ -103,6 +103,7 @@ def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
     """H001 for header cells that resemble a field but were not read (rules/load_findings.yaml)."""
     from hyoka.resources import data_dir
     from hyoka.check.rules import FIELD_LABELS
+    from hyoka.check.text import render_text
 
     items = [(t.source, cell, header, fld) for t in tables for cell, header, fld in t.unmapped]
     if not items:
@@ -112,7 +113,7 @@ def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
     for source, cell, header, fld in items:  # a few header cells per file
         ja, en = FIELD_LABELS.get(fld, (fld, fld))
         values = {"header": " ".join(header.split()), "field_ja": ja, "field_en": en}
-        fill = lambda t: re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), t)  # noqa: E731
+        fill = lambda t: render_text(t, values)  # noqa: E731
         rows.append({"code": "H001", "severity": spec["severity"], "department": "", "item": "", "project": "",
                      "indicator": "", "field": fld, "cell": cell, "observed": values["header"],
                      "expected": fill(spec["expected"][lang]), "message": fill(spec["message"][lang]),
@@ -261,7 +262,7 @@ def options_from(config: Config | None, **flags) -> CheckOptions:
 
 def run_check(paths: list[Path | str], options: CheckOptions | None = None, progress=None) -> CheckResult:
     """``progress``: optional callback, called with the name of each stage as it starts (load,
-    normalise, validate, rules, waivers) — the CLI shows it on stderr."""
+    normalise, derive, validate, rules, waivers) — the CLI shows it on stderr."""
     options = options or CheckOptions()
     step = progress or (lambda stage: None)
     step("load")
@@ -283,8 +284,10 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         (load_indicator_metadata(options.indicators, vocab) if options.indicators else []) + mapped,
         options.schedule_margin, options.departments)
     step("normalise")
-    frame = normalise(raw, vocab, scale, settings)
+    frame = normalise(raw, vocab, scale)
     release_memory()
+    step("derive")  # before --department: cross-row counts are over the whole table
+    derive(frame, vocab, scale, settings)
     if options.department:
         want = re.sub(r"\s+", "", nfkc(options.department)).casefold()
         keep = (_dept_key(frame["department"]) == want) | (_dept_key(frame["department_previous"]) == want)
@@ -359,7 +362,8 @@ def _compare_previous(options: CheckOptions, paths, vocab: Vocabulary, scale: Gr
         if t.source in names:  # 2023/評価表.xlsx vs 2024/評価表.xlsx: keep last year's cells apart
             _rename_source(t, f"{p.resolve().parent.name or 'previous'}/{t.source}")
     raw = pd.concat([t.frame for t in prev_tables], ignore_index=True)
-    previous = normalise(raw, vocab, scale, settings)
+    previous = normalise(raw, vocab, scale)
+    derive(previous, vocab, scale, settings)
     if options.department:
         _, prev_dep, _ = department_keys(frame, previous)
         want = set(name_key(frame["department"])) | set(name_key(frame["department_previous"]))

@@ -22,9 +22,8 @@ values, for f in baseline, target, current
     for a reason the clerk can fix by recalculating; also ``nocache_grade``).
     ``f_year_era_ok`` (False for 平成32 and other labels past an era's end), ``f_year_reiwa``
     (the year in the era it falls in: R2 for 2020, H30 for 2018, S63 for 1988).
-derived
-    everything hyoka.normalise.derive adds (direction, progress, schedule, bounds, cross-row counts,
-    grades defined by values).
+The derived columns (direction, progress, schedule, bounds, cross-row counts, grades defined by
+values) are the next stage's: :func:`hyoka.normalise.derive.derive` adds them to this frame.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hyoka.normalise.derive import DeriveSettings, derive
 from hyoka.read.table import ensure_columns
 from hyoka.normalise.measures import on_distinct, parse_fiscal_years, parse_measures
 from hyoka.normalise.scale import GradingScale
@@ -116,8 +114,7 @@ def _partners(s: pd.Series) -> pd.Series:
     return on_distinct(s.astype("string").fillna(""), distinct)
 
 
-def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
-              settings: DeriveSettings | None = None) -> pd.DataFrame:
+def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale) -> pd.DataFrame:
     """Return the normalised frame (columns in the module doc). ``raw`` is not modified."""
     raw = ensure_columns(raw.copy(deep=False))  # columns added to a shallow copy leave ``raw`` as it was
     out = pd.DataFrame(index=raw.index)
@@ -190,5 +187,4 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
     for fld in ("grade", *VALUE_FIELDS):  # formula cells with no cached value (xlsx only)
         col = f"nocache_{fld}"
         out[col] = raw[col].fillna(False).astype(bool) if col in raw else False
-    derive(out, vocab, scale, settings)
     return out
