@@ -50,3 +50,7 @@ def write_text(path: Path | str, text: str) -> None:
     """Write UTF-8 text (LF line ends) to ``path`` atomically."""
     with replacing(path) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")
+
+
+#: the name the reports, docs and waivers write with (one helper, here, below them all)
+atomic_write = write_text

@@ -39,7 +39,7 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError
-from hyoka.resources import MAX_YAML_BYTES, load_yaml
+from hyoka.resources import MAX_YAML_BYTES, load_yaml, reject_unknown
 
 import tomllib
 
@@ -118,9 +118,7 @@ def load_config(path: Path | str) -> Config:
     else:
         prefix = ""
     name = f"{path}: {prefix}".rstrip()
-    if unknown := set(data) - _KEYS:
-        raise ConfigError(f"{name} unknown key(s) {', '.join(sorted(unknown))} "
-                          f"(known: {', '.join(sorted(_KEYS))})")
+    reject_unknown(data, _KEYS, name.rstrip(":"), f"known: {', '.join(sorted(_KEYS))}")
     cfg = Config(path=path)
     base = path.parent
     for key in _PATH_KEYS:
@@ -184,8 +182,7 @@ def load_departments(path: Path | str) -> tuple[list[str], dict[str, str]]:
     renames = data.get("renames") or {}
     if not isinstance(renames, dict):
         raise ConfigError(f"{path}: renames: expected a mapping of old name: new name")
-    if unknown := set(data) - {"departments", "renames"}:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
+    reject_unknown(data, {"departments", "renames"}, str(path))
     return [str(d) for d in data.get("departments", [])], {str(k): str(v) for k, v in renames.items()}
 
 

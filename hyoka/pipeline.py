@@ -7,7 +7,6 @@ rule, scale or mapping files.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,17 +14,24 @@ from pathlib import Path
 import pandas as pd
 
 from hyoka.check import findings as F
-from hyoka.errors import ConfigError, HyokaError
-from hyoka.read.table import RawTable, load_table, release_memory
+from hyoka.check import registry
+from hyoka.errors import ConfigError, HyokaError, InputError
+from hyoka.read.csv import release_memory
+from hyoka.read.raw import RawTable
+from hyoka.read.table import load_table
 from hyoka.config import Config, apply as apply_config, load_departments, selected
 from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
-from hyoka.compare.editions import EDITION_CODES, EditionInfo
+from hyoka.compare.editions import EditionInfo, compare_editions, department_keys, name_key
 from hyoka.normalise.frame import normalise
-from hyoka.resources import load_yaml
-from hyoka.check.rules import Rule, evaluate, load_catalog
+from hyoka.normalise.text import text_key, text_keys
+from hyoka.resources import load_yaml, reject_unknown
+from hyoka.check.rules import FIELD_LABELS, Rule, evaluate, load_catalog
+from hyoka.check.text import render_text
 from hyoka.normalise.scale import GradingScale, load_scale
 from hyoka.check.schema import validate
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, load_vocabulary, nfkc
+from hyoka.waivers.apply import apply_waivers, for_department
+from hyoka.waivers.load import load_waivers
 
 
 @dataclass
@@ -35,7 +41,7 @@ class CheckOptions:
     mapping: Path | None = None       # a plan's column aliases and indicator directions
     department: str | None = None     # restrict to one department (current or previous name)
     lang: str = "ja"
-    waivers: Path | None = None       # waiver file (hyoka.waivers.waive): accepted findings
+    waivers: Path | None = None       # waiver file (hyoka.waivers.load): accepted findings
     today: date | None = None         # the date waivers expire against (default: today)
     indicators: Path | None = None    # indicator metadata file (hyoka.normalise.derive.load_indicator_metadata)
     schedule_margin: float = 0.2      # G007: how far progress may trail the elapsed time
@@ -76,8 +82,7 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a mapping file is a mapping with columns/ignore/directions")
-    if unknown := set(data) - {"columns", "ignore", "directions"}:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} (columns, ignore, directions)")
+    reject_unknown(data, {"columns", "ignore", "directions"}, str(path), "columns, ignore, directions")
     try:
         vocab.extend_aliases({str(k): str(v) for k, v in (data.get("columns") or {}).items()})
     except ConfigError as exc:
@@ -95,36 +100,24 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
     return extra
 
 
-def _dept_key(s: pd.Series) -> pd.Series:
-    return s.astype("string").fillna("").str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.casefold()
-
-
 def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
     """H001 for header cells that resemble a field but were not read (rules/load_findings.yaml)."""
-    from hyoka.resources import data_dir
-    from hyoka.check.rules import FIELD_LABELS
-    from hyoka.check.text import render_text
-
-    items = [(t.source, cell, header, fld) for t in tables for cell, header, fld in t.unmapped]
+    items = [(t.source, *u) for t in tables for u in t.unmapped]
     if not items:
         return F.empty()
-    spec = load_yaml(data_dir("rules") / "load_findings.yaml")["H001"]
+    spec = registry.code_info("H001")
     rows = []
-    for source, cell, header, fld in items:  # a few header cells per file
+    for source, sheet, row, col, char_col, header, fld in items:  # a few header cells per file
         ja, en = FIELD_LABELS.get(fld, (fld, fld))
         values = {"header": " ".join(header.split()), "field_ja": ja, "field_en": en}
         fill = lambda t: render_text(t, values)  # noqa: E731
-        rows.append({"code": "H001", "severity": spec["severity"], "department": "", "item": "", "project": "",
-                     "indicator": "", "field": fld, "cell": cell, "observed": values["header"],
-                     "expected": fill(spec["expected"][lang]), "message": fill(spec["message"][lang]),
-                     "title": spec["title"][lang], "fix": fill(spec["fix"][lang]), "row_index": -1,
-                     "source_file": source, "row": 0, "waived": ""})
-    return pd.DataFrame(rows).astype({"row_index": "int64", "row": "int64"})
-
-
-#: codes raised outside the rule catalog: the schema (checks/), waivers, reading tables,
-#: comparing editions (rules/edition_findings.yaml)
-OTHER_CODES = {"S000", "S001", "S002", "S003", "W001", "W002", "H001", *EDITION_CODES}
+        rows.append({"code": "H001", "severity": spec.severity, "department": "", "item": "", "project": "",
+                     "indicator": "", "field": fld, "observed": values["header"],
+                     "expected": fill(spec.text("expected", lang)), "message": fill(spec.text("message", lang)),
+                     "title": spec.text("title", lang), "fix": fill(spec.text("fix", lang)), "row_index": -1,
+                     "source_file": source, "sheet": sheet, "row": 0, "cell_row": row, "col": col,
+                     "char_col": char_col, "waived": ""})
+    return F.typed(pd.DataFrame(rows))
 
 
 def _glob_paths(tables: list[RawTable], base: Path | None) -> dict[str, list[str]]:
@@ -220,9 +213,7 @@ def check_waive_codes(prefixes: list[str], rules: Path | None) -> None:
     catalog ``rules`` (None: the bundled one) or another finding code, as select/ignore must: a
     typo would otherwise waive nothing and say so only as "0 added". W001/W002 (about the
     waiver file itself) cannot be waived. Raises HyokaError."""
-    from hyoka.waivers.waive import WAIVER_CODES
-
-    known = ({r.code for r in load_catalog(rules)} | OTHER_CODES) - set(WAIVER_CODES)
+    known = registry.known_codes(load_catalog(rules)) - set(registry.codes_of("waiver"))
     if unknown := unknown_codes(list(prefixes), known):
         raise HyokaError(f"--code: no rule has the code or prefix {', '.join(repr(u) for u in unknown)} "
                          f"(`hyoka rules` lists them; W001/W002 are about the waiver file and cannot be waived)")
@@ -232,9 +223,7 @@ def waivable(findings: pd.DataFrame, prefixes: list[str] | None = None) -> pd.Da
     """The findings ``hyoka waive`` adds entries for: not the waiver file's own (W001/W002), and
     with ``prefixes`` (upper case; None: all) only codes starting with one of them. Same columns
     as ``findings``."""
-    from hyoka.waivers.waive import WAIVER_CODES
-
-    found = findings[~findings["code"].isin(WAIVER_CODES)]
+    found = findings[~findings["code"].isin(registry.codes_of("waiver"))]
     if prefixes is not None:
         found = found[found["code"].str.upper().str.startswith(tuple(prefixes))]
     return found
@@ -289,8 +278,8 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     step("derive")  # before --department: cross-row counts are over the whole table
     derive(frame, vocab, scale, settings)
     if options.department:
-        want = re.sub(r"\s+", "", nfkc(options.department)).casefold()
-        keep = (_dept_key(frame["department"]) == want) | (_dept_key(frame["department_previous"]) == want)
+        want = text_key(options.department)
+        keep = (text_keys(frame["department"]) == want) | (text_keys(frame["department_previous"]) == want)
         if not keep.any():
             known = ", ".join(dict.fromkeys(frame["department"].dropna().tolist()))
             raise HyokaError(f"--department {options.department}: no rows for this department "
@@ -300,7 +289,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     if options.previous:
         edition_found, edition, previous_tables = _compare_previous(options, paths, vocab, scale, settings, frame)
     catalog = load_catalog(options.rules, known_columns=set(frame.columns))
-    check_codes(options, {r.code for r in catalog} | OTHER_CODES)
+    check_codes(options, registry.known_codes(catalog))
     rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
     step("validate")
     schema_found = validate(frame, options.lang)
@@ -311,7 +300,6 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
                          options.per_file_ignores, _glob_paths(tables, options.config_dir))
     if options.waivers:
         step("waivers")
-        from hyoka.waivers.waive import apply_waivers, for_department, load_waivers
         waivers = load_waivers(options.waivers)
         if options.department:
             waivers = for_department(waivers, frame)
@@ -325,17 +313,9 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
 
 
 def _rename_source(table: RawTable, source: str) -> None:
-    """Give a table another source name, in its frame's ``source_file`` and cell references
-    (``[book.xlsx]Sheet!H12``, ``table.csv:12:baseline``), in place."""
-    old = table.source
-    frame = table.frame
-    frame["source_file"] = source
-    for col in [c for c in frame.columns if c.startswith("cell_")]:
-        cells = frame[col].astype("string")
-        book = cells.str.startswith(f"[{old}]").fillna(False)
-        csv_ = cells.str.startswith(f"{old}:").fillna(False)
-        cells = cells.mask(book, "[" + source + "]" + cells.str.slice(len(old) + 2))
-        frame[col] = cells.mask(csv_, source + ":" + cells.str.slice(len(old) + 1))
+    """Give a table another source name (its frame's ``source_file``: places name the file by
+    it), in place."""
+    table.frame["source_file"] = source
     table.source = source
 
 
@@ -344,9 +324,6 @@ def _compare_previous(options: CheckOptions, paths, vocab: Vocabulary, scale: Gr
     """Load last year's edition with the same vocabulary (renames included), scale and settings,
     keep the department being checked, and compare (hyoka.compare.editions). Raises HyokaError naming
     the previous file when it cannot be read or is also one of this year's files."""
-    from hyoka.compare.editions import compare_editions, department_keys, name_key
-    from hyoka.errors import InputError
-
     this_year = {Path(p).resolve() for p in paths}
     prev_paths = list(dict.fromkeys(Path(p) for p in options.previous))
     prev_tables = []

@@ -48,3 +48,11 @@ def load_yaml(path: Path | str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+
+
+def reject_unknown(data: dict, allowed: set[str] | frozenset[str], where: str, hint: str = "") -> None:
+    """Raise ConfigError ``{where}: unknown key(s) a, b ({hint})`` when the mapping ``data`` has
+    keys outside ``allowed`` (a typo in a YAML/TOML key would otherwise be ignored silently).
+    Keys are compared as text and listed sorted."""
+    if unknown := set(map(str, data)) - set(allowed):
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}" + (f" ({hint})" if hint else ""))

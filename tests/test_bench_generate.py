@@ -34,7 +34,7 @@ def _lines(rows) -> list[int]:
     return out
 
 
-@pytest.mark.parametrize("n,seed,scale", [(200, 3, 5.0), (1000, 5, 1.0)])
+@pytest.mark.parametrize("n,seed,scale", [(200, 3, 5.0), pytest.param(1000, 5, 1.0, marks=pytest.mark.slow)])
 def test_planted_findings_found_exactly(gen, tmp_path, n, seed, scale):
     rates = {c: r * scale for c, (r, _) in gen.PLANTS.items()}
     rows, counts, marks = gen.generate(n, seed, rates)

@@ -1,24 +1,27 @@
 """The hyoka command as a user runs it: exit codes, JSON, reports, one-line errors."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from .conftest import SEED_CSV, SEED_XLSX, UK_MAPPING, UK_Q1
+from .inprocess import run_cli, run_subprocess
 
 KEYS = ["code", "severity", "department", "item", "project", "indicator", "field", "cell",
         "observed", "expected", "message", "waived"]
 
 
 def hyoka(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return run_cli(*args, text=True, cwd=cwd)
+
+
+def hyoka_process(*args, cwd=None):
+    """A real ``python -m hyoka.cli``: for the tests of what the process itself gives (exit code, streams)."""
+    return run_subprocess(*args, text=True, cwd=cwd, timeout=120)
 
 
 def test_check_json_and_exit_code(tmp_path):
-    r = hyoka("check", SEED_XLSX, "--format", "json", "--out", tmp_path / "rep")
+    r = hyoka_process("check", SEED_XLSX, "--format", "json", "--out", tmp_path / "rep")
     assert r.returncode == 1                    # D001 is an error; --fail-on defaults to error
     data = json.loads(r.stdout)
     assert [list(d) for d in data] == [KEYS] * 3
@@ -56,7 +59,7 @@ def test_reports_written_per_department(tmp_path):
 def test_input_error_is_one_line_exit_2(tmp_path):
     bad = tmp_path / "broken.xlsx"
     bad.write_bytes(b"PK\x03\x04not really a workbook")
-    r = hyoka("check", bad, "--no-report")
+    r = hyoka_process("check", bad, "--no-report")
     assert r.returncode == 2
     assert r.stdout == ""
     lines = r.stderr.strip().splitlines()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from hyoka.output.places import with_cells
 from hyoka.config import find_config, load_config, selected
 from hyoka.errors import ConfigError
 from hyoka.pipeline import options_from, run_check
@@ -81,7 +82,8 @@ def test_departments_file_with_renames(tmp_path):
     cfg = tmp_path / "hyoka.toml"
     cfg.write_text('departments = "departments.yaml"\n', encoding="utf-8")
     r = run_check([SEED_CSV], options_from(load_config(cfg)))
-    x3 = r.findings[r.findings["code"] == "X003"]
+    found = with_cells(r)
+    x3 = found[found["code"] == "X003"]
     assert x3["department"].tolist() == ["生涯学習課"]             # the one department left out
     assert x3["cell"].tolist() == ["seed_r5.csv:38:department"]
 

@@ -3,6 +3,9 @@ CLI: no traceback, no hang, and either one clear error line (exit 2) naming the 
 valid JSON findings (exit 0/1); and the input file is never changed (nothing lost).
 
 The corpus runs once per module, two processes at a time; each case's test then judges its run.
+Each run is a process of its own — killed after TIMEOUT, its address space limited to MEMORY_LIMIT —
+forked from a server that has hyoka imported (tests/inprocess.py, run_cli_isolated), so no run
+pays the interpreter's start-up.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,22 +23,12 @@ from pathlib import Path
 import pytest
 
 from .corpus import Case, build, case_names
+from .inprocess import run_cli_isolated
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
 MEMORY_LIMIT = 2 * 1024 ** 3
 NAMES = case_names()
-
-
-def _limit_memory():
-    import resource
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
-def _limit_memory_low_priority():
-    """For a known hang: its 60 s of CPU go to the other cases first (it still gets the cores they leave)."""
-    _limit_memory()
-    os.nice(19)
 
 
 def _digest(path: Path) -> str:
@@ -69,17 +61,18 @@ def _run(case: Case, cwd: Path) -> Run:
     if case.setup_after:                      # the file disappears before hyoka reads it
         case.path.unlink()
     before = _digest(case.path)
-    cmd = [sys.executable, "-m", "hyoka.cli", "check", str(case.path), "--format", "json"]
-    cmd += case.args if case.report else ["--no-report", *case.args]
+    args = ["check", str(case.path), "--format", "json"]
+    args += case.args if case.report else ["--no-report", *case.args]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
     env.pop("HYOKA_DEBUG", None)
     start = time.monotonic()
     try:
-        p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                           timeout=TIMEOUT, env=env,
-                           preexec_fn=(_limit_memory_low_priority if _known_hang(case) else _limit_memory)
-                           if sys.platform.startswith("linux") else None)
-        code, out, err = p.returncode, p.stdout, p.stderr
+        # a process of its own (forked with hyoka loaded): killed at the timeout, memory limited,
+        # a known hang at low priority
+        p = run_cli_isolated(*args, cwd=cwd, env=env, timeout=TIMEOUT, memory_limit=MEMORY_LIMIT,
+                             nice=19 if _known_hang(case) else 0)
+        code, out, err = p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+        out, err = (t.replace("\r\n", "\n").replace("\r", "\n") for t in (out, err))
     except subprocess.TimeoutExpired as exc:
         code = None
         out = (exc.stdout or b"").decode("utf-8", "replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")

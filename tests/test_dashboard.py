@@ -124,6 +124,7 @@ def seed_report(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (.ci/run installs it)")
 def test_dashboard_numbers_in_the_browser(seed_report, tmp_path):
     dom = browser_dom(seed_report / "index.html", tmp_path / "profile")

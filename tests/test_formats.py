@@ -13,25 +13,27 @@ import csv
 import io
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
+import pandas as pd
 import pytest
 import xmlschema
 
-from hyoka.output.formats import escape_data, escape_property, field_start
+from hyoka.check import findings as F
+from hyoka.output.formats import escape_data, escape_property, render
+from hyoka.pipeline import run_check
+from hyoka.read.csv import field_starts
 
 from .conftest import EXAMPLES, ROOT, SEED_CSV
+from .inprocess import run_cli
 
 SCHEMAS = Path(__file__).parent / "schemas"
 WAIVERS = EXAMPLES / "waivers.yaml"
 
 
 def hyoka(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
-                          cwd=cwd, timeout=180)
+    return run_cli(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -149,8 +151,40 @@ def test_github_commands_for_the_seed():
 def test_github_escaping():
     assert escape_data("50% done\r\nnext: a, b") == "50%25 done%0D%0Anext: a, b"
     assert escape_property("a,b:c%\n") == "a%2Cb%3Ac%25%0A"
-    assert field_start('a,"x,\n', 2) is None                  # the quoted cell runs on
-    assert field_start('a,"x,""y",z', 2) == 11
+    assert field_starts('a,"x,\n') == [1, 3]                   # the quoted cell runs on: no third field
+    assert field_starts('a,"x,""y",z')[2] == 11
+
+
+def test_findings_places_are_integers():
+    """Places travel as data: integer rows and columns, the text made only for output."""
+    for path in (SEED_CSV, ROOT / "examples" / "seed_r5.xlsx"):
+        found = run_check([path]).findings
+        assert "cell" not in found
+        for col in ("row", "cell_row", "col", "char_col", "row_index"):
+            assert pd.api.types.is_integer_dtype(found[col]), (path.name, col, found[col].dtype)
+        assert list(found.columns) == list(F.empty().columns)
+    d001 = run_check([SEED_CSV]).findings.query("code == 'D001'").iloc[0]
+    assert (d001["source_file"], d001["sheet"], d001["row"], d001["cell_row"], d001["col"], d001["char_col"]) == \
+        ("seed_r5.csv", "", 6, 6, 11, 193)
+    xl = run_check([ROOT / "examples" / "seed_r5.xlsx"]).findings
+    assert sorted(zip(xl["sheet"], xl["col"], xl["cell_row"])) == [
+        ("R5実施状況", 6, 14), ("R5実施状況", 9, 17), ("R5実施状況", 10, 7)]    # F14, I17, J7
+
+
+def test_sarif_column_needs_no_second_reading(tmp_path, monkeypatch):
+    """The CSV's character columns are counted when it is read: the SARIF and GitHub outputs
+    give the same startColumn after the input is gone."""
+    table = tmp_path / "seed_r5.csv"
+    shutil.copy(SEED_CSV, table)
+    monkeypatch.chdir(tmp_path)
+    result = run_check([Path("seed_r5.csv")])
+    table.unlink()
+    log = json.loads(render("sarif", result))
+    regions = [r["locations"][0]["physicalLocation"]["region"] for r in log["runs"][0]["results"]]
+    assert regions == [{"startLine": 6, "startColumn": 193}, {"startLine": 26, "startColumn": 111},
+                       {"startLine": 38}]
+    github = render("github", result).decode("utf-8").splitlines()
+    assert github[0].startswith("::error file=seed_r5.csv,line=6,col=193,")
 
 
 def _edited_seed(tmp_path: Path, name: str, line: int, old: str, new: str) -> Path:

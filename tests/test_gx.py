@@ -16,6 +16,7 @@ from hyoka.pipeline import CheckOptions, run_check
 from hyoka.check.rules import load_catalog
 
 from .conftest import ROOT, SEED_CSV
+from .inprocess import run_cli
 
 CATALOG_CODES = sorted({r.code for r in load_catalog()})
 SCHEMA_ROW_CODES = ["S001", "S002", "S003"]  # schema failures on rows (S000 is table-level here)
@@ -79,8 +80,7 @@ def test_unexpressible_rules_are_listed_with_a_reason(tmp_path):
 
 def test_cli_export_writes_suite_and_unexpressed_list(tmp_path):
     out = tmp_path / "gx"
-    proc = subprocess.run([sys.executable, "-m", "hyoka.cli", "export", "gx", "--out", str(out), "--no-config",
-                           "--ignore", "F", str(SEED_CSV)], capture_output=True, text=True, cwd=tmp_path)
+    proc = run_cli("export", "gx", "--out", out, "--no-config", "--ignore", "F", SEED_CSV, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     suite = json.loads((out / "hyoka.json").read_text(encoding="utf-8"))
     codes = {e["meta"]["hyoka_code"] for e in suite["expectations"]}
@@ -112,9 +112,19 @@ def test_package_names_import_without_great_expectations():
 
 # --- GX itself ------------------------------------------------------------------------------------
 
-gx = pytest.importorskip("great_expectations")
+# Marked slow (the GX import alone takes seconds): `python -m pytest -m "not slow"` leaves them out.
+# GX is imported by the fixture, not at collection, so the fast tier never pays for it.
+@pytest.fixture(scope="module")
+def gx():
+    return pytest.importorskip("great_expectations")
 
 
+def gx_test(fn):
+    """A test that runs Great Expectations itself: slow, and skipped where GX is not installed."""
+    return pytest.mark.slow(pytest.mark.usefixtures("gx")(fn))
+
+
+@gx_test
 def test_seed_gx_flags_the_same_rows_as_hyoka():
     result = run_check([SEED_CSV])
     found, hyoka = _compare(result)
@@ -214,6 +224,7 @@ def _check_table(path, edited, options):
     return found
 
 
+@gx_test
 def test_edited_seed_rows_gx_flags_the_same_rows_for_every_rule(tmp_path):
     rows = _seed_rows()
     depts = sorted({r["department"].split("→")[-1] for r in rows.values()})
@@ -233,6 +244,7 @@ def test_edited_seed_rows_gx_flags_the_same_rows_for_every_rule(tmp_path):
     assert set(CATALOG_CODES + SCHEMA_ROW_CODES) <= exercised, sorted(set(CATALOG_CODES + SCHEMA_ROW_CODES) - exercised)
 
 
+@gx_test
 def test_missing_department_and_type_drift():
     result = run_check([SEED_CSV])
     frame = result.frame.copy()
@@ -248,6 +260,7 @@ def test_missing_department_and_type_drift():
     assert found["S000"] == {-1} and found["S001"] == {4}
 
 
+@gx_test
 def test_validate_with_gx_reports_an_expectation_gx_cannot_run():
     result = run_check([SEED_CSV])
     suite = {"name": "broken", "meta": {}, "expectations": [
@@ -257,8 +270,9 @@ def test_validate_with_gx_reports_an_expectation_gx_cannot_run():
         G.validate_with_gx(result.frame, suite)
 
 
+@gx_test
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # string row conditions, GX >= 1.9
-def test_a_gx_file_context_loads_the_exported_suite(tmp_path):
+def test_a_gx_file_context_loads_the_exported_suite(tmp_path, gx):
     out = tmp_path / "export"
     G.export_gx(out, CheckOptions())
     context = gx.get_context(mode="file", project_root_dir=tmp_path / "project")

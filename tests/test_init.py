@@ -16,9 +16,10 @@ import yaml
 
 from hyoka.config import load_config, load_departments
 from hyoka.authoring.scaffold import contents
-from hyoka.waivers.waive import load_waivers
+from hyoka.waivers.load import load_waivers
 
 from .conftest import ROOT, SEED_CSV
+from .inprocess import run_cli
 
 GIT = shutil.which("git")
 SEED_FINDINGS = [("D001", "error", "seed_r5.csv:6:target"), ("G002", "warning", "seed_r5.csv:26:grade"),
@@ -26,8 +27,7 @@ SEED_FINDINGS = [("D001", "error", "seed_r5.csv:6:target"), ("G002", "warning", 
 
 
 def hyoka(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=180)
+    return run_cli(*args, text=True, cwd=cwd)
 
 
 def git(*args, cwd):
@@ -372,6 +372,7 @@ def _snapshot(dest: Path) -> str:
 @pytest.mark.skipif(GIT is None or importlib.util.find_spec("pre_commit") is None,
                     reason="needs git and pre-commit (pip install '.[test]')")
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs hyoka's git checkout")
+@pytest.mark.slow
 def test_pre_commit_hook_runs_hyoka(tmp_path):
     """pre-commit installs hyoka from its repository (its own virtualenv, dependencies from the
     package index) and runs the `hyoka` hook on the data repository's files: the seed table's

@@ -5,7 +5,8 @@ import pytest
 from openpyxl import Workbook
 
 from hyoka.errors import InputError
-from hyoka.read.table import load_table, match_header
+from hyoka.read.header import match_header
+from hyoka.read.table import load_table
 
 from .conftest import SEED_CSV, SEED_XLSX, UK_Q1
 
@@ -18,7 +19,12 @@ def test_seed_csv_rows_and_line_numbers(vocab):
     assert f["row"].tolist()[:4] == [2, 4, 5, 6]
     assert f.loc[13, "project"] == "コミュニティ・スクールの導入"
     assert f.loc[13, "row"] == 38
-    assert f.loc[13, "cell_baseline"] == "seed_r5.csv:38:baseline"
+    # places as numbers: column 9; no character column, as the activities cell before it runs on
+    assert (f.loc[13, "col_baseline"], f.loc[13, "char_baseline"]) == (9, 0)
+    assert t.labels[9] == "baseline"                        # shown as seed_r5.csv:38:baseline
+    d001 = f[f["row"] == 6].iloc[0]                         # the seed's D001: line 6, character 193
+    assert (d001["col_target"], d001["char_target"]) == (11, 193)
+    assert f.loc[0, "char_target"] == 0                     # the record's activities cell runs on
     assert f.loc[13, "baseline"] == "-"
 
 
@@ -30,13 +36,15 @@ def test_seed_xlsx_layout(vocab):
     assert f["row"].tolist() == list(range(4, 19))          # title + two header rows above
     assert t.headers["baseline"] == "基準値（R3)"
     assert f["baseline_year"].unique().tolist() == ["R3"]  # from the header label
-    assert f["cell_baseline_year"].unique().tolist() == ["[seed_r5.xlsx]R5実施状況!I3"]  # that header cell
+    # that header cell, I3
+    assert (f["col_baseline_year"].unique().tolist(), f["cellrow_baseline_year"].unique().tolist()) == ([9], [3])
     assert f["target_year"].unique().tolist() == ["R9"]
     assert f["current_year"].unique().tolist() == ["R5"]
     # 項目 is merged over A4:A13; every row of the range carries it
     assert (f.loc[0:9, "item"] == "（１）市民の組織機能を強化するための支援").all()
     assert f.loc[10, "item"] == "（２）相互交流のネットワーク化"
-    assert f.loc[10, "cell_grade"] == "[seed_r5.xlsx]R5実施状況!F14"
+    assert (f.loc[10, "sheet"], f.loc[10, "row"], f.loc[10, "col_grade"]) == ("R5実施状況", 14, 6)   # F14
+    assert "char_grade" not in f                            # a workbook has no character columns
     assert f.loc[2, "grade"] == "Ａ"                        # as published, full-width
 
 

@@ -1,4 +1,4 @@
-"""The measure and fiscal-year parsers on every notation the seed table and GLOSSARY.md show."""
+"""The measure and fiscal-year parsers on every notation the seed table and docs/glossary.md show."""
 
 import math
 
@@ -12,14 +12,14 @@ from hyoka.normalise.measures import parse_fiscal_year, parse_fiscal_years, pars
     ("17件", 17, "件"),                 # seed: センターへの相談件数
     ("3地区", 3, "地区"),               # seed: コミュニティ未設置地区
     ("85.19％", 85.19, "%"),            # seed: 補助金活用自治会の割合 (full-width ％)
-    ("８５．１９％", 85.19, "%"),        # GLOSSARY: full-width digits
+    ("８５．１９％", 85.19, "%"),        # glossary: full-width digits
     ("43人", 43, "人"),
     ("129団体", 129, "団体"),
     ("2回", 2, "回"),
     ("1,234人", 1234, "人"),
     ("1,200千円", 1200, "千円"),
     ("15か所", 15, "か所"),
-    ("15箇所", 15, "か所"),             # GLOSSARY: か所/箇所 are one unit
+    ("15箇所", 15, "か所"),             # glossary: か所/箇所 are one unit
     ("2,100人/年", 2100, "人/年"),
     ("▲5", -5, ""),                     # ▲ and △ mean minus
     ("△5", -5, ""),

@@ -4,6 +4,7 @@ import csv
 
 import pytest
 
+from hyoka.output.places import with_cells
 from hyoka.normalise.derive import load_indicator_metadata
 from hyoka.errors import ConfigError
 from hyoka.pipeline import CheckOptions, run_check
@@ -35,7 +36,7 @@ def _table(tmp_path, changes=None, drop=()):
         w = csv.DictWriter(fh, fieldnames=list(row))
         w.writeheader()
         w.writerow(row)
-    return run_check([p]).findings
+    return with_cells(run_check([p]))
 
 
 @pytest.mark.parametrize("changes, drop, code, cell", [

@@ -51,6 +51,7 @@ HOSTILE = ['<script>document.title="PWNED"</script>', '<img src=x onerror="docum
            '<a href="javascript:document.title=\'PWNED\'">link</a>', "[red]markup[/]"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed (.ci/run installs it)")
 def test_reports_run_nothing_in_a_browser(tmp_path):
     out = tmp_path / "out"

@@ -103,10 +103,10 @@ def test_a_findings_cell_points_at_the_value_it_names(tmp_path_factory, rows):
     for f in result.findings.itertuples():
         if f.field not in column:
             continue
-        name, line, field = f.cell.rsplit(":", 2)
-        assert name == "t.csv" and field == f.field
-        record = records[starts.index(int(line))]          # the cell's line starts a record
+        assert f.source_file == "t.csv" and f.sheet == "" and f.col == column[f.field] + 1
+        assert f.cell_row == f.row
+        record = records[starts.index(f.cell_row)]          # the cell's line starts a record
         raw = record[column[f.field]]
         frame_raw = result.frame.loc[f.row_index, "grade_raw" if f.field == "grade" else f"{f.field}_raw"]
-        assert raw == frame_raw, (f.code, f.cell, raw, frame_raw)
+        assert raw == frame_raw, (f.code, f.cell_row, raw, frame_raw)
     assert lines  # the file was written

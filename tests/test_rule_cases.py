@@ -36,14 +36,16 @@ def test_case_fires(code, i):
     case = BY_CODE[code].cases.fire[i]
     result = run_case(case, select=[code])
     found = result.findings[result.findings["code"] == code]
-    shown = found[["row", "field", "cell", "observed"]].to_string()
+    shown = found[["row", "field", "cell_row", "col", "observed"]].to_string()
     want_rows = [n + 1 for n in case.at]   # the table's header is row 1
     assert sorted(found["row"].tolist()) == sorted(want_rows), f"{code} on rows {found['row'].tolist()}:\n{shown}"
     assert set(found["field"]) == {case.field}, f"{code} points at other fields:\n{shown}"
     for n, observed in zip(want_rows, case.observed):
         (hit,) = found.index[found["row"] == n]
         frame_row = result.frame[result.frame["row"] == n].iloc[0]
-        assert found.at[hit, "cell"] == frame_row[f"cell_{case.field}"], shown   # the field's own cell
+        # the field's own cell: its row and column in the table, as numbers
+        assert (found.at[hit, "cell_row"], found.at[hit, "col"]) == (n, frame_row[f"col_{case.field}"]), shown
+        assert found.at[hit, "col"] > 0 and found.at[hit, "char_col"] == frame_row.get(f"char_{case.field}", 0), shown
         assert found.at[hit, "observed"] == observed, shown
 
 

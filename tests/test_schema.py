@@ -2,6 +2,7 @@
 
 import csv
 
+from hyoka.output.places import with_cells
 from hyoka.pipeline import run_check
 
 ROW = {"項目": "（３）市職員の市民団体活動などへの参加促進", "事業名": "市職員研修", "担当課": "市民協働推進課",
@@ -15,7 +16,7 @@ def _check(tmp_path, rows, headers=None):
         w = csv.DictWriter(fh, fieldnames=headers or list(ROW))
         w.writeheader()
         w.writerows(rows)
-    return run_check([p]).findings
+    return with_cells(run_check([p]))
 
 
 def test_seed_row_passes(tmp_path):

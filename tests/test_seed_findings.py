@@ -15,6 +15,7 @@ graded D; 自治会活動支援 (85.19％ → 87％, now 89.7％) is graded Ａ.
 
 import pytest
 
+from hyoka.output.places import with_cells
 from hyoka.pipeline import CheckOptions, run_check
 
 from .conftest import SEED_CSV, SEED_XLSX
@@ -34,7 +35,7 @@ def result(request):
 
 def test_exactly_the_hand_checked_findings(result):
     form, r = result
-    f = r.findings
+    f = with_cells(r)
     assert sorted(f["code"]) == sorted(EXPECTED)
     for _, row in f.iterrows():
         project, field, observed, csv_cell, xlsx_cell = EXPECTED[row["code"]]

@@ -1,8 +1,6 @@
 """``hyoka template``: the department sheet to fill in, read back, filled with seed rows and checked."""
 
 import csv
-import subprocess
-import sys
 
 import openpyxl
 import pytest
@@ -13,6 +11,7 @@ from hyoka.normalise.scale import load_scale
 from hyoka.authoring.template import INPUT_ROWS, grade_prompt, write_template
 
 from .conftest import SEED_CSV
+from .inprocess import run_cli
 
 DEPARTMENTS = ["市民協働推進課", "危機管理課", "交通防犯課", "健康増進課", "社会福祉課", "高齢福祉課", "生涯学習課"]
 HEADER = ["項目", "事業名", "担当課", "取組内容", "協働の相手", "事業の評価", "効果、理由（問題点）", "目標指標",
@@ -24,8 +23,7 @@ VALUE_HINT = "数値と単位（例：85.19％、17件）、水準（実施・�
 
 
 def hyoka(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return run_cli(*args, text=True, cwd=cwd)
 
 
 def validations(ws):

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from hyoka.output.places import with_cells
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError
 from hyoka.pipeline import CheckOptions, run_check
-from hyoka.waivers.waive import apply_waivers, load_waivers
+from hyoka.waivers.apply import apply_waivers
+from hyoka.waivers.load import load_waivers
 
 from .conftest import EXAMPLES, SEED_CSV, SEED_XLSX
 from .test_cli import hyoka
@@ -39,7 +41,7 @@ def write(path: Path, *entries: dict) -> Path:
 
 
 def check(waivers: Path, today: date = TODAY, **kw):
-    return run_check([SEED_CSV], CheckOptions(waivers=waivers, today=today, **kw)).findings
+    return with_cells(run_check([SEED_CSV], CheckOptions(waivers=waivers, today=today, **kw)))
 
 
 def by_code(found, code):
@@ -113,7 +115,7 @@ def test_waiver_for_a_code_that_does_not_fire_gives_w002(tmp_path):
     assert f["cell"] == "w.yaml:9" and f["department"] == "社会福祉課" and f["waived"] == ""
     assert f["observed"] == "P001 / 社会福祉課 / * / *"
     assert by_code(found, "D001")["waived"].tolist() == ["受入済み"]
-    assert list(found.columns) == list(F.empty().columns)
+    assert list(found.columns) == list(F.empty().columns) + ["cell"]   # the places, written out
     assert hyoka("check", SEED_CSV, "--no-report", "--waivers", w).returncode == 0  # info < error
 
 
@@ -136,7 +138,7 @@ def test_department_matches_previous_name():
 
 
 def _entries(**kw):
-    from hyoka.waivers.waive import Waiver
+    from hyoka.waivers.load import Waiver
     return [Waiver(kw["code"], kw.get("department"), kw.get("project"), kw.get("indicator"),
                    "受入済み", "企画課", date(2099, 1, 1), "w.yaml", 2)]
 
@@ -149,7 +151,7 @@ def _entries(**kw):
      "waiver 1 (line 2): expires"),
     ("waivers:\n  - code: M001\n    reason: r\n    accepted_by: a\n    expires: 2099-01-01\n"
      "  - code: D001\n    reason: r\n    accepted_by: a\n    expires: 2099-01-01\n    projet: x\n",
-     "waiver 2 (line 6): projet: unknown key"),
+     "waiver 2 (line 6): unknown key(s) projet"),
     ("waivers:\n  - code: D001\n    reason: '  '\n    accepted_by: a\n    expires: 2099-01-01\n", "reason: must be non-empty"),
     ("waivers:\n  - !!python/object/apply:os.system ['echo pwned']\n", "not valid YAML"),
     ("!!python/object:builtins.dict\nwaivers: []\n", "not valid YAML"),

@@ -18,6 +18,7 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from hyoka.read.table import load_table
+from hyoka.output.places import with_cells
 from hyoka.pipeline import run_check
 from hyoka.read.xlsx import read_grids
 
@@ -104,7 +105,7 @@ def test_read_cell_by_cell(book, vocab):
     assert (r["sheet"], r["row"]) == ("市民協働推進課", 5)
     assert (r["department"], r["grade"], r["indicator"]) == ("市民協働推進課", "C", "自治会加入率")
     assert (r["baseline"], r["target"], r["current"]) == ("60.4%", "60%", "58.2%")   # 0.604 as 0.0%
-    assert r["cell_current"] == "[調書.xlsx]市民協働推進課!J5"
+    assert (r["sheet"], r["row"], r["col_current"]) == ("市民協働推進課", 5, 10)       # J5
     r = f.iloc[1]
     assert r["item"] == "（１）市民の組織機能を強化するための支援"      # merged A5:A6
     assert (r["baseline"], r["target"]) == ("2回", "3回")             # #,##0"回"
@@ -112,7 +113,7 @@ def test_read_cell_by_cell(book, vocab):
     assert r["current"] == "" and bool(r["nocache_current"])          # =H6-1 never calculated
     r = f.iloc[2]
     assert r["department"] == "社会福祉課"                             # furigana not read as text
-    assert r["cell_grade"] == "[調書.xlsx]社会福祉課!E5"
+    assert (r["sheet"], r["row"], r["col_grade"]) == ("社会福祉課", 5, 5)              # E5
 
 
 def test_both_readers_read_the_same_text(book):
@@ -128,7 +129,7 @@ def test_both_readers_read_the_same_text(book):
 
 
 def test_findings_on_the_workbook(book):
-    f = run_check([book]).findings
+    f = with_cells(run_check([book]))
     got = sorted(zip(f["code"], f["cell"]))
     assert got == [
         ("D001", "[調書.xlsx]市民協働推進課!I5"),     # join rate target 60 % below baseline 60.4 %
@@ -143,9 +144,10 @@ def test_unmapped_header_is_reported(tmp_path):
     ws.append(["事業名", "担当課", "事業の評価", "目標指標", "基準値（R3)", "目標値（R9)", "現状値（R5)", "基準値の出典"])
     ws.append(["市職員研修", "市民協働推進課", "D", "実施回数", "2回", "3回", "1回", "研修記録"])
     wb.save(tmp_path / "u.xlsx")
-    f = run_check([tmp_path / "u.xlsx"]).findings
+    f = with_cells(run_check([tmp_path / "u.xlsx"]))
     h = f[f["code"] == "H001"]
     assert h["cell"].tolist() == ["[u.xlsx]Sheet!H1"] and h["observed"].tolist() == ["基準値の出典"]
+    assert h[["sheet", "row", "cell_row", "col"]].values.tolist() == [["Sheet", 0, 1, 8]]
 
 
 def test_annotated_copy(book, tmp_path):
@@ -193,6 +195,7 @@ def test_formula_looking_text_is_neutralised(tmp_path):
     assert re.match("^'", neutralise("\tx"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_annotated_seed_opens_in_libreoffice(tmp_path):
     from .conftest import SEED_XLSX

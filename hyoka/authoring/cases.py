@@ -13,7 +13,10 @@ import csv
 import tempfile
 from pathlib import Path
 
+import yaml
+
 from hyoka.check.cases import Case
+from hyoka.pipeline import CheckOptions, run_check
 
 # a consistent row of the seed table (市民活動センター団体登録事業, 129団体 → 150団体, now 134団体,
 # graded Ｂ); each case changes some of its fields
@@ -33,10 +36,6 @@ def run_case(case: Case, lang: str = "ja", select: list[str] | None = None):
     """Run hyoka on the case's table with its settings (``select``: the rule codes to run, None
     for all); returns the :class:`hyoka.pipeline.CheckResult` (findings and the normalised frame,
     whose ``row`` is the table row: 2 for the case's first row). Raises what run_check raises."""
-    import yaml
-
-    from hyoka.pipeline import CheckOptions, run_check
-
     rows, settings = case_rows(case), case.settings
     with tempfile.TemporaryDirectory() as tmp:
         if "formulas" in settings:   # a workbook whose formulas were never calculated

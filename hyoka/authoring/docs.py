@@ -1,9 +1,12 @@
-"""Rule documentation, generated from the rule catalog (the same source the checks run from).
+"""Code documentation, generated from the code registry (hyoka.check.registry: the rule catalog
+and the other codes' files under rules/, the same sources the checks run from).
 
 ``rule_page(code, lang)`` returns one rule's page in Markdown: what it checks, why it matters, the
 condition, its cases (:mod:`hyoka.check.cases`): the rows that trigger it with the findings they
-give, computed by running hyoka on them, and the near misses that do not, and how to fix it. ``write_docs(out_dir)`` writes ``docs/rules/CODE.md`` (Japanese
-and English on one page) and an index; ``hyoka rules docs`` calls it, and a test keeps the
+give, computed by running hyoka on them, and the near misses that do not, and how to fix it.
+``write_docs(out_dir)`` writes ``docs/rules/CODE.md`` (Japanese and English on one page) for every
+code and an index; ``page(code, lang)`` is any code's page (``hyoka rules explain``); ``hyoka rules
+docs`` calls ``write_docs``, and a test keeps the
 committed pages equal to what the catalog generates.
 """
 
@@ -13,9 +16,17 @@ import csv
 import tempfile
 from pathlib import Path
 
+import yaml
+
+from hyoka.atomic import atomic_write
 from hyoka.authoring.cases import BASE_ROW, case_rows, run_case
+from hyoka.check import registry
 from hyoka.check.cases import Case, from_example
+from hyoka.check.registry import CodeInfo
 from hyoka.check.rules import FIELD_LABELS, Rule, load_catalog
+from hyoka.compare.editions import load_edition_spec
+from hyoka.pipeline import CheckOptions, run_check
+from hyoka.output.places import with_cells
 
 HEAD = {"ja": {"what": "何を確認するか", "when": "条件", "example": "該当する例", "finding": "出力される指摘",
                "fix": "直し方", "fields": "読む項目", "severity": "重要度", "settings": "設定",
@@ -37,8 +48,6 @@ def rule_cases(rule: Rule) -> tuple[list[Case], list[Case]]:
 
 def _flow(value: object) -> str:
     """A setting as one line of YAML flow style (``[{name: 登録団体数, unit: 団体}]``)."""
-    import yaml
-
     return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6).strip().removesuffix("\n...")
 
 
@@ -81,7 +90,7 @@ def rule_page(rules: list[Rule], lang: str) -> str:
     # catalog, `--rules`, shows no finding here)
     select = [rule.code] if rule.code in {r.code for r in load_catalog()} else None
     for i, case in enumerate(fire, 1):
-        found = run_case(case, lang, select=select).findings
+        found = with_cells(run_case(case, lang, select=select))
         for f in found[found["code"] == rule.code].itertuples():
             lines.append(f"- {i}: `{f.cell}` — {f.message}")
     if quiet:
@@ -107,8 +116,6 @@ def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
 def edition_example(code: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Last year's and this year's rows of an edition code's example (BASE_ROW changed by the
     example's ``previous`` / ``current`` entries; last year's current value is of R4)."""
-    from hyoka.compare.editions import load_edition_spec
-
     ex = load_edition_spec().codes[code].example or {}
     prev = [{**BASE_ROW, "current_year": "R4", **{k: str(v) for k, v in e.items()}} for e in ex.get("previous", [{}])]
     cur = [{**BASE_ROW, **{k: str(v) for k, v in e.items()}} for e in ex.get("current", [{}])]
@@ -116,20 +123,17 @@ def edition_example(code: str) -> tuple[list[dict[str, str]], list[dict[str, str
 
 
 def run_edition_example(code: str, lang: str = "ja"):
-    """Run ``hyoka check r5.csv --previous r4.csv`` on the code's example; the findings frame."""
-    from hyoka.pipeline import CheckOptions, run_check
-
+    """Run ``hyoka check r5.csv --previous r4.csv`` on the code's example; the findings frame,
+    with the ``cell`` text."""
     prev, cur = edition_example(code)
     with tempfile.TemporaryDirectory() as tmp:
         _write_csv(Path(tmp) / "r4.csv", prev)
         _write_csv(Path(tmp) / "r5.csv", cur)
-        return run_check([Path(tmp) / "r5.csv"], CheckOptions(lang=lang, previous=[Path(tmp) / "r4.csv"])).findings
+        return with_cells(run_check([Path(tmp) / "r5.csv"], CheckOptions(lang=lang, previous=[Path(tmp) / "r4.csv"])))
 
 
 def edition_page(code: str, lang: str) -> str:
     """One edition code's page (rules/edition_findings.yaml): what, condition, example, finding, fix."""
-    from hyoka.compare.editions import load_edition_spec
-
     c = load_edition_spec().codes[code]
     h = HEAD[lang]
     year = {"ja": ("前年度（r4.csv）", "今年度（r5.csv）"), "en": ("Last year (r4.csv)", "This year (r5.csv)")}[lang]
@@ -152,87 +156,61 @@ def edition_page(code: str, lang: str) -> str:
     return "\n".join(lines)
 
 
-#: where the codes outside the rule catalog come from (their texts live in these files)
-OTHER_SOURCES = {"S": "checks/failures.yaml (checks/normalised.yaml)", "H": "rules/load_findings.yaml",
-                 "W": "hyoka/waivers/waive.py (--waivers)"}
-
-
-def other_codes() -> dict[str, dict]:
-    """The codes raised outside the rule catalog and the edition comparison: S000–S003 (the
-    schema), H001 (reading a table), W001/W002 (waivers). Each: severity, source, and the texts
-    title/description/message/expected/fix as ``{lang: text}``, read from where the code is raised."""
-    from hyoka.resources import data_dir, load_yaml
-    from hyoka.waivers.waive import W_EXPIRED, W_UNUSED, _TEXTS
-
-    out: dict[str, dict] = {}
-    failures = load_yaml(data_dir("checks") / "failures.yaml")
-    for spec in [failures["default"], *(failures.get("columns") or {}).values()]:
-        spec = {**failures["default"], **spec}
-        out.setdefault(spec["code"], {"severity": spec["severity"], "source": OTHER_SOURCES["S"],
-                                      **{k: spec.get(k) or {} for k in ("title", "description", "message",
-                                                                         "expected", "fix")}})
-    h = load_yaml(data_dir("rules") / "load_findings.yaml")["H001"]
-    out["H001"] = {"severity": h["severity"], "source": OTHER_SOURCES["H"],
-                   **{k: h.get(k) or {} for k in ("title", "description", "message", "expected", "fix")}}
-    for code, severity in ((W_EXPIRED, "warning"), (W_UNUSED, "info")):
-        out[code] = {"severity": severity, "source": OTHER_SOURCES["W"],
-                     **{k: {lang: _TEXTS[lang][code][k] for lang in ("ja", "en")}
-                        for k in ("title", "description", "message", "expected", "fix")}}
-    return dict(sorted(out.items()))
-
-
-def other_page(code: str, lang: str) -> str:
-    """One page for a code of :func:`other_codes`: what it reports, its message and expected
-    value as templates, how to fix it, and the file its texts come from."""
-    c = other_codes()[code]
+def code_page(c: CodeInfo, lang: str) -> str:
+    """One page for a code without an example (the schema, reading tables, waivers): what it
+    reports, its message and expected value as templates, how to fix it, and the file its texts
+    come from (hyoka.check.registry)."""
     h = HEAD[lang]
     label = {"ja": ("指摘文（{…} は値で置き換え）", "期待される内容", "文言の定義"),
              "en": ("Message ({…} filled with values)", "Expected", "Texts defined in")}[lang]
-    lines = [f"## {code} {c['title'].get(lang, '')}", "", f"{h['severity']}: **{c['severity']}**", "",
-             f"### {h['what']}", "", c["description"].get(lang, ""), "",
-             f"### {h['finding']}", "", f"- {label[0]}: {c['message'].get(lang, '')}",
-             f"- {label[1]}: {c['expected'].get(lang, '')}", ""]
-    if c["fix"].get(lang):
-        lines += [f"### {h['fix']}", "", c["fix"][lang], ""]
-    lines += [f"{label[2]}: `{c['source']}`", ""]
+    lines = [f"## {c.code} {c.text('title', lang)}", "", f"{h['severity']}: **{c.severity}**", "",
+             f"### {h['what']}", "", c.text("description", lang), "",
+             f"### {h['finding']}", "", f"- {label[0]}: {c.text('message', lang)}",
+             f"- {label[1]}: {c.text('expected', lang)}", ""]
+    if c.text("fix", lang):
+        lines += [f"### {h['fix']}", "", c.text("fix", lang), ""]
+    lines += [f"{label[2]}: `{c.source}`", ""]
     return "\n".join(lines)
 
 
+def page(code: str, lang: str, catalog: list[Rule] | None = None) -> str | None:
+    """The page of any code (hyoka.check.registry): a rule of ``catalog`` (default: the bundled
+    one), an edition code, or another code; None for a code hyoka does not have."""
+    catalog = catalog if catalog is not None else load_catalog()
+    c = registry.all_codes(catalog).get(code)
+    if c is None:
+        return None
+    if c.kind == "rule":
+        return rule_page(by_code(catalog)[code], lang)
+    if c.kind == "edition":
+        return edition_page(code, lang)
+    return code_page(c, lang)
+
+
 def write_docs(out_dir: Path | str, catalog: list[Rule] | None = None) -> list[Path]:
-    """Write docs/rules/CODE.md for every rule and every edition code (rules/edition_findings.yaml),
-    and docs/rules/README.md (the index)."""
-    from hyoka.compare.editions import load_edition_spec
-
-    from hyoka.output.report import atomic_write
-
+    """Write docs/rules/CODE.md for every code of the registry (hyoka.check.registry: the rules of
+    ``catalog``, default the bundled one, then the edition, schema, table and waiver codes) and
+    docs/rules/README.md (the index). Returns the paths written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    groups = by_code(catalog or load_catalog())
+    catalog = catalog if catalog is not None else load_catalog()
+    codes = registry.all_codes(catalog)
     written = []
     index = ["# hyoka rules / ルール一覧", "",
              "Generated from rules/catalog.yaml, rules/edition_findings.yaml (E: comparing with last "
-             "year's edition, `hyoka check --previous`), checks/failures.yaml (S: the schema), "
-             "rules/load_findings.yaml (H: reading tables) and hyoka/waivers/waive.py (W: waivers) by "
+             "year's edition, `hyoka check --previous`), rules/schema_findings.yaml (S: the schema), "
+             "rules/load_findings.yaml (H: reading tables) and rules/waiver_findings.yaml (W: waivers) by "
              "`hyoka rules docs`; do not edit by hand.", "",
              "| code | severity | 名称 | title |", "|---|---|---|---|"]
-    for code, rules in sorted(groups.items()):
-        page = rule_page(rules, "ja") + "\n---\n\n" + rule_page(rules, "en")
+    rules = sorted(code for code, c in codes.items() if c.kind == "rule")
+    others = sorted((code for code, c in codes.items() if c.kind != "rule"),
+                    key=lambda code: (codes[code].kind != "edition", code))
+    for code in [*rules, *others]:
+        c = codes[code]
         path = out / f"{code}.md"
-        atomic_write(path, f"# {code}\n\n" + page)
+        atomic_write(path, f"# {code}\n\n" + page(code, "ja", catalog) + "\n---\n\n" + page(code, "en", catalog))
         written.append(path)
-        index.append(f"| [{code}]({code}.md) | {rules[0].severity} | {rules[0].title['ja']} | {rules[0].title['en']} |")
-    for code, c in sorted(load_edition_spec().codes.items()):   # comparing editions (--previous)
-        page = edition_page(code, "ja") + "\n---\n\n" + edition_page(code, "en")
-        path = out / f"{code}.md"
-        atomic_write(path, f"# {code}\n\n" + page)
-        written.append(path)
-        index.append(f"| [{code}]({code}.md) | {c.severity} | {c.texts['title']['ja']} | {c.texts['title']['en']} |")
-    for code, c in other_codes().items():   # the schema, reading tables, waivers
-        page = other_page(code, "ja") + "\n---\n\n" + other_page(code, "en")
-        path = out / f"{code}.md"
-        atomic_write(path, f"# {code}\n\n" + page)
-        written.append(path)
-        index.append(f"| [{code}]({code}.md) | {c['severity']} | {c['title']['ja']} | {c['title']['en']} |")
+        index.append(f"| [{code}]({code}.md) | {c.severity} | {c.text('title', 'ja')} | {c.text('title', 'en')} |")
     path = out / "README.md"
     atomic_write(path, "\n".join(index) + "\n")
     written.append(path)

@@ -34,7 +34,9 @@ import jinja2
 
 from hyoka import __version__
 from hyoka.atomic import replacing
+from hyoka.config import find_config
 from hyoka.errors import HyokaError
+from hyoka.normalise.scale import load_scale
 from hyoka.resources import data_dir
 
 #: placeholder for hyoka's repository: the generated CI refuses to run until it is replaced
@@ -117,8 +119,6 @@ def contents(*, source: str = DEFAULT_SOURCE, rev: str = DEFAULT_REV, scale: str
 
 def _has_config(folder: Path) -> Path | None:
     """The folder's own configuration file, if any (hyoka.toml, or pyproject.toml with [tool.hyoka])."""
-    from hyoka.config import find_config
-
     found = find_config(folder)
     return found if found is not None and found.parent.resolve() == folder.resolve() else None
 
@@ -155,8 +155,6 @@ def init_repository(folder: Path | str = ".", *, source: str = DEFAULT_SOURCE, r
                     scale: str = "a-d", lang: str = "ja") -> InitResult:
     """Write the adoption files into ``folder`` (created when missing), keeping every file that
     exists. Returns what was written, kept and skipped, and the notes to show."""
-    from hyoka.normalise.scale import load_scale
-
     folder = Path(folder)
     if _exists(folder) and not folder.is_dir():
         raise HyokaError(f"{folder}: is not a folder")

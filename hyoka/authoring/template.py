@@ -26,9 +26,11 @@ import re
 from pathlib import Path
 
 from hyoka.atomic import replacing
+from hyoka.cellref import column_letters
 from hyoka.errors import ConfigError, HyokaError
 from hyoka.normalise.scale import GradingScale
-from hyoka.normalise.vocabulary import nfkc
+from hyoka.normalise.measures import parse_fiscal_year
+from hyoka.normalise.vocabulary import load_vocabulary, nfkc
 
 INPUT_ROWS = 200          # formatted input rows below the header, covered by the validations
 TITLE_ROW = 1
@@ -138,8 +140,6 @@ def parse_years(text: str) -> tuple[str, str, str]:
 
 
 def _check_years(years: tuple[str, str, str]) -> tuple[str, str, str]:
-    from hyoka.normalise.measures import parse_fiscal_year
-
     if len(years) != 3:
         raise ConfigError(f"years: expected three labels (baseline, target, current), got {len(years)}")
     out = []
@@ -204,10 +204,8 @@ def build_workbook(scale: GradingScale, departments: list[str] | None,
     """The template as an openpyxl Workbook (not saved)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.utils import quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from hyoka.normalise.vocabulary import load_vocabulary
 
     if lang not in TEXT:
         raise ConfigError(f"lang {lang!r}: must be ja or en")
@@ -229,7 +227,7 @@ def build_workbook(scale: GradingScale, departments: list[str] | None,
     legend = wb.create_sheet(t["legend"])
     ncols = len(COLUMNS)
     col = {fld: i + 1 for i, (fld, _, _) in enumerate(COLUMNS)}
-    letter = {fld: get_column_letter(i) for fld, i in col.items()}
+    letter = {fld: column_letters(i - 1) for fld, i in col.items()}  # col: 1-based
 
     # ---- title and header
     ws.cell(TITLE_ROW, 1, t["title"].format(year=year_words(years[2], lang))).font = Font(bold=True, size=13)

@@ -2,15 +2,30 @@
 
 A findings frame has exactly :data:`FINDING_COLUMNS` (str, ``""`` where not applicable), plus
 :data:`EXTRA_COLUMNS` used by reports (``title``, ``fix``, ``row_index`` = position of the row in
-the normalised frame or -1 for table-level findings, ``source_file``, ``row``).
+the normalised frame or -1 for table-level findings, the place columns, ``waived``).
 
 - ``code``: the rule's stable code (``G002``); ``severity``: ``error`` / ``warning`` / ``info``;
 - ``department``, ``item``, ``project``, ``indicator``: the row's business identity;
-- ``field``: the canonical field the finding points at; ``cell``: its reference
-  (``[book.xlsx]Sheet!H12`` or ``table.csv:12:baseline``);
+- ``field``: the canonical field the finding points at;
 - ``observed``: the values as published; ``expected``: what would be consistent;
 - ``message``: one sentence in the report's language;
 - ``waived`` (extra): the reason of the waiver that accepts this finding, ``""`` when none.
+
+Where the finding is, as data (:data:`PLACE_COLUMNS`; the text ``[book.xlsx]Sheet!H12``,
+``table.csv:12:baseline`` or ``waivers.yaml:7`` is made only for output, by
+:func:`hyoka.output.places.cell_texts`, and is the ``cell`` key of :data:`RECORD_KEYS`):
+
+- ``source_file`` (str): the file's name as the tables are named (``a.csv, b.csv`` for a schema
+  failure of the whole table); ``sheet`` (str): the worksheet, ``""`` for a CSV or other file;
+- ``row`` (int64): the row the finding is about — the worksheet row or the CSV line on which the
+  record starts, the line of a waiver entry, 0 for a finding on a header or the whole table (it
+  orders the findings);
+- ``cell_row`` (int64): the row of the cell pointed at — ``row``, or the header row for a header
+  cell (H001, a year written in a value header); 0 when the finding is on the whole file;
+- ``col`` (int32): the cell's 1-based column; 0 when the finding is on a row or file, not a cell
+  (a field the table lacks: the place is ``file:row``);
+- ``char_col`` (int32): for a CSV, the 1-based character column (Unicode code points) at which
+  the cell starts on line ``cell_row``; 0 when not known (it starts on a later line) or not a CSV.
 """
 
 from __future__ import annotations
@@ -19,8 +34,11 @@ import numpy as np
 import pandas as pd
 
 FINDING_COLUMNS = ("code", "severity", "department", "item", "project", "indicator",
-                   "field", "cell", "observed", "expected", "message")
-EXTRA_COLUMNS = ("title", "fix", "row_index", "source_file", "row", "waived")
+                   "field", "observed", "expected", "message")
+PLACE_COLUMNS = ("source_file", "sheet", "row", "cell_row", "col", "char_col")
+PLACE_DTYPES = {"source_file": "string", "sheet": "string", "row": "int64", "cell_row": "int64",
+                "col": "int32", "char_col": "int32"}
+EXTRA_COLUMNS = ("title", "fix", "row_index", *PLACE_COLUMNS, "waived")
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 FAIL_ON = ("error", "warning", "info", "never")
@@ -28,24 +46,27 @@ FAIL_ON = ("error", "warning", "info", "never")
 
 def empty() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="string") for c in FINDING_COLUMNS + EXTRA_COLUMNS})
-    frame["row_index"] = frame["row_index"].astype("int64")
-    frame["row"] = frame["row"].astype("int64")
-    return frame
+    return frame.astype({"row_index": "int64", **PLACE_DTYPES})
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (findings built as records) with the dtypes of :func:`empty` (texts as strings,
+    ``row_index`` and places as integers)."""
+    return frame.astype({**{k: "string" for k in FINDING_COLUMNS + ("title", "fix", "waived")},
+                         "row_index": "int64", **PLACE_DTYPES})
 
 
 def from_rows(rows: pd.DataFrame, *, code: str, severity: str, field: str, observed: pd.Series,
               expected: pd.Series, message: pd.Series, title: str, fix: pd.Series | str = "") -> pd.DataFrame:
     """Findings for ``rows`` (a slice of the normalised frame, its index = row positions): the
-    business identity and cell reference come from the rows, the texts from the caller."""
+    business identity and place of the ``field``'s cell come from the rows' columns (``col_``,
+    ``char_``, ``cellrow_<field>``: :mod:`hyoka.read.table`), the texts from the caller."""
     out = pd.DataFrame(index=rows.index)
     out["code"] = code
     out["severity"] = severity
     for col in ("department", "item", "project", "indicator"):
         out[col] = rows[col].astype("string").fillna("")
     out["field"] = field
-    fallback = rows["source_file"].astype("string") + ":" + rows["row"].astype("string")
-    cell_col = f"cell_{field}"
-    out["cell"] = rows[cell_col].astype("string").fillna(fallback) if cell_col in rows else fallback
     out["observed"] = observed
     out["expected"] = expected
     out["message"] = message
@@ -53,9 +74,23 @@ def from_rows(rows: pd.DataFrame, *, code: str, severity: str, field: str, obser
     out["fix"] = fix
     out["row_index"] = np.asarray(rows.index, dtype="int64")
     out["source_file"] = rows["source_file"].astype("string")
+    out["sheet"] = rows["sheet"].astype("string").fillna("") if "sheet" in rows else ""
     out["row"] = rows["row"].astype("int64")
+    out["cell_row"], out["col"], out["char_col"] = field_place(rows, field)
     out["waived"] = ""
-    return out.astype({k: "string" for k in FINDING_COLUMNS + ("title", "fix", "waived")})
+    return typed(out)
+
+
+def field_place(rows: pd.DataFrame, field: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where ``field``'s cell is on each of ``rows`` (normalised rows, with the place columns
+    ``col_``, ``char_``, ``cellrow_<field>`` of :mod:`hyoka.read.table`): (cell_row int64, col
+    int32, char_col int32) arrays, col 0 where the table lacks the field."""
+    row = rows["row"].to_numpy("int64")
+    at = rows[f"cellrow_{field}"].to_numpy("int64") if f"cellrow_{field}" in rows else row
+    none = np.zeros(len(rows), dtype="int32")
+    col = rows[f"col_{field}"].to_numpy("int32") if f"col_{field}" in rows else none
+    char = rows[f"char_{field}"].to_numpy("int32") if f"char_{field}" in rows else none
+    return np.where(at > 0, at, row), col, char
 
 
 def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -77,11 +112,15 @@ def fails(findings: pd.DataFrame, fail_on: str) -> bool:
     return bool((live["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER[fail_on]).any())
 
 
-RECORD_KEYS = FINDING_COLUMNS + ("waived",)
+RECORD_KEYS = FINDING_COLUMNS[:7] + ("cell",) + FINDING_COLUMNS[7:] + ("waived",)
 
 
 def to_records(findings: pd.DataFrame) -> list[dict[str, str]]:
-    """The findings as JSON-ready dicts with the keys :data:`RECORD_KEYS` (FINDING_COLUMNS, then
-    ``waived``: the waiver's reason, ``""`` when the finding is not waived)."""
+    """The findings as JSON-ready dicts with the keys :data:`RECORD_KEYS` (FINDING_COLUMNS with
+    ``cell`` after ``field``, then ``waived``: the waiver's reason, ``""`` when the finding is not
+    waived). ``findings`` must have the ``cell`` column (:func:`hyoka.output.places.with_cells`).
+    Raises KeyError when it has not."""
+    if "cell" not in findings:
+        raise KeyError("cell: render the places first (hyoka.output.places.with_cells)")
     sub = findings.reindex(columns=list(RECORD_KEYS)).astype("string").fillna("")
     return sub.to_dict(orient="records")

@@ -31,7 +31,7 @@ from hyoka.check.cases import Cases, parse_cases
 from hyoka.errors import ConfigError
 from hyoka.check.expr import Expression, parse
 from hyoka.check.text import check_template, render
-from hyoka.resources import data_dir, load_yaml
+from hyoka.resources import data_dir, load_yaml, reject_unknown
 from hyoka.normalise.scale import GradingScale
 
 LANGS = ("ja", "en")
@@ -99,8 +99,7 @@ def load_catalog(path: Path | str | None = None, known_columns: set[str] | None 
         if code in seen:
             raise ConfigError(f"{where}: duplicate code")
         seen.add(code)
-        if unknown := set(entry) - _KEYS:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        reject_unknown(entry, _KEYS, where)
         severity = str(entry.get("severity", ""))
         if severity not in F.SEVERITIES:
             raise ConfigError(f"{where}: severity must be one of {', '.join(F.SEVERITIES)}")

@@ -3,7 +3,8 @@
 ``validate(frame, lang)`` runs ``checks/normalised.yaml`` lazily (all failures collected) and
 returns them as a findings frame (:mod:`hyoka.check.findings`): each failure on a row becomes a finding
 on that row's cell; a failure of the whole table (a missing column, a wrong dtype) becomes one
-finding pointing at the file. Codes and texts come from ``checks/failures.yaml``.
+finding pointing at the file. Codes and texts come from ``rules/schema_findings.yaml``
+(through :mod:`hyoka.check.registry`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pandera.errors import SchemaErrors
 
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError
-from hyoka.resources import data_dir, load_yaml
+from hyoka.check import registry
+from hyoka.resources import data_dir
 from hyoka.check.text import render
 
 
@@ -30,13 +32,6 @@ def load_schema(path: str | None = None) -> pa.DataFrameSchema:
         raise ConfigError(f"{p}: not a valid Pandera schema ({exc})") from None
 
 
-def _failure_texts() -> dict:
-    data = load_yaml(data_dir("checks") / "failures.yaml")
-    if not isinstance(data, dict) or "default" not in data:
-        raise ConfigError("checks/failures.yaml: needs `default:` and `columns:`")
-    return data
-
-
 def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
     """Validate ``frame`` (the normalised frame); return findings for every schema failure."""
     schema = load_schema()
@@ -45,11 +40,10 @@ def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
         return F.empty()
     except SchemaErrors as exc:
         cases = exc.failure_cases.copy()
-    texts = _failure_texts()
     parts = []
     cases["column"] = cases["column"].astype("string").fillna("")
     for column, group in cases.groupby("column", sort=True):
-        spec = {**texts["default"], **(texts.get("columns") or {}).get(column, {})}
+        spec = registry.schema_spec(column)
         fld = spec.get("field")
         on_row = group["index"].notna()
         idx = pd.to_numeric(group["index"], errors="coerce")
@@ -70,11 +64,12 @@ def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
             source = ", ".join(sorted(frame["source_file"].dropna().unique())) if len(frame) else ""
             whole = pd.DataFrame({
                 "code": spec["code"], "severity": spec["severity"], "department": "", "item": "",
-                "project": "", "indicator": "", "field": fld or column, "cell": source,
+                "project": "", "indicator": "", "field": fld or column,
                 "observed": table_level["failure_case"].astype("string").fillna("").to_numpy(),
                 "expected": table_level["check"].astype("string").to_numpy(),
                 "message": [f"{column}: {c}" for c in table_level["check"].astype(str)],
-                "title": spec["title"][lang], "fix": (spec.get("fix") or {}).get(lang, ""), "row_index": -1, "source_file": source, "row": 0,
+                "title": spec["title"][lang], "fix": (spec.get("fix") or {}).get(lang, ""), "row_index": -1,
+                "source_file": source, "sheet": "", "row": 0, "cell_row": 0, "col": 0, "char_col": 0,  # the file(s)
                 "waived": ""})
-            parts.append(whole)
+            parts.append(F.typed(whole))
     return F.combine(parts)

@@ -31,6 +31,7 @@ def rules_list(
     from rich.table import Table
     from rich.text import Text
 
+    from hyoka.check import registry
     from hyoka.check.rules import load_catalog
     from hyoka.output.terminal import SEV_STYLE, clean
 
@@ -41,19 +42,10 @@ def rules_list(
     table = Table()
     for col in ("code", "severity", "title", "name"):
         table.add_column(col)
-    seen = set()
-    for r in catalog:
-        if r.code in seen:
-            continue
-        seen.add(r.code)
-        table.add_row(r.code, Text(r.severity, style=SEV_STYLE[r.severity]), clean(r.title[lang.value]), r.name)
-    if rules is None:   # the codes of comparing editions (hyoka check --previous)
-        from hyoka.compare.editions import load_edition_spec
-        for c in load_edition_spec().codes.values():
-            table.add_row(c.code, Text(c.severity, style=SEV_STYLE[c.severity]), clean(c.texts["title"][lang.value]), c.name)
-        from hyoka.authoring.docs import other_codes
-        for code, c in other_codes().items():   # the schema, reading tables, waivers
-            table.add_row(code, Text(c["severity"], style=SEV_STYLE[c["severity"]]), clean(c["title"][lang.value]), "")
+    # a --rules catalog lists its own rules; the bundled one every code hyoka reports
+    codes = registry.rule_codes(catalog) if rules is not None else registry.all_codes(catalog)
+    for c in codes.values():
+        table.add_row(c.code, Text(c.severity, style=SEV_STYLE[c.severity]), clean(c.text("title", lang.value)), c.name)
     # piped output is not cut to 80 columns: titles are read by scripts and people alike
     Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
 
@@ -61,23 +53,13 @@ def rules_list(
 def explain(code: str, lang: Lang, rules: Path | None) -> None:
     """Write the page for ``code`` (a rule of the catalog ``rules``, an edition code or another
     finding code) to stdout; exit 2 when no code has that name."""
-    from hyoka.authoring.docs import by_code, rule_page
+    from hyoka.authoring.docs import page as code_page
     from hyoka.check.rules import load_catalog
 
     try:
-        group = by_code(load_catalog(rules)).get(code.upper())
-        if not group:
-            from hyoka.authoring.docs import edition_page
-            from hyoka.compare.editions import EDITION_CODES
-            if code.upper() in EDITION_CODES:
-                sys.stdout.write(edition_page(code.upper(), lang.value))
-                return
-            from hyoka.authoring.docs import other_codes, other_page
-            if code.upper() in other_codes():
-                sys.stdout.write(other_page(code.upper(), lang.value))
-                return
+        page = code_page(code.upper(), lang.value, load_catalog(rules))
+        if page is None:
             fail(f"no rule {code!r}; `hyoka rules` lists them")
-        page = rule_page(group, lang.value)
     except HyokaError as exc:
         fail(str(exc))
     sys.stdout.write(page)

@@ -50,8 +50,9 @@ def waive(
 
     from hyoka.output.report import strings
     from hyoka.pipeline import check_waive_codes, waivable
-    from hyoka.waivers.waive import check_target, one_year_after, parse_date
-    from hyoka.waivers.waive import waive as add_waivers
+    from hyoka.waivers.load import one_year_after, parse_date
+    from hyoka.waivers.write import check_target
+    from hyoka.waivers.write import waive as add_waivers
 
     try:
         check_target(waivers, paths)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hyoka.cellref import place_texts
 from hyoka.check import findings as F
 from hyoka.check.rules import FIELD_LABELS
 from hyoka.check.text import render
@@ -20,6 +21,7 @@ from hyoka.compare.match import department_keys, match_editions, name_key
 from hyoka.compare.spec import PLACEHOLDERS, EditionInfo, EditionSpec, load_edition_spec
 from hyoka.normalise.measures import LEVEL, VALUE
 from hyoka.normalise.vocabulary import VALUE_FIELDS
+from hyoka.read.raw import PLACE_PREFIXES
 
 _NOTE_IN_CELL = r"※|\([^()]*\)\s*$"
 
@@ -85,12 +87,12 @@ def _kind(rows: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
 def _context(rows: pd.DataFrame, prefix: str, lang: str, department: pd.Series | None = None,
              fill: bool = False) -> pd.DataFrame:
     """The template columns for ``rows`` of one edition (same index): the row's identity
-    (``department``, ``item``, ``project``, ``indicator``), place (``source_file``, ``row``,
-    ``cell_*``) and the :func:`_side` columns (``prev_`` for last year's rows). ``department``
+    (``department``, ``item``, ``project``, ``indicator``), place (``source_file``, ``sheet``, ``row``,
+    the place columns ``col_*``, ``char_*``, ``cellrow_*``) and the :func:`_side` columns (``prev_`` for last year's rows). ``department``
     replaces the rows' own (last year's rows under this year's name); ``fill`` sets every other
     placeholder of :data:`PLACEHOLDERS` to ``""`` (rows with no counterpart)."""
-    cells = [c for c in rows.columns if c.startswith("cell_")]
-    out = pd.concat([rows[["department", "item", "project", "indicator", "source_file", "row"] + cells],
+    places = [c for c in rows.columns if c.startswith(PLACE_PREFIXES)]
+    out = pd.concat([rows[["department", "item", "project", "indicator", "source_file", "sheet", "row"] + places],
                      _side(rows, prefix, lang)], axis=1)
     out = out.loc[:, ~out.columns.duplicated()]
     if department is not None:
@@ -99,6 +101,18 @@ def _context(rows: pd.DataFrame, prefix: str, lang: str, department: pd.Series |
         for col in sorted(PLACEHOLDERS - set(out.columns)):
             out[col] = ""
     return out
+
+
+def _cell_texts(rows: pd.DataFrame, fld: str) -> pd.Series:
+    """The place of ``fld``'s cell on each of ``rows`` (normalised rows) as text, for messages that
+    name last year's cell (``prev_cell``): a CSV column is named by its field (as the loader
+    names the columns it reads; a year written in a value header is in that value's column)."""
+    cell_row, col, _ = F.field_place(rows, fld)
+    header = rows[f"cellrow_{fld}"].to_numpy("int64") > 0 if f"cellrow_{fld}" in rows else np.zeros(len(rows), bool)
+    label = pd.Series(np.where(header, fld.removesuffix("_year"), fld), index=rows.index, dtype="string")
+    sheet = rows["sheet"] if "sheet" in rows else pd.Series("", index=rows.index, dtype="string")
+    return place_texts(rows["source_file"], sheet, pd.Series(cell_row, index=rows.index),
+                       pd.Series(col, index=rows.index), label)
 
 
 def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: EditionSpec | None = None, *,
@@ -125,9 +139,7 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
     is_compared = (ctx["how"] != "replaced").to_numpy()
 
     def prev_cell(fld: str) -> pd.Series:
-        col = f"cell_{fld}"
-        fallback = prev["source_file"].astype("string") + ":" + prev["row"].astype("string")
-        return prev[col].astype("string").fillna(fallback) if col in prev else fallback
+        return _cell_texts(prev, fld)
 
     def emit(code: str, mask, frame: pd.DataFrame = ctx, cell_field: str | None = None):
         mask = np.asarray(mask, dtype=bool)
@@ -192,7 +204,7 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
     if gone_p.any():
         g = _context(gone, "prev_", lang, department=prev_shown_dep.loc[gone.index].fillna(""), fill=True)
         g[["kind_ja", "kind_en"]] = _kind(pk.loc[gone.index], ck)
-        g["prev_cell"] = g["cell_project"].astype("string").fillna(g["source_file"] + ":" + g["row"].astype("string"))
+        g["prev_cell"] = _cell_texts(gone, "project")
         part = emit("E005", np.ones(len(g), dtype=bool), g)
         part["row_index"] = -1
 
@@ -212,9 +224,9 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
         keys = ck.loc[a.index, "key"]
         a["n_current"] = ck.loc[a.index, "n"].astype("string")
         a["n_previous"] = ck.loc[a.index, "n_prev"].astype("string")
-        pcell = previous["cell_project"].astype("string") if "cell_project" in previous else \
-            previous["source_file"].astype("string") + ":" + previous["row"].astype("string")
-        cells_by_key = pcell.groupby(pk["key"]).agg(lambda s: "、".join(s.fillna("")))
+        named = pk["key"].isin(set(keys.tolist())).to_numpy()   # last year's rows of these keys only
+        pcell = _cell_texts(previous.loc[named], "project")
+        cells_by_key = pcell.groupby(pk["key"][named]).agg(lambda s: "、".join(s.fillna("")))
         a["prev_cells"] = keys.map(cells_by_key).astype("string").fillna("")
         a["prev_cell"] = ""
         emit("E009", np.ones(len(a), dtype=bool), a)

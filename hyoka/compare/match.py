@@ -14,15 +14,12 @@ import pandas as pd
 
 from hyoka.compare.spec import EditionSpec
 from hyoka.normalise.measures import LEVEL, VALUE
-
-# whitespace and punctuation left out of name keys (after NFKC: full-width forms are ASCII already)
-_NOT_KEY = r"[\s・、。,.:;!?()\[\]{}「」『』【】〔〕〈〉《》\"'“”‘’/\\~〜_\-‐‑–—―−]+"
+from hyoka.normalise.text import text_keys
 
 
 def name_key(s: pd.Series) -> pd.Series:
-    """Names as matching keys: NFKC, case-folded, whitespace and punctuation removed."""
-    return (s.astype("string").fillna("").str.normalize("NFKC").str.casefold()
-            .str.replace(_NOT_KEY, "", regex=True).astype("string"))
+    """Names as matching keys: NFKC, case-folded, whitespace and punctuation removed (hyoka.normalise.text)."""
+    return text_keys(s, punctuation=True)
 
 
 def _ratio(a: pd.Series, b: pd.Series) -> np.ndarray:

@@ -17,10 +17,10 @@ from hyoka.check import findings as F
 from hyoka.check.rules import FIELD_LABELS, LANGS
 from hyoka.check.text import check_template
 from hyoka.errors import ConfigError
-from hyoka.resources import data_dir, load_yaml
 from hyoka.normalise.vocabulary import compile_pattern
+from hyoka.resources import data_dir, load_yaml, reject_unknown
 
-#: the codes the comparison raises (also in hyoka.pipeline.OTHER_CODES)
+#: the codes the comparison raises (their texts: rules/edition_findings.yaml, listed by hyoka.check.registry)
 EDITION_CODES = ("E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009", "E010")
 
 #: placeholders the templates may use (module doc of rules/edition_findings.yaml)
@@ -88,8 +88,7 @@ def load_edition_spec(path: Path | str | None = None) -> EditionSpec:
     data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("codes"), dict):
         raise ConfigError(f"{path}: expected `codes:` (a mapping of E-codes)")
-    if unknown := set(data) - _SPEC_KEYS:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+    reject_unknown(data, _SPEC_KEYS, str(path))
     codes = {}
     for code, entry in data["codes"].items():
         where = f"{path}: {code}"
@@ -97,8 +96,7 @@ def load_edition_spec(path: Path | str | None = None) -> EditionSpec:
             raise ConfigError(f"{where}: not an edition code ({', '.join(EDITION_CODES)})")
         if not isinstance(entry, dict):
             raise ConfigError(f"{where}: each code is a mapping")
-        if unknown := set(entry) - _CODE_KEYS:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        reject_unknown(entry, _CODE_KEYS, where)
         if entry.get("severity") not in F.SEVERITIES:
             raise ConfigError(f"{where}: severity must be one of {', '.join(F.SEVERITIES)}")
         if entry.get("cell") not in FIELD_LABELS:

@@ -8,17 +8,18 @@ entries, patterns or grades, never over rows).
 - ``direction`` (increase/decrease/keep/NA), ``direction_source`` (declared/inferred/none),
   ``direction_basis`` (plan/name/inferred/none: declared by the plan's indicator metadata file
   (first) or by a rules/directions.yaml name pattern, else inferred from target vs baseline;
-  GLOSSARY.md: "Target below baseline implies should fall"), ``sign`` (+1.0/−1.0/NaN). Codes
-  only: message templates show them with ``{direction|label}`` (rules/labels.yaml);
+  docs/glossary.md#progress-and-achievement: a target below the baseline implies the indicator
+  should fall), ``sign`` (+1.0/−1.0/NaN). Codes only: message templates show them with
+  ``{direction|label}`` (rules/labels.yaml);
 - ``declared_unit`` (str/NA), ``cumulative`` (boolean/NA), ``progress_model`` (linear/none);
 - ``bound_min``/``bound_max`` (float/NaN): from metadata, else 0–100 for a rate in %, ≥ 0 for a
   count unit of rules/vocabulary.yaml (issue: "a rate in % between 0 and 100, counts not negative");
   shown by ``{bound|range}`` in message templates;
 - ``progress`` = (current − baseline) / (target − baseline), NaN unless the target lies beyond the
   baseline in the indicator's direction; ``expected_progress`` = (current_year − baseline_year) /
-  (target_year − baseline_year) (GLOSSARY.md "Expected progress by elapsed time");
-  ``schedule_margin`` (the configured margin, a constant column); fractions, shown as percents by
-  ``{progress|pct}`` in message templates;
+  (target_year − baseline_year) (docs/glossary.md#progress-and-achievement, "Expected progress by
+  elapsed time"); ``schedule_margin`` (the configured margin, a constant column); fractions, shown
+  as percents by ``{progress|pct}`` in message templates;
 - ``duplicate_count`` (rows of one file with the same department, project and indicator),
   ``indicator_units`` and ``indicator_baselines`` (distinct units / baselines one indicator name
   has across the rows of one file);
@@ -36,9 +37,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from hyoka.check.expr import parse
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import LEVEL, VALUE, on_distinct
-from hyoka.resources import load_yaml
+from hyoka.resources import load_yaml, reject_unknown
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc
 
@@ -81,8 +83,7 @@ def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[Indicat
         where = f"{path}: indicators[{i}]"
         if not isinstance(e, dict):
             raise ConfigError(f"{where}: each entry is a mapping")
-        if unknown := set(e) - _META_KEYS:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        reject_unknown(e, _META_KEYS, where)
         if ("name" in e) == ("pattern" in e):
             raise ConfigError(f"{where}: give exactly one of `name` or `pattern`")
         pattern = compile_pattern(e["pattern"], f"{where}: pattern") if "pattern" in e else None
@@ -225,8 +226,6 @@ def _grade_by_values(out: pd.DataFrame, scale: GradingScale) -> None:
     """Grades a scale defines by values (see hyoka.normalise.scale): ``grade_computed`` (the first grade
     whose condition holds), ``grade_defined`` (the reported grade has a condition) and
     ``grade_contradicts`` (that condition is definitely false), in place."""
-    from hyoka.check.expr import parse
-
     known = set(out.columns)
     computed = pd.Series(pd.NA, index=out.index, dtype="string")
     contradicts = pd.Series(False, index=out.index)

@@ -4,7 +4,9 @@
 row per input row with these columns (all computed on whole columns):
 
 provenance
-    ``source_file``, ``sheet``, ``row`` and ``cell_<field>`` for every canonical field.
+    ``source_file``, ``sheet``, ``row``, and where each field's cell is: ``col_<field>`` for every
+    canonical field, ``char_<field>`` and ``cellrow_<field>`` where the loader gave them (as
+    numbers: :mod:`hyoka.read.table`).
 text
     ``item``, ``project``, ``activities``, ``effect``, ``indicator`` (NFKC, trimmed);
     ``partners`` (NFKC except circled numbers ①–⑳, which stay distinct codes);
@@ -32,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hyoka.read.table import ensure_columns
+from hyoka.read.raw import PLACE_PREFIXES, ensure_columns, fill_places
 from hyoka.normalise.measures import on_distinct, parse_fiscal_years, parse_measures
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, nfkc_series
@@ -116,7 +118,7 @@ def _partners(s: pd.Series) -> pd.Series:
 
 def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale) -> pd.DataFrame:
     """Return the normalised frame (columns in the module doc). ``raw`` is not modified."""
-    raw = ensure_columns(raw.copy(deep=False))  # columns added to a shallow copy leave ``raw`` as it was
+    raw = fill_places(ensure_columns(raw.copy(deep=False)))  # columns added to a shallow copy leave ``raw`` as it was
     out = pd.DataFrame(index=raw.index)
     out["source_file"] = raw["source_file"].astype("string")
     out["sheet"] = raw["sheet"].astype("string")
@@ -182,8 +184,8 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale) -> pd.D
         out[f"{fld}_year_reiwa"] = era_label(y["year"])
 
     for col in raw.columns:
-        if col.startswith("cell_"):
-            out[col] = raw[col].astype("string")
+        if col.startswith(PLACE_PREFIXES):
+            out[col] = raw[col]
     for fld in ("grade", *VALUE_FIELDS):  # formula cells with no cached value (xlsx only)
         col = f"nocache_{fld}"
         out[col] = raw[col].fillna(False).astype(bool) if col in raw else False

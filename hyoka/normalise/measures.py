@@ -1,6 +1,6 @@
 """Parsing Japanese measures and fiscal-year labels, on whole columns.
 
-Measures (GLOSSARY.md "Values"): number + unit (``17件``, ``85.19％``, ``1,234人``, ``▲5``,
+Measures (docs/glossary.md#values): number + unit (``17件``, ``85.19％``, ``1,234人``, ``▲5``,
 ``８５．１９％``; ``1.5万件`` = 15,000件; ``約30件`` and ``30件以上`` read as 30件), a qualitative level from an ordered vocabulary (``実施`` < ``充実``), or a
 missing marker (``-``, ``－``, ``―``, empty, ``未集計``…), which is missing and never 0.
 
@@ -105,7 +105,7 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
 
 _ERA_BASE = {"R": 2018, "令和": 2018, "H": 1988, "平成": 1988, "S": 1925, "昭和": 1925}
 _ERA_LAST = {"H": 31, "S": 64, "R": float("inf")}  # H31 = FY2019 (R1 began 1 May 2019)
-_YEAR_RE = re.compile(
+YEAR_RE = re.compile(
     r"^(?:(?P<era>R|令和|H|平成|S|昭和)\s*(?P<n>[0-9]{1,2}|元)"
     r"|(?:FY)?\s*(?P<y>[0-9]{4})(?:/(?:[0-9]{2}|[0-9]{4}))?)\s*(?:年度|年)?$",
     re.I,
@@ -125,7 +125,7 @@ def parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
 
 def _parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
     text = nfkc_series(raw).str.strip()
-    m = text.str.extract(_YEAR_RE)
+    m = text.str.extract(YEAR_RE)
     era = m["era"].str.upper().replace({"令和": "R", "平成": "H", "昭和": "S"})
     n = pd.to_numeric(m["n"].replace("元", "1"), errors="coerce")
     base = era.map(_ERA_BASE)

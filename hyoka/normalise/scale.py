@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hyoka.errors import ConfigError
-from hyoka.resources import data_dir, load_yaml
-from hyoka.normalise.vocabulary import nfkc
+from hyoka.resources import data_dir, load_yaml, reject_unknown
+from hyoka.normalise.text import nfkc, text_key
 
 STANDINGS = ("upper", "middle", "lower", "status")
 
@@ -54,7 +54,8 @@ class GradingScale:
 
 
 def grade_key(text: str) -> str:
-    return nfkc(text).strip().casefold()
+    """A grade spelling as scales compare it: NFKC, ends stripped, case folded (hyoka.normalise.text)."""
+    return text_key(text, spaces="ends")
 
 
 def load_scale(path: Path | str | None = None) -> GradingScale:
@@ -71,8 +72,7 @@ def load_scale(path: Path | str | None = None) -> GradingScale:
     data = load_yaml(p)
     if not isinstance(data, dict) or not isinstance(data.get("grades"), list) or not data["grades"]:
         raise ConfigError(f"{p}: a scale needs a non-empty `grades:` list")
-    if unknown := set(data) - {"id", "name", "grades"}:
-        raise ConfigError(f"{p}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (id, name, grades)")
+    reject_unknown(data, {"id", "name", "grades"}, str(p), "id, name, grades")
     grades: list[Grade] = []
     lookup: dict[str, str] = {}
     codes: set[str] = set()
@@ -81,8 +81,7 @@ def load_scale(path: Path | str | None = None) -> GradingScale:
             raise ConfigError(f"{p}: grades[{i}]: each grade needs a non-empty `code`")
         code = str(g["code"])
         where = f"{p}: grade {code}"
-        if unknown := set(g) - _GRADE_KEYS:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        reject_unknown(g, _GRADE_KEYS, where)
         if code in codes:
             raise ConfigError(f"{where}: the code appears twice")
         codes.add(code)

@@ -14,17 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hyoka.errors import ConfigError
+from hyoka.normalise.text import nfkc, text_key
 from hyoka.resources import data_dir, load_yaml
 
-#: The canonical fields of an evaluation row, in report order (GLOSSARY.md "Columns of a row").
+#: The canonical fields of an evaluation row, in report order (docs/glossary.md#columns-of-a-row).
 TEXT_FIELDS = ("item", "project", "department", "activities", "partners", "grade", "effect", "indicator")
 VALUE_FIELDS = ("baseline", "target", "current")
 YEAR_FIELDS = tuple(f"{f}_year" for f in VALUE_FIELDS)
 CANONICAL_FIELDS = TEXT_FIELDS + VALUE_FIELDS + YEAR_FIELDS
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
 
 
 #: below this many texts Python's per-element NFKC is as quick as a trip through Arrow
@@ -133,8 +130,8 @@ def compile_pattern(text: object, where: str) -> re.Pattern[str]:
 
 
 def header_key(text: str) -> str:
-    """Normalise a header text for alias lookup: NFKC, no whitespace."""
-    return re.sub(r"\s+", "", nfkc(text))
+    """Normalise a header text for alias lookup: NFKC, no whitespace, case kept (hyoka.normalise.text)."""
+    return text_key(text, fold=False)
 
 
 def _mapping(data: object, path: Path, what: str) -> dict:

@@ -26,10 +26,11 @@ import pandas as pd
 from hyoka.check import findings as F
 from hyoka.atomic import replacing
 from hyoka.errors import HyokaError, InputError
+from hyoka.output.places import cell_texts
+from hyoka.cellref import column_letters
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 SUMMARY = {"ja": "hyoka指摘一覧", "en": "hyoka findings"}
-_CELL = re.compile(r"^\[(?P<book>[^\]]+)\](?P<sheet>.+)!(?P<col>[A-Z]+)(?P<row>\d+)$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEAD = {"ja": ["重要度", "コード", "セル", "担当課", "事業名", "目標指標", "内容", "公表値", "期待される内容", "直し方", "除外理由"],
         "en": ["Severity", "Code", "Cell", "Department", "Project", "Indicator", "Finding", "Published", "Expected", "How to fix", "Waived"]}
@@ -63,9 +64,12 @@ def annotate_workbook(src: Path | str, out: Path | str, findings: pd.DataFrame, 
     except Exception as exc:  # already read once by the checker; anything here is unexpected
         raise InputError(f"cannot open the workbook to annotate ({type(exc).__name__})", file=src.name) from None
 
-    parsed = findings["cell"].astype(str).str.extract(_CELL)
-    mine = findings[(parsed["book"] == src.name).to_numpy()].copy()
-    mine[["sheet", "col", "rownum"]] = parsed.loc[mine.index, ["sheet", "col", "row"]].to_numpy()
+    # the findings on a cell of this workbook (places as data: hyoka.check.findings.PLACE_COLUMNS)
+    on_cell = (findings["source_file"] == src.name) & (findings["sheet"].fillna("") != "") & (findings["col"] > 0)
+    mine = findings[on_cell.fillna(False).to_numpy(bool)].copy()
+    mine["cell"] = cell_texts(mine)
+    mine["col"] = [column_letters(int(c) - 1) for c in mine["col"]]
+    mine["rownum"] = mine["cell_row"].astype("string")   # as text: the summary lists rows in text order
     mine["rank"] = mine["severity"].map(F.SEVERITY_ORDER)
     sev_words = SEV[lang]
     for (sheet, col, rownum), group in mine.groupby(["sheet", "col", "rownum"], sort=False):

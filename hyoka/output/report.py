@@ -44,10 +44,13 @@ from hyoka.check import findings as F
 from hyoka.output.chart import CHART, grade_colours, progress_chart  # noqa: F401 (CHART, grade_colours: the interface)
 from hyoka.output.pages import (EDITION_CAP, GROUP_CAP, OPEN_UP_TO, ROW_CAP, ROW_FIELDS, edition_section,  # noqa: F401
                                 groups, md_escape, md_escape_column, records, not_waived, row_table)
-from hyoka.atomic import write_text
+from hyoka.atomic import atomic_write
+from hyoka.check import registry
 from hyoka.errors import HyokaError
-from hyoka.pipeline import CheckResult
+from hyoka.output.annotate import annotate_workbook
+from hyoka.pipeline import CheckResult, refuse_inputs
 from hyoka.resources import data_dir, load_yaml
+from hyoka.output.places import with_cells
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
@@ -89,11 +92,6 @@ def safe_filename(name: str, index: int, limit: int = 60) -> str:
     return f"{index:02d}_{text}"
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place (hyoka.atomic)."""
-    write_text(path, text)
-
-
 def _bytecode_cache():
     """Jinja's own cache of compiled templates in the user's private temp folder (compiling the
     report templates took a tenth of the demo's run); none where that folder is unusable."""
@@ -126,7 +124,8 @@ def _finding_departments(found: pd.DataFrame, frame: pd.DataFrame, s: dict) -> p
     dep = found["department"].astype("string").fillna("")
     header = ((found["code"] == "H001") & (dep == "")).to_numpy()
     if header.any() and len(frame):
-        sheet = found["cell"].astype("string").str.extract(r"^\[[^\]]+\](.+)![A-Z]+\d+$")[0].fillna("")
+        in_sheet = (found["col"] > 0) & (found["sheet"].astype("string").fillna("") != "")
+        sheet = found["sheet"].astype("string").fillna("").where(in_sheet, "")
         key_f = found["source_file"].astype("string").fillna("") + "\x00" + sheet
         rows_sheet = frame["sheet"].astype("string").fillna("") if "sheet" in frame else ""
         key_r = frame["source_file"].astype("string").fillna("") + "\x00" + rows_sheet
@@ -137,15 +136,9 @@ def _finding_departments(found: pd.DataFrame, frame: pd.DataFrame, s: dict) -> p
 
 
 def _descriptions(result, lang: str) -> dict[str, str]:
-    """code → what the code checks: the catalog's rules in use, the edition codes (E), and the
-    schema, table and waiver codes (S, H, W)."""
-    from hyoka.authoring.docs import other_codes
-    from hyoka.compare.editions import load_edition_spec
-
-    out = {code: c["description"].get(lang, "") for code, c in other_codes().items()}
-    out |= {code: c.texts["description"][lang] for code, c in load_edition_spec().codes.items()}
-    out |= {r.code: r.description.get(lang, "") for r in result.rules}
-    return out
+    """code → what the code checks: the catalog's rules in use and every other code
+    (hyoka.check.registry)."""
+    return {code: c.text("description", lang) for code, c in registry.all_codes(result.rules).items()}
 
 
 def _stamp(generated: datetime | None) -> str:
@@ -168,7 +161,6 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     index.html states (default: now, or ``SOURCE_DATE_EPOCH`` when set). Raises HyokaError before
     writing anything when a report file would replace an input (a ``book.hyoka.xlsx`` given as one)."""
     out = Path(out_dir)
-    from hyoka.pipeline import refuse_inputs
     for t in result.tables:
         if t.path.lower().endswith((".xlsx", ".xlsm")):
             refuse_inputs(_annotated_target(out, t), result.options, result.tables, "report file")
@@ -183,7 +175,7 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     env = _env()
     env.globals.update(counted=lambda key, n: counted(s, key, n), summary=lambda rows, c: summary_line(s, rows, c))
     stamp = _stamp(generated)
-    frame, found = result.frame, result.findings
+    frame, found = result.frame, with_cells(result)
     descriptions = _descriptions(result, lang)
     dep_col = frame["department"].astype("string").fillna(s["no_department"])
     found_dep = _finding_departments(found, frame, s)
@@ -236,7 +228,6 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     annotated = {}
     for t in result.tables:  # each workbook, answered in itself (hyoka.output.annotate)
         if t.path.lower().endswith((".xlsx", ".xlsm")):
-            from hyoka.output.annotate import annotate_workbook
             target = _annotated_target(out, t)
             written.append(annotate_workbook(t.path, target, found, lang))
             annotated[t.source] = target.name

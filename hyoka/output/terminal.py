@@ -17,6 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from hyoka.check import findings as F
+from hyoka.output.report import strings, summary_text
+from hyoka.output.places import with_cells
 
 SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _CONTROL = dict.fromkeys(c for c in range(0x20) if c not in (9, 10)) | dict.fromkeys(range(0x7F, 0xA0))
@@ -31,12 +33,10 @@ def clean(text: object) -> Text:
 def print_text(result, written: list[Path], out: Path, con: Console | None = None) -> None:
     """Print ``result`` (a :class:`hyoka.pipeline.CheckResult`) to ``con`` (default: stdout,
     soft-wrapped when piped); ``written``: the report files, when any were written to ``out``."""
-    from hyoka.output.report import strings, summary_text
-
     s = strings(result.options.lang)
     clerk = bool(result.options.department)  # a department's self-check: say how to fix each one
     con = con or Console(highlight=False, soft_wrap=not sys.stdout.isatty())
-    found = result.findings
+    found = with_cells(result)
     frame = result.frame
     dep = frame["department"].fillna(s["no_department"])
     table = Table(title=s["by_department"], title_justify="left")
@@ -85,7 +85,6 @@ def render_text(result, written: list[Path], out: Path) -> bytes:
 
 def print_summary(result, output: Path) -> None:
     """The one line the terminal gets when the findings went to the file ``output``."""
-    from hyoka.output.report import strings, summary_text
 
     s = strings(result.options.lang)
     Console(highlight=False, soft_wrap=True).print(

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from hyoka.cellref import column_index
 from hyoka.errors import InputError
 
 MAX_UNCOMPRESSED = 500 * 1024 * 1024   # 500 MB of XML is far beyond any evaluation table
@@ -67,13 +68,6 @@ def cell_text(value, number_format: str | None = None) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE compound file: .xls, or an encrypted .xlsx
@@ -154,7 +148,7 @@ def uncached_formulas(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
             if f is not None and (v is None or v.text in (None, "")):
                 m = _CELL_REF.match(el.get("r", ""))
                 if m:
-                    out.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+                    out.add((int(m.group(2)) - 1, column_index(m.group(1))))
             el.clear()
     return out
 
@@ -189,11 +183,11 @@ def _used_range(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
         head = fh.read(8192)
         m = _DIMENSION.search(head)
         if m:
-            return int(m.group(2)), _col_index(m.group(1).decode()) + 1
+            return int(m.group(2)), column_index(m.group(1).decode()) + 1
         chunk = head
         while chunk:
             for col, row in _LAST_CELL.findall(chunk):
-                rows, cols = max(rows, int(row)), max(cols, _col_index(col.decode()) + 1)
+                rows, cols = max(rows, int(row)), max(cols, column_index(col.decode()) + 1)
             tail = chunk[-64:]
             chunk = fh.read(1 << 20)
             chunk = tail + chunk if chunk else b""

@@ -13,7 +13,9 @@ import math
 from pathlib import Path
 from typing import Any
 
+from hyoka.check import registry
 from hyoka.check.rules import Rule
+from hyoka.check.schema import load_schema
 from hyoka.interop.gx.normal_form import (
     Atom,
     Cmp,
@@ -125,16 +127,12 @@ _GX_TYPES = {"float64": "float64", "int64": "int64", "Int64": "int64", "string":
 def schema_expectations(schema_path: Path | None = None) -> tuple[list[dict], list[dict]]:
     """Expectations for checks/normalised.yaml (Pandera): column exists, dtype, not-null, and
     the checks GX has (in_range, comparisons, isin/notin, str_matches). Codes and severities
-    come from checks/failures.yaml. Returns (expectations, unexpressed)."""
-    from hyoka.check.schema import load_schema
-    from hyoka.resources import data_dir, load_yaml
-
+    come from rules/schema_findings.yaml (hyoka.check.registry). Returns (expectations, unexpressed)."""
     schema = load_schema(str(schema_path) if schema_path else None)
-    texts = load_yaml(data_dir("checks") / "failures.yaml")
     out, skipped = [], []
     source = str(schema_path) if schema_path else "checks/normalised.yaml"
     for name, col in schema.columns.items():
-        spec = {**texts["default"], **(texts.get("columns") or {}).get(name, {})}
+        spec = registry.schema_spec(name)
 
         def add(kind: str, kwargs: dict, check: str, note: str | None = None) -> None:
             meta = {"hyoka_code": spec["code"], "hyoka_severity": spec["severity"], "hyoka_check": check,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hyoka import __version__
-from hyoka.check.rules import Rule
+from hyoka.atomic import replacing, write_text
+from hyoka.check import registry
+from hyoka.check.rules import Rule, load_catalog
+from hyoka.config import selected
 from hyoka.errors import ConfigError, HyokaError
 from hyoka.interop.gx.expectations import (
     NotExpressible,
@@ -15,8 +18,8 @@ from hyoka.interop.gx.expectations import (
     schema_expectations,
 )
 
-if TYPE_CHECKING:
-    from hyoka.pipeline import CheckOptions
+from hyoka.pipeline import CheckOptions, check_codes, run_check
+from hyoka.output.places import cell_columns, labels_of
 
 SUITE_NAME = "hyoka"
 
@@ -69,21 +72,15 @@ class Export:
 
 def export_gx(out: Path, options: CheckOptions, paths: list[Path] | None = None, name: str = SUITE_NAME) -> Export:
     """Write ``OUT/NAME.json`` (the suite), ``OUT/NAME_unexpressed.json`` (rules not exported,
-    with why) and, when ``paths`` are given, ``OUT/normalised.parquet`` (their normalised table,
+    with why) and, when ``paths`` are given, ``OUT/normalised.parquet`` (their normalised table, with
+    each row's places as ``cell_<field>`` texts: hyoka.output.places.cell_columns;
     the data the suite is for). ``options`` is a :class:`hyoka.pipeline.CheckOptions`: its rules,
     select/ignore and severity overrides choose and mark the exported rules. Every file is
     written atomically. Raises ConfigError for a bad rule file, HyokaError for bad input."""
-    import json
-
-    from hyoka.atomic import replacing, write_text
-    from hyoka.check.rules import load_catalog
-    from hyoka.config import selected
-    from hyoka.pipeline import OTHER_CODES, check_codes, run_check
-
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ConfigError(f"--name {name!r}: use letters, digits, _ and -")
     catalog = load_catalog(options.rules)
-    check_codes(options, {r.code for r in catalog} | OTHER_CODES)
+    check_codes(options, registry.known_codes(catalog))
     rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
     schema = any(selected(c, options.select, options.extend_select, options.ignore) for c in ("S000", "S001", "S002", "S003"))
     meta = {"rules": str(options.rules) if options.rules else "rules/catalog.yaml",
@@ -102,7 +99,8 @@ def export_gx(out: Path, options: CheckOptions, paths: list[Path] | None = None,
     suite_path, unexpressed_path = out / f"{name}.json", out / f"{name}_unexpressed.json"
     table_path = None
     if paths:
-        frame = run_check(list(paths), options).frame
+        checked = run_check(list(paths), options)
+        frame = cell_columns(checked.frame, labels_of(checked.tables))  # places as text, as GX users read them
         table_path = out / "normalised.parquet"
         with replacing(table_path) as tmp:
             frame.to_parquet(tmp, index=True)

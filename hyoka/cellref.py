@@ -1,0 +1,51 @@
+"""Cell references: the one converter between column letters (``A``, ``Z``, ``AA`` …) and column
+numbers, and the text of a place (``[book.xlsx]Sheet!F14``, ``table.csv:6:target``).
+
+Written out (not openpyxl's ``get_column_letter``) so that reading with calamine and formatting
+findings never import openpyxl (a start-up cost).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def column_letters(index: int) -> str:
+    """Letters of the 0-based column ``index`` (0 → ``A``, 25 → ``Z``, 26 → ``AA``)."""
+    n, letters = index + 1, ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """The 0-based column of upper-case ``letters`` (``A`` → 0, ``AA`` → 26)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def place_texts(source: pd.Series, sheet: pd.Series, row: pd.Series, col: pd.Series,
+                label: pd.Series) -> pd.Series:
+    """The text of each place (module doc). Series on one index: ``source`` and ``sheet`` (str),
+    ``row`` (int, the cell's row or line; 0 for a whole file), ``col`` (int, 1-based; 0 for no
+    cell), ``label`` (str: a CSV column's name). Returns a ``string`` Series on that index."""
+    src = source.astype("string").fillna("").to_numpy(object)
+    sht = sheet.astype("string").fillna("").to_numpy(object)
+    rows = np.asarray(row, dtype="int64")
+    cols = np.asarray(col, dtype="int64")
+    labels = label.astype("string").fillna("").to_numpy(object)
+    out = []
+    for f, s, r, c, lab in zip(src, sht, rows, cols, labels):  # findings only: a few per row at most
+        if c > 0 and s:
+            out.append(f"[{f}]{s}!{column_letters(int(c) - 1)}{r}")
+        elif c > 0:
+            out.append(f"{f}:{r}:{lab}")
+        elif r > 0:
+            out.append(f"{f}:{r}")
+        else:
+            out.append(f)
+    return pd.Series(out, index=source.index, dtype="string")
