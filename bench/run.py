@@ -80,12 +80,14 @@ _PANDERA = r"""
 import json, sys, time
 from pandera.errors import SchemaErrors
 from hyoka.read.table import load_table
+from hyoka.normalise.derive import derive
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import load_scale
 from hyoka.check.schema import load_schema
 from hyoka.normalise.vocabulary import load_vocabulary
 vocab = load_vocabulary()
 frame = normalise(load_table(sys.argv[1], vocab).frame, vocab, load_scale(None))
+derive(frame, vocab, load_scale(None))
 schema = load_schema()
 t0 = time.perf_counter()
 try:
@@ -105,11 +107,13 @@ try:
 except ImportError as exc:
     print(json.dumps({"na": f"n/a (pip install hyoka[gx])"})); sys.exit(0)
 from hyoka.read.table import load_table
+from hyoka.normalise.derive import derive
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import load_scale
 from hyoka.normalise.vocabulary import load_vocabulary
 vocab = load_vocabulary()
 frame = normalise(load_table(sys.argv[1], vocab).frame, vocab, load_scale(None))
+derive(frame, vocab, load_scale(None))
 from hyoka.check.rules import load_catalog
 # the same rules hyoka runs (the bundled catalog), as the suite `hyoka export gx` writes (main's hyoka.interop.gx)
 catalog = load_catalog(None, known_columns=set(frame.columns))

@@ -1,4 +1,4 @@
-"""The check pipeline: load → normalise → validate (schemas) → rules → findings.
+"""The check pipeline: load → normalise → derive → validate (schemas) → rules → findings.
 
 ``run_check(paths, options)`` returns a :class:`CheckResult`; reports are written by
 :mod:`hyoka.output.report` from it. Raises InputError for unreadable input and ConfigError for bad
@@ -7,7 +7,6 @@ rule, scale or mapping files.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,12 +20,13 @@ from hyoka.read.csv import release_memory
 from hyoka.read.raw import RawTable
 from hyoka.read.table import load_table
 from hyoka.config import Config, apply as apply_config, load_departments, selected
-from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, load_indicator_metadata
+from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
 from hyoka.compare.editions import EditionInfo, compare_editions, department_keys, name_key
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.text import text_key, text_keys
 from hyoka.resources import load_yaml, reject_unknown
 from hyoka.check.rules import FIELD_LABELS, Rule, evaluate, load_catalog
+from hyoka.check.text import render_text
 from hyoka.normalise.scale import GradingScale, load_scale
 from hyoka.check.schema import validate
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, load_vocabulary, nfkc
@@ -110,7 +110,7 @@ def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
     for source, sheet, row, col, char_col, header, fld in items:  # a few header cells per file
         ja, en = FIELD_LABELS.get(fld, (fld, fld))
         values = {"header": " ".join(header.split()), "field_ja": ja, "field_en": en}
-        fill = lambda t: re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), t)  # noqa: E731
+        fill = lambda t: render_text(t, values)  # noqa: E731
         rows.append({"code": "H001", "severity": spec.severity, "department": "", "item": "", "project": "",
                      "indicator": "", "field": fld, "observed": values["header"],
                      "expected": fill(spec.text("expected", lang)), "message": fill(spec.text("message", lang)),
@@ -251,7 +251,7 @@ def options_from(config: Config | None, **flags) -> CheckOptions:
 
 def run_check(paths: list[Path | str], options: CheckOptions | None = None, progress=None) -> CheckResult:
     """``progress``: optional callback, called with the name of each stage as it starts (load,
-    normalise, validate, rules, waivers) — the CLI shows it on stderr."""
+    normalise, derive, validate, rules, waivers) — the CLI shows it on stderr."""
     options = options or CheckOptions()
     step = progress or (lambda stage: None)
     step("load")
@@ -276,9 +276,11 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         (load_indicator_metadata(options.indicators, vocab) if options.indicators else []) + mapped,
         options.schedule_margin, options.departments)
     step("normalise")
-    frame = normalise(raw, vocab, scale, settings, consume=True)
+    frame = normalise(raw, vocab, scale, consume=True)
     del raw
     release_memory()
+    step("derive")  # before --department: cross-row counts are over the whole table
+    derive(frame, vocab, scale, settings)
     if options.department:
         want = text_key(options.department)
         keep = (text_keys(frame["department"]) == want) | (text_keys(frame["department_previous"]) == want)
@@ -343,8 +345,9 @@ def _compare_previous(options: CheckOptions, paths, vocab: Vocabulary, scale: Gr
     raw = pd.concat([t.frame for t in prev_tables], ignore_index=True)
     for t in prev_tables:
         t.frame = t.frame.iloc[:0]
-    previous = normalise(raw, vocab, scale, settings, consume=True)
+    previous = normalise(raw, vocab, scale, consume=True)
     del raw
+    derive(previous, vocab, scale, settings)
     if options.department:
         _, prev_dep, _ = department_keys(frame, previous)
         want = set(name_key(frame["department"])) | set(name_key(frame["department_previous"]))

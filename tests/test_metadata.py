@@ -18,8 +18,8 @@ def test_seed_with_metadata_says_where_the_direction_comes_from():
     assert sorted(f.index) == ["D001", "G002", "M001"]            # the same hand-checked findings
     assert "増加が望ましい指標（計画の指標一覧で指定）" in f.loc["D001", "message"]
     by = r.frame.set_index("indicator")
-    assert by.loc["実施回数", "direction_basis_ja"] == "計画の指標一覧で指定"
-    assert by.loc["登録団体数", "direction_basis_ja"] == "目標値と基準値から推定"   # not listed
+    assert by.loc["実施回数", "direction_basis"] == "plan"
+    assert by.loc["登録団体数", "direction_basis"] == "inferred"   # not listed
     assert by.loc["補助金交付割合", "bound_max"] == 100                         # by pattern
 
 

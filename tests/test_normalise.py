@@ -5,6 +5,7 @@ import math
 import pytest
 
 from hyoka.read.table import load_table
+from hyoka.normalise.derive import derive
 from hyoka.normalise.frame import normalise
 
 from .conftest import SEED_CSV
@@ -12,7 +13,9 @@ from .conftest import SEED_CSV
 
 @pytest.fixture(scope="module")
 def seed(vocab, scale):
-    return normalise(load_table(SEED_CSV, vocab).frame, vocab, scale)
+    frame = normalise(load_table(SEED_CSV, vocab).frame, vocab, scale)
+    derive(frame, vocab, scale)
+    return frame
 
 
 def test_full_width_grades_on_the_scale(seed):

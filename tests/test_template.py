@@ -8,6 +8,7 @@ import pytest
 from hyoka.errors import HyokaError
 from hyoka.pipeline import CheckOptions, run_check
 from hyoka.normalise.scale import load_scale
+from hyoka.output.places import with_cells
 from hyoka.authoring.template import INPUT_ROWS, grade_prompt, write_template
 
 from .conftest import SEED_CSV
@@ -106,7 +107,8 @@ def test_filled_template_passes_check_with_no_mapping(template, tmp_path):
     assert result.frame["current_year"].tolist() == [2023] * 3
     (table,) = result.tables
     assert table.sheets_read == ["評価シート"] and table.sheets_skipped == ["凡例"]
-    found = sorted(zip(result.findings["code"], result.findings["project"], result.findings["cell"]))
+    f = with_cells(result)                        # the place text is made at output time
+    found = sorted(zip(f["code"], f["project"], f["cell"]))
     assert found == [("D001", "自治会加入促進に関する連携", "[filled.xlsx]評価シート!J3"),
                      ("G002", "避難行動要支援者の支援", "[filled.xlsx]評価シート!F4")]
 

@@ -9,11 +9,13 @@ cell the finding points at), ``when`` (a condition in the language of :mod:`hyok
 must not: :mod:`hyoka.check.cases`, run by tests/test_rule_cases.py and shown in the docs) and
 ``example`` (older form of one case that fires, for catalogs without ``cases``).
 
-Templates fill ``{name}`` from the row's column of that name in the normalised frame (see
-:mod:`hyoka.normalise.frame`) or from the context: ``field_ja``/``field_en`` (the field's label),
-``scale_name``, ``scale_codes``, ``scale_upper``, ``scale_lower``, ``scale_below_upper`` (middle
-and lower grades), ``scale_above_lower`` (upper and middle grades). Only bare names are allowed, so
-a template cannot reach attributes or call anything.
+Templates (:mod:`hyoka.check.text`: ``{name}`` or ``{name|filter}``) fill ``{name}`` from the
+row's column of that name in the normalised frame (see :mod:`hyoka.normalise.frame`) or from the
+context: ``field_ja``/``field_en`` (the field's label), ``scale_name``, ``scale_codes``,
+``scale_upper``, ``scale_lower``, ``scale_below_upper`` (middle and lower grades),
+``scale_above_lower`` (upper and middle grades); filters make display text from codes and numbers
+(``{direction|label}``, ``{progress|pct}``, ``{bound|range}``). Only names are allowed, so a
+template cannot reach attributes or call anything.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from hyoka.check import findings as F
 from hyoka.check.cases import Cases, parse_cases
 from hyoka.errors import ConfigError
 from hyoka.check.expr import Expression, parse
+from hyoka.check.text import check_template, render
 from hyoka.resources import data_dir, load_yaml, reject_unknown
 from hyoka.normalise.scale import GradingScale
 
@@ -41,11 +44,9 @@ FIELD_LABELS = {
     "baseline_year": ("基準年度", "baseline year"), "target_year": ("目標年度", "target year"),
     "current_year": ("現状値の年度", "current year"),
 }
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _KEYS = {"code", "name", "severity", "fields", "cell", "when", "title", "description", "observed",
          "expected", "message", "fix", "each", "example", "cases"}
 _CODE = re.compile(r"^[A-Z]{1,3}\d{3}$")
-BLANK = {"ja": "（空欄）", "en": "(blank)"}
 
 
 @dataclass(frozen=True)
@@ -128,31 +129,11 @@ def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str
         context = {"field_ja", "field_en", "scale_name", "scale_codes", "scale_upper", "scale_lower",
                    "scale_below_upper", "scale_above_lower"}
         for tmpl in [observed] + [v for t in texts.values() for v in t.values()]:
-            if bad := set(_PLACEHOLDER.findall(tmpl)) - known - context:
-                raise ConfigError(f"{where}: unknown placeholder(s) {', '.join(sorted(bad))}")
+            check_template(tmpl, known | context, where)
     fields = tuple(_sub(str(f), fld) for f in entry.get("fields", []))
     return Rule(code, str(entry.get("name", code)), severity, fields, cell, when, texts["title"],
                 texts["description"], observed, texts["expected"], texts["message"], texts["fix"],
                 entry.get("example"), fld)
-
-
-def render(template: str, frame: pd.DataFrame, context: dict[str, str], lang: str) -> pd.Series:
-    """Fill ``{name}`` placeholders from columns of ``frame`` (vectorised) or ``context``."""
-    parts = _PLACEHOLDER.split(template)
-    out = pd.Series(parts[0], index=frame.index, dtype="string")
-    for i in range(1, len(parts), 2):
-        name, literal = parts[i], parts[i + 1]
-        if name in context:
-            value = pd.Series(context[name], index=frame.index, dtype="string")
-        else:
-            col = frame[name]
-            if pd.api.types.is_float_dtype(col):
-                value = col.map(lambda v: "" if pd.isna(v) else f"{v:g}").astype("string")
-            else:
-                value = col.astype("string")
-            value = value.fillna("").mask(value.fillna("").str.strip() == "", BLANK[lang])
-        out = out + value + literal
-    return out
 
 
 def scale_context(scale: GradingScale, lang: str) -> dict[str, str]:
@@ -185,7 +166,7 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
             c.update(field_ja=ja, field_en=en)
         parts.append(F.from_rows(
             sub, code=rule.code, severity=rule.severity, field=rule.cell,
-            observed=render(rule.observed, sub, c, lang), expected=render(rule.expected[lang], sub, c, lang),
-            message=render(rule.message[lang], sub, c, lang), title=rule.title[lang],
-            fix=render(rule.fix[lang], sub, c, lang)))
+            observed=render(rule.observed, sub, lang, c), expected=render(rule.expected[lang], sub, lang, c),
+            message=render(rule.message[lang], sub, lang, c), title=rule.title[lang],
+            fix=render(rule.fix[lang], sub, lang, c)))
     return F.combine(parts)

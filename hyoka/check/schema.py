@@ -20,7 +20,7 @@ from hyoka.check import findings as F
 from hyoka.errors import ConfigError
 from hyoka.check import registry
 from hyoka.resources import data_dir
-from hyoka.check.rules import render
+from hyoka.check.text import render
 
 
 @lru_cache(maxsize=4)
@@ -56,8 +56,8 @@ def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
         parts.append(F.from_rows(
             sub, code=spec["code"], severity=spec["severity"], field=fld or column,
             observed=ctx_frame["failure_case"].fillna(""),
-            expected=render(spec["expected"][lang], ctx_frame, {}, lang),
-            message=render(spec["message"][lang], ctx_frame, {}, lang), title=spec["title"][lang],
+            expected=render(spec["expected"][lang], ctx_frame, lang),
+            message=render(spec["message"][lang], ctx_frame, lang), title=spec["title"][lang],
             fix=(spec.get("fix") or {}).get(lang, "")))
         table_level = group[~on_row]
         if len(table_level):

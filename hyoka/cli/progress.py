@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-_STAGES = {"load": ("読み込み", "reading"), "normalise": ("正規化", "normalising"),
+_STAGES = {"load": ("読み込み", "reading"), "normalise": ("正規化", "normalising"), "derive": ("派生項目", "deriving"),
            "validate": ("スキーマ検証", "validating"), "rules": ("ルール", "rules"),
            "waivers": ("除外の適用", "waivers")}
 

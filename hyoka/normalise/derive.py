@@ -6,18 +6,20 @@ entries, patterns or grades, never over rows).
 
 - ``units_agree`` (bool): baseline, target and current that are present carry one unit;
 - ``direction`` (increase/decrease/keep/NA), ``direction_source`` (declared/inferred/none),
-  ``direction_ja``/``_en``, ``direction_basis_ja``/``_en``, ``sign`` (+1.0/−1.0/NaN). Declared
-  means: by the plan's indicator metadata file (first) or by rules/directions.yaml name patterns;
-  otherwise inferred from target vs baseline (docs/glossary.md#progress-and-achievement: a target
-  below the baseline implies the indicator should fall);
+  ``direction_basis`` (plan/name/inferred/none: declared by the plan's indicator metadata file
+  (first) or by a rules/directions.yaml name pattern, else inferred from target vs baseline;
+  docs/glossary.md#progress-and-achievement: a target below the baseline implies the indicator
+  should fall), ``sign`` (+1.0/−1.0/NaN). Codes only: message templates show them with
+  ``{direction|label}`` (rules/labels.yaml);
 - ``declared_unit`` (str/NA), ``cumulative`` (boolean/NA), ``progress_model`` (linear/none);
 - ``bound_min``/``bound_max`` (float/NaN): from metadata, else 0–100 for a rate in %, ≥ 0 for a
   count unit of rules/vocabulary.yaml (issue: "a rate in % between 0 and 100, counts not negative");
+  shown by ``{bound|range}`` in message templates;
 - ``progress`` = (current − baseline) / (target − baseline), NaN unless the target lies beyond the
   baseline in the indicator's direction; ``expected_progress`` = (current_year − baseline_year) /
   (target_year − baseline_year) (docs/glossary.md#progress-and-achievement, "Expected progress by
-  elapsed time");
-  ``schedule_margin`` (the configured margin, a constant column);
+  elapsed time"); ``schedule_margin`` (the configured margin, a constant column); fractions, shown
+  as percents by ``{progress|pct}`` in message templates;
 - ``duplicate_count`` (rows of one file with the same department, project and indicator),
   ``indicator_units`` and ``indicator_baselines`` (distinct units / baselines one indicator name
   has across the rows of one file);
@@ -146,15 +148,6 @@ def _metadata(out: pd.DataFrame, metas: list[IndicatorMeta]) -> dict[str, pd.Ser
     return cols
 
 
-def _num(s: pd.Series) -> pd.Series:
-    return on_distinct(s, lambda u: u.map(lambda v: pd.NA if pd.isna(v) else f"{v:g}").astype("string"))
-
-
-def _pct(s: pd.Series) -> pd.Series:
-    return on_distinct(s, lambda u: u.map(lambda v: pd.NA if pd.isna(v) else f"{round(v * 100) + 0:.0f}%")
-                       .astype("string"))
-
-
 def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: DeriveSettings | None = None) -> None:
     """Add the derived columns (module doc) to the normalised frame ``out``, in place."""
     settings = settings or DeriveSettings()
@@ -185,15 +178,8 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     out["direction"] = direction
     out["direction_source"] = pd.Series(np.select(conds, ["declared", "declared", "inferred"], default="none"),
                                         index=idx, dtype="string")
-    out["direction_ja"] = direction.map({"increase": "増加が望ましい指標", "decrease": "減少が望ましい指標",
-                                         "keep": "維持が望ましい指標"}).astype("string").fillna("方向不明")
-    out["direction_en"] = direction.map({"increase": "higher is better", "decrease": "lower is better",
-                                         "keep": "to be kept"}).astype("string").fillna("direction unknown")
-    out["direction_basis_ja"] = pd.Series(np.select(conds, ["計画の指標一覧で指定", "指標名から判断", "目標値と基準値から推定"],
-                                                    default="判断できない"), index=idx, dtype="string")
-    out["direction_basis_en"] = pd.Series(np.select(conds, ["declared by the plan's indicator list", "by the indicator's name",
-                                                            "inferred from target vs baseline"],
-                                                    default="cannot be told"), index=idx, dtype="string")
+    out["direction_basis"] = pd.Series(np.select(conds, ["plan", "name", "inferred"], default="none"),
+                                       index=idx, dtype="string")
     out["sign"] = direction.map({"increase": 1.0, "decrease": -1.0}).astype("float64")
     denom = diff.where((diff * out["sign"].fillna(np.sign(diff))) > 0)  # target beyond baseline
     out["progress"] = ((out["current_value"] - out["baseline_value"]) / denom).where(agree)
@@ -205,8 +191,6 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     elapsed = (out["current_year"] - out["baseline_year"]).astype("Float64")
     out["expected_progress"] = (elapsed / span.where(span > 0)).astype("float64").clip(upper=1.0)
     out["schedule_margin"] = float(settings.schedule_margin)
-    out["progress_pct"] = _pct(out["progress"])
-    out["expected_progress_pct"] = _pct(out["expected_progress"])
 
     # bounds: metadata first, else by the unit's kind (rate 0–100, counts ≥ 0)
     kinds = {u.unit: u.kind for u in vocab.units.values()}
@@ -216,9 +200,6 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     default_max = pd.Series(np.where(kind == "rate", 100.0, np.nan), index=idx)
     out["bound_min"] = meta["bound_min"].where(meta["has_bounds"], default_min)
     out["bound_max"] = meta["bound_max"].where(meta["has_bounds"], default_max)
-    lo, hi = _num(out["bound_min"]), _num(out["bound_max"])
-    out["bounds_ja"] = (lo + "〜" + hi).fillna(lo + "以上").fillna(hi + "以下")
-    out["bounds_en"] = (lo + "–" + hi).fillna("≥ " + lo).fillna("≤ " + hi)
 
     # cross-row: the same project twice; one indicator with different units or baselines
     # within one file: two files are two editions or two departments' sheets, not duplicates

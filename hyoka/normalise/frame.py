@@ -24,9 +24,8 @@ values, for f in baseline, target, current
     for a reason the clerk can fix by recalculating; also ``nocache_grade``).
     ``f_year_era_ok`` (False for 平成32 and other labels past an era's end), ``f_year_reiwa``
     (the year in the era it falls in: R2 for 2020, H30 for 2018, S63 for 1988).
-derived
-    everything hyoka.normalise.derive adds (direction, progress, schedule, bounds, cross-row counts,
-    grades defined by values).
+The derived columns (direction, progress, schedule, bounds, cross-row counts, grades defined by
+values) are the next stage's: :func:`hyoka.normalise.derive.derive` adds them to this frame.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hyoka.normalise.derive import DeriveSettings, derive
 from hyoka.read.raw import PLACE_PREFIXES, ensure_columns, fill_places
 from hyoka.normalise.measures import on_distinct, parse_fiscal_years, parse_measures
 from hyoka.normalise.scale import GradingScale
@@ -118,8 +116,7 @@ def _partners(s: pd.Series) -> pd.Series:
     return on_distinct(s.astype("string").fillna(""), distinct)
 
 
-def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
-              settings: DeriveSettings | None = None, consume: bool = False) -> pd.DataFrame:
+def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume: bool = False) -> pd.DataFrame:
     """Return the normalised frame (columns in the module doc). ``raw`` is not modified, unless
     ``consume``: then each text column is removed from ``raw`` once it has been read, so that a
     large table's text is not held twice (the caller hands the raw frame over; at 1M rows this
@@ -206,5 +203,4 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale,
     for fld in ("grade", *VALUE_FIELDS):  # formula cells with no cached value (xlsx only)
         col = f"nocache_{fld}"
         out[col] = raw[col].fillna(False).astype(bool) if col in raw else False
-    derive(out, vocab, scale, settings)
     return out

@@ -37,6 +37,7 @@ import pandas as pd
 
 from hyoka.normalise.vocabulary import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary
 from hyoka.cellref import column_letters
+from hyoka.errors import InputError
 from hyoka.read.header import find_header, find_unmapped
 
 

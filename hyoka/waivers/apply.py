@@ -23,6 +23,7 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.check import registry
+from hyoka.check.text import render_text
 from hyoka.normalise.text import text_key, text_keys
 from hyoka.waivers.load import IDENTITY, Waiver
 
@@ -121,7 +122,7 @@ def _waiver_finding(w: Waiver, code: str, lang: str, n: int) -> dict:
         "department": w.department or "", "item": "", "project": w.project or "",
         "indicator": w.indicator or "", "field": "waiver",
         "observed": w.identity(), "expected": t["expected"],
-        "message": t["message"].format(code=w.code, target=target, expires=w.expires.isoformat(), n=n),
+        "message": render_text(t["message"], {"code": w.code, "target": target, "expires": w.expires.isoformat(), "n": n}),
         "title": t["title"], "fix": t["fix"], "row_index": -1, "source_file": w.source,
         "sheet": "", "row": w.line, "cell_row": w.line, "col": 0, "char_col": 0, "waived": "",
     }

@@ -1,0 +1,143 @@
+"""What the report pages show, as plain data for the templates (whole columns, no loop over rows).
+
+- :func:`row_table`: one line per row of a department's table, with the cells that have findings
+  marked; :func:`groups`: a department's findings grouped by rule; :func:`edition_section`: the
+  dashboard's "what changed since the previous edition";
+- :func:`records` (frames as template records), :func:`md_escape` / :func:`md_escape_column`
+  (Markdown table cells), :func:`not_waived` (which findings no waiver accepts).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from hyoka.check import findings as F
+from hyoka.check.text import pct
+
+if TYPE_CHECKING:
+    from hyoka.pipeline import CheckResult
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_EDITION_CODE = r"^E\d{3}$"
+
+#: at most this many findings of one rule are shown on a department's HTML page (the .md has all)
+GROUP_CAP = 200
+#: at most this many rows are shown on a department's HTML page; beyond it only rows with findings
+ROW_CAP = 2000
+#: a department page opens its rule groups when it has at most this many findings
+OPEN_UP_TO = 50
+#: at most this many rows are listed per code in "what changed since the previous edition"
+EDITION_CAP = 50
+
+#: the row fields shown on a department page: (field of the findings table, column of the frame)
+ROW_FIELDS = (("item", "item"), ("project", "project"), ("grade", "grade_raw"), ("indicator", "indicator"),
+              ("baseline", "baseline_raw"), ("target", "target_raw"), ("current", "current_raw"))
+
+
+def md_escape(value: object) -> str:
+    """Escape a cell for a Markdown table: special characters backslashed, newlines as <br>."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return text.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def md_escape_column(values: pd.Series) -> pd.Series:
+    """:func:`md_escape` on a whole column (str, ``""`` for missing)."""
+    t = values.astype("string").fillna("")
+    t = t.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False).str.replace(">", "&gt;", regex=False)
+    t = t.str.replace(_MD_SPECIAL.pattern, r"\\\1", regex=True)
+    return t.str.replace("\r\n", "\n", regex=False).str.replace("\n", "<br>", regex=False)
+
+
+def _pct(values: pd.Series) -> pd.Series:
+    """Fractions as whole percents ("33%", hyoka.check.text.pct), ``""`` for missing."""
+    return pct(pd.to_numeric(values, errors="coerce").astype("float64")).fillna("")
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict(orient="records")`` with missing values as ``""``, for templates: the
+    columns are converted to plain Python objects once, as whole columns (pandas' own to_dict
+    boxes every Arrow string one by one, which dominated rendering 100,000 rows)."""
+    names = list(frame.columns)
+    arrays = [frame[c].to_numpy(dtype=object, na_value="") for c in names]
+    return [dict(zip(names, values)) for values in zip(*arrays)]
+
+
+def not_waived(found: pd.DataFrame) -> pd.Series:
+    return found["waived"].fillna("") == "" if "waived" in found else pd.Series(True, index=found.index)
+
+
+def row_table(frame: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """One line per row of ``frame`` (same index): ``row``, ``source``, ``sheet``, ``progress``
+    (percent text), and per field of :data:`ROW_FIELDS` ``<field>`` (the text as published),
+    ``<field>_codes`` (codes of the findings on that cell), ``<field>_sev`` (the worst live
+    severity on it, ``""`` when none), ``<field>_class`` (the cell's CSS class), ``<field>_md`` (the text escaped for Markdown);
+    ``has_findings`` (bool). Whole columns: no loop over rows."""
+    out = pd.DataFrame(index=frame.index)
+    out["row"] = frame["row"].astype("int64")
+    out["source"] = frame["source_file"].astype("string").fillna("")
+    out["sheet"] = frame["sheet"].astype("string").fillna("") if "sheet" in frame else ""
+    out["progress"] = _pct(frame["progress"])
+    on_rows = found[found["row_index"].astype("int64") >= 0]
+    live = on_rows[not_waived(on_rows)]
+    codes = on_rows.groupby(["field", "row_index"])["code"].agg(lambda c: " ".join(sorted(set(c))))
+    worst = live.assign(o=live["severity"].map(F.SEVERITY_ORDER)).groupby(["field", "row_index"])["o"].min()
+    sev_names = pd.Series(F.SEVERITIES)
+    has = pd.Series(False, index=frame.index)
+    for fld, col in ROW_FIELDS:  # seven fields, each on the whole column
+        text = frame[col].astype("string").fillna("") if col in frame else pd.Series("", index=frame.index, dtype="string")
+        out[fld] = text
+        out[f"{fld}_md"] = md_escape_column(text)
+        c = codes.xs(fld, level="field") if fld in codes.index.get_level_values(0) else pd.Series(dtype="string")
+        out[f"{fld}_codes"] = c.reindex(frame.index).astype("string").fillna("")
+        w = worst.xs(fld, level="field") if fld in worst.index.get_level_values(0) else pd.Series(dtype="float64")
+        out[f"{fld}_sev"] = w.reindex(frame.index).map(sev_names).astype("string").fillna("")
+        out[f"{fld}_class"] = ("text mark-" + out[f"{fld}_sev"]).where(out[f"{fld}_sev"] != "", "text")
+        has |= out[f"{fld}_codes"] != ""
+    out["has_findings"] = has | frame.index.isin(on_rows["row_index"].to_numpy())
+    return out
+
+
+def groups(found: pd.DataFrame, descriptions: dict[str, str], cap: int = GROUP_CAP) -> list[dict]:
+    """A department's findings grouped by rule, worst severity first, then code; each group shows
+    at most ``cap`` findings (in table order) and counts the rest."""
+    if not len(found):
+        return []
+    f = found.assign(_o=found["severity"].map(F.SEVERITY_ORDER), _live=not_waived(found))
+    head = f.groupby("code", sort=False).agg(o=("_o", "min"), n=("code", "size"), live=("_live", "sum"),
+                                             title=("title", "first"))
+    head = head.reset_index().sort_values(["o", "code"], kind="stable")
+    shown = f[f.groupby("code", sort=False).cumcount() < cap].drop(columns=["_o", "_live"]).fillna("")
+    by_code = {code: records(g) for code, g in shown.groupby("code", sort=False)}
+    return [{"code": h.code, "title": h.title, "severity": F.SEVERITIES[int(h.o)], "n": int(h.n),
+             "waived": int(h.n - h.live), "findings": by_code[h.code], "hidden": int(h.n) - len(by_code[h.code]),
+             "description": descriptions.get(h.code, "")} for h in head.itertuples()]
+
+
+# --- what changed since the previous edition --------------------------------------------------
+
+def edition_section(result: CheckResult, found: pd.DataFrame) -> dict:
+    """E-code findings (codes E001…, from comparing two editions) grouped by code, and the
+    comparison's summary from ``result.edition`` (previous_paths, previous_rows, matched) when
+    the check had a previous edition."""
+    edition = getattr(result, "edition", None)
+    mine = found[found["code"].astype("string").str.match(_EDITION_CODE).fillna(False).to_numpy()]
+    groups = []
+    if len(mine):
+        head = mine.groupby("code", sort=True).agg(n=("code", "size"), title=("title", "first"),
+                                                   severity=("severity", "first"))
+        shown = mine[mine.groupby("code", sort=False).cumcount() < EDITION_CAP].fillna("")
+        by_code = {k: records(v) for k, v in shown.groupby("code", sort=False)}
+        groups = [{"code": code, "title": h.title, "severity": h.severity, "n": int(h.n), "rows": by_code[code],
+                   "hidden": int(h.n) - len(by_code[code])} for code, h in head.iterrows()]
+    info = None
+    if edition is not None:
+        paths = getattr(edition, "previous_paths", None) or []
+        info = {"paths": [Path(str(p)).name for p in paths],
+                "rows": getattr(edition, "previous_rows", None), "matched": getattr(edition, "matched", None)}
+    return {"given": edition is not None or bool(groups), "info": info, "groups": groups, "n": int(len(mine))}
