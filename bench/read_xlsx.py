@@ -243,13 +243,13 @@ def _peak_rss_mb() -> float:
 def child(step: str, reader: str, path: str) -> None:
     import gc
 
-    import openpyxl  # noqa: F401  (imported before the clock: not part of any reader's time)
+    import openpyxl
     import openpyxl.utils  # noqa: F401
     import pandas  # noqa: F401
     import python_calamine  # noqa: F401
 
-    from hyoka.read.table import load_table
     from hyoka.normalise.vocabulary import load_vocabulary
+    from hyoka.read.table import load_table
     from hyoka.read.xlsx import _open_zip, needs_number_formats, read_grids
 
     vocab = load_vocabulary()
@@ -284,8 +284,8 @@ def measure(step: str, reader: str, path: Path) -> dict:
 # ---------------------------------------------------------------- agreement check
 
 def compare_readers(path: Path) -> str:
-    from hyoka.read.table import load_table
     from hyoka.normalise.vocabulary import load_vocabulary
+    from hyoka.read.table import load_table
 
     vocab = load_vocabulary()
     a = load_table(path, vocab, reader="calamine").frame
@@ -317,7 +317,7 @@ def versions() -> list[str]:
 
 def fmt_table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    line = lambda r: "  ".join(str(x).rjust(w) if i >= 4 else str(x).ljust(w)  # noqa: E731
+    line = lambda r: "  ".join(str(x).rjust(w) if i >= 4 else str(x).ljust(w)
                                for i, (x, w) in enumerate(zip(r, widths)))
     return "\n".join([line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
 

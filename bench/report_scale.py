@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hyoka.pipeline import run_check  # noqa: E402
 from hyoka.output.report import write_reports  # noqa: E402
+from hyoka.pipeline import run_check  # noqa: E402
 
 
 def build(path: Path, n_rows: int, n_findings: int) -> None:

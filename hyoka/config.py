@@ -31,6 +31,7 @@ and bad values raise ConfigError naming the file and the key. Command-line flags
 from __future__ import annotations
 
 import fnmatch
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,6 @@ import pandas as pd
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError
 from hyoka.resources import MAX_YAML_BYTES, load_yaml, reject_unknown
-
-import tomllib
 
 _PATH_KEYS = ("scale", "rules", "mapping", "indicators", "departments", "waivers")
 _LIST_KEYS = ("select", "extend-select", "ignore")

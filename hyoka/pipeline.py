@@ -15,21 +15,22 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.check import registry
+from hyoka.check.rules import FIELD_LABELS, Rule, evaluate, load_catalog
+from hyoka.check.schema import validate
+from hyoka.check.text import render_text
+from hyoka.compare.editions import EditionInfo, compare_editions, department_keys, name_key
+from hyoka.config import Config, load_departments, selected
+from hyoka.config import apply as apply_config
 from hyoka.errors import ConfigError, HyokaError, InputError
+from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
+from hyoka.normalise.frame import normalise
+from hyoka.normalise.scale import GradingScale, load_scale
+from hyoka.normalise.text import text_key, text_keys
+from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, load_vocabulary, nfkc
 from hyoka.read.csv import release_memory
 from hyoka.read.raw import RawTable
 from hyoka.read.table import load_table
-from hyoka.config import Config, apply as apply_config, load_departments, selected
-from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
-from hyoka.compare.editions import EditionInfo, compare_editions, department_keys, name_key
-from hyoka.normalise.frame import normalise
-from hyoka.normalise.text import text_key, text_keys
 from hyoka.resources import load_yaml, reject_unknown
-from hyoka.check.rules import FIELD_LABELS, Rule, evaluate, load_catalog
-from hyoka.check.text import render_text
-from hyoka.normalise.scale import GradingScale, load_scale
-from hyoka.check.schema import validate
-from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, load_vocabulary, nfkc
 from hyoka.waivers.apply import apply_waivers, for_department
 from hyoka.waivers.load import load_waivers
 
@@ -110,7 +111,7 @@ def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
     for source, sheet, row, col, char_col, header, fld in items:  # a few header cells per file
         ja, en = FIELD_LABELS.get(fld, (fld, fld))
         values = {"header": " ".join(header.split()), "field_ja": ja, "field_en": en}
-        fill = lambda t: render_text(t, values)  # noqa: E731
+        fill = lambda t, values=values: render_text(t, values)
         rows.append({"code": "H001", "severity": spec.severity, "department": "", "item": "", "project": "",
                      "indicator": "", "field": fld, "observed": values["header"],
                      "expected": fill(spec.text("expected", lang)), "message": fill(spec.text("message", lang)),

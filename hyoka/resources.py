@@ -43,7 +43,7 @@ def load_yaml(path: Path | str) -> Any:
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - the safe loader, in C where libyaml is there
+        return yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

@@ -5,10 +5,10 @@ import csv
 
 import pytest
 
-from hyoka.errors import ConfigError
 from hyoka.authoring.cases import BASE_ROW
-from hyoka.pipeline import run_check
 from hyoka.check.rules import load_catalog
+from hyoka.errors import ConfigError
+from hyoka.pipeline import run_check
 
 CATALOG = load_catalog()
 

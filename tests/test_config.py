@@ -2,9 +2,9 @@
 
 import pytest
 
-from hyoka.output.places import with_cells
 from hyoka.config import find_config, load_config, selected
 from hyoka.errors import ConfigError
+from hyoka.output.places import with_cells
 from hyoka.pipeline import options_from, run_check
 
 from .conftest import EXAMPLES, SEED_CSV, UK_Q1

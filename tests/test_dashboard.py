@@ -21,7 +21,7 @@ import re
 import shutil
 import subprocess
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -29,8 +29,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from hyoka.pipeline import CheckOptions, run_check
 from hyoka.output.report import CHART, GROUP_CAP, ROW_CAP, write_reports
+from hyoka.pipeline import CheckOptions, run_check
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CSV = ROOT / "examples" / "seed_r5.csv"
@@ -272,7 +272,7 @@ def test_reports_are_reproducible(tmp_path):
     """Two runs on the same workbook, seconds apart: every file byte-identical, except the one
     line of index.html that says when it was made."""
     outs = []
-    for k, when in enumerate((datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc), datetime(2026, 4, 2, 17, 30, tzinfo=timezone.utc))):
+    for k, when in enumerate((datetime(2026, 4, 1, 9, 0, tzinfo=UTC), datetime(2026, 4, 2, 17, 30, tzinfo=UTC))):
         out = tmp_path / f"run{k}"
         write_reports(run_check([SEED_XLSX]), out, generated=when)
         outs.append(out)

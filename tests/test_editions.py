@@ -14,10 +14,10 @@ import json
 
 import pytest
 
-from hyoka.output.places import with_cells
+from hyoka.check import registry
 from hyoka.compare.editions import EDITION_CODES, compare_editions, load_edition_spec, name_key
 from hyoka.errors import ConfigError
-from hyoka.check import registry
+from hyoka.output.places import with_cells
 from hyoka.pipeline import CheckOptions, run_check
 
 from .conftest import SEED_CSV

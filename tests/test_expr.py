@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hyoka.errors import ConfigError
 from hyoka.check.expr import parse
+from hyoka.errors import ConfigError
 
 FRAME = pd.DataFrame({"a": [1.0, np.nan, 3.0],
                       "s": pd.Series(["upper", None, "lower"], dtype="string"),

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from hyoka.check.rules import load_catalog
 from hyoka.interop import gx as G
 from hyoka.pipeline import CheckOptions, run_check
-from hyoka.check.rules import load_catalog
 
 from .conftest import ROOT, SEED_CSV
 from .inprocess import run_cli
@@ -93,9 +93,9 @@ def test_cli_export_writes_suite_and_unexpressed_list(tmp_path):
 
 
 def test_check_does_not_import_great_expectations():
-    code = ("import sys; from hyoka.cli import main; sys.argv = ['hyoka', 'check', %r, '--no-report', "
+    code = (f"import sys; from hyoka.cli import main; sys.argv = ['hyoka', 'check', {str(SEED_CSV)!r}, '--no-report', "
             "'--fail-on', 'never', '--no-config']\ntry:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0\n"
-            "assert 'great_expectations' not in sys.modules, 'check imported GX'" % str(SEED_CSV))
+            "assert 'great_expectations' not in sys.modules, 'check imported GX'")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
 

@@ -15,7 +15,6 @@ import pytest
 import yaml
 
 from hyoka.config import load_config, load_departments
-from hyoka.authoring.scaffold import contents
 from hyoka.waivers.load import load_waivers
 
 from .conftest import ROOT, SEED_CSV

@@ -4,9 +4,9 @@ import csv
 
 import pytest
 
-from hyoka.output.places import with_cells
-from hyoka.normalise.derive import load_indicator_metadata
 from hyoka.errors import ConfigError
+from hyoka.normalise.derive import load_indicator_metadata
+from hyoka.output.places import with_cells
 from hyoka.pipeline import CheckOptions, run_check
 
 from .conftest import EXAMPLES, SEED_CSV

@@ -4,9 +4,9 @@ import math
 
 import pytest
 
-from hyoka.read.table import load_table
 from hyoka.normalise.derive import derive
 from hyoka.normalise.frame import normalise
+from hyoka.read.table import load_table
 
 from .conftest import SEED_CSV
 

@@ -8,8 +8,8 @@ import subprocess
 import pytest
 
 from hyoka.atomic import replacing
-from hyoka.pipeline import run_check
 from hyoka.output.report import write_reports
+from hyoka.pipeline import run_check
 
 HEADER = ["事業名", "担当課", "事業の評価", "効果、理由（問題点）", "目標指標", "基準値（R3)", "目標値（R9)", "現状値（R5)"]
 

@@ -8,10 +8,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hyoka.normalise.measures import parse_fiscal_year, parse_fiscal_years, parse_measures
 from hyoka.normalise.frame import _partners, _squeeze, _text, era_label
-from hyoka.pipeline import run_check
+from hyoka.normalise.measures import parse_fiscal_year, parse_fiscal_years, parse_measures
 from hyoka.normalise.vocabulary import load_vocabulary
+from hyoka.pipeline import run_check
 
 VOCAB = load_vocabulary()
 UNITS = sorted({a for u in VOCAB.units.values() for a in u.aliases})

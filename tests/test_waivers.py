@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from hyoka.output.places import with_cells
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError
+from hyoka.output.places import with_cells
 from hyoka.pipeline import CheckOptions, run_check
 from hyoka.waivers.apply import apply_waivers
 from hyoka.waivers.load import load_waivers

@@ -17,9 +17,9 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from hyoka.read.table import load_table
 from hyoka.output.places import with_cells
 from hyoka.pipeline import run_check
+from hyoka.read.table import load_table
 from hyoka.read.xlsx import read_grids
 
 from .test_cli import hyoka

@@ -25,8 +25,8 @@ from hyoka.check.cases import Case, from_example
 from hyoka.check.registry import CodeInfo
 from hyoka.check.rules import FIELD_LABELS, Rule, load_catalog
 from hyoka.compare.editions import load_edition_spec
-from hyoka.pipeline import CheckOptions, run_check
 from hyoka.output.places import with_cells
+from hyoka.pipeline import CheckOptions, run_check
 
 HEAD = {"ja": {"what": "何を確認するか", "when": "条件", "example": "該当する例", "finding": "出力される指摘",
                "fix": "直し方", "fields": "読む項目", "severity": "重要度", "settings": "設定",

@@ -28,8 +28,8 @@ from pathlib import Path
 from hyoka.atomic import replacing
 from hyoka.cellref import column_letters
 from hyoka.errors import ConfigError, HyokaError
-from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.measures import parse_fiscal_year
+from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import load_vocabulary, nfkc
 
 INPUT_ROWS = 200          # formatted input rows below the header, covered by the validations

@@ -28,11 +28,11 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.check.cases import Cases, parse_cases
-from hyoka.errors import ConfigError
 from hyoka.check.expr import Expression, parse
 from hyoka.check.text import check_template, render
-from hyoka.resources import data_dir, load_yaml, reject_unknown
+from hyoka.errors import ConfigError
 from hyoka.normalise.scale import GradingScale
+from hyoka.resources import data_dir, load_yaml, reject_unknown
 
 LANGS = ("ja", "en")
 FIELD_LABELS = {

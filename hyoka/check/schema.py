@@ -17,10 +17,10 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from hyoka.check import findings as F
-from hyoka.errors import ConfigError
 from hyoka.check import registry
-from hyoka.resources import data_dir
 from hyoka.check.text import render
+from hyoka.errors import ConfigError
+from hyoka.resources import data_dir
 
 
 @lru_cache(maxsize=4)

@@ -40,9 +40,9 @@ import pandas as pd
 from hyoka.check.expr import parse
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import LEVEL, VALUE, on_distinct
-from hyoka.resources import load_yaml, reject_unknown
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc
+from hyoka.resources import load_yaml, reject_unknown
 
 DIRECTIONS = ("increase", "decrease", "keep")
 _META_KEYS = {"name", "pattern", "direction", "unit", "cumulative", "bounds", "progress"}

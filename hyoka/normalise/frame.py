@@ -30,14 +30,13 @@ values) are the next stage's: :func:`hyoka.normalise.derive.derive` adds them to
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
-from hyoka.read.raw import PLACE_PREFIXES, ensure_columns, fill_places
 from hyoka.normalise.measures import on_distinct, parse_fiscal_years, parse_measures
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, nfkc_series
+from hyoka.read.raw import PLACE_PREFIXES, ensure_columns, fill_places
 
 _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))  # ①..⑳
 _PUA = "".join(chr(0xE000 + i) for i in range(len(_CIRCLED)))

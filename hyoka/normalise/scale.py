@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hyoka.errors import ConfigError
+from hyoka.normalise.text import text_key
 from hyoka.resources import data_dir, load_yaml, reject_unknown
-from hyoka.normalise.text import nfkc, text_key
 
 STANDINGS = ("upper", "middle", "lower", "status")
 

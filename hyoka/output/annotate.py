@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from hyoka.check import findings as F
 from hyoka.atomic import replacing
+from hyoka.cellref import column_letters
+from hyoka.check import findings as F
 from hyoka.errors import HyokaError, InputError
 from hyoka.output.places import cell_texts
-from hyoka.cellref import column_letters
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 SUMMARY = {"ja": "hyoka指摘一覧", "en": "hyoka findings"}
@@ -116,7 +116,7 @@ def annotate_workbook(src: Path | str, out: Path | str, findings: pd.DataFrame, 
         link.font = Font(color="0563C1", underline="single")
         ws.cell(row=i, column=1).fill = PatternFill("solid", fgColor=FILLS[f.severity])
     for letter, width in zip("ABCDEFGHIJK", (8, 7, 28, 14, 24, 24, 60, 18, 30, 40, 20)):
-        ws.column_dimensions[letter].width = width  # noqa: the same widths drive the row heights below
+        ws.column_dimensions[letter].width = width  # the same widths drive the row heights below
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:K{max(ws.max_row, 1)}"
     widths = dict(zip("ABCDEFGHIJK", (8, 7, 28, 14, 24, 24, 60, 18, 30, 40, 20)))

@@ -33,24 +33,36 @@ import os
 import re
 import tempfile
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader
 
-from hyoka.check import findings as F
-from hyoka.output.chart import CHART, grade_colours, progress_chart  # noqa: F401 (CHART, grade_colours: the interface)
-from hyoka.output.pages import (EDITION_CAP, GROUP_CAP, OPEN_UP_TO, ROW_CAP, ROW_FIELDS, edition_section,  # noqa: F401
-                                groups, md_escape, md_escape_column, records, not_waived, row_table)
 from hyoka.atomic import atomic_write
+from hyoka.check import findings as F
 from hyoka.check import registry
 from hyoka.errors import HyokaError
 from hyoka.output.annotate import annotate_workbook
+from hyoka.output.chart import CHART, grade_colours, progress_chart  # noqa: F401 (CHART, grade_colours: the interface)
+from hyoka.output.pages import (  # noqa: F401
+    EDITION_CAP,
+    GROUP_CAP,
+    OPEN_UP_TO,
+    ROW_CAP,
+    ROW_FIELDS,
+    edition_section,
+    groups,
+    md_escape,
+    md_escape_column,
+    not_waived,
+    records,
+    row_table,
+)
+from hyoka.output.places import with_cells
 from hyoka.pipeline import CheckResult, refuse_inputs
 from hyoka.resources import data_dir, load_yaml
-from hyoka.output.places import with_cells
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
@@ -144,8 +156,8 @@ def _descriptions(result, lang: str) -> dict[str, str]:
 def _stamp(generated: datetime | None) -> str:
     if generated is None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        generated = (datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit()
-                     else datetime.now(timezone.utc).astimezone())
+        generated = (datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit()
+                     else datetime.now(UTC).astimezone())
     return generated.strftime("%Y-%m-%d %H:%M %Z").strip()
 
 

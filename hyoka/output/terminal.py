@@ -17,8 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from hyoka.check import findings as F
-from hyoka.output.report import strings, summary_text
 from hyoka.output.places import with_cells
+from hyoka.output.report import strings, summary_text
 
 SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _CONTROL = dict.fromkeys(c for c in range(0x20) if c not in (9, 10)) | dict.fromkeys(range(0x7F, 0xA0))

@@ -239,7 +239,6 @@ class CharColumns:
         cells' lengths with the quoting they need (a separator, quote or line break in the cell:
         quoted, quotes doubled), or with every cell quoted, has its columns summed from those
         lengths; any other record is scanned (:func:`field_starts`)."""
-        import pyarrow.compute as pc
 
         body = self.grid.iloc[data_start:]
         n, width = len(body), body.shape[1]

@@ -35,11 +35,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from hyoka.normalise.vocabulary import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary
 from hyoka.cellref import column_letters
 from hyoka.errors import InputError
+from hyoka.normalise.vocabulary import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary
 from hyoka.read.header import find_header, find_unmapped
-
 
 #: the prefixes of the place columns a raw (and normalised) frame has per field (module doc)
 PLACE_PREFIXES = ("col_", "char_", "cellrow_")

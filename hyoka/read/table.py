@@ -20,7 +20,6 @@ from hyoka.read.raw import RawTable, fill_places, frame_from_rows
 from hyoka.read.xlsx import read_grids
 from hyoka.resources import data_dir, load_yaml
 
-
 # ---------------------------------------------------------------- xlsx
 
 def _skip_patterns() -> list[re.Pattern[str]]:

@@ -15,8 +15,8 @@ rules/waiver_findings.yaml (hyoka.check.registry).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 import numpy as np
 import pandas as pd

@@ -6,9 +6,9 @@ existing entries and comments; :func:`check_target` refuses a target that is a t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd

@@ -134,7 +134,7 @@ def schema_expectations(schema_path: Path | None = None) -> tuple[list[dict], li
     for name, col in schema.columns.items():
         spec = registry.schema_spec(name)
 
-        def add(kind: str, kwargs: dict, check: str, note: str | None = None) -> None:
+        def add(kind: str, kwargs: dict, check: str, note: str | None = None, spec=spec, name=name) -> None:
             meta = {"hyoka_code": spec["code"], "hyoka_severity": spec["severity"], "hyoka_check": check,
                     "hyoka_source": source, "hyoka_title": spec["title"]}
             if note:

@@ -17,9 +17,8 @@ from hyoka.interop.gx.expectations import (
     rule_expectations,
     schema_expectations,
 )
-
-from hyoka.pipeline import CheckOptions, check_codes, run_check
 from hyoka.output.places import cell_columns, labels_of
+from hyoka.pipeline import CheckOptions, check_codes, run_check
 
 SUITE_NAME = "hyoka"
 
@@ -87,7 +86,7 @@ def export_gx(out: Path, options: CheckOptions, paths: list[Path] | None = None,
             "scale": options.scale or "a-d", "indicators": str(options.indicators) if options.indicators else None,
             "schedule_margin": options.schedule_margin}
     built = build_suite(rules, name=name, severity=options.severity, schema=schema, meta=meta)
-    keep = lambda code: selected(code, options.select, options.extend_select, options.ignore)  # noqa: E731
+    keep = lambda code: selected(code, options.select, options.extend_select, options.ignore)
     built.suite["expectations"] = [e for e in built.suite["expectations"] if keep(e["meta"]["hyoka_code"])]
     built.unexpressed = [u for u in built.unexpressed if keep(u["code"])]
     built.suite["meta"]["hyoka"]["unexpressed"] = [u["code"] for u in built.unexpressed]

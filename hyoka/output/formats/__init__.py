@@ -48,13 +48,14 @@ One module per format (``json``, ``csv``, ``sarif``, ``junit``, ``github``); :fu
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from hyoka.output.places import with_cells
-from hyoka.output.formats.json import to_json
+
 from hyoka.output.formats.csv import to_csv
-from hyoka.output.formats.sarif import to_sarif
-from hyoka.output.formats.junit import to_junit
 from hyoka.output.formats.github import escape_data, escape_property, to_github
+from hyoka.output.formats.json import to_json
+from hyoka.output.formats.junit import to_junit
 from hyoka.output.formats.locate import artifact_path, artifact_uri, locate
+from hyoka.output.formats.sarif import to_sarif
+from hyoka.output.places import with_cells
 
 if TYPE_CHECKING:
     from hyoka.pipeline import CheckResult

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from hyoka.output.formats.locate import locate
-
-from typing import TYPE_CHECKING
 from hyoka.output.report import strings
 
 if TYPE_CHECKING:

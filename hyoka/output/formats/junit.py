@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.output.places import with_cells
-
-from typing import TYPE_CHECKING
 from hyoka.output.report import strings
 
 if TYPE_CHECKING:

@@ -7,15 +7,14 @@ text is parsed and no input is read again (a CSV's character columns were counte
 from __future__ import annotations
 
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 
-from hyoka.output.places import with_cells
 from hyoka.cellref import column_letters
-
-from typing import TYPE_CHECKING
+from hyoka.output.places import with_cells
 
 if TYPE_CHECKING:
     from hyoka.pipeline import CheckResult

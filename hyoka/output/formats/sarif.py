@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from importlib import metadata
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from hyoka import __version__
-from hyoka.output.formats.locate import locate
-
-from typing import TYPE_CHECKING
 from hyoka.check import registry
+from hyoka.output.formats.locate import locate
 from hyoka.output.report import strings
 
 if TYPE_CHECKING:
