@@ -42,8 +42,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_CSV = ROOT / "examples" / "seed_r5.csv"
 OUT = Path(__file__).resolve().parent / "data"
 
-HEADER = ["市区町村", "項目", "事業名", "担当課", "取組内容", "協働の相手", "事業の評価", "効果、理由（問題点）",
-          "目標指標", "基準値", "基準年度", "目標値", "目標年度", "現状値", "現状年度"]
+HEADER = [
+    "市区町村",
+    "項目",
+    "事業名",
+    "担当課",
+    "取組内容",
+    "協働の相手",
+    "事業の評価",
+    "効果、理由（問題点）",
+    "目標指標",
+    "基準値",
+    "基準年度",
+    "目標値",
+    "目標年度",
+    "現状値",
+    "現状年度",
+]
 
 #: planted inconsistencies: code → (rate, what is planted). One per row at most, so the counts are
 #: exact. X001 plants a pair (the row and an exact copy below it: two findings).
@@ -64,17 +79,40 @@ PLANTS: dict[str, tuple[float, str]] = {
 #: indicator templates: (name, unit, kind) — kind count/rate/money/level; names containing
 #: 加入率 and the like declare "increase" by rules/directions.yaml, the others are inferred.
 INDICATORS = [
-    ("センターへの相談件数", "件", "count"), ("補助金活用自治会の割合", "％", "rate"),
-    ("自主防災組織の世帯カバー率", "％", "rate"), ("食生活改善推進員会員数", "人", "count"),
-    ("登録団体数", "団体", "count"), ("地域住民助け合い団体数", "団体", "count"), ("実施回数", "回", "count"),
-    ("講座参加者数", "人", "count"), ("自治会加入率", "％", "rate"), ("コミュニティ活動補助額", "千円", "money"),
-    ("防災訓練参加率", "％", "rate"), ("コミュニティ設置地区数", "地区", "count"), ("避難所開設訓練の実施か所", "か所", "count"),
-    ("多機関協働による相談支援の実施", "", "level"), ("地域学校協働活動の推進", "", "level"),
+    ("センターへの相談件数", "件", "count"),
+    ("補助金活用自治会の割合", "％", "rate"),
+    ("自主防災組織の世帯カバー率", "％", "rate"),
+    ("食生活改善推進員会員数", "人", "count"),
+    ("登録団体数", "団体", "count"),
+    ("地域住民助け合い団体数", "団体", "count"),
+    ("実施回数", "回", "count"),
+    ("講座参加者数", "人", "count"),
+    ("自治会加入率", "％", "rate"),
+    ("コミュニティ活動補助額", "千円", "money"),
+    ("防災訓練参加率", "％", "rate"),
+    ("コミュニティ設置地区数", "地区", "count"),
+    ("避難所開設訓練の実施か所", "か所", "count"),
+    ("多機関協働による相談支援の実施", "", "level"),
+    ("地域学校協働活動の推進", "", "level"),
 ]
 RISING_RATES = ["自治会加入率", "自主防災組織の世帯カバー率", "防災訓練参加率"]  # declared increase by name
 
-DEPARTMENTS = ["市民協働推進課", "危機管理課", "交通防犯課", "健康増進課", "社会福祉課", "高齢福祉課", "生涯学習課",
-               "企画政策課", "子育て支援課", "環境政策課", "商工観光課", "農政課", "都市計画課", "学校教育課"]
+DEPARTMENTS = [
+    "市民協働推進課",
+    "危機管理課",
+    "交通防犯課",
+    "健康増進課",
+    "社会福祉課",
+    "高齢福祉課",
+    "生涯学習課",
+    "企画政策課",
+    "子育て支援課",
+    "環境政策課",
+    "商工観光課",
+    "農政課",
+    "都市計画課",
+    "学校教育課",
+]
 RENAMED = {"危機管理課": "危機管理室→危機管理課", "交通防犯課": "生活課→交通防犯課"}
 _PLACE = "大小東西南北中上下新本山川田野原島津沢岡松宮高長若富豊平清安"
 _FW = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
@@ -103,8 +141,10 @@ def municipalities(n: int = 1_700) -> list[str]:
 def load_seed() -> list[SeedRow]:
     with open(SEED_CSV, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return [SeedRow(r["item"], r["project"], r["activities"], r["partners"] or "⑤", r["effect"] or "効果があった。")
-            for r in rows]
+    return [
+        SeedRow(r["item"], r["project"], r["activities"], r["partners"] or "⑤", r["effect"] or "効果があった。")
+        for r in rows
+    ]
 
 
 def _sentences(text: str) -> list[str]:
@@ -145,12 +185,19 @@ def _year(y: int, rng: np.random.Generator) -> str:
     reiwa = y >= 2019
     n = y - (2018 if reiwa else 1988)
     form = _ERA[int(rng.integers(len(_ERA)))] if rng.random() < 0.3 else _ERA[0]
-    return form.format(e="R" if reiwa else "H", era="令和" if reiwa else "平成", efw="Ｒ" if reiwa else "Ｈ",
-                       n=n, fw=str(n).translate(_FW), y=y)
+    return form.format(
+        e="R" if reiwa else "H",
+        era="令和" if reiwa else "平成",
+        efw="Ｒ" if reiwa else "Ｈ",
+        n=n,
+        fw=str(n).translate(_FW),
+        y=y,
+    )
 
 
-def generate(n: int, seed: int = 5, rates: dict[str, float] | None = None
-             ) -> tuple[list[list[str]], dict[str, int], list[str | None]]:
+def generate(
+    n: int, seed: int = 5, rates: dict[str, float] | None = None
+) -> tuple[list[list[str]], dict[str, int], list[str | None]]:
     """``n`` data rows (lists in HEADER order), the planted count per code (X001 counts both rows)
     and each row's planted code (None for a clean row). ``rates`` overrides :data:`PLANTS`' rates."""
     rng = np.random.default_rng(seed)
@@ -219,7 +266,11 @@ def generate(n: int, seed: int = 5, rates: dict[str, float] | None = None
                 c = float(np.round(b + rng.uniform(0, 5), 1))
                 grade = "B"
             elif plant == "G002":
-                c = float(round(b * rng.uniform(0.5, 0.95))) if kind != "rate" else float(np.round(b - rng.uniform(1, 5), 1))
+                c = (
+                    float(round(b * rng.uniform(0.5, 0.95)))
+                    if kind != "rate"
+                    else float(np.round(b - rng.uniform(1, 5), 1))
+                )
                 c = min(c, b - 1) if kind != "rate" else c
                 grade = "A" if rng.random() < 0.5 else "B"
             elif plant == "B001":
@@ -247,8 +298,23 @@ def generate(n: int, seed: int = 5, rates: dict[str, float] | None = None
                 c_text = b_text
         if grade_fw and grade in "ABCDE":
             grade = grade.translate(str.maketrans("ABCDE", "ＡＢＣＤＥ"))
-        row = [muni, s.item, project, dep_text, _perturb(s.activities, rng, pool), s.partners, grade, effect,
-               indicator, b_text, _year(by, rng), t_text, _year(ty, rng), c_text, _year(cy, rng)]
+        row = [
+            muni,
+            s.item,
+            project,
+            dep_text,
+            _perturb(s.activities, rng, pool),
+            s.partners,
+            grade,
+            effect,
+            indicator,
+            b_text,
+            _year(by, rng),
+            t_text,
+            _year(ty, rng),
+            c_text,
+            _year(cy, rng),
+        ]
         rows.append(row)
         marks.append(plant)
         if plant == "X001":
@@ -267,8 +333,11 @@ def parse_size(text: str) -> int:
 
 
 def size_label(n: int) -> str:
-    return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else (
-        f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n))
+    return (
+        f"{n // 1_000_000}M"
+        if n >= 1_000_000 and n % 1_000_000 == 0
+        else (f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n))
+    )
 
 
 def write_csv(rows: list[list[str]], path: Path) -> None:
@@ -285,12 +354,14 @@ def write_xlsx(rows: list[list[str]], path: Path, per_sheet: int = 200_000) -> N
     import xlsxwriter
 
     tmp = path.with_name(path.stem + ".tmp.xlsx")
-    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
-                                        "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(tmp),
+        {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     for k in range(0, max(len(rows), 1), per_sheet):
         ws = wb.add_worksheet(f"地域{k // per_sheet + 1}")
         ws.write_row(0, 0, HEADER)
-        for r, row in enumerate(rows[k:k + per_sheet], start=1):
+        for r, row in enumerate(rows[k : k + per_sheet], start=1):
             ws.write_row(r, 0, row)
     wb.close()
     tmp.replace(path)
@@ -298,8 +369,12 @@ def write_xlsx(rows: list[list[str]], path: Path, per_sheet: int = 200_000) -> N
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="10k,100k,1M", help="table sizes, comma-separated: 2000, 10k, 1M (default: %(default)s)")
-    ap.add_argument("--seed", type=int, default=5, help="random seed: the same seed gives the same tables (default: %(default)s)")
+    ap.add_argument(
+        "--sizes", default="10k,100k,1M", help="table sizes, comma-separated: 2000, 10k, 1M (default: %(default)s)"
+    )
+    ap.add_argument(
+        "--seed", type=int, default=5, help="random seed: the same seed gives the same tables (default: %(default)s)"
+    )
     ap.add_argument("--xlsx", action="store_true", help="also write .xlsx (slow at 1M rows)")
     ap.add_argument("--out", type=Path, default=OUT, help="output folder (default: bench/data, git-ignored)")
     args = ap.parse_args(argv)
@@ -311,16 +386,26 @@ def main(argv: list[str] | None = None) -> int:
         path = args.out / f"table_{size_label(n)}.csv"
         write_csv(rows, path)
         t2 = time.perf_counter()
-        info = {"rows": n, "seed": args.seed, "planted": counts,
-                "rates": {c: PLANTS[c][0] for c in PLANTS}, "what": {c: PLANTS[c][1] for c in PLANTS}}
+        info = {
+            "rows": n,
+            "seed": args.seed,
+            "planted": counts,
+            "rates": {c: PLANTS[c][0] for c in PLANTS},
+            "what": {c: PLANTS[c][1] for c in PLANTS},
+        }
         path.with_suffix(".plants.json").write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
-        print(f"{path.name}: {n:,} rows, {path.stat().st_size / 1e6:.1f} MB, generated in {t1 - t0:.1f} s, "
-              f"written in {t2 - t1:.1f} s", file=sys.stderr)
+        print(
+            f"{path.name}: {n:,} rows, {path.stat().st_size / 1e6:.1f} MB, generated in {t1 - t0:.1f} s, "
+            f"written in {t2 - t1:.1f} s",
+            file=sys.stderr,
+        )
         if args.xlsx:
             xpath = path.with_suffix(".xlsx")
             write_xlsx(rows, xpath)
-            print(f"{xpath.name}: {xpath.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t2:.1f} s",
-                  file=sys.stderr)
+            print(
+                f"{xpath.name}: {xpath.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t2:.1f} s",
+                file=sys.stderr,
+            )
         print(f"planted in {n:,} rows (seed {args.seed}):", file=sys.stderr)
         for c, k in counts.items():
             print(f"  {c}  rate {PLANTS[c][0]:.1%}  count {k:>6,}  {PLANTS[c][1]}", file=sys.stderr)

@@ -59,8 +59,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SEED_CSV = REPO / "examples" / "seed_r5.csv"
 SEED_XLSX = REPO / "examples" / "seed_r5.xlsx"
-FIELDS = ["item", "project", "department", "activities", "partners", "grade",
-          "effect", "indicator", "baseline", "target", "current"]
+FIELDS = [
+    "item",
+    "project",
+    "department",
+    "activities",
+    "partners",
+    "grade",
+    "effect",
+    "indicator",
+    "baseline",
+    "target",
+    "current",
+]
 VALUE_FIELDS = {"baseline", "target", "current"}
 READERS = ["calamine", "openpyxl", "auto"]
 STEPS = ["read_grids", "load_table"]
@@ -71,6 +82,7 @@ _UNIT = re.compile(r"^(\d+(?:\.\d+)?)([^\d.%％\-]+)$")
 
 # ---------------------------------------------------------------- building workbooks
 
+
 def _seed_layout():
     """The seed workbook's sheet title, header rows (values) and header merged ranges."""
     from openpyxl import load_workbook
@@ -78,8 +90,7 @@ def _seed_layout():
     wb = load_workbook(SEED_XLSX)
     ws = wb.worksheets[0]
     first_data = 4
-    header = [list(r) for r in ws.iter_rows(min_row=1, max_row=first_data - 1, max_col=len(FIELDS),
-                                             values_only=True)]
+    header = [list(r) for r in ws.iter_rows(min_row=1, max_row=first_data - 1, max_col=len(FIELDS), values_only=True)]
     merges = [str(r) for r in ws.merged_cells.ranges if r.max_row < first_data]
     widths = {k: d.width for k, d in ws.column_dimensions.items()}
     return ws.title, header, merges, widths
@@ -120,11 +131,12 @@ def build_workbook(path: Path, n_rows: int, variant: str, inline_strings: bool =
         cell = WriteOnlyCell(ws)
         for k, v in style.items():
             setattr(cell, k, v)
-        return cell._style   # copying a cell's StyleArray is much cheaper than setting styles per cell
+        return cell._style  # copying a cell's StyleArray is much cheaper than setting styles per cell
 
     title_style = template(font=Font(bold=True))
-    head_style = template(font=Font(bold=True), border=border,
-                          alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+    head_style = template(
+        font=Font(bold=True), border=border, alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)
+    )
     data_style = template(border=border, alignment=Alignment(vertical="top", wrap_text=True))
     fmt_styles: dict[str, object] = {}
 
@@ -132,8 +144,9 @@ def build_workbook(path: Path, n_rows: int, variant: str, inline_strings: bool =
         c = WriteOnlyCell(ws, value=value)
         if fmt is not None:
             if fmt not in fmt_styles:
-                fmt_styles[fmt] = template(border=border, number_format=fmt,
-                                           alignment=Alignment(vertical="top", wrap_text=True))
+                fmt_styles[fmt] = template(
+                    border=border, number_format=fmt, alignment=Alignment(vertical="top", wrap_text=True)
+                )
             style = fmt_styles[fmt]
         c._style = copy(style)
         return c
@@ -160,7 +173,7 @@ def build_workbook(path: Path, n_rows: int, variant: str, inline_strings: bool =
         for f in FIELDS:
             v = rec[f]
             if f == "item" and not new_group:
-                values.append(cell(None, data_style))   # merged: only the top cell holds the value
+                values.append(cell(None, data_style))  # merged: only the top cell holds the value
                 continue
             if f == "project":
                 v = f"{v} {i + 1}"
@@ -197,12 +210,12 @@ def to_shared_strings(src: Path, dst: Path) -> None:
 
     def repl(m: re.Match) -> bytes:
         nonlocal count
-        if m.group(4) is None:          # an inline-string cell with no text: leave it
+        if m.group(4) is None:  # an inline-string cell with no text: leave it
             return m.group(0)
         key = m.group(4)
         i = index.setdefault(key, len(index))
         count += 1
-        return b'<c ' + m.group(1) + b' t="s"><v>' + str(i).encode() + b'</v></c>'
+        return b"<c " + m.group(1) + b' t="s"><v>' + str(i).encode() + b"</v></c>"
 
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -210,21 +223,30 @@ def to_shared_strings(src: Path, dst: Path) -> None:
             if info.filename.startswith("xl/worksheets/sheet"):
                 data = _INLINE.sub(repl, data)
             elif info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="'
-                                    + _SST_TYPE + b'" /></Types>')
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="' + _SST_TYPE + b'" /></Types>',
+                )
             elif info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Type="' + _SST_REL
-                                    + b'" Target="sharedStrings.xml" Id="rIdSharedStrings" /></Relationships>')
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Type="'
+                    + _SST_REL
+                    + b'" Target="sharedStrings.xml" Id="rIdSharedStrings" /></Relationships>',
+                )
             zout.writestr(info.filename, data)
-        sst = [b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
-               b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
-               % (count, len(index))]
+        sst = [
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+            % (count, len(index)),
+        ]
         sst += [b'<si><t xml:space="preserve">' + t + b"</t></si>" for t in index]
         sst.append(b"</sst>")
         zout.writestr("xl/sharedStrings.xml", b"".join(sst))
 
 
 # ---------------------------------------------------------------- one measurement (child process)
+
 
 def _peak_rss_mb() -> float:
     """This process's peak resident memory so far. Linux: VmHWM, which starts afresh at exec
@@ -236,6 +258,7 @@ def _peak_rss_mb() -> float:
     except OSError:
         pass
     import resource
+
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return kb / 1024 if sys.platform != "darwin" else kb / 1024 / 1024
 
@@ -274,14 +297,19 @@ def child(step: str, reader: str, path: str) -> None:
 
 
 def measure(step: str, reader: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", step, reader, str(path)],
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", step, reader, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if out.returncode != 0:
         raise SystemExit(f"measurement failed ({step} {reader} {path.name}):\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 # ---------------------------------------------------------------- agreement check
+
 
 def compare_readers(path: Path) -> str:
     from hyoka.normalise.vocabulary import load_vocabulary
@@ -300,15 +328,19 @@ def compare_readers(path: Path) -> str:
     if not diff:
         return f"identical ({len(a)} rows x {len(a.columns)} columns)"
     cols = sorted({d[0] for d in diff})
-    examples = "; ".join(f"{a['cell_' + c].iloc[i] if 'cell_' + c in a else c}: calamine {x!r}, openpyxl {y!r}"
-                         for c, i, x, y in diff[:3])
+    examples = "; ".join(
+        f"{a['cell_' + c].iloc[i] if 'cell_' + c in a else c}: calamine {x!r}, openpyxl {y!r}"
+        for c, i, x, y in diff[:3]
+    )
     return f"{len(diff)} cells differ, in {', '.join(cols)} (e.g. {examples})"
 
 
 # ---------------------------------------------------------------- driver
 
+
 def versions() -> list[str]:
     from importlib.metadata import version
+
     lines = [f"machine: {platform.machine()} {platform.system()}, os.cpu_count() = {os.cpu_count()}"]
     pkgs = ", ".join(f"{p} {version(p)}" for p in ("pandas", "openpyxl", "python-calamine", "hyoka"))
     lines.append(f"Python {platform.python_version()}; {pkgs}")
@@ -317,8 +349,9 @@ def versions() -> list[str]:
 
 def fmt_table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    line = lambda r: "  ".join(str(x).rjust(w) if i >= 4 else str(x).ljust(w)
-                               for i, (x, w) in enumerate(zip(r, widths)))
+    line = lambda r: "  ".join(
+        str(x).rjust(w) if i >= 4 else str(x).ljust(w) for i, (x, w) in enumerate(zip(r, widths))
+    )
     return "\n".join([line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
 
 
@@ -326,10 +359,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="100,10000,100000", help="data rows per workbook, comma-separated")
     ap.add_argument("--repeat", type=int, default=3, help="runs per case (median reported)")
-    ap.add_argument("--once-after", type=float, default=120.0,
-                    help="a case whose first run takes longer than this many seconds is run only once")
-    ap.add_argument("--inline-strings", action="store_true",
-                    help="keep openpyxl's inline strings instead of an Excel-like shared-string table")
+    ap.add_argument(
+        "--once-after",
+        type=float,
+        default=120.0,
+        help="a case whose first run takes longer than this many seconds is run only once",
+    )
+    ap.add_argument(
+        "--inline-strings",
+        action="store_true",
+        help="keep openpyxl's inline strings instead of an Excel-like shared-string table",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the generated workbooks and print their folder")
     ap.add_argument("--child", nargs=3, metavar=("STEP", "READER", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -342,8 +382,10 @@ def main(argv: list[str] | None = None) -> int:
     for line in versions():
         print(line)
     print("load average at start (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print(f"sizes: {sizes}; runs per case: {args.repeat} (one process each; "
-          f"a case whose first run exceeds {args.once_after:g} s is run once, marked 1*)")
+    print(
+        f"sizes: {sizes}; runs per case: {args.repeat} (one process each; "
+        f"a case whose first run exceeds {args.once_after:g} s is run once, marked 1*)"
+    )
     print()
 
     tmp = tempfile.TemporaryDirectory(prefix="hyoka-bench-")
@@ -356,16 +398,20 @@ def main(argv: list[str] | None = None) -> int:
             build_workbook(path, n, variant, args.inline_strings)
             with zipfile.ZipFile(path) as zf:
                 xml_mb = sum(i.file_size for i in zf.infolist()) / 1e6
-            print(f"built {path.name}: {path.stat().st_size / 1e6:.2f} MB ({xml_mb:.1f} MB of XML unzipped, "
-                  f"{'inline' if args.inline_strings else 'shared'} strings) in {time.perf_counter() - t0:.1f} s",
-                  flush=True)
+            print(
+                f"built {path.name}: {path.stat().st_size / 1e6:.2f} MB ({xml_mb:.1f} MB of XML unzipped, "
+                f"{'inline' if args.inline_strings else 'shared'} strings) in {time.perf_counter() - t0:.1f} s",
+                flush=True,
+            )
             books[(n, variant)] = path
     print()
 
     smallest = min(sizes)
     for variant in VARIANTS:
-        print(f"readers agree? load_table, {variant} variant, {smallest} rows: "
-              f"{compare_readers(books[(smallest, variant)])}")
+        print(
+            f"readers agree? load_table, {variant} variant, {smallest} rows: "
+            f"{compare_readers(books[(smallest, variant)])}"
+        )
     print()
 
     results: list[dict] = []
@@ -379,32 +425,61 @@ def main(argv: list[str] | None = None) -> int:
                         if k == 0 and runs[0]["seconds"] > args.once_after:
                             break
                     sec = statistics.median(r["seconds"] for r in runs)
-                    res = {"size": n, "variant": variant, "step": step, "reader": reader, "runs": len(runs),
-                           "once": len(runs) < args.repeat, "seconds": sec,
-                           "rss_peak": max(r["rss_peak"] for r in runs),
-                           "rss_growth": max(r["rss_peak"] - r["rss_before"] for r in runs),
-                           "used": runs[0]["used"], "rows": runs[0]["rows"]}
+                    res = {
+                        "size": n,
+                        "variant": variant,
+                        "step": step,
+                        "reader": reader,
+                        "runs": len(runs),
+                        "once": len(runs) < args.repeat,
+                        "seconds": sec,
+                        "rss_peak": max(r["rss_peak"] for r in runs),
+                        "rss_growth": max(r["rss_peak"] - r["rss_before"] for r in runs),
+                        "used": runs[0]["used"],
+                        "rows": runs[0]["rows"],
+                    }
                     results.append(res)
-                    print(f"  {n:>7} {variant:<7} {step:<10} {reader:<8} {len(runs)} run(s), median {sec:.3f} s",
-                          flush=True)
+                    print(
+                        f"  {n:>7} {variant:<7} {step:<10} {reader:<8} {len(runs)} run(s), median {sec:.3f} s",
+                        flush=True,
+                    )
     print()
 
     base = {(r["size"], r["variant"], r["step"]): r["seconds"] for r in results if r["reader"] == "openpyxl"}
     table = []
     for r in results:
         reader = r["reader"] if r["reader"] != "auto" else f"auto→{r['used']}"
-        table.append([r["size"], r["variant"], r["step"], reader,
-                      f"{r['runs']}{'*' if r['once'] else ''}", f"{r['seconds']:.3f}",
-                      f"{r['size'] / r['seconds']:,.0f}", f"{r['rss_peak']:.0f}", f"{r['rss_growth']:.0f}",
-                      f"{base[(r['size'], r['variant'], r['step'])] / r['seconds']:.1f}x"])
-    print(fmt_table(table, ["rows", "variant", "step", "reader", "runs", "median s", "rows/s",
-                            "peak MB", "+MB", "openpyxl/this"]))
+        table.append(
+            [
+                r["size"],
+                r["variant"],
+                r["step"],
+                reader,
+                f"{r['runs']}{'*' if r['once'] else ''}",
+                f"{r['seconds']:.3f}",
+                f"{r['size'] / r['seconds']:,.0f}",
+                f"{r['rss_peak']:.0f}",
+                f"{r['rss_growth']:.0f}",
+                f"{base[(r['size'], r['variant'], r['step'])] / r['seconds']:.1f}x",
+            ]
+        )
+    print(
+        fmt_table(
+            table,
+            ["rows", "variant", "step", "reader", "runs", "median s", "rows/s", "peak MB", "+MB", "openpyxl/this"],
+        )
+    )
     print()
-    print("peak MB: the measuring process's peak resident memory (VmHWM); +MB: its growth over the process after "
-          "imports.\nopenpyxl/this: openpyxl's median time divided by this reader's (how many times faster).")
+    print(
+        "peak MB: the measuring process's peak resident memory (VmHWM); +MB: its growth over the process after "
+        "imports.\nopenpyxl/this: openpyxl's median time divided by this reader's (how many times faster)."
+    )
     print("calamine on the numeric variant is timed but misreads it (no number formats): see 'readers agree?'.")
-    print("load average at end (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-          + f"; whole run {(time.perf_counter() - started) / 60:.1f} min")
+    print(
+        "load average at end (1, 5, 15 min): "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        + f"; whole run {(time.perf_counter() - started) / 60:.1f} min"
+    )
     if args.keep:
         tmp._finalizer.detach()
         print(f"\nworkbooks kept in {folder}")

@@ -77,14 +77,19 @@ def main() -> None:
     sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}
     pages = {n: s for n, s in sizes.items() if n.endswith(".html") and n != "index.html"}
     biggest = max(pages, key=pages.get)
-    print(f"write_reports: best {min(times):.2f} s, worst {max(times):.2f} s wall over {len(times)} runs; "
-          f"CPU time of this process best {min(cpu):.2f} s (less sensitive to a busy machine)")
-    print(f"index.html {sizes['index.html'] / 1e3:.0f} kB; biggest page {biggest} {pages[biggest] / 1e6:.2f} MB; "
-          f"folder {sum(sizes.values()) / 1e6:.1f} MB in {len(sizes)} files")
+    print(
+        f"write_reports: best {min(times):.2f} s, worst {max(times):.2f} s wall over {len(times)} runs; "
+        f"CPU time of this process best {min(cpu):.2f} s (less sensitive to a busy machine)"
+    )
+    print(
+        f"index.html {sizes['index.html'] / 1e3:.0f} kB; biggest page {biggest} {pages[biggest] / 1e6:.2f} MB; "
+        f"folder {sum(sizes.values()) / 1e6:.1f} MB in {len(sizes)} files"
+    )
     if args.keep:
         print(tmp)
     else:
         import shutil
+
         shutil.rmtree(tmp)
 
 

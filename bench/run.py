@@ -167,8 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10k,100k,1M", help="table sizes, comma-separated (default: %(default)s)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per case; medians are printed (default: %(default)s)")
-    ap.add_argument("--data", type=Path, default=HERE / "data",
-                    help="folder of the generated tables; missing ones are generated (default: bench/data)")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        default=HERE / "data",
+        help="folder of the generated tables; missing ones are generated (default: bench/data)",
+    )
     ap.add_argument("--no-gx", action="store_true", help="skip the GX column")
     ap.add_argument("--no-pandera", action="store_true", help="skip the Pandera column")
     args = ap.parse_args(argv)
@@ -178,26 +182,35 @@ def main(argv: list[str] | None = None) -> int:
     labels = [size_label(parse_size(s)) for s in args.sizes.split(",")]
     ensure_data(args.data, labels)
     load = os.getloadavg()
-    print(f"machine: {platform.machine()} {platform.system()}, os.cpu_count() = {os.cpu_count()}; "
-          f"load average at start {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}")
+    print(
+        f"machine: {platform.machine()} {platform.system()}, os.cpu_count() = {os.cpu_count()}; "
+        f"load average at start {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}"
+    )
     import pandas as pd
     import pandera
-    print(f"Python {platform.python_version()}; pandas {pd.__version__}, pandera {pandera.__version__}; "
-          f"runs per case: {args.repeat} (median), each in a fresh process")
+
+    print(
+        f"Python {platform.python_version()}; pandas {pd.__version__}, pandera {pandera.__version__}; "
+        f"runs per case: {args.repeat} (median), each in a fresh process"
+    )
     started = time.perf_counter()
     results = []
     tmp = tempfile.mkdtemp(prefix="hyoka-bench-")
     for lab in labels:
         path = args.data / f"table_{lab}.csv"
         n = parse_size(lab)
-        hy = [run_wrapped(hyoka_cmd(path, "--no-report", "--format", "json"), f"{tmp}/findings.json")
-              for _ in range(args.repeat)]
+        hy = [
+            run_wrapped(hyoka_cmd(path, "--no-report", "--format", "json"), f"{tmp}/findings.json")
+            for _ in range(args.repeat)
+        ]
         if any(r["rc"] not in (0, 1) for r in hy):
             raise RuntimeError(f"hyoka failed on {path}: {hy[0]['stderr']}")
         findings = len(json.loads(Path(f"{tmp}/findings.json").read_text(encoding="utf-8")))
         pa_read = [_json_run([PY, "-c", _READ, str(path), "pyarrow"]) for _ in range(args.repeat)]
         c_read = [_json_run([PY, "-c", _READ, str(path), "c"]) for _ in range(args.repeat)]
-        pandera_runs = [] if args.no_pandera else [_json_run([PY, "-c", _PANDERA, str(path)]) for _ in range(args.repeat)]
+        pandera_runs = (
+            [] if args.no_pandera else [_json_run([PY, "-c", _PANDERA, str(path)]) for _ in range(args.repeat)]
+        )
         gx_runs, gx_na = [], None
         if not args.no_gx:
             first = _json_run([PY, "-c", _GX, str(path)])
@@ -208,30 +221,72 @@ def main(argv: list[str] | None = None) -> int:
         else:
             gx_na = "skipped (--no-gx)"
         row = {
-            "size": lab, "rows": n, "findings": findings, "hyoka_s": median(hy, "wall"),
-            "hyoka_cpu": median(hy, "cpu"), "pyarrow_cpu": median(pa_read, "cpu"),
-            "hyoka_peak_mb": median(hy, "rss_kb") / 1024, "pyarrow_s": median(pa_read, "wall"),
-            "c_s": median(c_read, "wall"), "table_mb": pa_read[0]["table_bytes"] / 2**20,
+            "size": lab,
+            "rows": n,
+            "findings": findings,
+            "hyoka_s": median(hy, "wall"),
+            "hyoka_cpu": median(hy, "cpu"),
+            "pyarrow_cpu": median(pa_read, "cpu"),
+            "hyoka_peak_mb": median(hy, "rss_kb") / 1024,
+            "pyarrow_s": median(pa_read, "wall"),
+            "c_s": median(c_read, "wall"),
+            "table_mb": pa_read[0]["table_bytes"] / 2**20,
             "pandera_s": median(pandera_runs, "wall") if pandera_runs else None,
-            "gx_s": median(gx_runs, "wall") if gx_runs else None, "gx_na": gx_na,
+            "gx_s": median(gx_runs, "wall") if gx_runs else None,
+            "gx_na": gx_na,
             "checks_s": median(gx_runs, "hyoka_checks") if gx_runs else None,
         }
         results.append(row)
-        print(f"  {lab}: hyoka {row['hyoka_s']:.2f} s, peak {row['hyoka_peak_mb']:.0f} MB, "
-              f"{findings:,} findings; pyarrow read {row['pyarrow_s']:.2f} s", flush=True)
+        print(
+            f"  {lab}: hyoka {row['hyoka_s']:.2f} s, peak {row['hyoka_peak_mb']:.0f} MB, "
+            f"{findings:,} findings; pyarrow read {row['pyarrow_s']:.2f} s",
+            flush=True,
+        )
 
     print()
-    head = ["rows", "hyoka s", "cpu s", "µs/row", "peak MB", "table MB", "peak/table", "pyarrow read s", "cpu s", "c read s",
-            "hyoka/pyarrow", "cpu ratio", "pandera s", "gx s", "hyoka checks s", "gx/checks", "findings"]
+    head = [
+        "rows",
+        "hyoka s",
+        "cpu s",
+        "µs/row",
+        "peak MB",
+        "table MB",
+        "peak/table",
+        "pyarrow read s",
+        "cpu s",
+        "c read s",
+        "hyoka/pyarrow",
+        "cpu ratio",
+        "pandera s",
+        "gx s",
+        "hyoka checks s",
+        "gx/checks",
+        "findings",
+    ]
     lines = []
     for r in results:
         gx = fmt_s(r["gx_s"]) if r["gx_s"] is not None else r["gx_na"]
-        lines.append([f"{r['rows']:,}", f"{r['hyoka_s']:.2f}", f"{r['hyoka_cpu']:.2f}", f"{r['hyoka_s'] / r['rows'] * 1e6:.1f}",
-                      f"{r['hyoka_peak_mb']:,.0f}", f"{r['table_mb']:,.0f}", f"{r['hyoka_peak_mb'] / r['table_mb']:.1f}x",
-                      f"{r['pyarrow_s']:.2f}", f"{r['pyarrow_cpu']:.2f}", f"{r['c_s']:.2f}",
-                      f"{r['hyoka_s'] / r['pyarrow_s']:.1f}x", f"{r['hyoka_cpu'] / r['pyarrow_cpu']:.1f}x",
-                      fmt_s(r["pandera_s"]), gx, fmt_s(r["checks_s"]),
-                      f"{r['gx_s'] / r['checks_s']:.1f}x" if r["gx_s"] is not None else "n/a", f"{r['findings']:,}"])
+        lines.append(
+            [
+                f"{r['rows']:,}",
+                f"{r['hyoka_s']:.2f}",
+                f"{r['hyoka_cpu']:.2f}",
+                f"{r['hyoka_s'] / r['rows'] * 1e6:.1f}",
+                f"{r['hyoka_peak_mb']:,.0f}",
+                f"{r['table_mb']:,.0f}",
+                f"{r['hyoka_peak_mb'] / r['table_mb']:.1f}x",
+                f"{r['pyarrow_s']:.2f}",
+                f"{r['pyarrow_cpu']:.2f}",
+                f"{r['c_s']:.2f}",
+                f"{r['hyoka_s'] / r['pyarrow_s']:.1f}x",
+                f"{r['hyoka_cpu'] / r['pyarrow_cpu']:.1f}x",
+                fmt_s(r["pandera_s"]),
+                gx,
+                fmt_s(r["checks_s"]),
+                f"{r['gx_s'] / r['checks_s']:.1f}x" if r["gx_s"] is not None else "n/a",
+                f"{r['findings']:,}",
+            ]
+        )
     widths = [max(len(h), *(len(x[i]) for x in lines)) for i, h in enumerate(head)]
     print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
     print("  ".join("-" * w for w in widths))
@@ -240,19 +295,29 @@ def main(argv: list[str] | None = None) -> int:
 
     seed = ROOT / "examples" / "seed_r5.xlsx"
     demo = [run_wrapped(hyoka_cmd(seed, "--out", f"{tmp}/reports"), f"{tmp}/demo.txt") for _ in range(args.repeat)]
-    bare = [run_wrapped(hyoka_cmd(seed, "--no-report", "--format", "json"), f"{tmp}/demo.json") for _ in range(args.repeat)]
-    print(f"\ndemo `hyoka check examples/seed_r5.xlsx` (start-up included): {median(demo, 'wall'):.2f} s with the "
-          f"report, {median(bare, 'wall'):.2f} s with --no-report --format json (target < 1.5 s)")
+    bare = [
+        run_wrapped(hyoka_cmd(seed, "--no-report", "--format", "json"), f"{tmp}/demo.json") for _ in range(args.repeat)
+    ]
+    print(
+        f"\ndemo `hyoka check examples/seed_r5.xlsx` (start-up included): {median(demo, 'wall'):.2f} s with the "
+        f"report, {median(bare, 'wall'):.2f} s with --no-report --format json (target < 1.5 s)"
+    )
     load = os.getloadavg()
-    print(f"load average at end {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}; whole run "
-          f"{(time.perf_counter() - started) / 60:.1f} min")
-    print("gx s: GX validating the normalised frame with the suite `hyoka export gx` writes; hyoka checks s: "
-          "hyoka's schema + rules on the same frame in the same process (the like-for-like comparison; "
-          "hyoka s is the whole run: read, normalise, check, JSON)")
+    print(
+        f"load average at end {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}; whole run "
+        f"{(time.perf_counter() - started) / 60:.1f} min"
+    )
+    print(
+        "gx s: GX validating the normalised frame with the suite `hyoka export gx` writes; hyoka checks s: "
+        "hyoka's schema + rules on the same frame in the same process (the like-for-like comparison; "
+        "hyoka s is the whole run: read, normalise, check, JSON)"
+    )
     print("targets: 1M rows within 5x the pyarrow read; peak within 3x the table; µs/row flat from 10k to 1M")
-    print("cpu s: user + system CPU seconds of the process (less sensitive than wall time to other load on a "
-          "shared machine; pyarrow reads on all cores, so on a free machine its cpu exceeds its wall time); "
-          "µs/row from wall time; peak: the hyoka process's peak resident memory, start-up included")
+    print(
+        "cpu s: user + system CPU seconds of the process (less sensitive than wall time to other load on a "
+        "shared machine; pyarrow reads on all cores, so on a free machine its cpu exceeds its wall time); "
+        "µs/row from wall time; peak: the hyoka process's peak resident memory, start-up included"
+    )
     return 0
 
 

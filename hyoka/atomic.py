@@ -35,10 +35,10 @@ def replacing(path: Path | str, overwrite: bool = True) -> Iterator[Path]:
             os.replace(tmp, path)
         else:
             try:
-                os.link(tmp, path)   # refuses an existing file
+                os.link(tmp, path)  # refuses an existing file
             except FileExistsError:
                 raise
-            except OSError:          # no hard links on this file system
+            except OSError:  # no hard links on this file system
                 if path.exists():
                     raise FileExistsError(str(path)) from None
                 os.replace(tmp, path)

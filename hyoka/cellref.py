@@ -28,8 +28,7 @@ def column_index(letters: str) -> int:
     return n - 1
 
 
-def place_texts(source: pd.Series, sheet: pd.Series, row: pd.Series, col: pd.Series,
-                label: pd.Series) -> pd.Series:
+def place_texts(source: pd.Series, sheet: pd.Series, row: pd.Series, col: pd.Series, label: pd.Series) -> pd.Series:
     """The text of each place (module doc). Series on one index: ``source`` and ``sheet`` (str),
     ``row`` (int, the cell's row or line; 0 for a whole file), ``col`` (int, 1-based; 0 for no
     cell), ``label`` (str: a CSV column's name). Returns a ``string`` Series on that index."""

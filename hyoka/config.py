@@ -44,8 +44,7 @@ from hyoka.resources import MAX_YAML_BYTES, load_yaml, reject_unknown
 
 _PATH_KEYS = ("scale", "rules", "mapping", "indicators", "departments", "waivers")
 _LIST_KEYS = ("select", "extend-select", "ignore")
-_KEYS = set(_PATH_KEYS) | set(_LIST_KEYS) | {"fail-on", "lang", "severity", "per-file-ignores", "margins",
-                                              "previous"}
+_KEYS = set(_PATH_KEYS) | set(_LIST_KEYS) | {"fail-on", "lang", "severity", "per-file-ignores", "margins", "previous"}
 _MARGINS = {"schedule"}
 
 
@@ -100,7 +99,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _codes(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ConfigError(f"{where}: must be a list of rule codes or prefixes (e.g. [\"G\", \"D001\"])")
+        raise ConfigError(f'{where}: must be a list of rule codes or prefixes (e.g. ["G", "D001"])')
     return [v.strip().upper() for v in value]
 
 
@@ -148,14 +147,14 @@ def load_config(path: Path | str) -> Config:
         cfg.lang = data["lang"]
     sev = data.get("severity", {})
     if not isinstance(sev, dict):
-        raise ConfigError(f"{name} [severity]: must be a table of CODE = \"error|warning|info\"")
+        raise ConfigError(f'{name} [severity]: must be a table of CODE = "error|warning|info"')
     for code, level in sev.items():
         if level not in F.SEVERITIES:
             raise ConfigError(f"{name} [severity] {code}: must be one of {', '.join(F.SEVERITIES)}")
         cfg.severity[str(code).upper()] = level
     pfi = data.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
-        raise ConfigError(f"{name} [per-file-ignores]: must be a table of \"glob\" = [codes]")
+        raise ConfigError(f'{name} [per-file-ignores]: must be a table of "glob" = [codes]')
     for glob, codes in pfi.items():
         cfg.per_file_ignores[str(glob)] = _codes(codes, f"{name} [per-file-ignores] {glob!r}")
     margins = data.get("margins", {})
@@ -175,7 +174,7 @@ def load_departments(path: Path | str) -> tuple[list[str], dict[str, str]]:
     ``departments:`` left empty gives ``[]``, which the check takes as no list (no X003)."""
     data = load_yaml(path)
     if isinstance(data, dict) and data.get("departments") is None:
-        data = {**data, "departments": []}   # `departments:` with the names still to fill in
+        data = {**data, "departments": []}  # `departments:` with the names still to fill in
     if not isinstance(data, dict) or not isinstance(data.get("departments", []), list):
         raise ConfigError(f"{path}: expected `departments:` (a list of names) and optional `renames:`")
     renames = data.get("renames") or {}
@@ -191,12 +190,19 @@ def _longest(code: str, prefixes: list[str]) -> int:
 
 def selected(code: str, select: list[str] | None, extend_select: list[str], ignore: list[str]) -> bool:
     """Whether a rule code runs (ruff's semantics; ``select`` None means every code)."""
-    chosen = (["" ] if select is None else select) + extend_select
+    chosen = ([""] if select is None else select) + extend_select
     return _longest(code, chosen) > _longest(code, ignore)
 
 
-def apply(findings: pd.DataFrame, select: list[str] | None, extend_select: list[str], ignore: list[str],
-          severity: dict[str, str], per_file_ignores: dict[str, list[str]], paths: dict[str, list[str]]) -> pd.DataFrame:
+def apply(
+    findings: pd.DataFrame,
+    select: list[str] | None,
+    extend_select: list[str],
+    ignore: list[str],
+    severity: dict[str, str],
+    per_file_ignores: dict[str, list[str]],
+    paths: dict[str, list[str]],
+) -> pd.DataFrame:
     """Drop findings of codes not selected or ignored for their file, and apply severity
     overrides. ``paths`` maps a finding's ``source_file`` to the paths its globs are matched
     against (the file name is always one).

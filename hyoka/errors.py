@@ -13,8 +13,9 @@ class InputError(HyokaError):
     The message names the place: ``file[, sheet][, row N][, column C]: what is wrong``.
     """
 
-    def __init__(self, message: str, *, file: str, sheet: str | None = None,
-                 row: int | None = None, column: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, file: str, sheet: str | None = None, row: int | None = None, column: str | None = None
+    ) -> None:
         self.file, self.sheet, self.row, self.column = file, sheet, row, column
         self.reason = message
         where = [file]

@@ -37,24 +37,24 @@ from hyoka.waivers.load import load_waivers
 
 @dataclass
 class CheckOptions:
-    scale: str | None = None          # scale file or preset name (default a-d)
-    rules: Path | None = None         # rule catalog instead of the bundled one
-    mapping: Path | None = None       # a plan's column aliases and indicator directions
-    department: str | None = None     # restrict to one department (current or previous name)
+    scale: str | None = None  # scale file or preset name (default a-d)
+    rules: Path | None = None  # rule catalog instead of the bundled one
+    mapping: Path | None = None  # a plan's column aliases and indicator directions
+    department: str | None = None  # restrict to one department (current or previous name)
     lang: str = "ja"
-    waivers: Path | None = None       # waiver file (hyoka.waivers.load): accepted findings
-    today: date | None = None         # the date waivers expire against (default: today)
-    indicators: Path | None = None    # indicator metadata file (hyoka.normalise.derive.load_indicator_metadata)
-    schedule_margin: float = 0.2      # G007: how far progress may trail the elapsed time
+    waivers: Path | None = None  # waiver file (hyoka.waivers.load): accepted findings
+    today: date | None = None  # the date waivers expire against (default: today)
+    indicators: Path | None = None  # indicator metadata file (hyoka.normalise.derive.load_indicator_metadata)
+    schedule_margin: float = 0.2  # G007: how far progress may trail the elapsed time
     departments: list[str] | None = None  # the plan's department list (X003), None = no list
     departments_file: Path | None = None  # YAML: departments + renames (hyoka.config.load_departments)
-    select: list[str] | None = None   # rule codes or prefixes to run (None: all)
+    select: list[str] | None = None  # rule codes or prefixes to run (None: all)
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)   # per-rule severity overrides
+    severity: dict[str, str] = field(default_factory=dict)  # per-rule severity overrides
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    config_dir: Path | None = None    # per-file-ignores globs are relative to it
-    config_file: Path | None = None   # the configuration file read (an input: never written)
+    config_dir: Path | None = None  # per-file-ignores globs are relative to it
+    config_file: Path | None = None  # the configuration file read (an input: never written)
     previous: list[Path] | None = None  # last year's edition (hyoka.compare.editions): compared, E-codes
 
 
@@ -94,8 +94,11 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
         try:
             if entry["direction"] not in ("increase", "decrease", "keep"):
                 raise ValueError(f"direction {entry['direction']!r} is not increase, decrease or keep")
-            extra.append(IndicatorMeta(None, compile_pattern(entry["pattern"], f"{path}: directions[{i}]"),
-                                       direction=entry["direction"]))
+            extra.append(
+                IndicatorMeta(
+                    None, compile_pattern(entry["pattern"], f"{path}: directions[{i}]"), direction=entry["direction"]
+                )
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"{path}: directions[{i}]: {exc}") from None
     return extra
@@ -112,12 +115,30 @@ def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
         ja, en = FIELD_LABELS.get(fld, (fld, fld))
         values = {"header": " ".join(header.split()), "field_ja": ja, "field_en": en}
         fill = lambda t, values=values: render_text(t, values)
-        rows.append({"code": "H001", "severity": spec.severity, "department": "", "item": "", "project": "",
-                     "indicator": "", "field": fld, "observed": values["header"],
-                     "expected": fill(spec.text("expected", lang)), "message": fill(spec.text("message", lang)),
-                     "title": spec.text("title", lang), "fix": fill(spec.text("fix", lang)), "row_index": -1,
-                     "source_file": source, "sheet": sheet, "row": 0, "cell_row": row, "col": col,
-                     "char_col": char_col, "waived": ""})
+        rows.append(
+            {
+                "code": "H001",
+                "severity": spec.severity,
+                "department": "",
+                "item": "",
+                "project": "",
+                "indicator": "",
+                "field": fld,
+                "observed": values["header"],
+                "expected": fill(spec.text("expected", lang)),
+                "message": fill(spec.text("message", lang)),
+                "title": spec.text("title", lang),
+                "fix": fill(spec.text("fix", lang)),
+                "row_index": -1,
+                "source_file": source,
+                "sheet": sheet,
+                "row": 0,
+                "cell_row": row,
+                "col": col,
+                "char_col": char_col,
+                "waived": "",
+            }
+        )
     return F.typed(pd.DataFrame(rows))
 
 
@@ -155,8 +176,15 @@ def _distinct_sources(tables: list[RawTable]) -> None:
 def input_paths(options: CheckOptions, tables: list[RawTable] | None = None) -> list[Path]:
     """Every file a check reads: the tables, last year's tables, and the waiver, mapping,
     indicator, department, rule, scale and configuration files. No output may be written to one."""
-    named = [options.waivers, options.mapping, options.indicators, options.departments_file, options.rules,
-             options.config_file, *(options.previous or [])]
+    named = [
+        options.waivers,
+        options.mapping,
+        options.indicators,
+        options.departments_file,
+        options.rules,
+        options.config_file,
+        *(options.previous or []),
+    ]
     if options.scale and Path(options.scale).is_file():
         named.append(options.scale)
     return [Path(t.path) for t in tables or [] if t.path] + [Path(p) for p in named if p]
@@ -176,7 +204,6 @@ def refuse_inputs(target: Path, options: CheckOptions, tables: list[RawTable], w
             continue
 
 
-
 def check_output_file(target: Path, options: CheckOptions, tables: list[RawTable], what: str = "--output") -> None:
     """An output file (``--output``) must not be an input (tables, waivers, …) and its folder
     must exist. Raises HyokaError naming ``what``."""
@@ -186,6 +213,7 @@ def check_output_file(target: Path, options: CheckOptions, tables: list[RawTable
     if not target.parent.is_dir():
         raise HyokaError(f"{what} {target}: no such folder {target.parent}")
 
+
 def unknown_codes(entries: list[str], known: set[str], exact: bool = False) -> list[str]:
     """The entries (upper-case codes, or prefixes unless ``exact``) that name no code of ``known``."""
     return [e for e in entries if not e or (e not in known if exact else not any(k.startswith(e) for k in known))]
@@ -194,19 +222,29 @@ def unknown_codes(entries: list[str], known: set[str], exact: bool = False) -> l
 def check_codes(options: CheckOptions, known: set[str]) -> None:
     """Every code or prefix named in select/ignore/severity/per-file-ignores must name a rule:
     a typo would otherwise check nothing and let CI pass. Raises ConfigError."""
+
     def bad(entries, exact=False):
         return unknown_codes(entries, known, exact)
-    named = [("select", options.select or [], False), ("extend-select", options.extend_select, False),
-             ("ignore", options.ignore, False), ("severity", list(options.severity), True)]
+
+    named = [
+        ("select", options.select or [], False),
+        ("extend-select", options.extend_select, False),
+        ("ignore", options.ignore, False),
+        ("severity", list(options.severity), True),
+    ]
     named += [(f"per-file-ignores {glob!r}", codes, False) for glob, codes in options.per_file_ignores.items()]
     for where, entries, exact in named:
         if unknown := bad([e.upper() for e in entries], exact):
             from_file_only = where == "severity" or where.startswith("per-file-ignores")
-            origin = (f" ({options.config_file}{'' if from_file_only else ' or the command line'})"
-                      if options.config_file else "")
-            raise ConfigError(f"{where}{origin}: no rule has the code{'' if exact else ' or prefix'} "
-                              f"{', '.join(repr(u) for u in unknown)} (`hyoka rules` lists them)")
-
+            origin = (
+                f" ({options.config_file}{'' if from_file_only else ' or the command line'})"
+                if options.config_file
+                else ""
+            )
+            raise ConfigError(
+                f"{where}{origin}: no rule has the code{'' if exact else ' or prefix'} "
+                f"{', '.join(repr(u) for u in unknown)} (`hyoka rules` lists them)"
+            )
 
 
 def check_waive_codes(prefixes: list[str], rules: Path | None) -> None:
@@ -216,8 +254,10 @@ def check_waive_codes(prefixes: list[str], rules: Path | None) -> None:
     waiver file itself) cannot be waived. Raises HyokaError."""
     known = registry.known_codes(load_catalog(rules)) - set(registry.codes_of("waiver"))
     if unknown := unknown_codes(list(prefixes), known):
-        raise HyokaError(f"--code: no rule has the code or prefix {', '.join(repr(u) for u in unknown)} "
-                         f"(`hyoka rules` lists them; W001/W002 are about the waiver file and cannot be waived)")
+        raise HyokaError(
+            f"--code: no rule has the code or prefix {', '.join(repr(u) for u in unknown)} "
+            f"(`hyoka rules` lists them; W001/W002 are about the waiver file and cannot be waived)"
+        )
 
 
 def waivable(findings: pd.DataFrame, prefixes: list[str] | None = None) -> pd.DataFrame:
@@ -229,17 +269,29 @@ def waivable(findings: pd.DataFrame, prefixes: list[str] | None = None) -> pd.Da
         found = found[found["code"].str.upper().str.startswith(tuple(prefixes))]
     return found
 
+
 def options_from(config: Config | None, **flags) -> CheckOptions:
     """CheckOptions from a configuration file's values, overridden by the command-line ``flags``
     that are not None (``select``/``ignore`` flags add to the file's lists, as in ruff)."""
     cfg = config or Config()
     opts = CheckOptions(
-        scale=cfg.scale, rules=cfg.rules, mapping=cfg.mapping, indicators=cfg.indicators,
-        departments_file=cfg.departments, waivers=cfg.waivers, lang=cfg.lang or "ja",
-        select=cfg.select, extend_select=list(cfg.extend_select), ignore=list(cfg.ignore),
-        severity=dict(cfg.severity), per_file_ignores=dict(cfg.per_file_ignores),
-        schedule_margin=cfg.margins.get("schedule", 0.2), config_dir=cfg.path.parent if cfg.path else None, config_file=cfg.path,
-        previous=cfg.previous)
+        scale=cfg.scale,
+        rules=cfg.rules,
+        mapping=cfg.mapping,
+        indicators=cfg.indicators,
+        departments_file=cfg.departments,
+        waivers=cfg.waivers,
+        lang=cfg.lang or "ja",
+        select=cfg.select,
+        extend_select=list(cfg.extend_select),
+        ignore=list(cfg.ignore),
+        severity=dict(cfg.severity),
+        per_file_ignores=dict(cfg.per_file_ignores),
+        schedule_margin=cfg.margins.get("schedule", 0.2),
+        config_dir=cfg.path.parent if cfg.path else None,
+        config_file=cfg.path,
+        previous=cfg.previous,
+    )
     for key, value in flags.items():
         if value is None:
             continue
@@ -262,20 +314,25 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         listed, renames = load_departments(options.departments_file)
         vocab.renames.update({nfkc(k).strip(): nfkc(v).strip() for k, v in renames.items()})
         if options.departments is None:
-            options.departments = listed or None   # an empty list (a skeleton to fill in) is no list
+            options.departments = listed or None  # an empty list (a skeleton to fill in) is no list
     scale = load_scale(options.scale)
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
     tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
     _distinct_sources(tables)
     # one file (the common case): its frame as it is, not a concatenated copy. The raw frames are
     # handed to normalise, which drops each text column once read: the text is not held twice
-    raw = tables[0].frame if len(tables) == 1 else (
-        pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame())
+    raw = (
+        tables[0].frame
+        if len(tables) == 1
+        else (pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame())
+    )
     for t in tables:
         t.frame = t.frame.iloc[:0]
     settings = DeriveSettings(
         (load_indicator_metadata(options.indicators, vocab) if options.indicators else []) + mapped,
-        options.schedule_margin, options.departments)
+        options.schedule_margin,
+        options.departments,
+    )
     step("normalise")
     frame = normalise(raw, vocab, scale, consume=True)
     del raw
@@ -287,8 +344,9 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         keep = (text_keys(frame["department"]) == want) | (text_keys(frame["department_previous"]) == want)
         if not keep.any():
             known = ", ".join(dict.fromkeys(frame["department"].dropna().tolist()))
-            raise HyokaError(f"--department {options.department}: no rows for this department "
-                             f"(the tables have: {known})")
+            raise HyokaError(
+                f"--department {options.department}: no rows for this department (the tables have: {known})"
+            )
         frame = frame[keep.to_numpy()]
     edition_found, edition, previous_tables = F.empty(), None, []
     if options.previous:
@@ -299,10 +357,23 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     step("validate")
     schema_found = validate(frame, options.lang)
     step("rules")
-    found = F.combine([schema_found, evaluate(frame, rules, scale, options.lang),
-                       _table_findings(tables, options.lang), edition_found])
-    found = apply_config(found, options.select, options.extend_select, options.ignore, options.severity,
-                         options.per_file_ignores, _glob_paths(tables, options.config_dir))
+    found = F.combine(
+        [
+            schema_found,
+            evaluate(frame, rules, scale, options.lang),
+            _table_findings(tables, options.lang),
+            edition_found,
+        ]
+    )
+    found = apply_config(
+        found,
+        options.select,
+        options.extend_select,
+        options.ignore,
+        options.severity,
+        options.per_file_ignores,
+        _glob_paths(tables, options.config_dir),
+    )
     if options.waivers:
         step("waivers")
         waivers = load_waivers(options.waivers)
@@ -311,8 +382,15 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         found = apply_waivers(found, waivers, options.today or date.today(), options.lang, frame=frame)
         # W001/W002 are made after selection: select/ignore/severity/per-file-ignores apply to them
         # too (`--ignore W002` when only some files are checked, `[severity] W001 = "error"`)
-        found = apply_config(found, options.select, options.extend_select, options.ignore, options.severity,
-                             options.per_file_ignores, _glob_paths(tables, options.config_dir))
+        found = apply_config(
+            found,
+            options.select,
+            options.extend_select,
+            options.ignore,
+            options.severity,
+            options.per_file_ignores,
+            _glob_paths(tables, options.config_dir),
+        )
     departments = frame["department"].dropna().unique().tolist()  # in table order
     return CheckResult(frame, found, tables, scale, rules, options, departments, edition, previous_tables)
 
@@ -324,8 +402,9 @@ def _rename_source(table: RawTable, source: str) -> None:
     table.source = source
 
 
-def _compare_previous(options: CheckOptions, paths, vocab: Vocabulary, scale: GradingScale,
-                      settings: DeriveSettings, frame: pd.DataFrame) -> tuple[pd.DataFrame, EditionInfo, list[RawTable]]:
+def _compare_previous(
+    options: CheckOptions, paths, vocab: Vocabulary, scale: GradingScale, settings: DeriveSettings, frame: pd.DataFrame
+) -> tuple[pd.DataFrame, EditionInfo, list[RawTable]]:
     """Load last year's edition with the same vocabulary (renames included), scale and settings,
     keep the department being checked, and compare (hyoka.compare.editions). Raises HyokaError naming
     the previous file when it cannot be read or is also one of this year's files."""

@@ -23,33 +23,44 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-HEADER = ["項目", "事業名", "担当課", "協働の相手", "事業の評価", "目標指標", "基準値（R3)", "目標値（R9)", "現状値（R5)"]
+HEADER = [
+    "項目",
+    "事業名",
+    "担当課",
+    "協働の相手",
+    "事業の評価",
+    "目標指標",
+    "基準値（R3)",
+    "目標値（R9)",
+    "現状値（R5)",
+]
 ROWS = [
     ["（１）支援", "市職員研修", "市民協働推進課", "⑦", "D", "実施回数", "2回", "3回", "1回"],
     ["（１）支援", "協働講座", "市民協働推進課", "①", "A", "参加者数", "100人", "150人", "90人"],
     ["（２）参加", "地域懇談会", "地域振興課", "③", "B", "開催地区数", "5地区", "10地区", "7地区"],
 ]
 MISSING_MARKERS = ["", "-", "－", "―", "—", "‐", "–", "ー", "※", "未集計", "評価不能", "n/a", "N/A", "NA", "na", "#N/A"]
-VALUE_COLUMNS = (6, 7, 8)                     # 基準値, 目標値, 現状値 in HEADER
-ZIP_BOMB_BYTES = 520 * 1024 * 1024           # over hyoka.read.xlsx.MAX_UNCOMPRESSED (500 MB)
+VALUE_COLUMNS = (6, 7, 8)  # 基準値, 目標値, 現状値 in HEADER
+ZIP_BOMB_BYTES = 520 * 1024 * 1024  # over hyoka.read.xlsx.MAX_UNCOMPRESSED (500 MB)
 
 
 @dataclass
 class Case:
     name: str
     path: Path
-    expect: str                                  # "error" | "findings" | "either"
+    expect: str  # "error" | "findings" | "either"
     error_has: list[str] = field(default_factory=list)
     where: list[str] = field(default_factory=list)
     json_has: list[str] = field(default_factory=list)
     args: list[str] = field(default_factory=list)  # extra CLI arguments (default --no-report)
-    report: bool = False                         # run with reports (no --no-report)
-    xfail: str = ""                              # reason: a known hyoka bug, exact failure
-    setup_after: bool = False                    # the path is removed before the run
-    names_input: bool = True                     # the error line names the input file (else: see where)
+    report: bool = False  # run with reports (no --no-report)
+    xfail: str = ""  # reason: a known hyoka bug, exact failure
+    setup_after: bool = False  # the path is removed before the run
+    names_input: bool = True  # the error line names the input file (else: see where)
 
 
 # ------------------------------------------------------------------ helpers
+
 
 def csv_text(rows, header=HEADER, delimiter=",", lineterminator="\r\n") -> str:
     buf = io.StringIO()
@@ -99,11 +110,13 @@ def rewrite_zip(path: Path, edit) -> Path:
 def _sheet1(edit):
     def f(name, data):
         return edit(data) if name == "xl/worksheets/sheet1.xml" else data
+
     return f
 
 
 # ------------------------------------------------------------------ the cases
 # Each builder takes the folder and returns a Case (the path under the folder).
+
 
 def _empty(d):
     (d / "empty.csv").write_bytes(b"")
@@ -120,8 +133,9 @@ def _header_only_csv(d):
 
 
 def _header_only_xlsx(d):
-    return Case("header_only_xlsx", table_xlsx(d / "header_only.xlsx", rows=[]), "error", ["no data rows"],
-                where=["評価シート"])
+    return Case(
+        "header_only_xlsx", table_xlsx(d / "header_only.xlsx", rows=[]), "error", ["no data rows"], where=["評価シート"]
+    )
 
 
 def _cp932(d):
@@ -148,7 +162,7 @@ def _broken_utf8(d):
     data = csv_text(ROWS).encode("utf-8")
     i = data.index("市職員研修".encode())
     p = d / "broken_utf8.csv"
-    p.write_bytes(data[:i] + b"\xff\xfe\xc3" + data[i + 1:])   # invalid bytes and a cut character
+    p.write_bytes(data[:i] + b"\xff\xfe\xc3" + data[i + 1 :])  # invalid bytes and a cut character
     return Case("broken_utf8_csv", p, "either")
 
 
@@ -168,7 +182,7 @@ def _junk_csv(d):
 def _junk_csv_high(d):
     rnd = random.Random(2)
     p = d / "junk_high.csv"
-    p.write_bytes(bytes(rnd.randrange(0x80, 0x100) for _ in range(32 * 1024)))   # no NUL, no ASCII
+    p.write_bytes(bytes(rnd.randrange(0x80, 0x100) for _ in range(32 * 1024)))  # no NUL, no ASCII
     return Case("binary_junk_high_bytes_csv", p, "error")
 
 
@@ -231,22 +245,28 @@ def _wide(d):
 
 def _big_cell(d):
     row = list(ROWS[0])
-    row[1] = "研" * (5 * 1024 * 1024 // 3)     # 5 MB of UTF-8
+    row[1] = "研" * (5 * 1024 * 1024 // 3)  # 5 MB of UTF-8
     return Case("cell_5mb_csv", write_csv(d / "bigcell.csv", [row]), "either")
 
 
 def _dup_csv(d):
     header = HEADER[:6] + ["基準値", "基準値"] + HEADER[7:]
     rows = [r[:7] + [r[6]] + r[7:] for r in ROWS]
-    return Case("duplicate_columns_csv", write_csv(d / "dup.csv", rows, header), "error", ["two columns"],
-                where=["column"])
+    return Case(
+        "duplicate_columns_csv", write_csv(d / "dup.csv", rows, header), "error", ["two columns"], where=["column"]
+    )
 
 
 def _dup_xlsx(d):
     header = HEADER[:6] + ["基準値", "基準値"] + HEADER[7:]
     rows = [r[:7] + [r[6]] + r[7:] for r in ROWS]
-    return Case("duplicate_columns_xlsx", table_xlsx(d / "dup.xlsx", rows, header), "error", ["two columns"],
-                where=["評価シート", "column H"])
+    return Case(
+        "duplicate_columns_xlsx",
+        table_xlsx(d / "dup.xlsx", rows, header),
+        "error",
+        ["two columns"],
+        where=["評価シート", "column H"],
+    )
 
 
 def _missing_cols(d):
@@ -264,8 +284,14 @@ def _formula_cached(d):
     rows = [list(r) for r in ROWS]
     rows[0][8] = "=1+1"
     p = table_xlsx(d / "formula_cached.xlsx", rows)
-    rewrite_zip(p, _sheet1(lambda x: x.replace(b"<f>1+1</f><v />", b"<f>1+1</f><v>2</v>")
-                           .replace(b"<f>1+1</f></c>", b"<f>1+1</f><v>2</v></c>")))
+    rewrite_zip(
+        p,
+        _sheet1(
+            lambda x: x.replace(b"<f>1+1</f><v />", b"<f>1+1</f><v>2</v>").replace(
+                b"<f>1+1</f></c>", b"<f>1+1</f><v>2</v></c>"
+            )
+        ),
+    )
     assert b"<v>2</v>" in zipfile.ZipFile(p).read("xl/worksheets/sheet1.xml")
     return Case("formula_cached_value_xlsx", p, "findings")
 
@@ -279,8 +305,10 @@ def _merged_overlap(d):
 
 def _merged_circular(d):
     p = table_xlsx(d / "merged_circ.xlsx")
-    merge = (b'<mergeCells count="3"><mergeCell ref="A3:C5"/><mergeCell ref="C5:A3"/>'
-             b'<mergeCell ref="XFD1048576:A1"/></mergeCells>')
+    merge = (
+        b'<mergeCells count="3"><mergeCell ref="A3:C5"/><mergeCell ref="C5:A3"/>'
+        b'<mergeCell ref="XFD1048576:A1"/></mergeCells>'
+    )
     rewrite_zip(p, _sheet1(lambda x: x.replace(b"</sheetData>", b"</sheetData>" + merge, 1)))
     return Case("reversed_and_huge_merged_ranges_xlsx", p, "either")
 
@@ -317,7 +345,7 @@ def _vanished(d):
 
 def _out_not_writable(d):
     p = write_csv(d / "outcheck.csv")
-    if os.geteuid() == 0:                 # root writes through chmod: a path under a regular file
+    if os.geteuid() == 0:  # root writes through chmod: a path under a regular file
         blocker = d / "blocker.txt"
         blocker.write_text("a regular file")
         out = blocker / "reports"
@@ -326,8 +354,16 @@ def _out_not_writable(d):
         locked.mkdir()
         locked.chmod(0o500)
         out = locked / "reports"
-    return Case("out_not_writable", p, "error", ["cannot write reports"], where=[str(out)],
-                args=["--out", str(out)], report=True, names_input=False)
+    return Case(
+        "out_not_writable",
+        p,
+        "error",
+        ["cannot write reports"],
+        where=[str(out)],
+        args=["--out", str(out)],
+        report=True,
+        names_input=False,
+    )
 
 
 def _directory(d):
@@ -339,12 +375,12 @@ def _directory(d):
 
 def _whitespace(d):
     p = d / "spaces.csv"
-    p.write_bytes(b"   \r\n\t \n \xe3\x80\x80\n\n   ")    # ends with an ideographic space line
+    p.write_bytes(b"   \r\n\t \n \xe3\x80\x80\n\n   ")  # ends with an ideographic space line
     return Case("whitespace_only_csv", p, "error")
 
 
 def _long_no_header(d):
-    line = ",".join(f"{i}:" + "値" * 2000 for i in range(100))      # 100 fields, 600 KB a line
+    line = ",".join(f"{i}:" + "値" * 2000 for i in range(100))  # 100 fields, 600 KB a line
     p = d / "longlines.csv"
     p.write_text("\n".join([line] * 20) + "\n", encoding="utf-8")
     return Case("long_lines_no_header_csv", p, "error", ["header"])
@@ -363,13 +399,21 @@ def _header_row_40(d):
 
 
 def _header_row_40_xlsx(d):
-    return Case("header_on_row_40_xlsx", table_xlsx(d / "late_header.xlsx", above=[[f"注記{i}"] for i in range(39)]),
-                "error", ["header"])
+    return Case(
+        "header_on_row_40_xlsx",
+        table_xlsx(d / "late_header.xlsx", above=[[f"注記{i}"] for i in range(39)]),
+        "error",
+        ["header"],
+    )
 
 
 def _title_only(d):
-    return Case("title_only_xlsx", write_xlsx(d / "title.xlsx", [("評価シート", [["令和5年度 評価表"]], "visible")]),
-                "error", ["header"])
+    return Case(
+        "title_only_xlsx",
+        write_xlsx(d / "title.xlsx", [("評価シート", [["令和5年度 評価表"]], "visible")]),
+        "error",
+        ["header"],
+    )
 
 
 def _all_hidden(d):
@@ -382,14 +426,22 @@ def _all_hidden(d):
 
 def _legend_only(d):
     rows = [["コード", "順位", "意味"], ["A", 1, "順調"], ["D", 4, "遅れ"]]
-    return Case("legend_only_xlsx", write_xlsx(d / "legend.xlsx", [("凡例", [HEADER] + ROWS + rows, "visible")]),
-                "error", ["header"])
+    return Case(
+        "legend_only_xlsx",
+        write_xlsx(d / "legend.xlsx", [("凡例", [HEADER] + ROWS + rows, "visible")]),
+        "error",
+        ["header"],
+    )
 
 
 def _markup(d):
     rows = [["<script>alert(1)</script>", "[red]x[/]", "市民協働推進課", "⑦", "A", "<b>実施回数</b>", "", "3回", "1回"]]
-    return Case("markup_and_html_csv", write_csv(d / "markup.csv", rows), "findings",
-                json_has=["[red]x[/]", "<script>alert(1)</script>", "<b>実施回数</b>"])
+    return Case(
+        "markup_and_html_csv",
+        write_csv(d / "markup.csv", rows),
+        "findings",
+        json_has=["[red]x[/]", "<script>alert(1)</script>", "<b>実施回数</b>"],
+    )
 
 
 def _formula_injection(d):
@@ -402,13 +454,14 @@ def _formula_injection_xlsx(d):
     evil = "=cmd|' /C calc'!A0"
     p = d / "inject.xlsx"
     from openpyxl import Workbook
+
     wb = Workbook()
     ws = wb.active
     ws.title = "評価シート"
     ws.append(HEADER)
     ws.append(ROWS[0])
     ws.append(["（１）支援", evil, "市民協働推進課", "⑦", "A", "実施回数", "", "3回", "1回"])
-    ws["B3"].data_type = "s"                       # the text itself, not a formula
+    ws["B3"].data_type = "s"  # the text itself, not a formula
     wb.save(p)
     return Case("formula_injection_xlsx", p, "either")
 
@@ -460,13 +513,17 @@ def _tsv(d):
 
 
 def _euc(d):
-    return Case("euc_jp_csv", write_csv(d / "euc.csv", [r[:3] + ["7"] + r[4:] for r in ROWS], encoding="euc_jp"), "either")
+    return Case(
+        "euc_jp_csv", write_csv(d / "euc.csv", [r[:3] + ["7"] + r[4:] for r in ROWS], encoding="euc_jp"), "either"
+    )
 
 
 def _unterminated_quote(d):
     p = d / "quote.csv"
-    p.write_text(csv_text(ROWS[:1]) + '"（１）支援,"市職員研修,市民協働推進課\n' + csv_text(ROWS[1:], header=None),
-                 encoding="utf-8")
+    p.write_text(
+        csv_text(ROWS[:1]) + '"（１）支援,"市職員研修,市民協働推進課\n' + csv_text(ROWS[1:], header=None),
+        encoding="utf-8",
+    )
     return Case("unterminated_quote_csv", p, "either")
 
 
@@ -543,6 +600,7 @@ def _no_sheet_part(d):
 def _far_cell(d):
     p = table_xlsx(d / "farcell.xlsx")
     from openpyxl import load_workbook
+
     wb = load_workbook(p)
     wb.active["XFD1048576"] = "迷子のセル"
     wb.save(p)
@@ -552,6 +610,7 @@ def _far_cell(d):
 def _percent_xlsx(d):
     p = d / "percent.xlsx"
     from openpyxl import Workbook
+
     wb = Workbook()
     ws = wb.active
     ws.title = "評価シート"
@@ -577,19 +636,81 @@ def _merged_header(d):
 
 
 BUILDERS = [
-    _empty, _empty_xlsx, _header_only_csv, _header_only_xlsx, _cp932, _utf16_bom, _utf16_be_bom, _utf16_nobom,
-    _broken_utf8, _nul, _junk_csv, _junk_csv_high, _random_xlsx, _truncated_xlsx, _zip_bomb, _not_workbook_zip,
-    _xls, _xlsm, _encrypted, _wide, _big_cell, _dup_csv, _dup_xlsx, _missing_cols, _formula_nocache,
-    _formula_cached, _merged_overlap, _merged_circular, _dates, _markers_csv, _markers_xlsx, _vanished,
-    _out_not_writable, _directory, _whitespace, _long_no_header, _semicolon, _header_row_40, _header_row_40_xlsx,
-    _title_only, _all_hidden, _legend_only, _markup, _formula_injection, _formula_injection_xlsx, _bom_cp932,
-    _bom_utf8, _crlf, _lf, _cr_only, _quoted_newlines, _trailing_comma, _fullwidth, _tsv, _euc,
-    _unterminated_quote, _ragged, _newlines_only, _bom_only, _commas_only, _many_rows, _control_chars,
-    _unknown_ext, _no_ext, _bad_sheet_xml, _bad_workbook_xml, _no_rels, _no_sheet_part, _far_cell,
-    _percent_xlsx, _sheet_name_markup, _merged_header,
+    _empty,
+    _empty_xlsx,
+    _header_only_csv,
+    _header_only_xlsx,
+    _cp932,
+    _utf16_bom,
+    _utf16_be_bom,
+    _utf16_nobom,
+    _broken_utf8,
+    _nul,
+    _junk_csv,
+    _junk_csv_high,
+    _random_xlsx,
+    _truncated_xlsx,
+    _zip_bomb,
+    _not_workbook_zip,
+    _xls,
+    _xlsm,
+    _encrypted,
+    _wide,
+    _big_cell,
+    _dup_csv,
+    _dup_xlsx,
+    _missing_cols,
+    _formula_nocache,
+    _formula_cached,
+    _merged_overlap,
+    _merged_circular,
+    _dates,
+    _markers_csv,
+    _markers_xlsx,
+    _vanished,
+    _out_not_writable,
+    _directory,
+    _whitespace,
+    _long_no_header,
+    _semicolon,
+    _header_row_40,
+    _header_row_40_xlsx,
+    _title_only,
+    _all_hidden,
+    _legend_only,
+    _markup,
+    _formula_injection,
+    _formula_injection_xlsx,
+    _bom_cp932,
+    _bom_utf8,
+    _crlf,
+    _lf,
+    _cr_only,
+    _quoted_newlines,
+    _trailing_comma,
+    _fullwidth,
+    _tsv,
+    _euc,
+    _unterminated_quote,
+    _ragged,
+    _newlines_only,
+    _bom_only,
+    _commas_only,
+    _many_rows,
+    _control_chars,
+    _unknown_ext,
+    _no_ext,
+    _bad_sheet_xml,
+    _bad_workbook_xml,
+    _no_rels,
+    _no_sheet_part,
+    _far_cell,
+    _percent_xlsx,
+    _sheet_name_markup,
+    _merged_header,
 ]
 
-CASE_NAMES = [   # in BUILDERS order: known at collection time without writing 520 MB
+CASE_NAMES = [  # in BUILDERS order: known at collection time without writing 520 MB
     "empty_csv",
     "empty_xlsx",
     "header_only_csv",

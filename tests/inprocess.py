@@ -41,7 +41,7 @@ import warnings
 from pathlib import Path
 
 ARGV0 = "hyoka"
-_LOCK = threading.Lock()   # sys.stdout, cwd and environ are process-wide: one run at a time
+_LOCK = threading.Lock()  # sys.stdout, cwd and environ are process-wide: one run at a time
 
 
 def _stream(like, default_errors: str) -> tuple[io.BytesIO, io.TextIOWrapper]:
@@ -77,13 +77,17 @@ def _default_warnings():
     """The filters a fresh interpreter starts with (plus PYTHONWARNINGS), printing to sys.stderr."""
     with warnings.catch_warnings():
         warnings.resetwarnings()
-        for action, category in (("ignore", ResourceWarning), ("ignore", ImportWarning),
-                                 ("ignore", PendingDeprecationWarning), ("ignore", DeprecationWarning)):
+        for action, category in (
+            ("ignore", ResourceWarning),
+            ("ignore", ImportWarning),
+            ("ignore", PendingDeprecationWarning),
+            ("ignore", DeprecationWarning),
+        ):
             warnings.filterwarnings(action, category=category)
         warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
         for spec in filter(None, os.environ.get("PYTHONWARNINGS", "").split(",")):
             try:
-                warnings._setoption(spec)   # what the interpreter does with PYTHONWARNINGS
+                warnings._setoption(spec)  # what the interpreter does with PYTHONWARNINGS
             except Exception:
                 pass
         warnings.showwarning = _show_warning
@@ -134,9 +138,16 @@ def _decode(data: bytes, encoding: str | None, errors: str | None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def run_cli(*args, cwd: str | Path | None = None, text: bool = False, encoding: str | None = None,
-            errors: str | None = None, env: dict | None = None, input: str | bytes | None = None,
-            timeout: float | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args,
+    cwd: str | Path | None = None,
+    text: bool = False,
+    encoding: str | None = None,
+    errors: str | None = None,
+    env: dict | None = None,
+    input: str | bytes | None = None,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess:
     """``python -m hyoka.cli *args`` in this process; the result a ``subprocess.run(...,
     capture_output=True)`` would give. ``timeout`` is accepted for the callers' sake and not
     enforced (a hang would show as a hung test)."""
@@ -164,7 +175,7 @@ def run_cli(*args, cwd: str | Path | None = None, text: bool = False, encoding: 
                     code = _exit_code(exc, err)
                 except KeyboardInterrupt:
                     raise
-                except BaseException:   # an uncaught exception: traceback and exit 1, as python does
+                except BaseException:  # an uncaught exception: traceback and exit 1, as python does
                     traceback.print_exc(file=err)
                     code = 1
                 finally:
@@ -181,24 +192,41 @@ def run_cli(*args, cwd: str | Path | None = None, text: bool = False, encoding: 
     return subprocess.CompletedProcess([sys.executable, "-m", "hyoka.cli", *argv], code, stdout, stderr)
 
 
-def run_subprocess(*args, cwd: str | Path | None = None, text: bool = False, timeout: float = 180,
-                   **kwargs) -> subprocess.CompletedProcess:
+def run_subprocess(
+    *args, cwd: str | Path | None = None, text: bool = False, timeout: float = 180, **kwargs
+) -> subprocess.CompletedProcess:
     """The real thing: ``python -m hyoka.cli *args`` in a child process."""
-    return subprocess.run([sys.executable, "-m", "hyoka.cli", *map(str, args)], capture_output=True,
-                          text=text, cwd=cwd, timeout=timeout, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "hyoka.cli", *map(str, args)],
+        capture_output=True,
+        text=text,
+        cwd=cwd,
+        timeout=timeout,
+        **kwargs,
+    )
 
 
 # --- isolated runs: a process of its own, without the interpreter start -----------------------------
 
 #: modules the fork server imports once, so that each forked run starts with hyoka loaded
-PRELOAD = ["tests.inprocess", "hyoka.cli.app", "hyoka.pipeline", "hyoka.read.xlsx", "hyoka.output.report",
-           "hyoka.output.formats", "hyoka.output.annotate", "hyoka.output.terminal", "hyoka.waivers.waive"]
+PRELOAD = [
+    "tests.inprocess",
+    "hyoka.cli.app",
+    "hyoka.pipeline",
+    "hyoka.read.xlsx",
+    "hyoka.output.report",
+    "hyoka.output.formats",
+    "hyoka.output.annotate",
+    "hyoka.output.terminal",
+    "hyoka.waivers.waive",
+]
 
 
 def _isolated_child(conn, args, cwd, env, memory_limit, nice):
     try:
         if memory_limit and sys.platform.startswith("linux"):
             import resource
+
             resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
         if nice:
             os.nice(nice)
@@ -210,8 +238,14 @@ def _isolated_child(conn, args, cwd, env, memory_limit, nice):
         conn.close()
 
 
-def run_cli_isolated(*args, cwd: str | Path | None = None, env: dict | None = None, timeout: float = 60,
-                     memory_limit: int | None = None, nice: int = 0) -> subprocess.CompletedProcess:
+def run_cli_isolated(
+    *args,
+    cwd: str | Path | None = None,
+    env: dict | None = None,
+    timeout: float = 60,
+    memory_limit: int | None = None,
+    nice: int = 0,
+) -> subprocess.CompletedProcess:
     """``run_cli`` in a child process forked from a server that has hyoka imported: a hostile input
     can hang (the child is killed at ``timeout``: ``subprocess.TimeoutExpired``) or exhaust its
     memory (``memory_limit`` bytes of address space) without touching the test process, and no run
@@ -220,12 +254,14 @@ def run_cli_isolated(*args, cwd: str | Path | None = None, env: dict | None = No
     (multiprocessing re-imports the caller's main module in the server: pytest's is safe; a script
     needs the ``if __name__ == "__main__":`` guard.)"""
     import multiprocessing
+
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     receive, send = ctx.Pipe(duplex=False)
     argv = [str(a) for a in args]
-    p = ctx.Process(target=_isolated_child, args=(send, argv, str(cwd) if cwd else None, env, memory_limit, nice),
-                    daemon=True)
+    p = ctx.Process(
+        target=_isolated_child, args=(send, argv, str(cwd) if cwd else None, env, memory_limit, nice), daemon=True
+    )
     p.start()
     send.close()
     try:
@@ -235,7 +271,7 @@ def run_cli_isolated(*args, cwd: str | Path | None = None, env: dict | None = No
             raise subprocess.TimeoutExpired([sys.executable, "-m", "hyoka.cli", *argv], timeout, b"", b"")
         try:
             code, out, err = receive.recv()
-        except EOFError:                      # died without a word (a signal, the memory limit in C code)
+        except EOFError:  # died without a word (a signal, the memory limit in C code)
             p.join()
             code, out, err = p.exitcode, b"", b""
         p.join()

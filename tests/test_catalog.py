@@ -32,12 +32,15 @@ def test_every_rule_has_both_languages():
             assert texts["ja"].strip() and texts["en"].strip(), r.code
 
 
-@pytest.mark.parametrize("body, error", [
-    ("rules: [{code: X1}]", "code must look like"),
-    ("rules:\n- {code: X001, severity: fatal}", "severity"),
-    ("rules:\n- {code: X001, severity: error, bogus: 1}", "unknown key"),
-    ("!!python/object/apply:os.system ['true']", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        ("rules: [{code: X1}]", "code must look like"),
+        ("rules:\n- {code: X001, severity: fatal}", "severity"),
+        ("rules:\n- {code: X001, severity: error, bogus: 1}", "unknown key"),
+        ("!!python/object/apply:os.system ['true']", "not valid YAML"),
+    ],
+)
 def test_bad_rule_files(tmp_path, body, error):
     p = tmp_path / "rules.yaml"
     p.write_text(body, encoding="utf-8")
@@ -45,24 +48,38 @@ def test_bad_rule_files(tmp_path, body, error):
         load_catalog(p, known_columns={"grade"})
 
 
-_RULE = ("rules:\n- code: Q001\n  severity: warning\n  fields: [grade]\n  cell: grade\n  when: \"grade == ''\"\n"
-         "  title: {ja: t, en: t}\n  description: {ja: d, en: d}\n  expected: {ja: e, en: e}\n"
-         "  message: {ja: m, en: m}\n  fix: {ja: f, en: f}\n  observed: x\n")
+_RULE = (
+    "rules:\n- code: Q001\n  severity: warning\n  fields: [grade]\n  cell: grade\n  when: \"grade == ''\"\n"
+    "  title: {ja: t, en: t}\n  description: {ja: d, en: d}\n  expected: {ja: e, en: e}\n"
+    "  message: {ja: m, en: m}\n  fix: {ja: f, en: f}\n  observed: x\n"
+)
 
 
-@pytest.mark.parametrize("cases, error", [
-    ("[]", "cases` needs fire: and quiet:"),
-    ("{fire: [{row: {grade: ''}, field: grade}]}", r"cases.quiet needs at least one case"),
-    ("{fire: [{row: {grade: ''}, field: grade}], quiet: [{row: {}}], loud: []}", "cases: unknown key.*loud"),
-    ("{fire: [{row: {grade: ''}, field: grade, expect: 1}], quiet: [{row: {}}]}", r"cases.fire\[0\]: unknown key.*expect"),
-    ("{fire: [{row: {grade: ''}, field: grade}], quiet: [{row: {}, field: grade}]}", r"cases.quiet\[0\]: unknown key.*field"),
-    ("{fire: [{row: {grde: ''}, field: grade}], quiet: [{row: {}}]}", "unknown field.*grde"),
-    ("{fire: [{row: {grade: ''}, field: baseline}], quiet: [{row: {}}]}", "`field` must name the cell"),
-    ("{fire: [{row: {grade: ''}}], quiet: [{row: {}}]}", "`field` must name the cell"),
-    ("{fire: [{row: {}, rows: [{}], field: grade}], quiet: [{row: {}}]}", "either `row`"),
-    ("{fire: [{rows: [{}, {}], at: [3], field: grade}], quiet: [{row: {}}]}", "`at` lists"),
-    ("{fire: [{rows: [{}, {}], at: [1, 2], field: grade, observed: [a]}], quiet: [{row: {}}]}", "`observed` is a text"),
-])
+@pytest.mark.parametrize(
+    "cases, error",
+    [
+        ("[]", "cases` needs fire: and quiet:"),
+        ("{fire: [{row: {grade: ''}, field: grade}]}", r"cases.quiet needs at least one case"),
+        ("{fire: [{row: {grade: ''}, field: grade}], quiet: [{row: {}}], loud: []}", "cases: unknown key.*loud"),
+        (
+            "{fire: [{row: {grade: ''}, field: grade, expect: 1}], quiet: [{row: {}}]}",
+            r"cases.fire\[0\]: unknown key.*expect",
+        ),
+        (
+            "{fire: [{row: {grade: ''}, field: grade}], quiet: [{row: {}, field: grade}]}",
+            r"cases.quiet\[0\]: unknown key.*field",
+        ),
+        ("{fire: [{row: {grde: ''}, field: grade}], quiet: [{row: {}}]}", "unknown field.*grde"),
+        ("{fire: [{row: {grade: ''}, field: baseline}], quiet: [{row: {}}]}", "`field` must name the cell"),
+        ("{fire: [{row: {grade: ''}}], quiet: [{row: {}}]}", "`field` must name the cell"),
+        ("{fire: [{row: {}, rows: [{}], field: grade}], quiet: [{row: {}}]}", "either `row`"),
+        ("{fire: [{rows: [{}, {}], at: [3], field: grade}], quiet: [{row: {}}]}", "`at` lists"),
+        (
+            "{fire: [{rows: [{}, {}], at: [1, 2], field: grade, observed: [a]}], quiet: [{row: {}}]}",
+            "`observed` is a text",
+        ),
+    ],
+)
 def test_bad_cases_are_refused_naming_file_and_rule(tmp_path, cases, error):
     p = tmp_path / "rules.yaml"
     p.write_text(_RULE + f"  cases: {cases}\n", encoding="utf-8")

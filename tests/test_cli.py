@@ -7,8 +7,20 @@ import pytest
 from .conftest import SEED_CSV, SEED_XLSX, UK_MAPPING, UK_Q1
 from .inprocess import run_cli, run_subprocess
 
-KEYS = ["code", "severity", "department", "item", "project", "indicator", "field", "cell",
-        "observed", "expected", "message", "waived"]
+KEYS = [
+    "code",
+    "severity",
+    "department",
+    "item",
+    "project",
+    "indicator",
+    "field",
+    "cell",
+    "observed",
+    "expected",
+    "message",
+    "waived",
+]
 
 
 def hyoka(*args, cwd=None):
@@ -22,7 +34,7 @@ def hyoka_process(*args, cwd=None):
 
 def test_check_json_and_exit_code(tmp_path):
     r = hyoka_process("check", SEED_XLSX, "--format", "json", "--out", tmp_path / "rep")
-    assert r.returncode == 1                    # D001 is an error; --fail-on defaults to error
+    assert r.returncode == 1  # D001 is an error; --fail-on defaults to error
     data = json.loads(r.stdout)
     assert [list(d) for d in data] == [KEYS] * 3
     assert {d["code"] for d in data} == {"D001", "G002", "M001"}
@@ -47,7 +59,7 @@ def test_reports_written_per_department(tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert "index.html" in names and "findings.json" in names
     assert "05_社会福祉課.html" in names and "05_社会福祉課.md" in names
-    assert len([n for n in names if n.endswith(".html")]) == 8   # 7 departments + index
+    assert len([n for n in names if n.endswith(".html")]) == 8  # 7 departments + index
     page = (out / "05_社会福祉課.html").read_text(encoding="utf-8")
     assert "G002" in page and "seed_r5.csv:26:grade" in page and "56.5％" in page
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -98,8 +110,9 @@ def test_rules_listing():
 
 
 def test_uk_table_with_mapping_and_rag_scale(tmp_path):
-    r = hyoka("check", UK_Q1, "--mapping", UK_MAPPING, "--scale", "rag", "--lang", "en",
-              "--format", "json", "--out", tmp_path)
+    r = hyoka(
+        "check", UK_Q1, "--mapping", UK_MAPPING, "--scale", "rag", "--lang", "en", "--format", "json", "--out", tmp_path
+    )
     data = json.loads(r.stdout)
     off_scale = [d for d in data if d["code"] == "G001"]
     # SNH03, SNH04, SNH06 carry the status `ld`, which the council's legend does not define

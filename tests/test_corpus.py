@@ -27,7 +27,7 @@ from .inprocess import run_cli_isolated
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
-MEMORY_LIMIT = 2 * 1024 ** 3
+MEMORY_LIMIT = 2 * 1024**3
 NAMES = case_names()
 
 
@@ -49,7 +49,7 @@ def _digest(path: Path) -> str:
 @dataclass
 class Run:
     case: Case
-    returncode: int | None     # None: killed at the timeout
+    returncode: int | None  # None: killed at the timeout
     stdout: str
     stderr: str
     seconds: float
@@ -58,7 +58,7 @@ class Run:
 
 
 def _run(case: Case, cwd: Path) -> Run:
-    if case.setup_after:                      # the file disappears before hyoka reads it
+    if case.setup_after:  # the file disappears before hyoka reads it
         case.path.unlink()
     before = _digest(case.path)
     args = ["check", str(case.path), "--format", "json"]
@@ -69,8 +69,9 @@ def _run(case: Case, cwd: Path) -> Run:
     try:
         # a process of its own (forked with hyoka loaded): killed at the timeout, memory limited,
         # a known hang at low priority
-        p = run_cli_isolated(*args, cwd=cwd, env=env, timeout=TIMEOUT, memory_limit=MEMORY_LIMIT,
-                             nice=19 if _known_hang(case) else 0)
+        p = run_cli_isolated(
+            *args, cwd=cwd, env=env, timeout=TIMEOUT, memory_limit=MEMORY_LIMIT, nice=19 if _known_hang(case) else 0
+        )
         code, out, err = p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
         out, err = (t.replace("\r\n", "\n").replace("\r", "\n") for t in (out, err))
     except subprocess.TimeoutExpired as exc:
@@ -88,17 +89,17 @@ def _known_hang(case: Case) -> bool:
 def runs(tmp_path_factory) -> dict[str, Run]:
     folder = tmp_path_factory.mktemp("corpus")
     cases = build(folder / "in")
-    cwd = folder / "cwd"                      # no hyoka.toml above it: the defaults apply
+    cwd = folder / "cwd"  # no hyoka.toml above it: the defaults apply
     cwd.mkdir()
     # the known hangs first, each in a worker of its own, so that their 60 s overlap the other cases
     order = sorted(cases.values(), key=lambda c: not _known_hang(c))
     with ThreadPoolExecutor(max_workers=2 + sum(map(_known_hang, order))) as pool:
         done = {r.case.name: r for r in pool.map(lambda c: _run(c, cwd), order)}
     yield done
-    for p in folder.rglob("*"):               # a chmod 0o500 folder must not block the clean-up
+    for p in folder.rglob("*"):  # a chmod 0o500 folder must not block the clean-up
         if p.is_dir() and not os.access(p, os.W_OK):
             p.chmod(0o700)
-    shutil.rmtree(folder / "in", ignore_errors=True)   # the zip bomb is 500 KB, but no need to keep it
+    shutil.rmtree(folder / "in", ignore_errors=True)  # the zip bomb is 500 KB, but no need to keep it
 
 
 def check_run(r: Run) -> None:
@@ -120,18 +121,20 @@ def check_run(r: Run) -> None:
         assert r.stdout.strip() == "", f"{case.name}: output on stdout besides the error: {r.stdout[:500]}"
     else:
         assert r.returncode in (0, 1), f"{case.name}: exit {r.returncode}: {r.stderr[:2000]}"
-        assert case.expect in ("findings", "either"), f"{case.name}: accepted, expected an error; stdout {r.stdout[:500]}"
+        assert case.expect in ("findings", "either"), (
+            f"{case.name}: accepted, expected an error; stdout {r.stdout[:500]}"
+        )
         records = json.loads(r.stdout)
         assert isinstance(records, list) and all(isinstance(x, dict) and "code" in x for x in records)
         values = {str(v) for x in records for v in x.values()}
-        for s in case.json_has:               # printed literally: some field holds it as written
+        for s in case.json_has:  # printed literally: some field holds it as written
             assert any(s in v for v in values), f"{case.name}: {s!r} not in the JSON findings"
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_corpus_case(runs, name, request):
     r = runs[name]
-    if r.case.xfail:                          # a known hyoka bug: the case says which
+    if r.case.xfail:  # a known hyoka bug: the case says which
         request.applymarker(pytest.mark.xfail(strict=True, reason=r.case.xfail))
     check_run(r)
 
@@ -148,10 +151,12 @@ def test_corpus_summary(runs):
     findings = [n for n, r in runs.items() if r.returncode in (0, 1)]
     other = sorted(set(runs) - set(errors) - set(findings))
     slowest = sorted(runs.values(), key=lambda r: -r.seconds)[:5]
-    print(f"\ncorpus: inputs tried {tried}, clear errors (exit 2) {len(errors)}, findings runs (exit 0/1) "
-          f"{len(findings)}, tracebacks {len(tracebacks)}, hangs {len(hangs)}, modified inputs {len(modified)}; "
-          f"other endings (internal errors, crashes) {len(other)}; known bugs (xfail) {sorted(known)}\n"
-          "slowest: " + ", ".join(f"{r.case.name} {r.seconds:.1f} s" for r in slowest))
+    print(
+        f"\ncorpus: inputs tried {tried}, clear errors (exit 2) {len(errors)}, findings runs (exit 0/1) "
+        f"{len(findings)}, tracebacks {len(tracebacks)}, hangs {len(hangs)}, modified inputs {len(modified)}; "
+        f"other endings (internal errors, crashes) {len(other)}; known bugs (xfail) {sorted(known)}\n"
+        "slowest: " + ", ".join(f"{r.case.name} {r.seconds:.1f} s" for r in slowest)
+    )
     assert tried >= 50
     assert tracebacks == [] and modified == []
     assert set(hangs) <= known and set(other) <= known, (hangs, other)

@@ -53,8 +53,12 @@ class Node:
 
     def find_all(self, tag=None, **attrs):
         want = {k.rstrip("_"): v for k, v in attrs.items()}
-        return [n for n in self.iter() if (tag is None or n.tag == tag)
-                and all((v in n.attrs.get(k, "").split()) if k == "class" else n.attrs.get(k) == v for k, v in want.items())]
+        return [
+            n
+            for n in self.iter()
+            if (tag is None or n.tag == tag)
+            and all((v in n.attrs.get(k, "").split()) if k == "class" else n.attrs.get(k) == v for k, v in want.items())
+        ]
 
     def by_id(self, ident):
         found = self.find_all(id=ident)
@@ -94,15 +98,35 @@ class Tree(HTMLParser):
 
 
 CHROMIUM = shutil.which("chromium") or (Path("/usr/bin/chromium").exists() and "/usr/bin/chromium")
-BLOCK_NETWORK = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost", "--proxy-server=127.0.0.1:9",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--disable-domain-reliability", "--metrics-recording-only"]
+BLOCK_NETWORK = [
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+    "--proxy-server=127.0.0.1:9",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-domain-reliability",
+    "--metrics-recording-only",
+]
 
 
 def browser_dom(page: Path, profile: Path) -> Node:
-    r = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", *BLOCK_NETWORK,
-                        f"--user-data-dir={profile}", "--virtual-time-budget=2000", "--dump-dom", page.as_uri()],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            *BLOCK_NETWORK,
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=2000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "<html" in r.stdout, r.stderr[-800:]
     return Tree(r.stdout).root
 
@@ -128,8 +152,10 @@ def seed_report(tmp_path_factory):
 @pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (.ci/run installs it)")
 def test_dashboard_numbers_in_the_browser(seed_report, tmp_path):
     dom = browser_dom(seed_report / "index.html", tmp_path / "profile")
-    big = {k: dom.by_id(f"card-{k}").find_all("span", class_="big")[0].text for k in
-           ("rows", "error", "warning", "info", "waived")}
+    big = {
+        k: dom.by_id(f"card-{k}").find_all("span", class_="big")[0].text
+        for k in ("rows", "error", "warning", "info", "waived")
+    }
     assert big == {"rows": "15", "error": "1", "warning": "2", "info": "0", "waived": "0"}
     assert dom.by_id("summary").text == "15行を確認：エラー 1件、警告 2件、情報 0件"
 
@@ -146,15 +172,15 @@ def test_dashboard_numbers_in_the_browser(seed_report, tmp_path):
     by_rule = {cells(tr)[0]: cells(tr)[2:4] for tr in dom.by_id("by-rule").find_all("tr")[1:]}
     assert by_rule == {"D001": ["エラー", "1"], "G002": ["警告", "1"], "M001": ["警告", "1"]}
     assert dom.by_id("rule-M001").find_all("summary")[0].text == "基準値が未記入"
-    assert "基準値" in dom.by_id("rule-M001").find_all("details")[0].text   # the rule's description
+    assert "基準値" in dom.by_id("rule-M001").find_all("details")[0].text  # the rule's description
 
     chart = dom.by_id("progress-chart")
     pts = chart.find_all("circle", class_="pt")
-    assert len(pts) == 13 and sum(int(p.attrs["data-n"]) for p in pts) == 13   # one point per row with progress
+    assert len(pts) == 13 and sum(int(p.attrs["data-n"]) for p in pts) == 13  # one point per row with progress
     grades = pd.Series([p.attrs["data-grade"] for p in pts]).value_counts().to_dict()
     assert grades == {"B": 7, "A": 3, "D": 2, "C": 1}
     pw = CHART["width"] - CHART["left"] - CHART["right"]
-    third = round((CHART["left"] + pw / 3) * 2) / 2                        # elapsed 1/3
+    third = round((CHART["left"] + pw / 3) * 2) / 2  # elapsed 1/3
     assert sorted(float(p.attrs["cx"]) for p in pts) == [third] * 11 + [third + 5] * 2
     # side by side, not hidden: line 14 (Ａ) and 28 (Ｂ) both at 100 %, line 4 (D) and 9 (C) both at 0 %
     dodged = sorted(p.attrs["data-grade"] for p in pts if float(p.attrs["cx"]) == third + 5)
@@ -162,8 +188,10 @@ def test_dashboard_numbers_in_the_browser(seed_report, tmp_path):
     g002 = [p for p in pts if "seed_r5.csv:26 " in p.text]
     assert len(g002) == 1 and "社会福祉課" in g002[0].text and "-18%" in g002[0].text and "33%" in g002[0].text
     zero = [t for t in chart.find_all("text") if t.text == "0%" and t.attrs.get("text-anchor") == "end"][0]
-    assert float(g002[0].attrs["cy"]) > float(zero.attrs["y"]) - 4          # drawn below the 0 % line
-    legend = {li.attrs["data-grade"]: li.text for li in dom.by_id("chart-legend").find_all("li") if "data-grade" in li.attrs}
+    assert float(g002[0].attrs["cy"]) > float(zero.attrs["y"]) - 4  # drawn below the 0 % line
+    legend = {
+        li.attrs["data-grade"]: li.text for li in dom.by_id("chart-legend").find_all("li") if "data-grade" in li.attrs
+    }
     assert "3行" in legend["A"] and "7行" in legend["B"] and "1行" in legend["C"] and "2行" in legend["D"]
     assert "13行" in dom.by_id("chart-counts").text and "2行は描いていません" in dom.by_id("chart-counts").text
     assert dom.by_id("changes").text.strip() == "前回の版は指定されていません。"
@@ -173,7 +201,7 @@ def test_nothing_is_loaded_from_outside_the_folder(seed_report):
     for page in seed_report.glob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "<script" not in html and "<link" not in html and "<iframe" not in html, page.name
-        assert "default-src 'none'" in html                                     # CSP: the browser fetches nothing
+        assert "default-src 'none'" in html  # CSP: the browser fetches nothing
         for ref in resources(html):
             assert not re.match(r"^\s*(https?:|//|file:|data:|javascript:)", ref, re.I), (page.name, ref)
             assert ref.startswith("#") or (seed_report / ref).is_file(), (page.name, ref)
@@ -186,11 +214,11 @@ def test_english_dashboard(tmp_path):
     assert "15 rows checked: 1 error, 2 warnings, 0 infos" in index
     assert "No previous edition was given." in index
     page = (out / "07_生涯学習課.html").read_text(encoding="utf-8")
-    assert "1 row checked: 0 errors, 1 warning, 0 infos" in page          # "1 row", not "1 rows"
+    assert "1 row checked: 0 errors, 1 warning, 0 infos" in page  # "1 row", not "1 rows"
     assert "<h1>Department: 生涯学習課</h1>" in page
     md = (out / "02_危機管理課.md").read_text(encoding="utf-8")
     assert "Previous name: 危機管理室" in md
-    for text in (index, page, md):                                          # the interface's own texts
+    for text in (index, page, md):  # the interface's own texts
         interface = re.sub(r"<td[^>]*>.*?</td>|<title>seed_r5.*?</title>|\|[^\n]*\|", "", text, flags=re.S)
         assert "：" not in interface and "　" not in interface
 
@@ -202,7 +230,11 @@ def test_previous_edition_section(tmp_path):
     result = run_check([SEED_CSV])
     f = result.findings
     e = f.iloc[[0, 1, 2]].copy()
-    e["code"], e["severity"], e["title"] = ["E001", "E001", "E002"], "info", ["評価が変わった", "評価が変わった", "行が消えた"]
+    e["code"], e["severity"], e["title"] = (
+        ["E001", "E001", "E002"],
+        "info",
+        ["評価が変わった", "評価が変わった", "行が消えた"],
+    )
     e["message"] = ["評価がＡからＢに変わりました。", "評価がＣからＢに変わりました。", "前回の行がありません。"]
     result.findings = pd.concat([f, e], ignore_index=True)
     result.edition = SimpleNamespace(previous_paths=[Path("/data/seed_r4.csv")], previous_rows=14, matched=12)
@@ -210,21 +242,28 @@ def test_previous_edition_section(tmp_path):
     write_reports(result, out)
     dom = Tree((out / "index.html").read_text(encoding="utf-8")).root
     changes = dom.by_id("changes")
-    assert "前回の版：seed_r4.csv" in changes.text and "前回の行数：14" in changes.text and "対応づけた行：12" in changes.text
+    assert (
+        "前回の版：seed_r4.csv" in changes.text
+        and "前回の行数：14" in changes.text
+        and "対応づけた行：12" in changes.text
+    )
     e001 = dom.by_id("change-E001")
     assert "2件" in e001.find_all("summary")[0].text
     assert [cells(tr)[0] for tr in e001.find_all("tr")[1:]] == ["seed_r5.csv:6:target", "seed_r5.csv:26:grade"]
     assert "1件" in dom.by_id("change-E002").find_all("summary")[0].text
     del result.edition
-    write_reports(result, out)                                  # E findings without the summary object
+    write_reports(result, out)  # E findings without the summary object
     assert "前回の版：" not in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_header_finding_goes_to_the_sheets_department(tmp_path):
     from openpyxl import Workbook
+
     wb = Workbook()
     ws = wb.active
-    ws.append(["事業名", "担当課", "事業の評価", "目標指標", "基準値（R3)", "目標値（R9)", "現状値（R5)", "基準値の出典"])
+    ws.append(
+        ["事業名", "担当課", "事業の評価", "目標指標", "基準値（R3)", "目標値（R9)", "現状値（R5)", "基準値の出典"]
+    )
     ws.append(["市職員研修", "市民協働推進課", "D", "実施回数", "2回", "3回", "1回", "研修記録"])
     wb.save(tmp_path / "u.xlsx")
     out = tmp_path / "out"
@@ -239,7 +278,7 @@ def test_a_department_with_5000_findings(tmp_path):
         w = csv.writer(fh)
         w.writerow(["事業名", "担当課", "事業の評価", "目標指標", "基準値（R3)", "目標値（R9)", "現状値（R5)"])
         for i in range(5000):
-            w.writerow([f"事業{i}", "大規模課", "B", "参加者数", "-", "100人", "50人"])   # M001: no baseline
+            w.writerow([f"事業{i}", "大規模課", "B", "参加者数", "-", "100人", "50人"])  # M001: no baseline
         w.writerow(["市職員研修", "小規模課", "D", "実施回数", "2回", "3回", "1回"])
     result = run_check([src])
     assert (result.findings["code"] == "M001").sum() == 5000
@@ -250,14 +289,16 @@ def test_a_department_with_5000_findings(tmp_path):
     page = (out / "01_大規模課.html").read_text(encoding="utf-8")
     dom = Tree(page).root
     group = dom.by_id("rule-M001")
-    assert "open" not in group.attrs                                        # collapsed: the page opens fast
+    assert "open" not in group.attrs  # collapsed: the page opens fast
     assert "5000件" in group.find_all("summary")[0].text
     assert len(group.find_all("tbody")[0].find_all("tr")) == GROUP_CAP
     assert f"ほか{5000 - GROUP_CAP}件" in group.text
     assert len(dom.by_id("rows").find_all("tbody")[0].find_all("tr")) == ROW_CAP
     assert f"表示していない行：{5000 - ROW_CAP}行" in page and len(page.encode()) < 3_000_000
     md = (out / "01_大規模課.md").read_text(encoding="utf-8")
-    assert md.count("| 警告 | M001") == 5000 and len(re.findall(r"(?m)^\| \d+ \| 事業\d+ \|", md)) == 5000   # the .md keeps every finding and row
+    assert (
+        md.count("| 警告 | M001") == 5000 and len(re.findall(r"(?m)^\| \d+ \| 事業\d+ \|", md)) == 5000
+    )  # the .md keeps every finding and row
     assert took < 60
 
 
@@ -265,7 +306,7 @@ def _strip_generated(text: bytes) -> bytes:
     lines = text.split(b"\n")
     gen = [i for i, line in enumerate(lines) if b'id="generated"' in line]
     assert len(gen) == 1
-    return b"\n".join(lines[:gen[0]] + lines[gen[0] + 1:])
+    return b"\n".join(lines[: gen[0]] + lines[gen[0] + 1 :])
 
 
 def test_reports_are_reproducible(tmp_path):
@@ -276,7 +317,7 @@ def test_reports_are_reproducible(tmp_path):
         out = tmp_path / f"run{k}"
         write_reports(run_check([SEED_XLSX]), out, generated=when)
         outs.append(out)
-        time.sleep(2.1)                                           # zip entries store times in 2 s steps
+        time.sleep(2.1)  # zip entries store times in 2 s steps
     names = sorted(p.name for p in outs[0].iterdir())
     assert names == sorted(p.name for p in outs[1].iterdir()) and "seed_r5.hyoka.xlsx" in names
     for name in names:

@@ -52,11 +52,16 @@ def test_glossary_citations_name_its_sections():
 
     root = DOCS.parent.parent
     glossary = (root / "docs" / "glossary.md").read_text(encoding="utf-8")
-    anchors = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
-               for h in re.findall(r"^#+ (.+)$", glossary, flags=re.M)}
-    files = [p for d in ("hyoka", "rules", "checks", "docs", "tests")
-             for p in (root / d).rglob("*") if p.suffix in (".py", ".yaml", ".md")
-             and p != Path(__file__).resolve()]
+    anchors = {
+        re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+        for h in re.findall(r"^#+ (.+)$", glossary, flags=re.M)
+    }
+    files = [
+        p
+        for d in ("hyoka", "rules", "checks", "docs", "tests")
+        for p in (root / d).rglob("*")
+        if p.suffix in (".py", ".yaml", ".md") and p != Path(__file__).resolve()
+    ]
     files.append(root / "README.md")
     cited = set()
     for p in files:

@@ -23,8 +23,22 @@ from hyoka.pipeline import CheckOptions, run_check
 from .conftest import SEED_CSV
 from .test_cli import hyoka
 
-FIELDS = ["item", "project", "department", "activities", "partners", "grade", "effect", "indicator",
-          "baseline", "baseline_year", "target", "target_year", "current", "current_year"]
+FIELDS = [
+    "item",
+    "project",
+    "department",
+    "activities",
+    "partners",
+    "grade",
+    "effect",
+    "indicator",
+    "baseline",
+    "baseline_year",
+    "target",
+    "target_year",
+    "current",
+    "current_year",
+]
 
 
 def seed_rows():
@@ -47,36 +61,50 @@ def row(rows, project):
 def last_year(rows=None):
     """Last year's edition: the seed with current values of R4 and these edits."""
     rows = [dict(r, current_year="R4") for r in (rows or seed_rows())]
-    row(rows, "自治会活動支援")["baseline"] = "84.5％"                     # E001 line 5
-    row(rows, "コミュニティ助成")["target"] = "90％"                       # E002 line 7
-    row(rows, "市職員研修")["indicator"] = "研修実施回数"                  # E003 line 43 (renamed)
-    row(rows, "市民活動センター団体登録事業").update(                      # E004 line 23 (replaced)
-        indicator="センター利用者数", baseline="5,000人", target="6,000人", current="5,500人")
-    row(rows, "避難行動要支援者の支援").update(current="58％", grade="Ｃ")   # E007 line 26: 58 → 56.5, C → B
+    row(rows, "自治会活動支援")["baseline"] = "84.5％"  # E001 line 5
+    row(rows, "コミュニティ助成")["target"] = "90％"  # E002 line 7
+    row(rows, "市職員研修")["indicator"] = "研修実施回数"  # E003 line 43 (renamed)
+    row(rows, "市民活動センター団体登録事業").update(  # E004 line 23 (replaced)
+        indicator="センター利用者数", baseline="5,000人", target="6,000人", current="5,500人"
+    )
+    row(rows, "避難行動要支援者の支援").update(current="58％", grade="Ｃ")  # E007 line 26: 58 → 56.5, C → B
     row(rows, "各種助成制度の情報提供").update(baseline="17回", target="30回", current="40回")  # E008 line 2
-    dup = row(rows, "地域共生社会推進支援事業")                             # E009 line 28: twice last year
+    dup = row(rows, "地域共生社会推進支援事業")  # E009 line 28: twice last year
     rows.insert(rows.index(dup), dict(dup))
-    rows.remove(row(rows, "コミュニティ・スクールの導入"))                  # E006 line 38: new this year
-    rows.append({**rows[0], "project": "市民活動フェスティバル", "indicator": "来場者数",  # E005: gone
-                 "baseline": "800人", "target": "1,000人", "current": "850人",
-                 "activities": "開催した。", "effect": "来場者が増えた。"})
+    rows.remove(row(rows, "コミュニティ・スクールの導入"))  # E006 line 38: new this year
+    rows.append(
+        {
+            **rows[0],
+            "project": "市民活動フェスティバル",
+            "indicator": "来場者数",  # E005: gone
+            "baseline": "800人",
+            "target": "1,000人",
+            "current": "850人",
+            "activities": "開催した。",
+            "effect": "来場者が増えた。",
+        }
+    )
     # edits that must still match, with nothing to report
     r = row(rows, "自主防災組織結成促進・活動支援事業")
     r.update(department="危機管理室", project="自主防災組織結成促進 活動支援事業")  # old name; ・ → space
     row(rows, "自治会加入促進に関する連携")["project"] = "自治会加入促進に関する　連携"  # full-width space
-    row(rows, "コミュニティ設立支援")["project"] = "ｺﾐｭﾆﾃｨ設立支援"                # half-width kana
-    row(rows, "自治公民館施設整備")["project"] = "自治公民館の施設整備"             # a small edit: fuzzy
-    row(rows, "地域住民助け合い事業").update(current="140団体", grade="Ｂ")        # better value, better grade
+    row(rows, "コミュニティ設立支援")["project"] = "ｺﾐｭﾆﾃｨ設立支援"  # half-width kana
+    row(rows, "自治公民館施設整備")["project"] = "自治公民館の施設整備"  # a small edit: fuzzy
+    row(rows, "地域住民助け合い事業").update(current="140団体", grade="Ｂ")  # better value, better grade
     return rows
 
 
 EXPECTED = {
-    ("E001", "seed_r5.csv:5:baseline"), ("E002", "seed_r5.csv:7:target"),
-    ("E003", "seed_r5.csv:43:indicator"), ("E004", "seed_r5.csv:23:indicator"),
-    ("E005", "r4.csv:48:project"), ("E006", "seed_r5.csv:38:project"),
-    ("E007", "seed_r5.csv:26:grade"), ("E008", "seed_r5.csv:2:baseline"),
+    ("E001", "seed_r5.csv:5:baseline"),
+    ("E002", "seed_r5.csv:7:target"),
+    ("E003", "seed_r5.csv:43:indicator"),
+    ("E004", "seed_r5.csv:23:indicator"),
+    ("E005", "r4.csv:48:project"),
+    ("E006", "seed_r5.csv:38:project"),
+    ("E007", "seed_r5.csv:26:grade"),
+    ("E008", "seed_r5.csv:2:baseline"),
     ("E009", "seed_r5.csv:28:project"),
-    ("E010", "seed_r5.csv:9:department"),   # 危機管理室 last year, 危機管理課 this year (matched)
+    ("E010", "seed_r5.csv:9:department"),  # 危機管理室 last year, 危機管理課 this year (matched)
 }
 
 
@@ -101,23 +129,32 @@ def test_every_edit_is_reported_with_its_code_and_cell_and_nothing_else(r4):
     # this year's own findings are unchanged
     found_all = with_cells(result)
     own = found_all[~found_all["code"].str.startswith("E")]
-    assert set(zip(own["code"], own["cell"])) == {("D001", "seed_r5.csv:6:target"), ("G002", "seed_r5.csv:26:grade"),
-                                                   ("M001", "seed_r5.csv:38:baseline")}
+    assert set(zip(own["code"], own["cell"])) == {
+        ("D001", "seed_r5.csv:6:target"),
+        ("G002", "seed_r5.csv:26:grade"),
+        ("M001", "seed_r5.csv:38:baseline"),
+    }
     by = {c: f for c, f in zip(found["code"], found.itertuples())}
     assert by["E001"].severity == "error" and by["E001"].row == 5
     assert "84.5％（R3）" in by["E001"].message and "85.19％（R3）" in by["E001"].message
     assert "r4.csv:5:baseline" in by["E001"].message and by["E001"].expected == "前年度と同じ基準値「84.5％（R3）」"
     assert by["E002"].severity == "warning" and by["E002"].observed == "90％（R9） → 100％（R9）"
     assert by["E003"].severity == "info" and "「研修実施回数」から「実施回数」" in by["E003"].message
-    assert "r4.csv:44:indicator" in by["E003"].message        # the duplicate row moved it down a line
+    assert "r4.csv:44:indicator" in by["E003"].message  # the duplicate row moved it down a line
     assert by["E004"].severity == "warning" and "センター利用者数" in by["E004"].message
     assert by["E005"].source_file == "r4.csv" and by["E005"].row_index == -1
     assert by["E005"].department == "市民協働推進課" and by["E005"].project == "市民活動フェスティバル"
-    assert by["E006"].project == "コミュニティ・スクールの導入" and "事業「コミュニティ・スクールの導入」" in by["E006"].message
+    assert (
+        by["E006"].project == "コミュニティ・スクールの導入"
+        and "事業「コミュニティ・スクールの導入」" in by["E006"].message
+    )
     assert by["E007"].observed == "58％（R4）・Ｃ → 56.5％（R5）・Ｂ"
     assert "増加が望ましい指標" in by["E007"].message
     assert by["E008"].observed == "回 → 件" and "r4.csv:2:baseline" in by["E008"].message
-    assert "今年度に1行、前年度に2行" in by["E009"].message and "r4.csv:28:project、r4.csv:34:project" in by["E009"].message
+    assert (
+        "今年度に1行、前年度に2行" in by["E009"].message
+        and "r4.csv:28:project、r4.csv:34:project" in by["E009"].message
+    )
     # findings of a matched row carry this year's row position (reports colour that cell)
     assert by["E001"].row_index == int(result.frame.index[result.frame["row"] == 5][0])
 
@@ -138,7 +175,7 @@ def test_names_match_through_spacing_width_punctuation_and_renames(r4, vocab, sc
     prev = run_check([r4]).frame
     _, _, pairs = compare_editions(cur, prev)
     how = dict(zip(cur.loc[pairs["current"], "row"], pairs["how"]))
-    assert how[9] == how[6] == how[4] == how[16] == how[34] == "exact"   # 危機管理室, 全角空白, ｶﾅ, ・
+    assert how[9] == how[6] == how[4] == how[16] == how[34] == "exact"  # 危機管理室, 全角空白, ｶﾅ, ・
     assert how[8] == "fuzzy" and how[43] == "renamed" and how[23] == "replaced"
     assert 38 not in how and 28 not in how
     assert name_key(cur["project"]).tolist() == name_key(cur["project"].str.replace("・", " ")).tolist()
@@ -171,8 +208,8 @@ def test_a_noted_target_change_is_not_reported(tmp_path):
     row(rows, "市職員研修")["target"] = "4回"
     r4 = write(tmp_path / "r4.csv", rows)
     this = seed_rows()
-    row(this, "コミュニティ助成")["effect"] += "\n目標値を上方修正した。"      # a note in 効果・理由
-    row(this, "市職員研修")["target"] = "3回※"                                # a ※ note on the cell
+    row(this, "コミュニティ助成")["effect"] += "\n目標値を上方修正した。"  # a note in 効果・理由
+    row(this, "市職員研修")["target"] = "3回※"  # a ※ note on the cell
     r5 = write(tmp_path / "r5.csv", this)
     assert e_findings(run_check([r5], CheckOptions(previous=[r4]))).empty
     r5 = write(tmp_path / "r5.csv", seed_rows())
@@ -187,7 +224,9 @@ def test_selection_severity_and_department(r4):
     assert sev.findings["severity"].tolist() == ["warning"]
     one = run_check([SEED_CSV], CheckOptions(previous=[r4], department="社会福祉課"))
     assert set(zip(*[e_findings(one)[c] for c in ("code", "cell")])) == {
-        ("E007", "seed_r5.csv:26:grade"), ("E009", "seed_r5.csv:28:project")}
+        ("E007", "seed_r5.csv:26:grade"),
+        ("E009", "seed_r5.csv:28:project"),
+    }
     assert one.edition.previous_rows == 3
     old_name = run_check([SEED_CSV], CheckOptions(previous=[r4], department="危機管理室"))
     assert set(zip(*[e_findings(old_name)[c] for c in ("code", "cell")])) == {("E010", "seed_r5.csv:9:department")}
@@ -197,8 +236,10 @@ def test_selection_severity_and_department(r4):
 def test_english_messages(r4):
     found = e_findings(run_check([SEED_CSV], CheckOptions(previous=[r4], lang="en", select=["E001", "E005"])))
     msgs = dict(zip(found["code"], found["message"]))
-    assert msgs["E001"] == ("The baseline changed from '84.5％（R3）' last year to '85.19％（R3）' (r4.csv:5:baseline). "
-                            "A baseline must not move during the plan.")
+    assert msgs["E001"] == (
+        "The baseline changed from '84.5％（R3）' last year to '85.19％（R3）' (r4.csv:5:baseline). "
+        "A baseline must not move during the plan."
+    )
     assert msgs["E005"].startswith("Last year's project '市民活動フェスティバル'")
 
 
@@ -220,26 +261,38 @@ def test_workbook_pair(tmp_path):
     found = e_findings(run_check([r5], CheckOptions(previous=[r4])))
     # sheet rows: header on row 1, so the seed's n-th record is row n + 1; last year has 16 records
     assert set(zip(found["code"], found["cell"])) == {
-        ("E001", "[r5.xlsx]評価!I4"), ("E002", "[r5.xlsx]評価!K6"), ("E003", "[r5.xlsx]評価!H16"),
-        ("E004", "[r5.xlsx]評価!H11"), ("E005", "[r4.xlsx]評価!B17"), ("E006", "[r5.xlsx]評価!B15"),
-        ("E007", "[r5.xlsx]評価!F12"), ("E008", "[r5.xlsx]評価!I2"), ("E009", "[r5.xlsx]評価!B13"),
-        ("E010", "[r5.xlsx]評価!C8")}
+        ("E001", "[r5.xlsx]評価!I4"),
+        ("E002", "[r5.xlsx]評価!K6"),
+        ("E003", "[r5.xlsx]評価!H16"),
+        ("E004", "[r5.xlsx]評価!H11"),
+        ("E005", "[r4.xlsx]評価!B17"),
+        ("E006", "[r5.xlsx]評価!B15"),
+        ("E007", "[r5.xlsx]評価!F12"),
+        ("E008", "[r5.xlsx]評価!I2"),
+        ("E009", "[r5.xlsx]評価!B13"),
+        ("E010", "[r5.xlsx]評価!C8"),
+    }
 
 
 def test_cli_previous_flag_and_config(r4, tmp_path):
     r = hyoka("check", SEED_CSV, "--previous", r4, "--no-report", "--format", "json", "--select", "E", "--no-config")
-    assert r.returncode == 1                      # E001 is an error
+    assert r.returncode == 1  # E001 is an error
     assert {(d["code"], d["cell"]) for d in json.loads(r.stdout)} == EXPECTED
     (tmp_path / "hyoka.toml").write_text('previous = ["r4.csv"]\nselect = ["E"]\n', encoding="utf-8")
     r = hyoka("check", SEED_CSV, "--no-report", "--format", "json", cwd=tmp_path)
     assert {(d["code"], d["cell"]) for d in json.loads(r.stdout)} == EXPECTED
-    (tmp_path / "hyoka.toml").write_text('previous = 3\n', encoding="utf-8")
+    (tmp_path / "hyoka.toml").write_text("previous = 3\n", encoding="utf-8")
     r = hyoka("check", SEED_CSV, "--no-report", cwd=tmp_path)
     assert r.returncode == 2 and "previous: must be a file path" in r.stderr
 
 
-@pytest.mark.parametrize("arg, words", [("missing_r4.csv", ["previous edition", "missing_r4.csv", "no such file"]),
-                                        (SEED_CSV, ["previous edition", "is also given as this year's table"])])
+@pytest.mark.parametrize(
+    "arg, words",
+    [
+        ("missing_r4.csv", ["previous edition", "missing_r4.csv", "no such file"]),
+        (SEED_CSV, ["previous edition", "is also given as this year's table"]),
+    ],
+)
 def test_bad_previous_is_one_line_exit_2(tmp_path, arg, words):
     r = hyoka("check", SEED_CSV, "--previous", arg, "--no-report", "--no-config", cwd=tmp_path)
     assert r.returncode == 2 and r.stdout == ""
@@ -252,6 +305,7 @@ def test_spec_declares_every_code_and_is_checked(tmp_path):
     assert tuple(sorted(spec.codes)) == EDITION_CODES and set(EDITION_CODES) == set(registry.codes_of("edition"))
     assert {c.severity for c in spec.codes.values()} == {"error", "warning", "info"}
     from hyoka.resources import data_dir
+
     text = (data_dir("rules") / "edition_findings.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"
     bad.write_text(text.replace("{prev_baseline_shown} → {baseline_shown}", "{os_environ}"), encoding="utf-8")
@@ -286,6 +340,7 @@ def test_same_file_name_in_two_years_keeps_last_years_cells_apart(tmp_path, ext)
         prev_cell = "2023/評価表.csv:5:baseline"
     else:
         from openpyxl import Workbook
+
         for path, rs in ((tmp_path / "2023" / "評価表.xlsx", rows), (tmp_path / "2024" / "評価表.xlsx", seed_rows())):
             wb = Workbook()
             wb.active.append(FIELDS)
@@ -350,8 +405,17 @@ def test_layout_edits_of_names_never_break_a_match():
     base = run_check([SEED_CSV]).frame
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(st.lists(st.tuples(st.integers(0, 14), st.sampled_from(["project", "indicator", "department"]),
-                              st.sampled_from(sorted(_NAME_EDITS)), st.integers(0, 30)), max_size=12))
+    @given(
+        st.lists(
+            st.tuples(
+                st.integers(0, 14),
+                st.sampled_from(["project", "indicator", "department"]),
+                st.sampled_from(sorted(_NAME_EDITS)),
+                st.integers(0, 30),
+            ),
+            max_size=12,
+        )
+    )
     def check(edits):
         prev = base.copy()
         for r, col, kind, pos in edits:

@@ -45,9 +45,8 @@ def sarif_schema():
 
 @pytest.fixture(scope="module")
 def seed_sarif():
-    r = hyoka("check", "examples/seed_r5.csv", "--format", "sarif", "--no-report",
-              "--waivers", "examples/waivers.yaml")
-    assert r.returncode == 1, r.stderr            # D001 is an error and is not waived
+    r = hyoka("check", "examples/seed_r5.csv", "--format", "sarif", "--no-report", "--waivers", "examples/waivers.yaml")
+    assert r.returncode == 1, r.stderr  # D001 is an error and is not waived
     return r.stdout
 
 
@@ -60,21 +59,31 @@ def test_sarif_of_the_seed_is_valid_and_places_the_three_findings(sarif_schema, 
     errors = sorted(sarif_schema.iter_errors(log), key=str)
     assert not errors, errors[0]
     run = log["runs"][0]
-    places = [(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-               r["locations"][0]["physicalLocation"]["region"]) for r in run["results"]]
+    places = [
+        (
+            r["ruleId"],
+            r["level"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"],
+        )
+        for r in run["results"]
+    ]
     assert places == [
         ("D001", "error", "examples/seed_r5.csv", {"startLine": 6, "startColumn": 193}),
         ("G002", "warning", "examples/seed_r5.csv", {"startLine": 26, "startColumn": 111}),
         ("M001", "warning", "examples/seed_r5.csv", {"startLine": 38}),
     ]
     # the columns point at the published values in the file's own text
-    assert _seed_line(6)[193 - 1:].startswith("60％,R9")        # target of 自治会加入率
-    assert _seed_line(26)[111 - 1:].startswith("Ｂ,")            # grade of 避難行動要支援者の支援
+    assert _seed_line(6)[193 - 1 :].startswith("60％,R9")  # target of 自治会加入率
+    assert _seed_line(26)[111 - 1 :].startswith("Ｂ,")  # grade of 避難行動要支援者の支援
     assert run["columnKind"] == "unicodeCodePoints" and run["language"] == "ja"
     driver = run["tool"]["driver"]
     assert driver["name"] == "hyoka" and driver["version"]
     assert [(d["id"], d["defaultConfiguration"]["level"]) for d in driver["rules"]] == [
-        ("D001", "error"), ("G002", "warning"), ("M001", "warning")]
+        ("D001", "error"),
+        ("G002", "warning"),
+        ("M001", "warning"),
+    ]
     assert driver["rules"][2]["shortDescription"]["text"] == "基準値が未記入"
     assert "直し方" in driver["rules"][0]["help"]["text"]
     assert [r["ruleIndex"] for r in run["results"]] == [0, 1, 2]
@@ -100,9 +109,15 @@ def test_sarif_of_the_workbook_names_sheet_and_cell(sarif_schema):
     got = []
     for res in log["runs"][0]["results"]:
         loc = res["locations"][0]
-        got.append((res["ruleId"], loc["physicalLocation"]["artifactLocation"]["uri"],
-                    loc["physicalLocation"]["region"], loc["logicalLocations"][0]["fullyQualifiedName"],
-                    res["properties"]["sheet"]))
+        got.append(
+            (
+                res["ruleId"],
+                loc["physicalLocation"]["artifactLocation"]["uri"],
+                loc["physicalLocation"]["region"],
+                loc["logicalLocations"][0]["fullyQualifiedName"],
+                res["properties"]["sheet"],
+            )
+        )
     assert got == [
         ("D001", "examples/seed_r5.xlsx", {"startLine": 7, "startColumn": 10}, "R5実施状況!J7", "R5実施状況"),
         ("G002", "examples/seed_r5.xlsx", {"startLine": 14, "startColumn": 6}, "R5実施状況!F14", "R5実施状況"),
@@ -112,20 +127,39 @@ def test_sarif_of_the_workbook_names_sheet_and_cell(sarif_schema):
 
 def test_junit_is_valid_and_fails_exactly_the_rows_at_fail_on(tmp_path):
     schema = xmlschema.XMLSchema(str(SCHEMAS / "junit-10.xsd"))
-    for fail_on, failing in [("error", {"自治会加入促進に関する連携 / 自治会加入率": ["D001"]}),
-                             ("warning", {"自治会加入促進に関する連携 / 自治会加入率": ["D001"],
-                                          "避難行動要支援者の支援 / 同意取得者に対する個別計画の作成率": ["G002"]})]:
+    for fail_on, failing in [
+        ("error", {"自治会加入促進に関する連携 / 自治会加入率": ["D001"]}),
+        (
+            "warning",
+            {
+                "自治会加入促進に関する連携 / 自治会加入率": ["D001"],
+                "避難行動要支援者の支援 / 同意取得者に対する個別計画の作成率": ["G002"],
+            },
+        ),
+    ]:
         out = tmp_path / f"junit-{fail_on}.xml"
-        r = hyoka("check", SEED_CSV, "--format", "junit", "--output", out, "--no-report",
-                  "--waivers", WAIVERS, "--fail-on", fail_on)
+        r = hyoka(
+            "check",
+            SEED_CSV,
+            "--format",
+            "junit",
+            "--output",
+            out,
+            "--no-report",
+            "--waivers",
+            WAIVERS,
+            "--fail-on",
+            fail_on,
+        )
         assert r.returncode == 1, r.stderr
-        schema.validate(str(out))                 # raises on any violation
+        schema.validate(str(out))  # raises on any violation
         from xml.etree import ElementTree as ET
+
         root = ET.parse(out).getroot()
         suites = root.findall("testsuite")
         assert [s.get("name") for s in suites][:2] == ["市民協働推進課", "危機管理課"]
         cases = root.findall("testsuite/testcase")
-        assert len(cases) == 15 == int(root.get("tests"))           # the seed table's 15 rows
+        assert len(cases) == 15 == int(root.get("tests"))  # the seed table's 15 rows
         assert all(c.get("classname") == s.get("name") for s in suites for c in s.findall("testcase"))
         got = {c.get("name"): [f.get("type") for f in c.findall("failure")] for c in cases if c.findall("failure")}
         assert got == failing
@@ -151,7 +185,7 @@ def test_github_commands_for_the_seed():
 def test_github_escaping():
     assert escape_data("50% done\r\nnext: a, b") == "50%25 done%0D%0Anext: a, b"
     assert escape_property("a,b:c%\n") == "a%2Cb%3Ac%25%0A"
-    assert field_starts('a,"x,\n') == [1, 3]                   # the quoted cell runs on: no third field
+    assert field_starts('a,"x,\n') == [1, 3]  # the quoted cell runs on: no third field
     assert field_starts('a,"x,""y",z')[2] == 11
 
 
@@ -164,11 +198,20 @@ def test_findings_places_are_integers():
             assert pd.api.types.is_integer_dtype(found[col]), (path.name, col, found[col].dtype)
         assert list(found.columns) == list(F.empty().columns)
     d001 = run_check([SEED_CSV]).findings.query("code == 'D001'").iloc[0]
-    assert (d001["source_file"], d001["sheet"], d001["row"], d001["cell_row"], d001["col"], d001["char_col"]) == \
-        ("seed_r5.csv", "", 6, 6, 11, 193)
+    assert (d001["source_file"], d001["sheet"], d001["row"], d001["cell_row"], d001["col"], d001["char_col"]) == (
+        "seed_r5.csv",
+        "",
+        6,
+        6,
+        11,
+        193,
+    )
     xl = run_check([ROOT / "examples" / "seed_r5.xlsx"]).findings
     assert sorted(zip(xl["sheet"], xl["col"], xl["cell_row"])) == [
-        ("R5実施状況", 6, 14), ("R5実施状況", 9, 17), ("R5実施状況", 10, 7)]    # F14, I17, J7
+        ("R5実施状況", 6, 14),
+        ("R5実施状況", 9, 17),
+        ("R5実施状況", 10, 7),
+    ]  # F14, I17, J7
 
 
 def test_sarif_column_needs_no_second_reading(tmp_path, monkeypatch):
@@ -181,8 +224,7 @@ def test_sarif_column_needs_no_second_reading(tmp_path, monkeypatch):
     table.unlink()
     log = json.loads(render("sarif", result))
     regions = [r["locations"][0]["physicalLocation"]["region"] for r in log["runs"][0]["results"]]
-    assert regions == [{"startLine": 6, "startColumn": 193}, {"startLine": 26, "startColumn": 111},
-                       {"startLine": 38}]
+    assert regions == [{"startLine": 6, "startColumn": 193}, {"startLine": 26, "startColumn": 111}, {"startLine": 38}]
     github = render("github", result).decode("utf-8").splitlines()
     assert github[0].startswith("::error file=seed_r5.csv,line=6,col=193,")
 
@@ -202,7 +244,7 @@ def test_github_escapes_data_from_the_table(tmp_path):
     r = hyoka("check", path.name, "--format", "github", "--no-report", cwd=tmp_path)
     assert r.returncode == 1, r.stderr
     lines = r.stdout.decode("utf-8").splitlines()
-    assert len(lines) == 3                       # one line per finding: line breaks are escaped
+    assert len(lines) == 3  # one line per finding: line breaks are escaped
     # the target moved right by the quotes and the 5 added characters: 193 + 7
     assert lines[0].startswith("::error file=r5%2C本%3A表.csv,line=6,col=200,title=D001 ")
     assert "::r5,本:表.csv:6:target: 「自治会加入率%25,:目標」は" in lines[0]
@@ -215,11 +257,23 @@ def test_csv_has_bom_json_keys_and_neutralised_formulas(tmp_path):
     assert r.returncode == 1, r.stderr
     assert r.stdout.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(r.stdout.decode("utf-8-sig"))))
-    assert list(rows[0]) == ["code", "severity", "department", "item", "project", "indicator", "field",
-                             "cell", "observed", "expected", "message", "waived"]
+    assert list(rows[0]) == [
+        "code",
+        "severity",
+        "department",
+        "item",
+        "project",
+        "indicator",
+        "field",
+        "cell",
+        "observed",
+        "expected",
+        "message",
+        "waived",
+    ]
     assert [row["code"] for row in rows] == ["D001", "G002", "M001"]
-    assert rows[0]["project"] == "'=HYPERLINK(\"http://x\",\"y\")"
-    assert rows[2]["observed"] == "-"             # the missing marker is not a formula
+    assert rows[0]["project"] == '\'=HYPERLINK("http://x","y")'
+    assert rows[2]["observed"] == "-"  # the missing marker is not a formula
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "sarif", "junit", "github"])
@@ -243,7 +297,7 @@ def test_output_file_gets_the_format_and_the_terminal_a_summary(tmp_path):
     assert r.returncode == 1
     assert json.loads(out.read_text(encoding="utf-8"))["runs"][0]["results"][0]["ruleId"] == "D001"
     assert r.stdout.decode("utf-8").strip() == f"15行を確認：エラー 1件、警告 2件、情報 0件 → {out}"
-    assert not list(tmp_path.glob(".*.tmp"))      # written through a temporary file, renamed
+    assert not list(tmp_path.glob(".*.tmp"))  # written through a temporary file, renamed
 
 
 def test_output_errors_are_exit_2_and_inputs_untouched(tmp_path):

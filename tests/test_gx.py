@@ -33,6 +33,7 @@ def _compare(result):
 
 # --- no GX needed -------------------------------------------------------------------------------
 
+
 def test_suite_json_shape_and_translations():
     suite = G.build_suite(load_catalog()).suite
     assert set(suite) == {"name", "expectations", "meta"} and suite["name"] == "hyoka"
@@ -46,29 +47,50 @@ def test_suite_json_shape_and_translations():
     assert [e["type"] for e in d001] == ["expect_column_pair_values_a_to_be_greater_than_b"] * 2
     assert (d001[0]["kwargs"]["column_A"], d001[0]["kwargs"]["column_B"]) == ("target_value", "baseline_value")
     assert (d001[1]["kwargs"]["column_A"], d001[1]["kwargs"]["column_B"]) == ("baseline_value", "target_value")
-    assert d001[0]["kwargs"]["row_condition"] == "sign.copy() > 0 and direction_source == 'declared' and units_agree == True"
+    assert (
+        d001[0]["kwargs"]["row_condition"]
+        == "sign.copy() > 0 and direction_source == 'declared' and units_agree == True"
+    )
     assert all(e["kwargs"]["condition_parser"] == "pandas" and e["kwargs"]["or_equal"] for e in d001)
     # M001: a value set under a row condition; != guarded against missing values
     m001 = by["M001"][0]
     assert m001["type"] == "expect_column_values_to_not_be_in_set"
-    assert m001["kwargs"] == {"column": "baseline_state", "value_set": ["missing"], "condition_parser": "pandas",
-                              "row_condition": "nocache_baseline == False and grade_is_status == False"}
+    assert m001["kwargs"] == {
+        "column": "baseline_state",
+        "value_set": ["missing"],
+        "condition_parser": "pandas",
+        "row_condition": "nocache_baseline == False and grade_is_status == False",
+    }
     assert "baseline_value.notna() and (baseline_value != 0)" in by["Z001"][0]["kwargs"]["row_condition"]
     # the schema: department not null is S001; partners' pattern S002; years 1950-2100 S003
-    assert any(e["type"] == "expect_column_values_to_not_be_null" and e["kwargs"]["column"] == "department"
-               for e in by["S001"])
-    assert {e["kwargs"]["column"] for e in by["S003"] if e["type"] == "expect_column_values_to_be_between"} == \
-        {"baseline_year", "target_year", "current_year"}
+    assert any(
+        e["type"] == "expect_column_values_to_not_be_null" and e["kwargs"]["column"] == "department" for e in by["S001"]
+    )
+    assert {e["kwargs"]["column"] for e in by["S003"] if e["type"] == "expect_column_values_to_be_between"} == {
+        "baseline_year",
+        "target_year",
+        "current_year",
+    }
     assert by["S002"][-1]["kwargs"]["regex"] == "^[①-⑳]*$"
 
 
 def test_unexpressible_rules_are_listed_with_a_reason(tmp_path):
     catalog = tmp_path / "rules.yaml"
-    base = {"severity": "warning", "fields": ["target"], "cell": "target",
-            "title": {"ja": "t", "en": "t"}, "description": {"ja": "d", "en": "d"}, "observed": "{target_raw}",
-            "expected": {"ja": "e", "en": "e"}, "message": {"ja": "m", "en": "m"}, "fix": {"ja": "f", "en": "f"}}
-    rules = [{"code": "Q001", "name": "equal", "when": "target_value == baseline_value", **base},
-             {"code": "Q002", "name": "ok", "when": "target_value > baseline_value and units_agree", **base}]
+    base = {
+        "severity": "warning",
+        "fields": ["target"],
+        "cell": "target",
+        "title": {"ja": "t", "en": "t"},
+        "description": {"ja": "d", "en": "d"},
+        "observed": "{target_raw}",
+        "expected": {"ja": "e", "en": "e"},
+        "message": {"ja": "m", "en": "m"},
+        "fix": {"ja": "f", "en": "f"},
+    }
+    rules = [
+        {"code": "Q001", "name": "equal", "when": "target_value == baseline_value", **base},
+        {"code": "Q002", "name": "ok", "when": "target_value > baseline_value and units_agree", **base},
+    ]
     catalog.write_text(yaml.safe_dump({"rules": rules}, allow_unicode=True), encoding="utf-8")
     built = G.build_suite(load_catalog(catalog), schema=False)
     assert [u["code"] for u in built.unexpressed] == ["Q001"]
@@ -93,24 +115,29 @@ def test_cli_export_writes_suite_and_unexpressed_list(tmp_path):
 
 
 def test_check_does_not_import_great_expectations():
-    code = (f"import sys; from hyoka.cli import main; sys.argv = ['hyoka', 'check', {str(SEED_CSV)!r}, '--no-report', "
-            "'--fail-on', 'never', '--no-config']\ntry:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0\n"
-            "assert 'great_expectations' not in sys.modules, 'check imported GX'")
+    code = (
+        f"import sys; from hyoka.cli import main; sys.argv = ['hyoka', 'check', {str(SEED_CSV)!r}, '--no-report', "
+        "'--fail-on', 'never', '--no-config']\ntry:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0\n"
+        "assert 'great_expectations' not in sys.modules, 'check imported GX'"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-
 
 
 def test_package_names_import_without_great_expectations():
     """hyoka.interop.gx is a package (normal_form, query, expectations, export, runner); its public
     names come from the package, and importing them (even export gx's) leaves GX unimported."""
-    code = ("import sys\nfrom hyoka.interop.gx import build_suite, export_gx, validate_with_gx, Suite, NotExpressible\n"
-            "from hyoka.interop.gx.runner import validate_with_gx as v\nassert v is validate_with_gx\n"
-            "assert 'great_expectations' not in sys.modules, 'importing hyoka.interop.gx imported GX'")
+    code = (
+        "import sys\nfrom hyoka.interop.gx import build_suite, export_gx, validate_with_gx, Suite, NotExpressible\n"
+        "from hyoka.interop.gx.runner import validate_with_gx as v\nassert v is validate_with_gx\n"
+        "assert 'great_expectations' not in sys.modules, 'importing hyoka.interop.gx imported GX'"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
 
+
 # --- GX itself ------------------------------------------------------------------------------------
+
 
 # Marked slow (the GX import alone takes seconds): `python -m pytest -m "not slow"` leaves them out.
 # GX is imported by the fixture, not at collection, so the fast tier never pays for it.
@@ -167,16 +194,46 @@ def _table_a(rows):
         ("X001", _edit(rows, "各種助成制度の情報提供")),  # the same project and indicator again
         ("X002", _edit(rows, "自治会加入促進に関する連携", project="自治会加入キャンペーン", baseline="55％")),
         ("X003", _edit(rows, "市職員研修", department="企画課", effect="研修を実施した。")),
-        ("D002", _edit(rows, "各種助成制度の情報提供", project="相談窓口", indicator="相談対応数",
-                       baseline="30件", target="30件", current="28件")),
-        ("G007", _edit(rows, "市民活動センター団体登録事業", project="団体登録促進", grade="Ａ",
-                       baseline="100団体", target="200団体", current="105団体")),
+        (
+            "D002",
+            _edit(
+                rows,
+                "各種助成制度の情報提供",
+                project="相談窓口",
+                indicator="相談対応数",
+                baseline="30件",
+                target="30件",
+                current="28件",
+            ),
+        ),
+        (
+            "G007",
+            _edit(
+                rows,
+                "市民活動センター団体登録事業",
+                project="団体登録促進",
+                grade="Ａ",
+                baseline="100団体",
+                target="200団体",
+                current="105団体",
+            ),
+        ),
         ("Y002", _edit(rows, "自治公民館施設整備", project="公民館補助", target_year="R4")),
         ("Y001", _edit(rows, "自治会活動支援", project="活動補助", baseline_year="R6")),
         ("Z001", _edit(rows, "自治会加入促進に関する連携", project="加入率向上", target="0％")),
         ("Z002", _edit(rows, "市民活動センター団体登録事業", project="団体支援", current="0団体")),
-        ("T002", _edit(rows, "消費者団体の育成（消費生活推進連絡会・生活学校）", project="指標なし事業",
-                       indicator="", baseline="", target="", current="")),
+        (
+            "T002",
+            _edit(
+                rows,
+                "消費者団体の育成（消費生活推進連絡会・生活学校）",
+                project="指標なし事業",
+                indicator="",
+                baseline="",
+                target="",
+                current="",
+            ),
+        ),
         ("P003", _edit(rows, "各種助成制度の情報提供", project="策定時事業", baseline_year="策定時")),
         ("S002", _edit(rows, "コミュニティ設立支援", project="協働事業", partners="A社")),
         ("S003", _edit(rows, "自治会活動支援", project="年度誤り", current_year="2200年度")),
@@ -187,16 +244,15 @@ def _table_a(rows):
 
 def _table_b(rows):  # the s-a-b-c scale defines its grades by the values: S = current beyond target
     return [
-        ("G005", _edit(rows, "市民活動センター団体登録事業", grade="S")),   # 134団体 is short of 150団体
+        ("G005", _edit(rows, "市民活動センター団体登録事業", grade="S")),  # 134団体 is short of 150団体
         (None, _edit(rows, "市民活動センター団体登録事業", project="団体登録（正）", grade="B")),
     ]
 
 
 def _table_c(rows):  # f-s-a-b-c-x-y-z: the status X (not started) must agree with the values
     return [
-        ("G006", _edit(rows, "市民活動センター団体登録事業", grade="X")),   # 129 → 134団体 has moved
-        (None, _edit(rows, "市民活動センター団体登録事業", project="団体登録（未着手）", grade="X",
-                     current="129団体")),
+        ("G006", _edit(rows, "市民活動センター団体登録事業", grade="X")),  # 129 → 134団体 has moved
+        (None, _edit(rows, "市民活動センター団体登録事業", project="団体登録（未着手）", grade="X", current="129団体")),
     ]
 
 
@@ -229,16 +285,17 @@ def test_edited_seed_rows_gx_flags_the_same_rows_for_every_rule(tmp_path):
     rows = _seed_rows()
     depts = sorted({r["department"].split("→")[-1] for r in rows.values()})
     meta = tmp_path / "indicators.yaml"
-    meta.write_text(yaml.safe_dump({"indicators": [{"name": "登録団体数", "unit": "団体"}]}, allow_unicode=True),
-                    encoding="utf-8")
+    meta.write_text(
+        yaml.safe_dump({"indicators": [{"name": "登録団体数", "unit": "団体"}]}, allow_unicode=True), encoding="utf-8"
+    )
     table_a = _table_a(rows)
-    found_a = _check_table(_write_xlsx(tmp_path / "a.xlsx", table_a), table_a,
-                           CheckOptions(indicators=meta, departments=depts))
+    found_a = _check_table(
+        _write_xlsx(tmp_path / "a.xlsx", table_a), table_a, CheckOptions(indicators=meta, departments=depts)
+    )
     table_b = _table_b(rows)
     found_b = _check_table(_write_xlsx(tmp_path / "b.xlsx", table_b), table_b, CheckOptions(scale="s-a-b-c"))
     table_c = _table_c(rows)
-    found_c = _check_table(_write_xlsx(tmp_path / "c.xlsx", table_c), table_c,
-                           CheckOptions(scale="f-s-a-b-c-x-y-z"))
+    found_c = _check_table(_write_xlsx(tmp_path / "c.xlsx", table_c), table_c, CheckOptions(scale="f-s-a-b-c-x-y-z"))
     assert found_c["G006"] == {0}  # the row that has not moved is no contradiction
     exercised = {c for f in (found_a, found_b, found_c) for c, v in f.items() if v}
     assert set(CATALOG_CODES + SCHEMA_ROW_CODES) <= exercised, sorted(set(CATALOG_CODES + SCHEMA_ROW_CODES) - exercised)
@@ -248,7 +305,7 @@ def test_edited_seed_rows_gx_flags_the_same_rows_for_every_rule(tmp_path):
 def test_missing_department_and_type_drift():
     result = run_check([SEED_CSV])
     frame = result.frame.copy()
-    frame.loc[4, "department"] = pd.NA                           # S001 on that row
+    frame.loc[4, "department"] = pd.NA  # S001 on that row
     frame["current_value"] = frame["current_value"].astype("string")  # a wrong dtype: table-level S000
     from hyoka.check.schema import validate
 
@@ -263,9 +320,21 @@ def test_missing_department_and_type_drift():
 @gx_test
 def test_validate_with_gx_reports_an_expectation_gx_cannot_run():
     result = run_check([SEED_CSV])
-    suite = {"name": "broken", "meta": {}, "expectations": [
-        {"type": "expect_column_values_to_not_be_null", "meta": {"hyoka_code": "Q001"},
-         "kwargs": {"column": "baseline_value", "row_condition": "no_such_column > 0", "condition_parser": "pandas"}}]}
+    suite = {
+        "name": "broken",
+        "meta": {},
+        "expectations": [
+            {
+                "type": "expect_column_values_to_not_be_null",
+                "meta": {"hyoka_code": "Q001"},
+                "kwargs": {
+                    "column": "baseline_value",
+                    "row_condition": "no_such_column > 0",
+                    "condition_parser": "pandas",
+                },
+            }
+        ],
+    }
     with pytest.raises(Exception, match="Q001"):
         G.validate_with_gx(result.frame, suite)
 

@@ -12,7 +12,17 @@ from hyoka.pipeline import CheckOptions, run_check
 
 from .test_cli import hyoka
 
-HEADER = ["項目", "事業名", "担当課", "協働の相手", "事業の評価", "目標指標", "基準値（R3)", "目標値（R9)", "現状値（R5)"]
+HEADER = [
+    "項目",
+    "事業名",
+    "担当課",
+    "協働の相手",
+    "事業の評価",
+    "目標指標",
+    "基準値（R3)",
+    "目標値（R9)",
+    "現状値（R5)",
+]
 ROW = ["（１）支援", "市職員研修", "市民協働推進課", "⑦", "D", "実施回数", "2回", "3回", "1回"]
 
 
@@ -25,8 +35,14 @@ def write_csv(path, rows, header=HEADER, delimiter=","):
 
 
 def test_angle_bracket_is_not_a_rename(tmp_path):
-    p = write_csv(tmp_path / "t.csv", [ROW[:2] + ["<b>課</b>"] + ROW[3:], ROW[:2] + ["健康福祉部>健康増進課"] + ROW[3:],
-                                       ROW[:2] + ["危機管理室→"] + ROW[3:]])
+    p = write_csv(
+        tmp_path / "t.csv",
+        [
+            ROW[:2] + ["<b>課</b>"] + ROW[3:],
+            ROW[:2] + ["健康福祉部>健康増進課"] + ROW[3:],
+            ROW[:2] + ["危機管理室→"] + ROW[3:],
+        ],
+    )
     f = run_check([p]).frame
     assert f["department"].tolist() == ["<b>課</b>", "健康福祉部>健康増進課", "危機管理室→"]
     assert f["department_previous"].isna().all()
@@ -34,19 +50,24 @@ def test_angle_bracket_is_not_a_rename(tmp_path):
 
 def test_script_in_cells_is_escaped_in_every_report(tmp_path):
     evil = "<script>alert(1)</script>"
-    p = write_csv(tmp_path / "t.csv", [[evil, evil, "市民協働推進課", "⑦", "[red]x[/]", "<img src=x onerror=alert(1)>", "2回", "3回", "1回"]])
+    p = write_csv(
+        tmp_path / "t.csv",
+        [[evil, evil, "市民協働推進課", "⑦", "[red]x[/]", "<img src=x onerror=alert(1)>", "2回", "3回", "1回"]],
+    )
     result = run_check([p])
     write_reports(result, tmp_path / "out")
     html = (tmp_path / "out" / "01_市民協働推進課.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     md = (tmp_path / "out" / "01_市民協働推進課.md").read_text(encoding="utf-8")
-    assert "&lt;script&gt;" in md and "&amp;lt;" not in md      # escaped once, not twice
+    assert "&lt;script&gt;" in md and "&amp;lt;" not in md  # escaped once, not twice
     assert "\\[red\\]x\\[/\\]" in md
 
 
 def test_terminal_prints_markup_literally_and_drops_escapes(tmp_path):
-    p = write_csv(tmp_path / "t.csv", [ROW[:4] + ["[red]Z[/]"] + ROW[5:], ROW[:2] + ["\x1b[31m赤課\x1b]0;title\x07"] + ROW[3:]])
+    p = write_csv(
+        tmp_path / "t.csv", [ROW[:4] + ["[red]Z[/]"] + ROW[5:], ROW[:2] + ["\x1b[31m赤課\x1b]0;title\x07"] + ROW[3:]]
+    )
     r = hyoka("check", p, "--no-report")
     assert "[red]Z[/]" in r.stdout
     assert "\x1b" not in r.stdout and "\x07" not in r.stdout
@@ -60,8 +81,8 @@ def test_stale_pages_are_removed_and_files_are_readable(tmp_path):
     (out / "mine.html").write_text("a page of the user's")
     one = write_csv(tmp_path / "one.csv", [ROW])
     write_reports(run_check([one]), out)
-    assert not (out / "02_健康増進課.html").exists()          # written by hyoka before, gone now
-    assert (out / "mine.html").exists()                       # never hyoka's: left alone
+    assert not (out / "02_健康増進課.html").exists()  # written by hyoka before, gone now
+    assert (out / "mine.html").exists()  # never hyoka's: left alone
     umask = os.umask(0)
     os.umask(umask)
     # as a plain open() would create it (mkstemp alone gives 0600: nobody else could read reports)
@@ -98,7 +119,8 @@ def test_same_file_twice_is_read_once(tmp_path):
 
 def test_rule_that_divides_by_zero_is_a_one_line_error(tmp_path):
     rules = tmp_path / "rules.yaml"
-    rules.write_text("""rules:
+    rules.write_text(
+        """rules:
 - code: X001
   severity: error
   cell: grade
@@ -109,7 +131,9 @@ def test_rule_that_divides_by_zero_is_a_one_line_error(tmp_path):
   expected: {ja: e, en: e}
   message: {ja: m, en: m}
   fix: {ja: f, en: f}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     r = hyoka("check", write_csv(tmp_path / "t.csv", [ROW]), "--rules", rules, "--no-report")
     assert r.returncode == 2
     assert r.stderr.startswith("hyoka: error: rule X001: cannot evaluate") and len(r.stderr.splitlines()) == 1

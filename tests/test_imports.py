@@ -48,7 +48,9 @@ def _imports(name: str) -> list[tuple[ast.AST, str, list[str], bool]]:
                     out.append((node, a.name, [], id(node) in top))
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                out.append((node, "." * node.level + (node.module or ""), [a.name for a in node.names], id(node) in top))
+                out.append(
+                    (node, "." * node.level + (node.module or ""), [a.name for a in node.names], id(node) in top)
+                )
                 continue
             mod = node.module or ""
             if mod == "hyoka" or mod.startswith("hyoka."):
@@ -67,28 +69,35 @@ def test_every_module_imports(name):
 
 
 def test_no_relative_or_function_level_hyoka_imports():
-    bad = [f"{name}:{node.lineno} imports {target}" for name in MODULES
-           for node, target, _, at_top in _imports(name)
-           if target.startswith(".") or (not at_top and not name.startswith("hyoka.cli"))]
+    bad = [
+        f"{name}:{node.lineno} imports {target}"
+        for name in MODULES
+        for node, target, _, at_top in _imports(name)
+        if target.startswith(".") or (not at_top and not name.startswith("hyoka.cli"))
+    ]
     assert not bad, "\n".join(bad)
 
 
 def test_no_private_names_across_modules():
-    bad = [f"{name}:{node.lineno} imports {n} from {target}" for name in MODULES
-           for node, target, names, _ in _imports(name) for n in names
-           if n.startswith("_") and not n.startswith("__") and (name, target, n) not in KNOWN_PRIVATE]
+    bad = [
+        f"{name}:{node.lineno} imports {n} from {target}"
+        for name in MODULES
+        for node, target, names, _ in _imports(name)
+        for n in names
+        if n.startswith("_") and not n.startswith("__") and (name, target, n) not in KNOWN_PRIVATE
+    ]
     assert not bad, "\n".join(bad)
 
 
 def test_import_graph_has_no_cycle():
     graph = {name: sorted({t for _, t, _, _ in _imports(name) if t in MODULES and t != name}) for name in MODULES}
-    state: dict[str, int] = {}   # 1 = on the current path, 2 = done
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
 
     def visit(node: str, path: list[str]) -> None:
         state[node] = 1
         for nxt in graph[node]:
             if state.get(nxt) == 1:
-                cycle = path[path.index(nxt):] + [nxt] if nxt in path else [node, nxt]
+                cycle = path[path.index(nxt) :] + [nxt] if nxt in path else [node, nxt]
                 pytest.fail("import cycle: " + " → ".join(cycle))
             if nxt not in state:
                 visit(nxt, path + [nxt])

@@ -21,8 +21,11 @@ from .conftest import ROOT, SEED_CSV
 from .inprocess import run_cli
 
 GIT = shutil.which("git")
-SEED_FINDINGS = [("D001", "error", "seed_r5.csv:6:target"), ("G002", "warning", "seed_r5.csv:26:grade"),
-                 ("M001", "warning", "seed_r5.csv:38:baseline")]
+SEED_FINDINGS = [
+    ("D001", "error", "seed_r5.csv:6:target"),
+    ("G002", "warning", "seed_r5.csv:26:grade"),
+    ("M001", "warning", "seed_r5.csv:38:baseline"),
+]
 
 
 def hyoka(*args, cwd=None):
@@ -30,15 +33,33 @@ def hyoka(*args, cwd=None):
 
 
 def git(*args, cwd):
-    return subprocess.run(["git", "-c", "user.name=hyoka test", "-c", "user.email=test@example.invalid",
-                           "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-                          cwd=cwd, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=hyoka test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+            *args,
+        ],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def findings(*args, cwd):
     r = hyoka("check", "--no-report", "--format", "json", *args, cwd=cwd)
     import json
-    return r.returncode, [(d["code"], d["severity"], d["cell"], bool(d["waived"])) for d in json.loads(r.stdout or "[]")]
+
+    return r.returncode, [
+        (d["code"], d["severity"], d["cell"], bool(d["waived"])) for d in json.loads(r.stdout or "[]")
+    ]
 
 
 def edited_seed(path: Path, indicator: str, column: str, value: str) -> Path:
@@ -55,7 +76,7 @@ def edited_seed(path: Path, indicator: str, column: str, value: str) -> Path:
 
 def workflow(folder: Path) -> dict:
     data = yaml.safe_load((folder / ".github/workflows/hyoka.yml").read_text(encoding="utf-8"))
-    data["on"] = data.pop(True, data.get("on"))   # YAML 1.1 reads the key `on` as true
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
     return data
 
 
@@ -66,29 +87,37 @@ def step(data: dict, name: str) -> dict:
 
 # ---------------------------------------------------------------- hyoka init in an empty folder
 
+
 def test_init_empty_folder_writes_every_file(tmp_path):
     r = hyoka("init", tmp_path / "data", "--source", "https://git.example.org/city/hyoka", "--rev", "v0.1.0")
     assert r.returncode == 0, r.stderr
     folder = tmp_path / "data"
-    expected = ["hyoka.toml", "departments.yaml", "waivers.yaml", ".github/workflows/hyoka.yml",
-                ".gitlab-ci.yml", ".pre-commit-config.yaml"]
+    expected = [
+        "hyoka.toml",
+        "departments.yaml",
+        "waivers.yaml",
+        ".github/workflows/hyoka.yml",
+        ".gitlab-ci.yml",
+        ".pre-commit-config.yaml",
+    ]
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == sorted(expected)
     for name in expected:
         assert f"作成: {(folder / name).as_posix()}" in r.stdout.splitlines()
     assert "既存のため変更なし" not in r.stdout
-    assert "OWNER" not in r.stdout                     # a real source: no placeholder note
+    assert "OWNER" not in r.stdout  # a real source: no placeholder note
 
-    cfg = load_config(folder / "hyoka.toml")           # the configuration loader reads it
+    cfg = load_config(folder / "hyoka.toml")  # the configuration loader reads it
     assert (cfg.scale, cfg.fail_on, cfg.lang) == ("a-d", "error", "ja")
     assert cfg.departments == folder / "departments.yaml" and cfg.waivers == folder / "waivers.yaml"
-    assert load_departments(cfg.departments) == ([], {})   # a skeleton to fill in
+    assert load_departments(cfg.departments) == ([], {})  # a skeleton to fill in
     assert load_waivers(cfg.waivers) == []
     text = (folder / "hyoka.toml").read_text(encoding="utf-8")
     assert "評価の区分" in text and "grading scale" in text  # guidance in Japanese and English
 
     pc = yaml.safe_load((folder / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    assert pc == {"repos": [{"repo": "https://git.example.org/city/hyoka", "rev": "v0.1.0",
-                             "hooks": [{"id": "hyoka"}]}]}
+    assert pc == {
+        "repos": [{"repo": "https://git.example.org/city/hyoka", "rev": "v0.1.0", "hooks": [{"id": "hyoka"}]}]
+    }
 
 
 def test_init_config_works_with_check(tmp_path):
@@ -113,7 +142,7 @@ def test_init_scale_and_language(tmp_path):
 def test_init_bad_arguments_exit_2(tmp_path):
     r = hyoka("init", tmp_path / "x", "--scale", "a-e")
     assert r.returncode == 2 and r.stderr.startswith("hyoka: error:") and len(r.stderr.splitlines()) == 1
-    assert not (tmp_path / "x").exists()                # nothing written on a bad argument
+    assert not (tmp_path / "x").exists()  # nothing written on a bad argument
     (tmp_path / "file").write_text("x")
     r = hyoka("init", tmp_path / "file")
     assert r.returncode == 2 and "is not a folder" in r.stderr
@@ -123,6 +152,7 @@ def test_init_bad_arguments_exit_2(tmp_path):
 
 # ---------------------------------------------------------------- the GitHub workflow
 
+
 def test_workflow_steps(tmp_path):
     assert hyoka("init", tmp_path, "--source", "https://git.example.org/city/hyoka", "--rev", "a" * 40).returncode == 0
     data = workflow(tmp_path)
@@ -131,8 +161,16 @@ def test_workflow_steps(tmp_path):
     assert data["env"]["HYOKA_INSTALL"] == "git+https://git.example.org/city/hyoka@" + "a" * 40
     steps = data["jobs"]["hyoka"]["steps"]
     uses = [s.get("uses", "").split("@")[0] for s in steps]
-    assert uses == ["actions/checkout", "actions/setup-python", "", "", "", "github/codeql-action/upload-sarif",
-                    "", "actions/upload-artifact"]
+    assert uses == [
+        "actions/checkout",
+        "actions/setup-python",
+        "",
+        "",
+        "",
+        "github/codeql-action/upload-sarif",
+        "",
+        "actions/upload-artifact",
+    ]
     assert steps[0]["with"]["fetch-depth"] == 0
     assert 'pip install "$HYOKA_INSTALL"' in step(data, "Install hyoka")["run"]
     sarif = step(data, "hyoka check (SARIF)")
@@ -141,7 +179,7 @@ def test_workflow_steps(tmp_path):
     assert step(data, "Upload SARIF (code scanning)")["with"]["sarif_file"] == "hyoka.sarif"
     annotate = step(data, "hyoka check (annotations)")
     assert "hyoka check --format github" in annotate["run"] and "--fail-on" not in annotate["run"]
-    for s in steps:   # every script is valid bash
+    for s in steps:  # every script is valid bash
         if "run" in s:
             subprocess.run(["bash", "-n"], input=s["run"], text=True, check=True)
 
@@ -185,15 +223,18 @@ def test_workflow_finds_changed_data_files(tmp_path):
     git("commit", "-qm", "second", cwd=repo)
     assert run(first) == (["R5/new.xlsx", "R5/市民協働推進課 R5.csv"], {"count": "2", "subset": "true"})
 
-    (repo / "hyoka.toml").write_text((repo / "hyoka.toml").read_text(encoding="utf-8").replace(
-        'fail-on = "error"', 'fail-on = "warning"'), encoding="utf-8")
+    (repo / "hyoka.toml").write_text(
+        (repo / "hyoka.toml").read_text(encoding="utf-8").replace('fail-on = "error"', 'fail-on = "warning"'),
+        encoding="utf-8",
+    )
     git("commit", "-qam", "config", cwd=repo)
     assert run(first) == (["R5/new.xlsx", "R5/市民協働推進課 R5.csv"], {"count": "2", "subset": "false"})
     head = git("rev-parse", "HEAD", cwd=repo).strip()
-    assert run(head) == ([], {"count": "0", "subset": "true"})      # nothing changed: the steps are skipped
+    assert run(head) == ([], {"count": "0", "subset": "true"})  # nothing changed: the steps are skipped
 
 
 # ---------------------------------------------------------------- GitLab
+
 
 def test_gitlab_job(tmp_path):
     assert hyoka("init", tmp_path, "--source", "https://git.example.org/city/hyoka", "--rev", "v0.1.0").returncode == 0
@@ -208,6 +249,7 @@ def test_gitlab_job(tmp_path):
 
 
 # ---------------------------------------------------------------- a populated folder
+
 
 def test_init_keeps_existing_files_byte_for_byte(tmp_path):
     own = {
@@ -229,8 +271,8 @@ def test_init_keeps_existing_files_byte_for_byte(tmp_path):
     for name in own:
         assert f"既存のため変更なし: {(tmp_path / name).as_posix()}" in lines
     assert f"作成: {(tmp_path / 'hyoka.gitlab-ci.yml').as_posix()}" in lines
-    assert "local: hyoka.gitlab-ci.yml" in r.stdout                      # how to include it
-    assert '- repo: "https://git.example.org/city/hyoka"' in r.stdout    # the pre-commit entry to add
+    assert "local: hyoka.gitlab-ci.yml" in r.stdout  # how to include it
+    assert '- repo: "https://git.example.org/city/hyoka"' in r.stdout  # the pre-commit entry to add
     # the kept hyoka.toml names its own files: no skeletons beside it
     assert not (tmp_path / "departments.yaml").exists() and not (tmp_path / "waivers.yaml").exists()
     job = yaml.safe_load((tmp_path / "hyoka.gitlab-ci.yml").read_text(encoding="utf-8"))
@@ -239,7 +281,7 @@ def test_init_keeps_existing_files_byte_for_byte(tmp_path):
     assert listed == sorted([*own, "hyoka.gitlab-ci.yml"])
 
     again = hyoka("init", tmp_path, "--source", "https://git.example.org/city/hyoka", "--rev", "v0.1.0")
-    assert again.returncode == 0 and "作成:" not in again.stdout        # a second run writes nothing
+    assert again.returncode == 0 and "作成:" not in again.stdout  # a second run writes nothing
 
 
 def test_init_run_again_writes_nothing_and_says_what_still_names_the_placeholder(tmp_path):
@@ -252,8 +294,10 @@ def test_init_run_again_writes_nothing_and_says_what_still_names_the_placeholder
     assert r.returncode == 0 and "作成:" not in r.stdout
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == first
     assert "include:" not in r.stdout and "repos: に次を追加" not in r.stdout
-    assert ("既存のため変更しなかった .github/workflows/hyoka.yml, .gitlab-ci.yml, .pre-commit-config.yaml には"
-            "仮の入手先（https://github.com/OWNER/hyoka）が残っています。") in r.stdout
+    assert (
+        "既存のため変更しなかった .github/workflows/hyoka.yml, .gitlab-ci.yml, .pre-commit-config.yaml には"
+        "仮の入手先（https://github.com/OWNER/hyoka）が残っています。"
+    ) in r.stdout
 
 
 def test_init_keeps_pyproject_configuration(tmp_path):
@@ -261,17 +305,27 @@ def test_init_keeps_pyproject_configuration(tmp_path):
     r = hyoka("init", tmp_path, "--lang", "en")
     assert r.returncode == 0
     assert f"kept (exists, not changed): {(tmp_path / 'pyproject.toml').as_posix()}" in r.stdout
-    assert not (tmp_path / "hyoka.toml").exists()        # it would shadow [tool.hyoka]
+    assert not (tmp_path / "hyoka.toml").exists()  # it would shadow [tool.hyoka]
     assert (tmp_path / ".github/workflows/hyoka.yml").is_file()
 
 
 # ---------------------------------------------------------------- the waiver file as the CI baseline
 
+
 def test_waiver_baseline_fails_only_on_new_findings(tmp_path):
     assert hyoka("init", tmp_path).returncode == 0
     shutil.copy(SEED_CSV, tmp_path / "seed_r5.csv")
-    r = hyoka("waive", "seed_r5.csv", "--waivers", "waivers.yaml", "--reason", "導入前からの既知の指摘",
-              "--by", "企画課", cwd=tmp_path)
+    r = hyoka(
+        "waive",
+        "seed_r5.csv",
+        "--waivers",
+        "waivers.yaml",
+        "--reason",
+        "導入前からの既知の指摘",
+        "--by",
+        "企画課",
+        cwd=tmp_path,
+    )
     assert r.returncode == 0 and "3件" in r.stdout
     assert hyoka("check", "--no-report", "--fail-on", "info", "seed_r5.csv", cwd=tmp_path).returncode == 0
     code, found = findings("seed_r5.csv", cwd=tmp_path)
@@ -296,13 +350,17 @@ def test_waiver_baseline_fails_only_on_new_findings(tmp_path):
 def test_expired_waivers_give_w001_and_the_findings_back(tmp_path):
     assert hyoka("init", tmp_path).returncode == 0
     shutil.copy(SEED_CSV, tmp_path / "seed_r5.csv")
-    assert hyoka("waive", "seed_r5.csv", "--waivers", "waivers.yaml", "--reason", "既知", "--by", "企画課",
-                 cwd=tmp_path).returncode == 0
+    assert (
+        hyoka(
+            "waive", "seed_r5.csv", "--waivers", "waivers.yaml", "--reason", "既知", "--by", "企画課", cwd=tmp_path
+        ).returncode
+        == 0
+    )
     path = tmp_path / "waivers.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("expires: 20", "expires: 2000-01-01 #"), encoding="utf-8")
     code, found = findings("seed_r5.csv", cwd=tmp_path)
-    assert code == 1                                          # the D001 error is no longer waived
+    assert code == 1  # the D001 error is no longer waived
     assert sorted(f[:2] for f in found if f[0] == "W001") == [("W001", "warning")] * 3
     assert [f[:3] for f in found if f[0] == "D001"] == [SEED_FINDINGS[0]]
     # a team that wants an expired waiver itself to stop CI raises W001's severity
@@ -330,22 +388,32 @@ def test_template_reads_the_configuration_scale(tmp_path):
     assert hyoka("template", "t.xlsx", cwd=tmp_path).returncode == 0
     wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
     grades, names = [dv.formula1 for dv in wb["評価シート"].data_validations.dataValidation if dv.type == "list"]
-    assert grades == '"◎,○,△,×"'                   # the configuration's scale, not the default A–D
-    sheet, cells = names.split("!")                  # the department drop-down reads the legend's list
+    assert grades == '"◎,○,△,×"'  # the configuration's scale, not the default A–D
+    sheet, cells = names.split("!")  # the department drop-down reads the legend's list
     assert sheet == "'凡例'"
     assert [c.value for row in wb["凡例"][cells.replace("$", "")] for c in row] == ["危機管理課", "生涯学習課"]
     assert hyoka("template", "u.xlsx", "--scale", "a-d", "--no-config", cwd=tmp_path).returncode == 0
-    lists = [dv.formula1 for dv in openpyxl.load_workbook(tmp_path / "u.xlsx")["評価シート"].data_validations.dataValidation
-             if dv.type == "list"]
+    lists = [
+        dv.formula1
+        for dv in openpyxl.load_workbook(tmp_path / "u.xlsx")["評価シート"].data_validations.dataValidation
+        if dv.type == "list"
+    ]
     assert lists == ['"A,B,C,D"']
 
 
 # ---------------------------------------------------------------- the pre-commit hook, for real
 
+
 def test_pre_commit_hooks_file():
     [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert (hook["id"], hook["entry"], hook["language"], hook["pass_filenames"]) == ("hyoka", "hyoka check", "python", True)
+    assert (hook["id"], hook["entry"], hook["language"], hook["pass_filenames"]) == (
+        "hyoka",
+        "hyoka check",
+        "python",
+        True,
+    )
     import re
+
     files = re.compile(hook["files"])
     assert files.search("R5/seed_r5.csv") and files.search("書類/調書.XLSX") and not files.search("a.yaml")
     assert re.compile(hook["exclude"]).search("R5/~$調書.xlsx")
@@ -355,8 +423,16 @@ def test_pre_commit_hooks_file():
 def _snapshot(dest: Path) -> str:
     """This checkout's working tree (tracked and new files) committed in a fresh repository, so
     pre-commit installs exactly what is being tested. Returns the commit."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, check=True).stdout.decode("utf-8").split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode("utf-8")
+        .split("\0")
+    )
     for name in filter(None, listed):
         src = ROOT / name
         if src.is_file():
@@ -368,8 +444,10 @@ def _snapshot(dest: Path) -> str:
     return git("rev-parse", "HEAD", cwd=dest).strip()
 
 
-@pytest.mark.skipif(GIT is None or importlib.util.find_spec("pre_commit") is None,
-                    reason="needs git and pre-commit (pip install '.[test]')")
+@pytest.mark.skipif(
+    GIT is None or importlib.util.find_spec("pre_commit") is None,
+    reason="needs git and pre-commit (pip install '.[test]')",
+)
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs hyoka's git checkout")
 @pytest.mark.slow
 def test_pre_commit_hook_runs_hyoka(tmp_path):
@@ -389,8 +467,14 @@ def test_pre_commit_hook_runs_hyoka(tmp_path):
 
     def run():
         start = time.monotonic()
-        r = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=data, env=env,
-                           capture_output=True, text=True, timeout=900)
+        r = subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+            cwd=data,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         return r, time.monotonic() - start
 
     r, first = run()
@@ -403,9 +487,13 @@ def test_pre_commit_hook_runs_hyoka(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Passed" in r.stdout
 
-    shutil.copy(SEED_CSV, data / "seed_r5.csv")   # the error back, now accepted as the baseline
-    assert hyoka("waive", "seed_r5.csv", "--waivers", "waivers.yaml", "--reason", "既知", "--by", "企画課",
-                 cwd=data).returncode == 0
+    shutil.copy(SEED_CSV, data / "seed_r5.csv")  # the error back, now accepted as the baseline
+    assert (
+        hyoka(
+            "waive", "seed_r5.csv", "--waivers", "waivers.yaml", "--reason", "既知", "--by", "企画課", cwd=data
+        ).returncode
+        == 0
+    )
     git("commit", "-qam", "baseline", cwd=data)
     r, third = run()
     assert r.returncode == 0, r.stdout + r.stderr

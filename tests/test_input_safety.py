@@ -23,8 +23,10 @@ def test_report_never_replaces_an_input_workbook(tmp_path):
     before = md5(tmp_path / "book.hyoka.xlsx")
     r = hyoka("check", "book.xlsx", "book.hyoka.xlsx", "--out", ".", "--fail-on", "never", cwd=tmp_path)
     assert r.returncode == 2
-    assert r.stderr.strip() == ("hyoka: error: report file book.hyoka.xlsx: that is an input file "
-                                "(book.hyoka.xlsx); choose another name or folder")
+    assert r.stderr.strip() == (
+        "hyoka: error: report file book.hyoka.xlsx: that is an input file "
+        "(book.hyoka.xlsx); choose another name or folder"
+    )
     assert md5(tmp_path / "book.hyoka.xlsx") == before
     assert not (tmp_path / "index.html").exists()
 
@@ -49,15 +51,31 @@ def test_two_inputs_with_one_name_stay_two_tables(tmp_path):
         shutil.copy(SEED_CSV, tmp_path / d / "t.csv")
     r = hyoka("check", "a/t.csv", "b/t.csv", "--no-report", "--format", "json", "--fail-on", "never", cwd=tmp_path)
     cells = sorted((f["code"], f["cell"]) for f in json.loads(r.stdout))
-    assert cells == [("D001", "a/t.csv:6:target"), ("D001", "b/t.csv:6:target"),
-                     ("G002", "a/t.csv:26:grade"), ("G002", "b/t.csv:26:grade"),
-                     ("M001", "a/t.csv:38:baseline"), ("M001", "b/t.csv:38:baseline")]
+    assert cells == [
+        ("D001", "a/t.csv:6:target"),
+        ("D001", "b/t.csv:6:target"),
+        ("G002", "a/t.csv:26:grade"),
+        ("G002", "b/t.csv:26:grade"),
+        ("M001", "a/t.csv:38:baseline"),
+        ("M001", "b/t.csv:38:baseline"),
+    ]
     r = hyoka("check", "a/t.csv", "b/t.csv", "--no-report", "--format", "sarif", "--fail-on", "never", cwd=tmp_path)
-    places = sorted((res["ruleId"], res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-                     res["locations"][0]["physicalLocation"]["region"]["startLine"])
-                    for res in json.loads(r.stdout)["runs"][0]["results"])
-    assert places == [("D001", "a/t.csv", 6), ("D001", "b/t.csv", 6), ("G002", "a/t.csv", 26),
-                      ("G002", "b/t.csv", 26), ("M001", "a/t.csv", 38), ("M001", "b/t.csv", 38)]
+    places = sorted(
+        (
+            res["ruleId"],
+            res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            res["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for res in json.loads(r.stdout)["runs"][0]["results"]
+    )
+    assert places == [
+        ("D001", "a/t.csv", 6),
+        ("D001", "b/t.csv", 6),
+        ("G002", "a/t.csv", 26),
+        ("G002", "b/t.csv", 26),
+        ("M001", "a/t.csv", 38),
+        ("M001", "b/t.csv", 38),
+    ]
 
 
 def test_a_row_gone_since_last_year_is_placed_in_last_years_file(tmp_path):
@@ -65,8 +83,18 @@ def test_a_row_gone_since_last_year_is_placed_in_last_years_file(tmp_path):
     annotation used to name this year's file at that line."""
     shutil.copy(SEED_CSV, tmp_path / "r5.csv")
     write(tmp_path / "r4.csv", last_year())
-    r = hyoka("check", "r5.csv", "--previous", "r4.csv", "--no-report", "--format", "github",
-              "--fail-on", "never", cwd=tmp_path)
+    r = hyoka(
+        "check",
+        "r5.csv",
+        "--previous",
+        "r4.csv",
+        "--no-report",
+        "--format",
+        "github",
+        "--fail-on",
+        "never",
+        cwd=tmp_path,
+    )
     gone = [line for line in r.stdout.splitlines() if "title=E005" in line]
     assert len(gone) == 1 and gone[0].startswith("::notice file=r4.csv,line=48,"), gone
 
@@ -83,9 +111,12 @@ def test_configuration_mistakes_name_the_file(tmp_path):
 
 def test_usage_mistakes_are_one_line_with_exit_2(tmp_path):
     """`--format xml` used to print Typer's four-line usage block; every error is one line."""
-    for args, text in [(["check", SEED_CSV, "--format", "xml"], "Invalid value for '--format'"),
-                       (["check", SEED_CSV, "--bogus"], "No such option: --bogus"),
-                       (["check"], "Missing argument"), (["nosuch"], "No such command 'nosuch'")]:
+    for args, text in [
+        (["check", SEED_CSV, "--format", "xml"], "Invalid value for '--format'"),
+        (["check", SEED_CSV, "--bogus"], "No such option: --bogus"),
+        (["check"], "Missing argument"),
+        (["nosuch"], "No such command 'nosuch'"),
+    ]:
         r = hyoka(*args, cwd=tmp_path)
         assert r.returncode == 2, args
         lines = r.stderr.strip().splitlines()

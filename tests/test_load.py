@@ -21,10 +21,10 @@ def test_seed_csv_rows_and_line_numbers(vocab):
     assert f.loc[13, "row"] == 38
     # places as numbers: column 9; no character column, as the activities cell before it runs on
     assert (f.loc[13, "col_baseline"], f.loc[13, "char_baseline"]) == (9, 0)
-    assert t.labels[9] == "baseline"                        # shown as seed_r5.csv:38:baseline
-    d001 = f[f["row"] == 6].iloc[0]                         # the seed's D001: line 6, character 193
+    assert t.labels[9] == "baseline"  # shown as seed_r5.csv:38:baseline
+    d001 = f[f["row"] == 6].iloc[0]  # the seed's D001: line 6, character 193
     assert (d001["col_target"], d001["char_target"]) == (11, 193)
-    assert f.loc[0, "char_target"] == 0                     # the record's activities cell runs on
+    assert f.loc[0, "char_target"] == 0  # the record's activities cell runs on
     assert f.loc[13, "baseline"] == "-"
 
 
@@ -33,7 +33,7 @@ def test_seed_xlsx_layout(vocab):
     f = t.frame
     assert t.sheets_read == ["R5実施状況"]
     assert len(f) == 15
-    assert f["row"].tolist() == list(range(4, 19))          # title + two header rows above
+    assert f["row"].tolist() == list(range(4, 19))  # title + two header rows above
     assert t.headers["baseline"] == "基準値（R3)"
     assert f["baseline_year"].unique().tolist() == ["R3"]  # from the header label
     # that header cell, I3
@@ -43,31 +43,48 @@ def test_seed_xlsx_layout(vocab):
     # 項目 is merged over A4:A13; every row of the range carries it
     assert (f.loc[0:9, "item"] == "（１）市民の組織機能を強化するための支援").all()
     assert f.loc[10, "item"] == "（２）相互交流のネットワーク化"
-    assert (f.loc[10, "sheet"], f.loc[10, "row"], f.loc[10, "col_grade"]) == ("R5実施状況", 14, 6)   # F14
-    assert "char_grade" not in f                            # a workbook has no character columns
-    assert f.loc[2, "grade"] == "Ａ"                        # as published, full-width
+    assert (f.loc[10, "sheet"], f.loc[10, "row"], f.loc[10, "col_grade"]) == ("R5実施状況", 14, 6)  # F14
+    assert "char_grade" not in f  # a workbook has no character columns
+    assert f.loc[2, "grade"] == "Ａ"  # as published, full-width
 
 
 def test_both_seed_forms_hold_the_same_values(vocab):
     a = load_table(SEED_CSV, vocab).frame
     b = load_table(SEED_XLSX, vocab).frame
-    cols = ["item", "project", "department", "activities", "partners", "grade", "effect",
-            "indicator", "baseline", "target", "current", "baseline_year", "target_year", "current_year"]
+    cols = [
+        "item",
+        "project",
+        "department",
+        "activities",
+        "partners",
+        "grade",
+        "effect",
+        "indicator",
+        "baseline",
+        "target",
+        "current",
+        "baseline_year",
+        "target_year",
+        "current_year",
+    ]
     pd.testing.assert_frame_equal(a[cols], b[cols])
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("基準値（R3)", ("baseline", "R3")),
-    ("目標値（R9)", ("target", "R9")),
-    ("現状値\n（R5)", ("current", "R5")),
-    ("基準値(H30)", ("baseline", "H30")),
-    ("目標値（令和9年度）", ("target", "令和9年度")),
-    ("協働の相手\n①～⑦", ("partners", None)),
-    ("所管課", ("department", None)),
-    ("実績値", ("current", None)),
-    ("（２）目標指標の状況", None),
-    ("（１）令和5年度実施状況", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("基準値（R3)", ("baseline", "R3")),
+        ("目標値（R9)", ("target", "R9")),
+        ("現状値\n（R5)", ("current", "R5")),
+        ("基準値(H30)", ("baseline", "H30")),
+        ("目標値（令和9年度）", ("target", "令和9年度")),
+        ("協働の相手\n①～⑦", ("partners", None)),
+        ("所管課", ("department", None)),
+        ("実績値", ("current", None)),
+        ("（２）目標指標の状況", None),
+        ("（１）令和5年度実施状況", None),
+    ],
+)
 def test_header_matching(vocab, text, expected):
     assert match_header(text, vocab) == expected
 
@@ -77,8 +94,10 @@ def _write(path, text, encoding):
     return path
 
 
-SMALL = "項目,事業名,担当課,協働の相手,事業の評価,目標指標,基準値,目標値,現状値\n" \
-        "（１）支援,髙橋①事業,市民協働推進課,①②,Ａ,加入率,60.4％,62％,61％\n"
+SMALL = (
+    "項目,事業名,担当課,協働の相手,事業の評価,目標指標,基準値,目標値,現状値\n"
+    "（１）支援,髙橋①事業,市民協働推進課,①②,Ａ,加入率,60.4％,62％,61％\n"
+)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp932"])
@@ -93,7 +112,7 @@ def test_csv_encodings_detected(tmp_path, vocab, encoding):
 def test_csv_title_line_above_header(tmp_path, vocab):
     p = _write(tmp_path / "t.csv", "令和5年度 実施状況,,,,,,,,\n" + SMALL + "※ 注記：値は速報値,,,,,,,,\n", "utf-8")
     f = load_table(p, vocab).frame
-    assert len(f) == 1                      # the ※ note below the table is not a row
+    assert len(f) == 1  # the ※ note below the table is not a row
     assert f.loc[0, "row"] == 3
 
 
@@ -130,7 +149,7 @@ def test_xlsx_numbers_percent_format_and_hidden_sheet(tmp_path, vocab):
     wb.save(p)
     t = load_table(p, vocab)
     assert t.sheets_read == ["健康増進課"] and t.sheets_skipped == ["凡例"]
-    assert t.frame.loc[0, "baseline"] == "85.2%"   # 0.852 shown as 85.2 %, not 0.852
+    assert t.frame.loc[0, "baseline"] == "85.2%"  # 0.852 shown as 85.2 %, not 0.852
 
 
 def test_uk_table_loads_with_its_own_columns(vocab):

@@ -53,9 +53,9 @@ def test_values_units_and_years(seed):
 
 def test_directions(seed):
     by = seed.set_index("indicator")
-    assert by.loc["コミュニティ未設置地区", "direction"] == "decrease"       # declared by name
+    assert by.loc["コミュニティ未設置地区", "direction"] == "decrease"  # declared by name
     assert by.loc["コミュニティ未設置地区", "direction_source"] == "declared"
-    assert by.loc["自治会加入率", "direction"] == "increase"                # declared, against the target
+    assert by.loc["自治会加入率", "direction"] == "increase"  # declared, against the target
     assert by.loc["センターへの相談件数", "direction_source"] == "inferred"  # 17件 → 30件
     assert by.loc["実施回数", "direction"] == "increase"
     # progress = (current - baseline) / (target - baseline): (134 - 129) / (150 - 129)

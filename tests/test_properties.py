@@ -33,9 +33,14 @@ def test_measures_never_crash_and_states_are_consistent(texts):
 
 
 @FAST
-@given(number=st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False),
-       unit=st.sampled_from(UNITS + [""]), negative=st.booleans(), thousands=st.booleans(),
-       full_width=st.booleans(), sign=st.sampled_from(["▲", "△", "-"]))
+@given(
+    number=st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False),
+    unit=st.sampled_from(UNITS + [""]),
+    negative=st.booleans(),
+    thousands=st.booleans(),
+    full_width=st.booleans(),
+    sign=st.sampled_from(["▲", "△", "-"]),
+)
 def test_measure_round_trip(number, unit, negative, thousands, full_width, sign):
     text = f"{number:,}" if thousands else f"{number}"
     text = (sign if negative and number else "") + text + unit
@@ -76,12 +81,16 @@ def test_partners_keep_circled_codes():
     assert _partners(pd.Series(["①②③　④\n⑤⑥⑦"], dtype="string")).tolist() == ["①②③④⑤⑥⑦"]
 
 
-MEASURE = st.one_of(st.sampled_from(["17件", "85.19％", "-", "", "実施", "充実", "60％", "3地区", "▲5", "abc", "0件"]),
-                    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=12))  # text a cell can hold
+MEASURE = st.one_of(
+    st.sampled_from(["17件", "85.19％", "-", "", "実施", "充実", "60％", "3地区", "▲5", "abc", "0件"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
+)  # text a cell can hold
 GRADE = st.sampled_from(["A", "Ｂ", "C", "D", "", "S", "-"])
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(st.tuples(GRADE, MEASURE, MEASURE, MEASURE), min_size=1, max_size=6))
 def test_a_findings_cell_points_at_the_value_it_names(tmp_path_factory, rows):
     folder = tmp_path_factory.mktemp("prop")
@@ -95,7 +104,7 @@ def test_a_findings_cell_points_at_the_value_it_names(tmp_path_factory, rows):
     lines = path.read_text(encoding="utf-8").split("\n")
     records = list(csv.reader(open(path, encoding="utf-8", newline="")))[1:]
     starts, n = [], 2
-    for r in records:                 # the physical line each record starts on
+    for r in records:  # the physical line each record starts on
         starts.append(n)
         n += sum(v.count("\n") for v in r) + 1
     result = run_check([path])
@@ -105,7 +114,7 @@ def test_a_findings_cell_points_at_the_value_it_names(tmp_path_factory, rows):
             continue
         assert f.source_file == "t.csv" and f.sheet == "" and f.col == column[f.field] + 1
         assert f.cell_row == f.row
-        record = records[starts.index(f.cell_row)]          # the cell's line starts a record
+        record = records[starts.index(f.cell_row)]  # the cell's line starts a record
         raw = record[column[f.field]]
         frame_raw = result.frame.loc[f.row_index, "grade_raw" if f.field == "grade" else f"{f.field}_raw"]
         assert raw == frame_raw, (f.code, f.cell_row, raw, frame_raw)

@@ -19,15 +19,19 @@ for _r in CATALOG:
 
 
 def _params(kind):
-    return [pytest.param(code, i, id=f"{code}-{kind}{i + 1}")
-            for code, rule in sorted(BY_CODE.items()) for i in range(len(getattr(rule.cases, kind, ())))]
+    return [
+        pytest.param(code, i, id=f"{code}-{kind}{i + 1}")
+        for code, rule in sorted(BY_CODE.items())
+        for i in range(len(getattr(rule.cases, kind, ())))
+    ]
 
 
 def test_every_rule_has_cases_that_fire_and_quiet_ones():
     bare = [c for c, r in BY_CODE.items() if not r.cases or not r.cases.fire or not r.cases.quiet]
     assert not bare, f"rules without both kinds of cases: {bare}"
-    unchecked = [f"{c} fire{i + 1}" for c, r in BY_CODE.items() for i, case in enumerate(r.cases.fire)
-                 if case.observed is None]
+    unchecked = [
+        f"{c} fire{i + 1}" for c, r in BY_CODE.items() for i, case in enumerate(r.cases.fire) if case.observed is None
+    ]
     assert not unchecked, f"cases that fire without the observed text: {unchecked}"
 
 
@@ -37,7 +41,7 @@ def test_case_fires(code, i):
     result = run_case(case, select=[code])
     found = result.findings[result.findings["code"] == code]
     shown = found[["row", "field", "cell_row", "col", "observed"]].to_string()
-    want_rows = [n + 1 for n in case.at]   # the table's header is row 1
+    want_rows = [n + 1 for n in case.at]  # the table's header is row 1
     assert sorted(found["row"].tolist()) == sorted(want_rows), f"{code} on rows {found['row'].tolist()}:\n{shown}"
     assert set(found["field"]) == {case.field}, f"{code} points at other fields:\n{shown}"
     for n, observed in zip(want_rows, case.observed):

@@ -32,7 +32,18 @@ def check(tmp_path, scale, graded):
     p = tmp_path / "t.csv"
     with open(p, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["事業名", "担当課", "事業の評価", "効果、理由（問題点）", "目標指標", "基準値（R3)", "目標値（R9)", "現状値（R5)"])
+        w.writerow(
+            [
+                "事業名",
+                "担当課",
+                "事業の評価",
+                "効果、理由（問題点）",
+                "目標指標",
+                "基準値（R3)",
+                "目標値（R9)",
+                "現状値（R5)",
+            ]
+        )
         for key, grade in graded:
             ind, b, t, c = ROWS[key]
             w.writerow([f"{key}事業", "市民協働推進課", grade, "記載あり", ind, b, t, c])
@@ -53,7 +64,9 @@ def test_s_a_b_c_computes_the_grade(tmp_path):
 
 
 def test_f_to_z_statuses_must_agree(tmp_path):
-    got = check(tmp_path, "f-s-a-b-c-x-y-z", [("登録", "X"), ("回数", "X"), ("割合", "Z"), ("導入率", "Z"), ("会員", "F")])
+    got = check(
+        tmp_path, "f-s-a-b-c-x-y-z", [("登録", "X"), ("回数", "X"), ("割合", "Z"), ("導入率", "Z"), ("会員", "F")]
+    )
     # X (not started) with 134 beyond 129; Z (hard to evaluate) with every value present
     assert set(got) == {("登録", "G006"), ("割合", "G006")}
 
@@ -64,15 +77,20 @@ def test_circles(tmp_path):
 
 
 def test_achievement(tmp_path):
-    got = check(tmp_path, "achievement", [("会員", "達成"), ("助け合い", "未達成"), ("登録", "概ね達成"), ("割合", "達成")])
+    got = check(
+        tmp_path, "achievement", [("会員", "達成"), ("助け合い", "未達成"), ("登録", "概ね達成"), ("割合", "達成")]
+    )
     assert got == {("会員", "G005"): "未達成（値から求めた評価）", ("助け合い", "G005"): "達成（値から求めた評価）"}
 
 
 def test_rag(tmp_path):
     got = check(tmp_path, "rag", [("会員", "lg"), ("助け合い", "lr"), ("割合", "green"), ("登録", "la")])
     # 45 vs 55 is 18 % short: red; 147 beyond 133: green; 134 vs 150 is 10.7 % short: red
-    assert got == {("会員", "G005"): "red（値から求めた評価）", ("助け合い", "G005"): "green（値から求めた評価）",
-                   ("登録", "G005"): "red（値から求めた評価）"}
+    assert got == {
+        ("会員", "G005"): "red（値から求めた評価）",
+        ("助け合い", "G005"): "green（値から求めた評価）",
+        ("登録", "G005"): "red（値から求めた評価）",
+    }
 
 
 @pytest.mark.parametrize("scale", ["a-d", "s-a-b-c", "f-s-a-b-c-x-y-z", "circles", "achievement", "rag"])

@@ -5,9 +5,18 @@ import csv
 from hyoka.output.places import with_cells
 from hyoka.pipeline import run_check
 
-ROW = {"項目": "（３）市職員の市民団体活動などへの参加促進", "事業名": "市職員研修", "担当課": "市民協働推進課",
-       "協働の相手": "⑦", "事業の評価": "D", "効果、理由（問題点）": "研修の実施方法、対象や内容の検討が必要。", "目標指標": "実施回数",
-       "基準値（R3)": "2回", "目標値（R9)": "3回", "現状値（R5)": "1回"}
+ROW = {
+    "項目": "（３）市職員の市民団体活動などへの参加促進",
+    "事業名": "市職員研修",
+    "担当課": "市民協働推進課",
+    "協働の相手": "⑦",
+    "事業の評価": "D",
+    "効果、理由（問題点）": "研修の実施方法、対象や内容の検討が必要。",
+    "目標指標": "実施回数",
+    "基準値（R3)": "2回",
+    "目標値（R9)": "3回",
+    "現状値（R5)": "1回",
+}
 
 
 def _check(tmp_path, rows, headers=None):
@@ -34,7 +43,7 @@ def test_failures_point_at_cells(tmp_path):
 
 def test_year_out_of_range(tmp_path):
     headers = list(ROW)
-    headers[headers.index("基準値（R3)")] = "基準値（R99)"   # 令和99年度 = FY2117
+    headers[headers.index("基準値（R3)")] = "基準値（R99)"  # 令和99年度 = FY2117
     row = {**ROW, "基準値（R99)": ROW["基準値（R3)"]}
     del row["基準値（R3)"]
     f = _check(tmp_path, [row], headers)

@@ -22,9 +22,27 @@ from .conftest import SEED_CSV, SEED_XLSX
 
 EXPECTED = {
     # code: (project, field, observed, csv cell, xlsx cell)
-    "D001": ("自治会加入促進に関する連携", "target", "60.4％ → 60％", "seed_r5.csv:6:target", "[seed_r5.xlsx]R5実施状況!J7"),
-    "G002": ("避難行動要支援者の支援", "grade", "Ｂ: 60％ → 56.5％", "seed_r5.csv:26:grade", "[seed_r5.xlsx]R5実施状況!F14"),
-    "M001": ("コミュニティ・スクールの導入", "baseline", "-", "seed_r5.csv:38:baseline", "[seed_r5.xlsx]R5実施状況!I17"),
+    "D001": (
+        "自治会加入促進に関する連携",
+        "target",
+        "60.4％ → 60％",
+        "seed_r5.csv:6:target",
+        "[seed_r5.xlsx]R5実施状況!J7",
+    ),
+    "G002": (
+        "避難行動要支援者の支援",
+        "grade",
+        "Ｂ: 60％ → 56.5％",
+        "seed_r5.csv:26:grade",
+        "[seed_r5.xlsx]R5実施状況!F14",
+    ),
+    "M001": (
+        "コミュニティ・スクールの導入",
+        "baseline",
+        "-",
+        "seed_r5.csv:38:baseline",
+        "[seed_r5.xlsx]R5実施状況!I17",
+    ),
 }
 
 
@@ -58,8 +76,10 @@ def test_severities_and_departments(result):
 def test_japanese_messages_name_values_as_published(result):
     _, r = result
     msg = r.findings.set_index("code")["message"]
-    assert msg["G002"] == ("評価「Ｂ」は上位の評価ですが、「同意取得者に対する個別計画の作成率」の現状値 56.5％ は"
-                           "基準値 60％ より悪化しています（増加が望ましい指標、指標名から判断）。")
+    assert msg["G002"] == (
+        "評価「Ｂ」は上位の評価ですが、「同意取得者に対する個別計画の作成率」の現状値 56.5％ は"
+        "基準値 60％ より悪化しています（増加が望ましい指標、指標名から判断）。"
+    )
     assert "目標値 60％ が基準値 60.4％ より悪い方向" in msg["D001"]
     assert "基準値が「-」" in msg["M001"]
 
@@ -70,21 +90,33 @@ def test_consistent_rows_raise_no_grade_or_unit_finding(result):
     graded = set(f.loc[f["code"].str.startswith("G"), "project"])
     assert graded == {"避難行動要支援者の支援"}
     assert not f["code"].str.startswith("U").any()
-    assert not f["code"].str.startswith("S").any()   # the schema accepts every seed row
+    assert not f["code"].str.startswith("S").any()  # the schema accepts every seed row
 
 
 def test_both_forms_give_the_same_findings():
     a = run_check([SEED_CSV]).findings
     b = run_check([SEED_XLSX]).findings
-    cols = ["code", "severity", "department", "item", "project", "indicator", "field", "observed", "expected", "message"]
+    cols = [
+        "code",
+        "severity",
+        "department",
+        "item",
+        "project",
+        "indicator",
+        "field",
+        "observed",
+        "expected",
+        "message",
+    ]
     assert a[cols].reset_index(drop=True).equals(b[cols].reset_index(drop=True))
 
 
 def test_english_messages():
     r = run_check([SEED_CSV], CheckOptions(lang="en"))
     msg = r.findings.set_index("code")["message"]
-    assert msg["M001"] == ("The baseline of 'コミュニティ・スクールの導入率' reads '-', "
-                           "so progress and the grade 'Ｂ' cannot be checked.")
+    assert msg["M001"] == (
+        "The baseline of 'コミュニティ・スクールの導入率' reads '-', so progress and the grade 'Ｂ' cannot be checked."
+    )
 
 
 def test_department_filter_matches_the_previous_name():

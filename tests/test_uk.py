@@ -12,9 +12,16 @@ from .test_cli import hyoka
 
 @pytest.fixture(scope="module")
 def findings():
-    r = hyoka("check", "hart_dc_kpi_2014q1.csv", "hart_dc_kpi_2014q2.csv", "--no-report", "--format", "json",
-              cwd=EXAMPLES / "uk")
-    assert r.returncode == 1          # G001 is an error
+    r = hyoka(
+        "check",
+        "hart_dc_kpi_2014q1.csv",
+        "hart_dc_kpi_2014q2.csv",
+        "--no-report",
+        "--format",
+        "json",
+        cwd=EXAMPLES / "uk",
+    )
+    assert r.returncode == 1  # G001 is an error
     return json.loads(r.stdout)
 
 
@@ -28,28 +35,31 @@ def test_status_codes_the_legend_does_not_define(findings):
 
 
 def test_grades_the_values_contradict(findings):
-    assert cells(findings, "G005") == sorted([
-        "q1.csv:6:grade",    # ETS01 red, yet 0 missed collections against a ceiling of 40
-        "q1.csv:20:grade",   # IT01 amber, 42.5 is 29 % short of 60: red
-        "q1.csv:22:grade",   # IT03 green, 80.6 is 10.4 % short of 90: red
-        "q2.csv:6:grade",    # ETS01 again
-        "q2.csv:7:grade",    # FI06 amber at exactly its target 97: green
-        "q2.csv:12:grade",   # HR11 red, 2.7 sickness days under the 3.15 ceiling: green
-        "q2.csv:16:grade",   # HS16 green, 28 homes against 40: red
-        "q2.csv:25:grade",   # IT06 green with 0 % website uptime
-        "q2.csv:31:grade",   # PS05 green with 0 %
-    ])
+    assert cells(findings, "G005") == sorted(
+        [
+            "q1.csv:6:grade",  # ETS01 red, yet 0 missed collections against a ceiling of 40
+            "q1.csv:20:grade",  # IT01 amber, 42.5 is 29 % short of 60: red
+            "q1.csv:22:grade",  # IT03 green, 80.6 is 10.4 % short of 90: red
+            "q2.csv:6:grade",  # ETS01 again
+            "q2.csv:7:grade",  # FI06 amber at exactly its target 97: green
+            "q2.csv:12:grade",  # HR11 red, 2.7 sickness days under the 3.15 ceiling: green
+            "q2.csv:16:grade",  # HS16 green, 28 homes against 40: red
+            "q2.csv:25:grade",  # IT06 green with 0 % website uptime
+            "q2.csv:31:grade",  # PS05 green with 0 %
+        ]
+    )
 
 
 def test_zeros_typed_for_blanks(findings):
     # the README: "The council's file once had empty targets that were later written as 0";
     # Z001 speaks only for KPIs known to rise (RB09's 0-day processing time is a real ceiling)
     assert cells(findings, "Z001") == sorted(
-        [f"q1.csv:{n}:target" for n in (44, 45, 46)] + [f"q2.csv:{n}:target" for n in (27, 44, 45, 46)])
+        [f"q1.csv:{n}:target" for n in (44, 45, 46)] + [f"q2.csv:{n}:target" for n in (27, 44, 45, 46)]
+    )
     assert cells(findings, "Z002") == ["q2.csv:25:current", "q2.csv:31:current"]
 
 
 def test_configured_severity(findings):
     d001 = [d for d in findings if d["code"] == "D001"]
     assert d001 and {d["severity"] for d in d001} == {"info"}
-    assert not [d for d in findings if d["code"] in ("X001", "X002")]   # two quarters are not duplicates
+    assert not [d for d in findings if d["code"] in ("X001", "X002")]  # two quarters are not duplicates

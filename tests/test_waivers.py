@@ -54,22 +54,25 @@ def test_waiver_marks_d001_waived_and_check_exits_zero(tmp_path):
     assert by_code(found, "D001")["waived"].tolist() == ["受入済み"]
     assert (by_code(found, "G002")["waived"] == "").all() and (by_code(found, "M001")["waived"] == "").all()
     assert not found["code"].str.startswith("W").any()
-    assert hyoka("check", SEED_CSV, "--no-report").returncode == 1          # without the waiver
+    assert hyoka("check", SEED_CSV, "--no-report").returncode == 1  # without the waiver
     r = hyoka("check", SEED_CSV, "--no-report", "--waivers", w, "--format", "json")
-    assert r.returncode == 0                                                  # --fail-on error
+    assert r.returncode == 0  # --fail-on error
     data = json.loads(r.stdout)
-    assert len(data) == 3                                                     # shown, not dropped
+    assert len(data) == 3  # shown, not dropped
     assert [d["waived"] for d in data if d["code"] == "D001"] == ["受入済み"]
     assert list(data[0])[-2:] == ["message", "waived"]
 
 
-@pytest.mark.parametrize("entry", [
-    {"code": "D001", "project": "自治会加入促進 に関する 連携"},                 # layout spaces
-    {"code": "D001", "project": "'　自治会加入促進に関する連携　'"},             # full-width spaces
-    {"code": "d001", "department": "市民協働 推進課", "indicator": "自治会加入率"},
-    {"code": "M001", "project": "ｺﾐｭﾆﾃｨ･ｽｸｰﾙの導入"},                            # half-width katakana
-    {"code": "Ｍ００１", "indicator": "コミュニティ・スクールの導入率"},          # full-width code
-])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"code": "D001", "project": "自治会加入促進 に関する 連携"},  # layout spaces
+        {"code": "D001", "project": "'　自治会加入促進に関する連携　'"},  # full-width spaces
+        {"code": "d001", "department": "市民協働 推進課", "indicator": "自治会加入率"},
+        {"code": "M001", "project": "ｺﾐｭﾆﾃｨ･ｽｸｰﾙの導入"},  # half-width katakana
+        {"code": "Ｍ００１", "indicator": "コミュニティ・スクールの導入率"},  # full-width code
+    ],
+)
 def test_width_and_whitespace_variants_match(tmp_path, entry):
     found = check(write(tmp_path / "w.yaml", entry))
     code = entry["code"].upper().replace("Ｍ００１", "M001")
@@ -84,8 +87,9 @@ def test_other_project_does_not_match(tmp_path):
 
 
 def test_expired_waiver_does_not_waive_and_gives_w001(tmp_path):
-    w = write(tmp_path / "w.yaml", {"code": "M001", "reason": "x", "expires": "2099-01-01"},
-              {**D001, "expires": "2025-05-31"})
+    w = write(
+        tmp_path / "w.yaml", {"code": "M001", "reason": "x", "expires": "2099-01-01"}, {**D001, "expires": "2025-05-31"}
+    )
     found = check(w)
     assert (by_code(found, "D001")["waived"] == "").all()
     w001 = by_code(found, "W001")
@@ -115,7 +119,7 @@ def test_waiver_for_a_code_that_does_not_fire_gives_w002(tmp_path):
     assert f["cell"] == "w.yaml:9" and f["department"] == "社会福祉課" and f["waived"] == ""
     assert f["observed"] == "P001 / 社会福祉課 / * / *"
     assert by_code(found, "D001")["waived"].tolist() == ["受入済み"]
-    assert list(found.columns) == list(F.empty().columns) + ["cell"]   # the places, written out
+    assert list(found.columns) == list(F.empty().columns) + ["cell"]  # the places, written out
     assert hyoka("check", SEED_CSV, "--no-report", "--waivers", w).returncode == 0  # info < error
 
 
@@ -130,8 +134,16 @@ def test_department_matches_previous_name():
     frame = result.frame
     row = frame[frame["department_previous"] == "危機管理室"]
     assert row["department"].tolist() == ["危機管理課"]
-    found = F.from_rows(row, code="X001", severity="warning", field="target", observed=row["target_raw"],
-                        expected=row["target_raw"], message=row["target_raw"], title="t")
+    found = F.from_rows(
+        row,
+        code="X001",
+        severity="warning",
+        field="target",
+        observed=row["target_raw"],
+        expected=row["target_raw"],
+        message=row["target_raw"],
+        title="t",
+    )
     waivers = [w for w in _entries(department="危機管理室", code="X001")]
     out = apply_waivers(found, waivers, TODAY, "ja", frame=frame)
     assert out["waived"].tolist() == ["受入済み"]
@@ -139,23 +151,50 @@ def test_department_matches_previous_name():
 
 def _entries(**kw):
     from hyoka.waivers.load import Waiver
-    return [Waiver(kw["code"], kw.get("department"), kw.get("project"), kw.get("indicator"),
-                   "受入済み", "企画課", date(2099, 1, 1), "w.yaml", 2)]
+
+    return [
+        Waiver(
+            kw["code"],
+            kw.get("department"),
+            kw.get("project"),
+            kw.get("indicator"),
+            "受入済み",
+            "企画課",
+            date(2099, 1, 1),
+            "w.yaml",
+            2,
+        )
+    ]
 
 
-@pytest.mark.parametrize("body, needle", [
-    ("waivers:\n  - code: D001\n    accepted_by: a\n    expires: 2099-01-01\n", "waiver 1 (line 2): reason: missing"),
-    ("waivers:\n  - code: D001\n    reason: r\n    accepted_by: a\n    expires: 2099-02-30\n",
-     "waiver 1 (line 2): expires: 2099-02-30 is not a date"),
-    ("waivers:\n  - code: D001\n    reason: r\n    accepted_by: a\n    expires: 31/03/2099\n",
-     "waiver 1 (line 2): expires"),
-    ("waivers:\n  - code: M001\n    reason: r\n    accepted_by: a\n    expires: 2099-01-01\n"
-     "  - code: D001\n    reason: r\n    accepted_by: a\n    expires: 2099-01-01\n    projet: x\n",
-     "waiver 2 (line 6): unknown key(s) projet"),
-    ("waivers:\n  - code: D001\n    reason: '  '\n    accepted_by: a\n    expires: 2099-01-01\n", "reason: must be non-empty"),
-    ("waivers:\n  - !!python/object/apply:os.system ['echo pwned']\n", "not valid YAML"),
-    ("!!python/object:builtins.dict\nwaivers: []\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "body, needle",
+    [
+        (
+            "waivers:\n  - code: D001\n    accepted_by: a\n    expires: 2099-01-01\n",
+            "waiver 1 (line 2): reason: missing",
+        ),
+        (
+            "waivers:\n  - code: D001\n    reason: r\n    accepted_by: a\n    expires: 2099-02-30\n",
+            "waiver 1 (line 2): expires: 2099-02-30 is not a date",
+        ),
+        (
+            "waivers:\n  - code: D001\n    reason: r\n    accepted_by: a\n    expires: 31/03/2099\n",
+            "waiver 1 (line 2): expires",
+        ),
+        (
+            "waivers:\n  - code: M001\n    reason: r\n    accepted_by: a\n    expires: 2099-01-01\n"
+            "  - code: D001\n    reason: r\n    accepted_by: a\n    expires: 2099-01-01\n    projet: x\n",
+            "waiver 2 (line 6): unknown key(s) projet",
+        ),
+        (
+            "waivers:\n  - code: D001\n    reason: '  '\n    accepted_by: a\n    expires: 2099-01-01\n",
+            "reason: must be non-empty",
+        ),
+        ("waivers:\n  - !!python/object/apply:os.system ['echo pwned']\n", "not valid YAML"),
+        ("!!python/object:builtins.dict\nwaivers: []\n", "not valid YAML"),
+    ],
+)
 def test_malformed_waiver_file_is_one_line_exit_2(tmp_path, body, needle):
     w = tmp_path / "bad.yaml"
     w.write_text(body, encoding="utf-8")
@@ -185,15 +224,18 @@ def test_waive_adopts_the_legacy_table(tmp_path):
     assert [(e.code, e.department, e.project, e.indicator) for e in entries] == [
         ("D001", "市民協働推進課", "自治会加入促進に関する連携", "自治会加入率"),
         ("G002", "社会福祉課", "避難行動要支援者の支援", "同意取得者に対する個別計画の作成率"),
-        ("M001", "生涯学習課", "コミュニティ・スクールの導入", "コミュニティ・スクールの導入率")]
-    assert {e.reason for e in entries} == {"導入前からの既知の指摘"} and {e.accepted_by for e in entries} == {"企画課 佐藤"}
+        ("M001", "生涯学習課", "コミュニティ・スクールの導入", "コミュニティ・スクールの導入率"),
+    ]
+    assert {e.reason for e in entries} == {"導入前からの既知の指摘"} and {e.accepted_by for e in entries} == {
+        "企画課 佐藤"
+    }
     assert all((e.expires - date.today()).days in (365, 366) for e in entries)
     text = w.read_text(encoding="utf-8")
     r = hyoka(*args)
     assert r.returncode == 0 and "0件" in r.stdout
-    assert w.read_text(encoding="utf-8") == text                  # nothing added, file untouched
+    assert w.read_text(encoding="utf-8") == text  # nothing added, file untouched
     r = hyoka("waive", SEED_XLSX, "--waivers", w, "--reason", "x", "--by", "y")
-    assert "0件" in r.stdout                                       # the workbook has the same identities
+    assert "0件" in r.stdout  # the workbook has the same identities
     r = hyoka("check", SEED_CSV, "--waivers", w, "--format", "json", "--no-report", "--fail-on", "info")
     assert r.returncode == 0
     data = json.loads(r.stdout)
@@ -204,10 +246,29 @@ def test_waive_adopts_the_legacy_table(tmp_path):
 
 def test_waive_selection_and_appending_keeps_comments(tmp_path):
     w = tmp_path / "w.yaml"
-    w.write_text("# our accepted findings\nwaivers:\n- code: M001   # 基準値なし\n  reason: r\n"
-                 "  accepted_by: a\n  expires: 2099-01-01\n", encoding="utf-8")
-    r = hyoka("waive", SEED_CSV, "--waivers", w, "--reason", "x", "--by", "y", "--code", "G", "--code", "m001",
-              "--expires", "2030-04-01", "--lang", "en")
+    w.write_text(
+        "# our accepted findings\nwaivers:\n- code: M001   # 基準値なし\n  reason: r\n"
+        "  accepted_by: a\n  expires: 2099-01-01\n",
+        encoding="utf-8",
+    )
+    r = hyoka(
+        "waive",
+        SEED_CSV,
+        "--waivers",
+        w,
+        "--reason",
+        "x",
+        "--by",
+        "y",
+        "--code",
+        "G",
+        "--code",
+        "m001",
+        "--expires",
+        "2030-04-01",
+        "--lang",
+        "en",
+    )
     assert r.returncode == 0 and "Added 1 waiver entries" in r.stdout
     text = w.read_text(encoding="utf-8")
     assert text.startswith("# our accepted findings\nwaivers:\n- code: M001   # 基準値なし\n")

@@ -25,7 +25,18 @@ from hyoka.read.xlsx import read_grids
 from .test_cli import hyoka
 
 HEAD1 = ["項目", "事業名", "所管課", "令和5年度の取組", None, None, "成果指標の状況", None, None, None]
-HEAD2 = [None, None, None, "実施内容", "自己評価", "効果、理由（問題点）", "成果指標", "基準値（R3)", "目標値（R9)", "実績値（R5)"]
+HEAD2 = [
+    None,
+    None,
+    None,
+    "実施内容",
+    "自己評価",
+    "効果、理由（問題点）",
+    "成果指標",
+    "基準値（R3)",
+    "目標値（R9)",
+    "実績値（R5)",
+]
 
 
 def _sheet(wb, title, rows):
@@ -40,8 +51,8 @@ def _sheet(wb, title, rows):
     for r in rows:
         ws.append(r)
     ws.merge_cells(f"A{first}:A{ws.max_row}")
-    ws.append([])                                   # spacer
-    ws.append(["※ 数値は速報値"])                    # note below the table
+    ws.append([])  # spacer
+    ws.append(["※ 数値は速報値"])  # note below the table
     ws.column_dimensions["D"].width = 40
     return ws
 
@@ -49,23 +60,51 @@ def _sheet(wb, title, rows):
 def build(path):
     wb = Workbook()
     wb.remove(wb.active)
-    ws = _sheet(wb, "市民協働推進課", [
-        ["（１）市民の組織機能を強化するための支援", "自治会加入促進に関する連携", "市民協働推進課", "キャンペーンを行った。",
-         "C", "機会を持つことができた。", "自治会加入率", 0.604, 0.60, 0.582],
-        [None, "市職員研修", "市民協働推進課", "研修を実施した。", "D", "検討が必要。", "実施回数", 2, 3, "=H6-1"],
-    ])
+    ws = _sheet(
+        wb,
+        "市民協働推進課",
+        [
+            [
+                "（１）市民の組織機能を強化するための支援",
+                "自治会加入促進に関する連携",
+                "市民協働推進課",
+                "キャンペーンを行った。",
+                "C",
+                "機会を持つことができた。",
+                "自治会加入率",
+                0.604,
+                0.60,
+                0.582,
+            ],
+            [None, "市職員研修", "市民協働推進課", "研修を実施した。", "D", "検討が必要。", "実施回数", 2, 3, "=H6-1"],
+        ],
+    )
     for c in ("H5", "I5", "J5"):
         ws[c].number_format = "0.0%"
-    ws["B6"] = CellRichText(TextBlock(InlineFont(b=True), "市職員"), "研修")   # rich text: two runs
+    ws["B6"] = CellRichText(TextBlock(InlineFont(b=True), "市職員"), "研修")  # rich text: two runs
     for c in ("H6", "I6"):
         ws[c].number_format = '#,##0"回"'
     dv = DataValidation(type="list", formula1='"A,B,C,D"', allow_blank=True)
     ws.add_data_validation(dv)
     dv.add("E5:E6")
-    _sheet(wb, "社会福祉課", [
-        ["（２）相互交流のネットワーク化", "避難行動要支援者の支援", "社会福祉課", "名簿システムを構築した。",
-         "Ｂ", "名簿作成の効率化を図ることができた。", "同意取得者に対する個別計画の作成率", "60％", "80％", "56.5％"],
-    ])
+    _sheet(
+        wb,
+        "社会福祉課",
+        [
+            [
+                "（２）相互交流のネットワーク化",
+                "避難行動要支援者の支援",
+                "社会福祉課",
+                "名簿システムを構築した。",
+                "Ｂ",
+                "名簿作成の効率化を図ることができた。",
+                "同意取得者に対する個別計画の作成率",
+                "60％",
+                "80％",
+                "56.5％",
+            ],
+        ],
+    )
     legend = wb.create_sheet("凡例")
     legend.append(["評価", "意味"])
     legend.append(["A", "順調"])
@@ -84,8 +123,10 @@ def _add_furigana(path, text, reading):
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename.startswith("xl/worksheets/sheet2"):
-                data = data.replace(f"<is><t>{text}</t></is>".encode(),
-                                    f'<is><t>{text}</t><rPh sb="0" eb="5"><t>{reading}</t></rPh></is>'.encode())
+                data = data.replace(
+                    f"<is><t>{text}</t></is>".encode(),
+                    f'<is><t>{text}</t><rPh sb="0" eb="5"><t>{reading}</t></rPh></is>'.encode(),
+                )
             dst.writestr(item, data)
     shutil.move(tmp, path)
 
@@ -100,20 +141,20 @@ def test_read_cell_by_cell(book, vocab):
     f = t.frame
     assert t.sheets_read == ["市民協働推進課", "社会福祉課"]
     assert t.sheets_skipped == ["凡例", "作業用"]
-    assert len(f) == 3                                            # spacer and ※ notes are not rows
+    assert len(f) == 3  # spacer and ※ notes are not rows
     r = f.iloc[0]
     assert (r["sheet"], r["row"]) == ("市民協働推進課", 5)
     assert (r["department"], r["grade"], r["indicator"]) == ("市民協働推進課", "C", "自治会加入率")
-    assert (r["baseline"], r["target"], r["current"]) == ("60.4%", "60%", "58.2%")   # 0.604 as 0.0%
-    assert (r["sheet"], r["row"], r["col_current"]) == ("市民協働推進課", 5, 10)       # J5
+    assert (r["baseline"], r["target"], r["current"]) == ("60.4%", "60%", "58.2%")  # 0.604 as 0.0%
+    assert (r["sheet"], r["row"], r["col_current"]) == ("市民協働推進課", 5, 10)  # J5
     r = f.iloc[1]
-    assert r["item"] == "（１）市民の組織機能を強化するための支援"      # merged A5:A6
-    assert (r["baseline"], r["target"]) == ("2回", "3回")             # #,##0"回"
-    assert r["project"] == "市職員研修"                                 # rich text: its visible text
-    assert r["current"] == "" and bool(r["nocache_current"])          # =H6-1 never calculated
+    assert r["item"] == "（１）市民の組織機能を強化するための支援"  # merged A5:A6
+    assert (r["baseline"], r["target"]) == ("2回", "3回")  # #,##0"回"
+    assert r["project"] == "市職員研修"  # rich text: its visible text
+    assert r["current"] == "" and bool(r["nocache_current"])  # =H6-1 never calculated
     r = f.iloc[2]
-    assert r["department"] == "社会福祉課"                             # furigana not read as text
-    assert (r["sheet"], r["row"], r["col_grade"]) == ("社会福祉課", 5, 5)              # E5
+    assert r["department"] == "社会福祉課"  # furigana not read as text
+    assert (r["sheet"], r["row"], r["col_grade"]) == ("社会福祉課", 5, 5)  # E5
 
 
 def test_both_readers_read_the_same_text(book):
@@ -125,23 +166,25 @@ def test_both_readers_read_the_same_text(book):
     assert [x for row in a for x in row if x] == [x for row in b for x in row if x]
     assert cal[0].uncached == opx[0].uncached == {(5, 9)}
     _, used = read_grids(book, book.name, "auto")
-    assert used == "openpyxl"                                         # percent formats in use
+    assert used == "openpyxl"  # percent formats in use
 
 
 def test_findings_on_the_workbook(book):
     f = with_cells(run_check([book]))
     got = sorted(zip(f["code"], f["cell"]))
     assert got == [
-        ("D001", "[調書.xlsx]市民協働推進課!I5"),     # join rate target 60 % below baseline 60.4 %
-        ("F001", "[調書.xlsx]市民協働推進課!J6"),     # the formula with no value, not "blank"
-        ("G002", "[調書.xlsx]社会福祉課!E5"),         # Ｂ while 60 % fell to 56.5 %
+        ("D001", "[調書.xlsx]市民協働推進課!I5"),  # join rate target 60 % below baseline 60.4 %
+        ("F001", "[調書.xlsx]市民協働推進課!J6"),  # the formula with no value, not "blank"
+        ("G002", "[調書.xlsx]社会福祉課!E5"),  # Ｂ while 60 % fell to 56.5 %
     ]
 
 
 def test_unmapped_header_is_reported(tmp_path):
     wb = Workbook()
     ws = wb.active
-    ws.append(["事業名", "担当課", "事業の評価", "目標指標", "基準値（R3)", "目標値（R9)", "現状値（R5)", "基準値の出典"])
+    ws.append(
+        ["事業名", "担当課", "事業の評価", "目標指標", "基準値（R3)", "目標値（R9)", "現状値（R5)", "基準値の出典"]
+    )
     ws.append(["市職員研修", "市民協働推進課", "D", "実施回数", "2回", "3回", "1回", "研修記録"])
     wb.save(tmp_path / "u.xlsx")
     f = with_cells(run_check([tmp_path / "u.xlsx"]))
@@ -155,11 +198,11 @@ def test_annotated_copy(book, tmp_path):
     out = tmp_path / "out" / "annotated.xlsx"
     r = hyoka("check", book, "--annotate", out, "--no-report", "--fail-on", "never")
     assert r.returncode == 0, r.stderr
-    assert book.read_bytes() == before                               # the input is never touched
+    assert book.read_bytes() == before  # the input is never touched
     wb = load_workbook(out)
     assert wb.sheetnames == ["hyoka指摘一覧", "市民協働推進課", "社会福祉課", "凡例", "作業用"]
     ws = wb["市民協働推進課"]
-    assert ws["I5"].fill.fgColor.rgb.endswith("FFC7CE")               # error: red
+    assert ws["I5"].fill.fgColor.rgb.endswith("FFC7CE")  # error: red
     assert ws["I5"].comment.text.startswith("[D001 エラー] 「自治会加入率」は増加が望ましい指標")
     assert "直し方: " in ws["I5"].comment.text
     assert ws["J6"].fill.fgColor.rgb.endswith("FFC7CE") and "F001" in ws["J6"].comment.text
@@ -172,9 +215,11 @@ def test_annotated_copy(book, tmp_path):
     assert [str(d.sqref) for d in ws.data_validations.dataValidation] == ["E5:E6"]
     summary = wb["hyoka指摘一覧"]
     rows = [[c.value for c in row] for row in summary.iter_rows(min_row=2)]
-    assert [(row[1], row[2]) for row in rows] == [("D001", "[調書.xlsx]市民協働推進課!I5"),
-                                                 ("F001", "[調書.xlsx]市民協働推進課!J6"),
-                                                 ("G002", "[調書.xlsx]社会福祉課!E5")]
+    assert [(row[1], row[2]) for row in rows] == [
+        ("D001", "[調書.xlsx]市民協働推進課!I5"),
+        ("F001", "[調書.xlsx]市民協働推進課!J6"),
+        ("G002", "[調書.xlsx]社会福祉課!E5"),
+    ]
     assert summary["C2"].hyperlink.location == "'市民協働推進課'!I5"
 
 
@@ -189,9 +234,10 @@ def test_annotate_refuses_the_input_and_several_books(book, tmp_path):
 
 def test_formula_looking_text_is_neutralised(tmp_path):
     from hyoka.output.annotate import neutralise
-    assert neutralise("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+
+    assert neutralise('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert neutralise("+1") == "'+1" and neutralise("@SUM(A1)") == "'@SUM(A1)"
-    assert neutralise("-") == "-"                                    # the missing marker stays
+    assert neutralise("-") == "-"  # the missing marker stays
     assert re.match("^'", neutralise("\tx"))
 
 
@@ -199,12 +245,18 @@ def test_formula_looking_text_is_neutralised(tmp_path):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_annotated_seed_opens_in_libreoffice(tmp_path):
     from .conftest import SEED_XLSX
+
     out = tmp_path / "seed_r5.hyoka.xlsx"
     before = SEED_XLSX.read_bytes()
     assert hyoka("check", SEED_XLSX, "--annotate", out, "--no-report", "--fail-on", "never").returncode == 0
     import subprocess
-    r = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-                       capture_output=True, text=True, timeout=180)
+
+    r = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     pdf = tmp_path / "seed_r5.hyoka.pdf"
-    assert pdf.exists() and pdf.stat().st_size > 10_000, r.stderr   # converted: no repair, no failure
+    assert pdf.exists() and pdf.stat().st_size > 10_000, r.stderr  # converted: no repair, no failure
     assert SEED_XLSX.read_bytes() == before

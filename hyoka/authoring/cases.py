@@ -20,11 +20,21 @@ from hyoka.pipeline import CheckOptions, run_check
 
 # a consistent row of the seed table (市民活動センター団体登録事業, 129団体 → 150団体, now 134団体,
 # graded Ｂ); each case changes some of its fields
-BASE_ROW = {"item": "（１）市民の組織機能を強化するための支援", "project": "市民活動センター団体登録事業",
-            "department": "市民協働推進課", "partners": "①②③④⑤⑦", "grade": "Ｂ",
-            "effect": "団体登録数が増加した。", "indicator": "登録団体数",
-            "baseline": "129団体", "baseline_year": "R3", "target": "150団体", "target_year": "R9",
-            "current": "134団体", "current_year": "R5"}
+BASE_ROW = {
+    "item": "（１）市民の組織機能を強化するための支援",
+    "project": "市民活動センター団体登録事業",
+    "department": "市民協働推進課",
+    "partners": "①②③④⑤⑦",
+    "grade": "Ｂ",
+    "effect": "団体登録数が増加した。",
+    "indicator": "登録団体数",
+    "baseline": "129団体",
+    "baseline_year": "R3",
+    "target": "150団体",
+    "target_year": "R9",
+    "current": "134団体",
+    "current_year": "R5",
+}
 
 
 def case_rows(case: Case) -> list[dict[str, str]]:
@@ -38,8 +48,9 @@ def run_case(case: Case, lang: str = "ja", select: list[str] | None = None):
     whose ``row`` is the table row: 2 for the case's first row). Raises what run_check raises."""
     rows, settings = case_rows(case), case.settings
     with tempfile.TemporaryDirectory() as tmp:
-        if "formulas" in settings:   # a workbook whose formulas were never calculated
+        if "formulas" in settings:  # a workbook whose formulas were never calculated
             from openpyxl import Workbook
+
             path = Path(tmp) / "table.xlsx"
             wb = Workbook()
             ws = wb.active
@@ -54,10 +65,13 @@ def run_case(case: Case, lang: str = "ja", select: list[str] | None = None):
                 w = csv.DictWriter(fh, fieldnames=list(rows[0]))
                 w.writeheader()
                 w.writerows(rows)
-        options = CheckOptions(scale=settings.get("scale"), departments=settings.get("departments"),
-                               lang=lang, select=select)
+        options = CheckOptions(
+            scale=settings.get("scale"), departments=settings.get("departments"), lang=lang, select=select
+        )
         if "indicators" in settings:
             meta = Path(tmp) / "indicators.yaml"
-            meta.write_text(yaml.safe_dump({"indicators": settings["indicators"]}, allow_unicode=True), encoding="utf-8")
+            meta.write_text(
+                yaml.safe_dump({"indicators": settings["indicators"]}, allow_unicode=True), encoding="utf-8"
+            )
             options.indicators = meta
         return run_check([path], options)

@@ -28,14 +28,34 @@ from hyoka.compare.editions import load_edition_spec
 from hyoka.output.places import with_cells
 from hyoka.pipeline import CheckOptions, run_check
 
-HEAD = {"ja": {"what": "何を確認するか", "when": "条件", "example": "該当する例", "finding": "出力される指摘",
-               "fix": "直し方", "fields": "読む項目", "severity": "重要度", "settings": "設定",
-               "fire": "該当する例", "fired": "出力される指摘", "quiet": "該当しない例（近いが整合している行）"},
-        "en": {"what": "What it checks", "when": "Condition", "example": "Example that triggers it",
-               "finding": "The finding it gives", "fix": "How to fix", "fields": "Fields read",
-               "severity": "Severity", "settings": "Settings",
-               "fire": "Rows that trigger it", "fired": "The findings they give",
-               "quiet": "Near misses that do not trigger it"}}
+HEAD = {
+    "ja": {
+        "what": "何を確認するか",
+        "when": "条件",
+        "example": "該当する例",
+        "finding": "出力される指摘",
+        "fix": "直し方",
+        "fields": "読む項目",
+        "severity": "重要度",
+        "settings": "設定",
+        "fire": "該当する例",
+        "fired": "出力される指摘",
+        "quiet": "該当しない例（近いが整合している行）",
+    },
+    "en": {
+        "what": "What it checks",
+        "when": "Condition",
+        "example": "Example that triggers it",
+        "finding": "The finding it gives",
+        "fix": "How to fix",
+        "fields": "Fields read",
+        "severity": "Severity",
+        "settings": "Settings",
+        "fire": "Rows that trigger it",
+        "fired": "The findings they give",
+        "quiet": "Near misses that do not trigger it",
+    },
+}
 
 
 def rule_cases(rule: Rule) -> tuple[list[Case], list[Case]]:
@@ -58,10 +78,12 @@ def _case_table(cases: list[Case], shown: list[str], lang: str) -> list[str]:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for i, case in enumerate(cases, 1):
         formulas = case.settings.get("formulas") or {}
-        note = ", ".join(f"`{k}: {_flow(v)}`" if k != "formulas" else ".xlsx"   # its formulas are shown in the cells
-                         for k, v in case.settings.items())
+        note = ", ".join(
+            f"`{k}: {_flow(v)}`" if k != "formulas" else ".xlsx"  # its formulas are shown in the cells
+            for k, v in case.settings.items()
+        )
         for r in case_rows(case):
-            r = {**r, **formulas}   # show the formula typed in
+            r = {**r, **formulas}  # show the formula typed in
             cells = [str(i), *[_md(r[k]) or " " for k in shown]] + ([note or " "] if with_settings else [])
             lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -77,14 +99,26 @@ def rule_page(rules: list[Rule], lang: str) -> str:
     h = HEAD[lang]
     fields = sorted({f for r in rules for f in r.fields}, key=list(FIELD_LABELS).index)
     labels = [FIELD_LABELS[f][0 if lang == "ja" else 1] for f in fields]
-    lines = [f"## {rule.code} {rule.title[lang]}", "",
-             f"`{rule.name}` · {h['severity']}: **{rule.severity}** · {h['fields']}: {', '.join(labels)}", "",
-             f"### {h['what']}", "", rule.description[lang], "",
-             f"### {h['when']}", "", *[f"    {' '.join(r.when.text.split())}" for r in rules], ""]
+    lines = [
+        f"## {rule.code} {rule.title[lang]}",
+        "",
+        f"`{rule.name}` · {h['severity']}: **{rule.severity}** · {h['fields']}: {', '.join(labels)}",
+        "",
+        f"### {h['what']}",
+        "",
+        rule.description[lang],
+        "",
+        f"### {h['when']}",
+        "",
+        *[f"    {' '.join(r.when.text.split())}" for r in rules],
+        "",
+    ]
     fire, quiet = rule_cases(rule)
-    shown = sorted({k for c in fire + quiet for r in case_rows(c) for k, v in r.items() if BASE_ROW.get(k) != v}
-                   | {"project", "grade", "indicator", "baseline", "target", "current"},
-                   key=list(BASE_ROW).index)
+    shown = sorted(
+        {k for c in fire + quiet for r in case_rows(c) for k, v in r.items() if BASE_ROW.get(k) != v}
+        | {"project", "grade", "indicator", "baseline", "target", "current"},
+        key=list(BASE_ROW).index,
+    )
     lines += [f"### {h['fire']}", "", *_case_table(fire, shown, lang), "", f"### {h['fired']}", ""]
     # the cases run with the bundled catalog: only its own rules can be selected (a rule of another
     # catalog, `--rules`, shows no finding here)
@@ -137,14 +171,28 @@ def edition_page(code: str, lang: str) -> str:
     c = load_edition_spec().codes[code]
     h = HEAD[lang]
     year = {"ja": ("前年度（r4.csv）", "今年度（r5.csv）"), "en": ("Last year (r4.csv)", "This year (r5.csv)")}[lang]
-    lines = [f"## {code} {c.texts['title'][lang]}", "",
-             f"`{c.name}` · {h['severity']}: **{c.severity}** · `hyoka check --previous`", "",
-             f"### {h['what']}", "", c.texts["description"][lang], "",
-             f"### {h['when']}", "", c.texts["condition"][lang], "", f"### {h['example']}", ""]
+    lines = [
+        f"## {code} {c.texts['title'][lang]}",
+        "",
+        f"`{c.name}` · {h['severity']}: **{c.severity}** · `hyoka check --previous`",
+        "",
+        f"### {h['what']}",
+        "",
+        c.texts["description"][lang],
+        "",
+        f"### {h['when']}",
+        "",
+        c.texts["condition"][lang],
+        "",
+        f"### {h['example']}",
+        "",
+    ]
     prev, cur = edition_example(code)
-    shown = sorted({k for r in prev + cur for k, v in r.items() if BASE_ROW.get(k) != v and k != "current_year"}
-                   | {"department", "project", "grade", "indicator", "baseline", "target", "current"},
-                   key=list(BASE_ROW).index)
+    shown = sorted(
+        {k for r in prev + cur for k, v in r.items() if BASE_ROW.get(k) != v and k != "current_year"}
+        | {"department", "project", "grade", "indicator", "baseline", "target", "current"},
+        key=list(BASE_ROW).index,
+    )
     lines += ["| | " + " | ".join(shown) + " |", "|---|" + "---|" * len(shown)]
     for label, rows in zip(year, (prev, cur)):
         lines += [f"| {label} | " + " | ".join(_md(r[k]) or " " for k in shown) + " |" for r in rows]
@@ -161,12 +209,25 @@ def code_page(c: CodeInfo, lang: str) -> str:
     reports, its message and expected value as templates, how to fix it, and the file its texts
     come from (hyoka.check.registry)."""
     h = HEAD[lang]
-    label = {"ja": ("指摘文（{…} は値で置き換え）", "期待される内容", "文言の定義"),
-             "en": ("Message ({…} filled with values)", "Expected", "Texts defined in")}[lang]
-    lines = [f"## {c.code} {c.text('title', lang)}", "", f"{h['severity']}: **{c.severity}**", "",
-             f"### {h['what']}", "", c.text("description", lang), "",
-             f"### {h['finding']}", "", f"- {label[0]}: {c.text('message', lang)}",
-             f"- {label[1]}: {c.text('expected', lang)}", ""]
+    label = {
+        "ja": ("指摘文（{…} は値で置き換え）", "期待される内容", "文言の定義"),
+        "en": ("Message ({…} filled with values)", "Expected", "Texts defined in"),
+    }[lang]
+    lines = [
+        f"## {c.code} {c.text('title', lang)}",
+        "",
+        f"{h['severity']}: **{c.severity}**",
+        "",
+        f"### {h['what']}",
+        "",
+        c.text("description", lang),
+        "",
+        f"### {h['finding']}",
+        "",
+        f"- {label[0]}: {c.text('message', lang)}",
+        f"- {label[1]}: {c.text('expected', lang)}",
+        "",
+    ]
     if c.text("fix", lang):
         lines += [f"### {h['fix']}", "", c.text("fix", lang), ""]
     lines += [f"{label[2]}: `{c.source}`", ""]
@@ -196,15 +257,21 @@ def write_docs(out_dir: Path | str, catalog: list[Rule] | None = None) -> list[P
     catalog = catalog if catalog is not None else load_catalog()
     codes = registry.all_codes(catalog)
     written = []
-    index = ["# hyoka rules / ルール一覧", "",
-             "Generated from rules/catalog.yaml, rules/edition_findings.yaml (E: comparing with last "
-             "year's edition, `hyoka check --previous`), rules/schema_findings.yaml (S: the schema), "
-             "rules/load_findings.yaml (H: reading tables) and rules/waiver_findings.yaml (W: waivers) by "
-             "`hyoka rules docs`; do not edit by hand.", "",
-             "| code | severity | 名称 | title |", "|---|---|---|---|"]
+    index = [
+        "# hyoka rules / ルール一覧",
+        "",
+        "Generated from rules/catalog.yaml, rules/edition_findings.yaml (E: comparing with last "
+        "year's edition, `hyoka check --previous`), rules/schema_findings.yaml (S: the schema), "
+        "rules/load_findings.yaml (H: reading tables) and rules/waiver_findings.yaml (W: waivers) by "
+        "`hyoka rules docs`; do not edit by hand.",
+        "",
+        "| code | severity | 名称 | title |",
+        "|---|---|---|---|",
+    ]
     rules = sorted(code for code, c in codes.items() if c.kind == "rule")
-    others = sorted((code for code, c in codes.items() if c.kind != "rule"),
-                    key=lambda code: (codes[code].kind != "edition", code))
+    others = sorted(
+        (code for code, c in codes.items() if c.kind != "rule"), key=lambda code: (codes[code].kind != "edition", code)
+    )
     for code in [*rules, *others]:
         c = codes[code]
         path = out / f"{code}.md"

@@ -47,7 +47,7 @@ GITLAB, GITLAB_INCLUDE = Path(".gitlab-ci.yml"), Path("hyoka.gitlab-ci.yml")
 PRE_COMMIT = Path(".pre-commit-config.yaml")
 CONFIG, DEPARTMENTS, WAIVERS = Path("hyoka.toml"), Path("departments.yaml"), Path("waivers.yaml")
 
-_SAFE_SOURCE = re.compile(r"^[^\s\"'\\`$<>|;&{}]+$")   # a URL or path: no quoting or shell characters
+_SAFE_SOURCE = re.compile(r"^[^\s\"'\\`$<>|;&{}]+$")  # a URL or path: no quoting or shell characters
 _SAFE_REV = re.compile(r"^[A-Za-z0-9._/+-]+$")
 
 
@@ -71,10 +71,16 @@ def _q(value: str) -> str:
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(data_dir("reports") / "templates" / "init"),
-        variable_start_string="<<", variable_end_string=">>",
-        block_start_string="<%", block_end_string="%>",
-        comment_start_string="<#", comment_end_string="#>",
-        keep_trailing_newline=True, undefined=jinja2.StrictUndefined, autoescape=False)
+        variable_start_string="<<",
+        variable_end_string=">>",
+        block_start_string="<%",
+        block_end_string="%>",
+        comment_start_string="<#",
+        comment_end_string="#>",
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
     env.filters["q"] = _q
     return env
 
@@ -93,8 +99,9 @@ def changed_files_script() -> str:
     return render("changed_files.sh")
 
 
-def contents(*, source: str = DEFAULT_SOURCE, rev: str = DEFAULT_REV, scale: str = "a-d",
-             lang: str = "ja") -> dict[Path, str]:
+def contents(
+    *, source: str = DEFAULT_SOURCE, rev: str = DEFAULT_REV, scale: str = "a-d", lang: str = "ja"
+) -> dict[Path, str]:
     """Every file ``hyoka init`` may write (relative path → text), including the alternative
     ``hyoka.gitlab-ci.yml`` and ``pre-commit-entry`` (the repos entry alone, for a note)."""
     if not _SAFE_SOURCE.match(source):
@@ -132,7 +139,7 @@ def _mentions(path: Path, text: str) -> bool:
 
 
 def _exists(path: Path) -> bool:
-    return path.exists() or path.is_symlink()   # a dangling link is kept too
+    return path.exists() or path.is_symlink()  # a dangling link is kept too
 
 
 def _write_new(path: Path, text: str) -> bool:
@@ -151,8 +158,14 @@ def _write_new(path: Path, text: str) -> bool:
     return True
 
 
-def init_repository(folder: Path | str = ".", *, source: str = DEFAULT_SOURCE, rev: str = DEFAULT_REV,
-                    scale: str = "a-d", lang: str = "ja") -> InitResult:
+def init_repository(
+    folder: Path | str = ".",
+    *,
+    source: str = DEFAULT_SOURCE,
+    rev: str = DEFAULT_REV,
+    scale: str = "a-d",
+    lang: str = "ja",
+) -> InitResult:
     """Write the adoption files into ``folder`` (created when missing), keeping every file that
     exists. Returns what was written, kept and skipped, and the notes to show."""
     folder = Path(folder)
@@ -160,7 +173,7 @@ def init_repository(folder: Path | str = ".", *, source: str = DEFAULT_SOURCE, r
         raise HyokaError(f"{folder}: is not a folder")
     if lang not in ("ja", "en"):
         raise HyokaError(f"--lang {lang}: must be ja or en")
-    load_scale(scale if not Path(scale).suffix else str(folder / scale))   # a typo stops here, exit 2
+    load_scale(scale if not Path(scale).suffix else str(folder / scale))  # a typo stops here, exit 2
     files = contents(source=source, rev=rev, scale=scale, lang=lang)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -181,13 +194,13 @@ def init_repository(folder: Path | str = ".", *, source: str = DEFAULT_SOURCE, r
     if CONFIG in result.written:
         put(DEPARTMENTS)
         put(WAIVERS)
-    else:   # an existing configuration names its own files
+    else:  # an existing configuration names its own files
         result.skipped += [DEPARTMENTS, WAIVERS]
     put(WORKFLOW)
     if _exists(folder / GITLAB):
         result.kept.append(GITLAB)
         if not _mentions(folder / GITLAB, "hyoka check") and not _mentions(folder / GITLAB, GITLAB_INCLUDE.name):
-            put(GITLAB_INCLUDE)   # someone else's pipeline: a job file to include
+            put(GITLAB_INCLUDE)  # someone else's pipeline: a job file to include
             result.notes.append(("note_gitlab_include", {"path": GITLAB_INCLUDE.as_posix()}))
     else:
         put(GITLAB)
@@ -195,7 +208,7 @@ def init_repository(folder: Path | str = ".", *, source: str = DEFAULT_SOURCE, r
         result.notes.append(("note_pre_commit", {"snippet": files[Path("pre-commit-entry")].rstrip("\n")}))
     if source == DEFAULT_SOURCE:
         result.notes.append(("note_source", {"source": DEFAULT_SOURCE}))
-    else:   # run again with --source: files kept from the first run still name the placeholder
+    else:  # run again with --source: files kept from the first run still name the placeholder
         stale = [rel.as_posix() for rel in result.kept if _mentions(folder / rel, DEFAULT_SOURCE)]
         if stale:
             result.notes.append(("note_placeholder_kept", {"paths": ", ".join(stale), "source": DEFAULT_SOURCE}))
@@ -211,32 +224,31 @@ TEXTS = {
         "kept": "既存のため変更なし",
         "skipped": "作成せず（既存の設定ファイルを使用）",
         "note_gitlab_include": ".gitlab-ci.yml は変更していません。次を .gitlab-ci.yml に追加してください:\n"
-                               "  include:\n    - local: {path}",
+        "  include:\n    - local: {path}",
         "note_pre_commit": ".pre-commit-config.yaml は変更していません。repos: に次を追加してください:\n{snippet}",
         "note_source": "hyoka の入手先が仮の値（{source}）です。CI ファイルの HYOKA_INSTALL と "
-                       ".pre-commit-config.yaml の repo / rev を書き換えてください（まだファイルがない場合は "
-                       "hyoka init --source URL --rev タグ でも書けます）。",
+        ".pre-commit-config.yaml の repo / rev を書き換えてください（まだファイルがない場合は "
+        "hyoka init --source URL --rev タグ でも書けます）。",
         "note_placeholder_kept": "既存のため変更しなかった {paths} には仮の入手先（{source}）が残っています。"
-                                 "HYOKA_INSTALL と repo / rev を手で書き換えてください。",
+        "HYOKA_INSTALL と repo / rev を手で書き換えてください。",
         "note_fill_in": "hyoka.toml の scale（評価の区分）と departments.yaml（課の一覧）を計画に合わせて記入してください。",
         "note_baseline": "既知の指摘をベースラインにするには: hyoka waive データファイル... --waivers waivers.yaml "
-                         "--reason \"導入前からの既知の指摘\" --by \"担当\" を実行し、waivers.yaml をコミットします。",
+        '--reason "導入前からの既知の指摘" --by "担当" を実行し、waivers.yaml をコミットします。',
     },
     "en": {
         "written": "written",
         "kept": "kept (exists, not changed)",
         "skipped": "not written (the existing configuration is used)",
-        "note_gitlab_include": ".gitlab-ci.yml was not changed. Add this to it:\n"
-                               "  include:\n    - local: {path}",
+        "note_gitlab_include": ".gitlab-ci.yml was not changed. Add this to it:\n  include:\n    - local: {path}",
         "note_pre_commit": ".pre-commit-config.yaml was not changed. Add this under repos:\n{snippet}",
         "note_source": "hyoka's repository is a placeholder ({source}): edit HYOKA_INSTALL in the CI files and "
-                       "repo / rev in .pre-commit-config.yaml (where they do not exist yet, hyoka init --source URL "
-                       "--rev TAG writes them).",
+        "repo / rev in .pre-commit-config.yaml (where they do not exist yet, hyoka init --source URL "
+        "--rev TAG writes them).",
         "note_placeholder_kept": "{paths} were kept (they exist) and still name the placeholder {source}: edit "
-                                 "HYOKA_INSTALL and repo / rev in them by hand.",
+        "HYOKA_INSTALL and repo / rev in them by hand.",
         "note_fill_in": "Fill in the scale in hyoka.toml and the department list in departments.yaml.",
         "note_baseline": "To make today's findings the baseline: hyoka waive DATA_FILES... --waivers waivers.yaml "
-                         "--reason \"known before adoption\" --by \"NAME\", then commit waivers.yaml.",
+        '--reason "known before adoption" --by "NAME", then commit waivers.yaml.',
     },
 }
 

@@ -32,7 +32,7 @@ from hyoka.normalise.measures import parse_fiscal_year
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import load_vocabulary, nfkc
 
-INPUT_ROWS = 200          # formatted input rows below the header, covered by the validations
+INPUT_ROWS = 200  # formatted input rows below the header, covered by the validations
 TITLE_ROW = 1
 HEADER_ROW = 2
 FIRST_ROW = HEADER_ROW + 1
@@ -101,12 +101,12 @@ TEXT = {
         "title": "{year} progress (to be filled in by departments)",
         "year_header": "{name} ({label})",
         "value_prompt_title": "How to write the {header}",
-        "value_prompt": "The value for {year}: a number and unit (e.g. 85.19%, 17件), a level (実施, 充実), or \"-\" when not known.",
+        "value_prompt": 'The value for {year}: a number and unit (e.g. 85.19%, 17件), a level (実施, 充実), or "-" when not known.',
         "grade_prompt_title": "Choose a grade from the list",
         "grade_error_title": "Not a grade of the scale",
         "grade_error": "Choose one of the grades ({codes}).",
         "dept_prompt_title": "Choose the department",
-        "dept_prompt": "A department not listed can be typed in (a renamed one as \"old→new\").",
+        "dept_prompt": 'A department not listed can be typed in (a renamed one as "old→new").',
         "dept_error_title": "Not in the department list",
         "dept_error": "This department is not in the list. Enter it anyway?",
         "see_legend": "… (see the Legend sheet)",
@@ -120,10 +120,10 @@ TEXT = {
             "One row per project and indicator. Do not change the header row (row 2) or the order of the columns.",
             "Write baseline, target and current as a number and unit (e.g. 85.19%, 17 cases); use the same unit in all three.",
             "Indicators that are not numbers take a level ({levels}).",
-            "Write \"-\" when a value is not known or not yet counted. Write 0 only for a real zero, and do not leave the cell empty (an empty cell is reported as missing).",
+            'Write "-" when a value is not known or not yet counted. Write 0 only for a real zero, and do not leave the cell empty (an empty cell is reported as missing).',
             "The fiscal years are in the headers (baseline {baseline}, target {target}, current {current}).",
             "Choose the grade from the list (the table above). For {lower}, state the reason and next steps in the effect column.",
-            "Choose the department from the list; a renamed department can be written \"old→new\".",
+            'Choose the department from the list; a renamed department can be written "old→new".',
             "Check the filled sheet with `hyoka check FILE.xlsx`; this Legend sheet is skipped.",
         ],
         "depts_title": "Departments",
@@ -199,8 +199,12 @@ def _list_formula(values: list[str]) -> str | None:
     return f'"{inline}"'
 
 
-def build_workbook(scale: GradingScale, departments: list[str] | None,
-                   years: tuple[str, str, str] = ("R3", "R9", "R5"), lang: str = "ja"):
+def build_workbook(
+    scale: GradingScale,
+    departments: list[str] | None,
+    years: tuple[str, str, str] = ("R3", "R9", "R5"),
+    lang: str = "ja",
+):
     """The template as an openpyxl Workbook (not saved)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -262,8 +266,13 @@ def build_workbook(scale: GradingScale, departments: list[str] | None,
     grade_first = row + 1
     for g in scale.grades:
         row += 1
-        values = [g.code, g.rank if g.rank is not None else t["no_rank"], t["standing"][g.standing],
-                  g.meaning_ja, g.meaning_en]
+        values = [
+            g.code,
+            g.rank if g.rank is not None else t["no_rank"],
+            t["standing"][g.standing],
+            g.meaning_ja,
+            g.meaning_en,
+        ]
         for i, v in enumerate(values, start=1):
             c = legend.cell(row, i, v)
             c.border, c.alignment = border, centre if i <= 3 else cell_align
@@ -271,10 +280,15 @@ def build_workbook(scale: GradingScale, departments: list[str] | None,
     row += 2
     legend.cell(row, 1, t["notes_title"]).font = bold
     vocab = load_vocabulary()
-    levels = "・".join(sorted(vocab.levels, key=vocab.levels.get)) if lang == "ja" \
+    levels = (
+        "・".join(sorted(vocab.levels, key=vocab.levels.get))
+        if lang == "ja"
         else ", ".join(sorted(vocab.levels, key=vocab.levels.get))
+    )
     lower = [g.code for g in scale.grades if g.standing == "lower"]
-    lower_text = ("・".join(lower) if lang == "ja" else ", ".join(lower)) or ("下位の評価" if lang == "ja" else "a lower grade")
+    lower_text = ("・".join(lower) if lang == "ja" else ", ".join(lower)) or (
+        "下位の評価" if lang == "ja" else "a lower grade"
+    )
     for note in t["notes"]:
         row += 1
         text = note.format(levels=levels, lower=lower_text, baseline=years[0], target=years[1], current=years[2])
@@ -303,28 +317,42 @@ def build_workbook(scale: GradingScale, departments: list[str] | None,
     codes = [g.code for g in scale.grades]
     formula = _list_formula(codes) or f"{sheet_ref}!$A${grade_first}:$A${grade_last}"
     grade_dv = DataValidation(
-        type="list", formula1=formula, allow_blank=True, showErrorMessage=True, errorStyle="stop",
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
         errorTitle=_clip(t["grade_error_title"], _MAX_PROMPT_TITLE),
         error=_clip(t["grade_error"].format(codes=", ".join(codes)), _MAX_ERROR),
-        showInputMessage=True, promptTitle=_clip(t["grade_prompt_title"], _MAX_PROMPT_TITLE),
-        prompt=grade_prompt(scale, lang))
+        showInputMessage=True,
+        promptTitle=_clip(t["grade_prompt_title"], _MAX_PROMPT_TITLE),
+        prompt=grade_prompt(scale, lang),
+    )
     grade_dv.add(rng("grade"))
     ws.add_data_validation(grade_dv)
     if departments:
         dept_dv = DataValidation(
-            type="list", formula1=f"{sheet_ref}!$A${dept_first}:$A${dept_last}", allow_blank=True,
-            showErrorMessage=True, errorStyle="warning",
-            errorTitle=_clip(t["dept_error_title"], _MAX_PROMPT_TITLE), error=_clip(t["dept_error"], _MAX_ERROR),
-            showInputMessage=True, promptTitle=_clip(t["dept_prompt_title"], _MAX_PROMPT_TITLE),
-            prompt=_clip(t["dept_prompt"], _MAX_PROMPT))
+            type="list",
+            formula1=f"{sheet_ref}!$A${dept_first}:$A${dept_last}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle=_clip(t["dept_error_title"], _MAX_PROMPT_TITLE),
+            error=_clip(t["dept_error"], _MAX_ERROR),
+            showInputMessage=True,
+            promptTitle=_clip(t["dept_prompt_title"], _MAX_PROMPT_TITLE),
+            prompt=_clip(t["dept_prompt"], _MAX_PROMPT),
+        )
         dept_dv.add(rng("department"))
         ws.add_data_validation(dept_dv)
     for fld, label in zip(VALUE_FIELDS, years):
         header = headers[col[fld] - 1]
         hint = DataValidation(  # no type: any value, only the input message
-            allow_blank=True, showInputMessage=True,
+            allow_blank=True,
+            showInputMessage=True,
             promptTitle=_clip(t["value_prompt_title"].format(header=header), _MAX_PROMPT_TITLE),
-            prompt=_clip(t["value_prompt"].format(year=year_words(label, lang)), _MAX_PROMPT))
+            prompt=_clip(t["value_prompt"].format(year=year_words(label, lang)), _MAX_PROMPT),
+        )
         hint.add(rng(fld))
         ws.add_data_validation(hint)
 
@@ -340,9 +368,14 @@ def build_workbook(scale: GradingScale, departments: list[str] | None,
     return wb
 
 
-def write_template(out: Path, scale: GradingScale, departments: list[str] | None,
-                   years: tuple[str, str, str] = ("R3", "R9", "R5"), lang: str = "ja",
-                   overwrite: bool = True) -> Path:
+def write_template(
+    out: Path,
+    scale: GradingScale,
+    departments: list[str] | None,
+    years: tuple[str, str, str] = ("R3", "R9", "R5"),
+    lang: str = "ja",
+    overwrite: bool = True,
+) -> Path:
     """Write the template workbook to ``out`` (.xlsx) atomically. With ``overwrite=False`` an
     existing file is left alone and HyokaError is raised."""
     out = Path(out)

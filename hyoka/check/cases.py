@@ -88,8 +88,9 @@ def _case(entry: object, kind: str, where: str, fields: set[str], cells: set[str
         raise ConfigError(f"{where}: a case is a mapping (row, field, observed …)")
     allowed = _COMMON | (_FIRE if kind == "fire" else set())
     if unknown := set(entry) - allowed:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
-                          f"({', '.join(sorted(allowed))})")
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} ({', '.join(sorted(allowed))})"
+        )
     if ("row" in entry) == ("rows" in entry):
         raise ConfigError(f"{where}: give either `row` (a mapping) or `rows` (a list of mappings)")
     rows = [entry["row"]] if "row" in entry else entry["rows"]

@@ -30,8 +30,14 @@ from hyoka.errors import ConfigError
 
 MAX_EXPR_CHARS = 2000
 
-_CMP = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
-        ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
+_CMP = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
 _BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _FUNCS = ("missing", "present", "abs")
 
@@ -98,19 +104,24 @@ def _check(node: ast.AST, names: set[str], where: str) -> None:
     elif isinstance(node, (ast.List, ast.Tuple)):
         ok = all(isinstance(e, ast.Constant) for e in node.elts)
     elif isinstance(node, ast.Call):
-        ok = (isinstance(node.func, ast.Name) and node.func.id in _FUNCS and len(node.args) == 1
-              and not node.keywords)
+        ok = isinstance(node.func, ast.Name) and node.func.id in _FUNCS and len(node.args) == 1 and not node.keywords
         if ok:
             _check(node.args[0], names, where)
             return
-    elif isinstance(node, (ast.Load, ast.And, ast.Or, ast.Not, ast.USub, ast.In, ast.NotIn)) or type(node) in _CMP or type(node) in _BIN:
+    elif (
+        isinstance(node, (ast.Load, ast.And, ast.Or, ast.Not, ast.USub, ast.In, ast.NotIn))
+        or type(node) in _CMP
+        or type(node) in _BIN
+    ):
         pass
     else:
         ok = False
     if not ok:
-        raise ConfigError(f"{where}: `{ast.unparse(node)}` is not allowed in a rule expression "
-                          f"(only columns, constants, and/or/not, comparisons, + - * /, "
-                          f"{', '.join(_FUNCS)})")
+        raise ConfigError(
+            f"{where}: `{ast.unparse(node)}` is not allowed in a rule expression "
+            f"(only columns, constants, and/or/not, comparisons, + - * /, "
+            f"{', '.join(_FUNCS)})"
+        )
     for child in ast.iter_child_nodes(node):
         _check(child, names, where)
 
@@ -154,8 +165,11 @@ def _eval(node: ast.expr, frame: pd.DataFrame) -> Any:
         return out
     if isinstance(node, ast.UnaryOp):
         v = _eval(node.operand, frame)
-        return ~_as_bool(v) if isinstance(node.op, ast.Not) and isinstance(v, pd.Series) else (
-            (not v) if isinstance(node.op, ast.Not) else -v)
+        return (
+            ~_as_bool(v)
+            if isinstance(node.op, ast.Not) and isinstance(v, pd.Series)
+            else ((not v) if isinstance(node.op, ast.Not) else -v)
+        )
     if isinstance(node, ast.Call):
         arg = _eval(node.args[0], frame)
         name = node.func.id  # type: ignore[attr-defined]
@@ -167,9 +181,11 @@ def _eval(node: ast.expr, frame: pd.DataFrame) -> Any:
     if isinstance(node, ast.BinOp):
         left, right = _eval(node.left, frame), _eval(node.right, frame)
         for side in (left, right):  # arithmetic on numbers only: no string repetition tricks
-            numeric = (pd.api.types.is_numeric_dtype(side) and not pd.api.types.is_bool_dtype(side)
-                       if isinstance(side, pd.Series) else
-                       isinstance(side, (int, float)) and not isinstance(side, bool) and abs(side) < 1e15)
+            numeric = (
+                pd.api.types.is_numeric_dtype(side) and not pd.api.types.is_bool_dtype(side)
+                if isinstance(side, pd.Series)
+                else isinstance(side, (int, float)) and not isinstance(side, bool) and abs(side) < 1e15
+            )
             if not numeric:
                 raise ConfigError(f"`{ast.unparse(node)}`: arithmetic needs numeric columns or numbers")
         return _BIN[type(node.op)](left, right)

@@ -33,11 +33,27 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-FINDING_COLUMNS = ("code", "severity", "department", "item", "project", "indicator",
-                   "field", "observed", "expected", "message")
+FINDING_COLUMNS = (
+    "code",
+    "severity",
+    "department",
+    "item",
+    "project",
+    "indicator",
+    "field",
+    "observed",
+    "expected",
+    "message",
+)
 PLACE_COLUMNS = ("source_file", "sheet", "row", "cell_row", "col", "char_col")
-PLACE_DTYPES = {"source_file": "string", "sheet": "string", "row": "int64", "cell_row": "int64",
-                "col": "int32", "char_col": "int32"}
+PLACE_DTYPES = {
+    "source_file": "string",
+    "sheet": "string",
+    "row": "int64",
+    "cell_row": "int64",
+    "col": "int32",
+    "char_col": "int32",
+}
 EXTRA_COLUMNS = ("title", "fix", "row_index", *PLACE_COLUMNS, "waived")
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
@@ -52,12 +68,23 @@ def empty() -> pd.DataFrame:
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (findings built as records) with the dtypes of :func:`empty` (texts as strings,
     ``row_index`` and places as integers)."""
-    return frame.astype({**{k: "string" for k in FINDING_COLUMNS + ("title", "fix", "waived")},
-                         "row_index": "int64", **PLACE_DTYPES})
+    return frame.astype(
+        {**{k: "string" for k in FINDING_COLUMNS + ("title", "fix", "waived")}, "row_index": "int64", **PLACE_DTYPES}
+    )
 
 
-def from_rows(rows: pd.DataFrame, *, code: str, severity: str, field: str, observed: pd.Series,
-              expected: pd.Series, message: pd.Series, title: str, fix: pd.Series | str = "") -> pd.DataFrame:
+def from_rows(
+    rows: pd.DataFrame,
+    *,
+    code: str,
+    severity: str,
+    field: str,
+    observed: pd.Series,
+    expected: pd.Series,
+    message: pd.Series,
+    title: str,
+    fix: pd.Series | str = "",
+) -> pd.DataFrame:
     """Findings for ``rows`` (a slice of the normalised frame, its index = row positions): the
     business identity and place of the ``field``'s cell come from the rows' columns (``col_``,
     ``char_``, ``cellrow_<field>``: :mod:`hyoka.read.table`), the texts from the caller."""

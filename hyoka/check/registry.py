@@ -97,13 +97,16 @@ def _source(kind: str) -> str:
 def other_codes() -> dict[str, CodeInfo]:
     """The codes raised outside the rule catalog, code → CodeInfo: the edition codes in their
     file's order, then the schema, table and waiver codes sorted by code."""
-    out = {c.code: CodeInfo(c.code, c.severity, c.name, "edition", _source("edition"), c.texts)
-           for c in load_edition_spec().codes.values()}
+    out = {
+        c.code: CodeInfo(c.code, c.severity, c.name, "edition", _source("edition"), c.texts)
+        for c in load_edition_spec().codes.values()
+    }
     rest = {}
     for kind in ("schema", "load", "waiver"):
         for code, entry in finding_file(kind)["codes"].items():
-            rest[code] = CodeInfo(code, entry["severity"], "", kind, _source(kind),
-                                  {k: dict(entry[k]) for k in TEXT_KEYS})
+            rest[code] = CodeInfo(
+                code, entry["severity"], "", kind, _source(kind), {k: dict(entry[k]) for k in TEXT_KEYS}
+            )
     return out | dict(sorted(rest.items()))
 
 
@@ -112,8 +115,13 @@ def rule_codes(catalog: list[Rule], source: str = "rules/catalog.yaml") -> dict[
     out: dict[str, CodeInfo] = {}
     for r in catalog:
         if r.code not in out:
-            texts = {"title": r.title, "description": r.description, "message": r.message,
-                     "expected": r.expected, "fix": r.fix}
+            texts = {
+                "title": r.title,
+                "description": r.description,
+                "message": r.message,
+                "expected": r.expected,
+                "fix": r.fix,
+            }
             out[r.code] = CodeInfo(r.code, r.severity, r.name, "rule", source, texts)
     return out
 
@@ -150,4 +158,3 @@ def schema_spec(column: str) -> dict:
     if col:
         spec["field"] = col["field"]
     return spec
-

@@ -36,16 +36,38 @@ from hyoka.resources import data_dir, load_yaml, reject_unknown
 
 LANGS = ("ja", "en")
 FIELD_LABELS = {
-    "item": ("項目", "item"), "project": ("事業名", "project"), "department": ("担当課", "department"),
-    "activities": ("取組内容", "activities"), "partners": ("協働の相手", "partners"),
-    "grade": ("事業の評価", "grade"), "effect": ("効果、理由（問題点）", "effect"),
-    "indicator": ("目標指標", "indicator"), "baseline": ("基準値", "baseline"),
-    "target": ("目標値", "target"), "current": ("現状値", "current"),
-    "baseline_year": ("基準年度", "baseline year"), "target_year": ("目標年度", "target year"),
+    "item": ("項目", "item"),
+    "project": ("事業名", "project"),
+    "department": ("担当課", "department"),
+    "activities": ("取組内容", "activities"),
+    "partners": ("協働の相手", "partners"),
+    "grade": ("事業の評価", "grade"),
+    "effect": ("効果、理由（問題点）", "effect"),
+    "indicator": ("目標指標", "indicator"),
+    "baseline": ("基準値", "baseline"),
+    "target": ("目標値", "target"),
+    "current": ("現状値", "current"),
+    "baseline_year": ("基準年度", "baseline year"),
+    "target_year": ("目標年度", "target year"),
     "current_year": ("現状値の年度", "current year"),
 }
-_KEYS = {"code", "name", "severity", "fields", "cell", "when", "title", "description", "observed",
-         "expected", "message", "fix", "each", "example", "cases"}
+_KEYS = {
+    "code",
+    "name",
+    "severity",
+    "fields",
+    "cell",
+    "when",
+    "title",
+    "description",
+    "observed",
+    "expected",
+    "message",
+    "fix",
+    "each",
+    "example",
+    "cases",
+}
 _CODE = re.compile(r"^[A-Z]{1,3}\d{3}$")
 
 
@@ -65,7 +87,7 @@ class Rule:
     fix: dict[str, str]
     example: dict | None = None
     each_field: str | None = None  # the field this instance of an `each` rule is about
-    cases: Cases | None = None     # shared by all instances of an `each` rule
+    cases: Cases | None = None  # shared by all instances of an `each` rule
 
 
 def _text(entry: dict, key: str, where: str) -> dict[str, str]:
@@ -74,8 +96,10 @@ def _text(entry: dict, key: str, where: str) -> dict[str, str]:
         raise ConfigError(f"{where}: `{key}` needs both ja and en texts")
     if extra := set(val) - set(LANGS):
         # {ja: a, en: b, c} in YAML flow style cuts the English at the comma: quote the text
-        raise ConfigError(f"{where}: `{key}` has keys other than ja/en ({', '.join(map(str, extra))}); "
-                          "quote texts that contain commas")
+        raise ConfigError(
+            f"{where}: `{key}` has keys other than ja/en ({', '.join(map(str, extra))}); "
+            "quote texts that contain commas"
+        )
     return {lang: val[lang] for lang in LANGS}
 
 
@@ -116,8 +140,7 @@ def _sub(text: str, fld: str | None) -> str:
     return text.replace("$field", fld) if fld else text
 
 
-def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str,
-              known: set[str] | None) -> Rule:
+def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str, known: set[str] | None) -> Rule:
     when = parse(_sub(str(entry.get("when", "")), fld), known, where)
     cell = _sub(str(entry.get("cell", "")), fld)
     if cell not in FIELD_LABELS:
@@ -126,24 +149,47 @@ def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str
     texts = {k: {lang: _sub(v, fld) for lang, v in t.items()} for k, t in texts.items()}
     observed = _sub(str(entry.get("observed", "")), fld)
     if known is not None:
-        context = {"field_ja", "field_en", "scale_name", "scale_codes", "scale_upper", "scale_lower",
-                   "scale_below_upper", "scale_above_lower"}
+        context = {
+            "field_ja",
+            "field_en",
+            "scale_name",
+            "scale_codes",
+            "scale_upper",
+            "scale_lower",
+            "scale_below_upper",
+            "scale_above_lower",
+        }
         for tmpl in [observed] + [v for t in texts.values() for v in t.values()]:
             check_template(tmpl, known | context, where)
     fields = tuple(_sub(str(f), fld) for f in entry.get("fields", []))
-    return Rule(code, str(entry.get("name", code)), severity, fields, cell, when, texts["title"],
-                texts["description"], observed, texts["expected"], texts["message"], texts["fix"],
-                entry.get("example"), fld)
+    return Rule(
+        code,
+        str(entry.get("name", code)),
+        severity,
+        fields,
+        cell,
+        when,
+        texts["title"],
+        texts["description"],
+        observed,
+        texts["expected"],
+        texts["message"],
+        texts["fix"],
+        entry.get("example"),
+        fld,
+    )
 
 
 def scale_context(scale: GradingScale, lang: str) -> dict[str, str]:
     sep = "・" if lang == "ja" else ", "
-    return {"scale_name": scale.name_ja if lang == "ja" else scale.name_en,
-            "scale_codes": sep.join(g.code for g in scale.grades),
-            "scale_upper": sep.join(scale.codes("upper")),
-            "scale_lower": sep.join(scale.codes("lower")),
-            "scale_below_upper": sep.join(scale.codes("middle") + scale.codes("lower")),
-            "scale_above_lower": sep.join(scale.codes("upper") + scale.codes("middle"))}
+    return {
+        "scale_name": scale.name_ja if lang == "ja" else scale.name_en,
+        "scale_codes": sep.join(g.code for g in scale.grades),
+        "scale_upper": sep.join(scale.codes("upper")),
+        "scale_lower": sep.join(scale.codes("lower")),
+        "scale_below_upper": sep.join(scale.codes("middle") + scale.codes("lower")),
+        "scale_above_lower": sep.join(scale.codes("upper") + scale.codes("middle")),
+    }
 
 
 def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: str = "ja") -> pd.DataFrame:
@@ -155,8 +201,9 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
         try:
             mask = rule.when.evaluate(frame)
         except Exception as exc:  # types or arithmetic the columns do not support
-            raise ConfigError(f"rule {rule.code}: cannot evaluate `{rule.when.text}` "
-                              f"({type(exc).__name__}: {str(exc)[:200]})") from None
+            raise ConfigError(
+                f"rule {rule.code}: cannot evaluate `{rule.when.text}` ({type(exc).__name__}: {str(exc)[:200]})"
+            ) from None
         if not mask.any():
             continue
         sub = frame.loc[mask.to_numpy()]
@@ -164,9 +211,17 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
         if rule.each_field or rule.cell:
             ja, en = FIELD_LABELS[rule.each_field or rule.cell]
             c.update(field_ja=ja, field_en=en)
-        parts.append(F.from_rows(
-            sub, code=rule.code, severity=rule.severity, field=rule.cell,
-            observed=render(rule.observed, sub, lang, c), expected=render(rule.expected[lang], sub, lang, c),
-            message=render(rule.message[lang], sub, lang, c), title=rule.title[lang],
-            fix=render(rule.fix[lang], sub, lang, c)))
+        parts.append(
+            F.from_rows(
+                sub,
+                code=rule.code,
+                severity=rule.severity,
+                field=rule.cell,
+                observed=render(rule.observed, sub, lang, c),
+                expected=render(rule.expected[lang], sub, lang, c),
+                message=render(rule.message[lang], sub, lang, c),
+                title=rule.title[lang],
+                fix=render(rule.fix[lang], sub, lang, c),
+            )
+        )
     return F.combine(parts)

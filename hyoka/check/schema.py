@@ -50,26 +50,53 @@ def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
         rows = group[on_row & idx.isin(frame.index)]
         positions = idx[rows.index].astype("int64").to_numpy()
         sub = frame.loc[positions]
-        ctx_frame = pd.DataFrame({"failure_case": rows["failure_case"].astype("string").to_numpy(),
-                                  "check": rows["check"].astype("string").to_numpy(),
-                                  "column": column}, index=sub.index)
-        parts.append(F.from_rows(
-            sub, code=spec["code"], severity=spec["severity"], field=fld or column,
-            observed=ctx_frame["failure_case"].fillna(""),
-            expected=render(spec["expected"][lang], ctx_frame, lang),
-            message=render(spec["message"][lang], ctx_frame, lang), title=spec["title"][lang],
-            fix=(spec.get("fix") or {}).get(lang, "")))
+        ctx_frame = pd.DataFrame(
+            {
+                "failure_case": rows["failure_case"].astype("string").to_numpy(),
+                "check": rows["check"].astype("string").to_numpy(),
+                "column": column,
+            },
+            index=sub.index,
+        )
+        parts.append(
+            F.from_rows(
+                sub,
+                code=spec["code"],
+                severity=spec["severity"],
+                field=fld or column,
+                observed=ctx_frame["failure_case"].fillna(""),
+                expected=render(spec["expected"][lang], ctx_frame, lang),
+                message=render(spec["message"][lang], ctx_frame, lang),
+                title=spec["title"][lang],
+                fix=(spec.get("fix") or {}).get(lang, ""),
+            )
+        )
         table_level = group[~on_row]
         if len(table_level):
             source = ", ".join(sorted(frame["source_file"].dropna().unique())) if len(frame) else ""
-            whole = pd.DataFrame({
-                "code": spec["code"], "severity": spec["severity"], "department": "", "item": "",
-                "project": "", "indicator": "", "field": fld or column,
-                "observed": table_level["failure_case"].astype("string").fillna("").to_numpy(),
-                "expected": table_level["check"].astype("string").to_numpy(),
-                "message": [f"{column}: {c}" for c in table_level["check"].astype(str)],
-                "title": spec["title"][lang], "fix": (spec.get("fix") or {}).get(lang, ""), "row_index": -1,
-                "source_file": source, "sheet": "", "row": 0, "cell_row": 0, "col": 0, "char_col": 0,  # the file(s)
-                "waived": ""})
+            whole = pd.DataFrame(
+                {
+                    "code": spec["code"],
+                    "severity": spec["severity"],
+                    "department": "",
+                    "item": "",
+                    "project": "",
+                    "indicator": "",
+                    "field": fld or column,
+                    "observed": table_level["failure_case"].astype("string").fillna("").to_numpy(),
+                    "expected": table_level["check"].astype("string").to_numpy(),
+                    "message": [f"{column}: {c}" for c in table_level["check"].astype(str)],
+                    "title": spec["title"][lang],
+                    "fix": (spec.get("fix") or {}).get(lang, ""),
+                    "row_index": -1,
+                    "source_file": source,
+                    "sheet": "",
+                    "row": 0,
+                    "cell_row": 0,
+                    "col": 0,
+                    "char_col": 0,  # the file(s)
+                    "waived": "",
+                }
+            )
             parts.append(F.typed(whole))
     return F.combine(parts)

@@ -59,9 +59,11 @@ def _label(rows: pd.DataFrame, name: str, lang: str) -> pd.Series:
 
 def pct(values: pd.Series) -> pd.Series:
     """Fractions as whole percents (``"33%"``), NA for missing; −0 shown as 0. Once per distinct value."""
+
     def distinct(u: pd.Series) -> pd.Series:
         r = np.round(pd.to_numeric(u, errors="coerce").astype("float64").to_numpy() * 100) + 0.0
         return pd.Series(r, index=u.index).map("{:.0f}%".format, na_action="ignore").astype("string")
+
     return on_distinct(values, distinct)
 
 
@@ -122,8 +124,9 @@ def render(template: str, rows: pd.DataFrame, lang: str, context: Mapping[str, o
         name, filt, literal = parts[i], parts[i + 1], parts[i + 2]
         if not filt and name in context:
             value = context[name]
-            value = (value.set_axis(rows.index) if isinstance(value, pd.Series)
-                     else pd.Series(value, index=rows.index)).astype("string")
+            value = (
+                value.set_axis(rows.index) if isinstance(value, pd.Series) else pd.Series(value, index=rows.index)
+            ).astype("string")
         else:
             value = FILTERS[filt][0](rows, name, lang) if filt else _column(rows, name)
             value = value.fillna("").mask(value.fillna("").str.strip() == "", BLANK[lang])

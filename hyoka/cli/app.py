@@ -17,8 +17,12 @@ from hyoka.cli import authoring, check, export, rules, waive
 from hyoka.cli.common import EXIT_HELP
 from hyoka.errors import HyokaError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  help="hyoka: consistency checks for evaluation tables (baseline / target / current, grades).\n\n" + EXIT_HELP)
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="hyoka: consistency checks for evaluation tables (baseline / target / current, grades).\n\n" + EXIT_HELP,
+)
 
 # commands first, then the groups: the order `hyoka --help` lists them in
 app.command("check", help=check.HELP)(check.check)
@@ -41,7 +45,7 @@ def main() -> None:
     """Run the CLI and exit. Usage mistakes (an unknown option, a bad value, a missing argument)
     are one line on stderr with exit 2, like every other error; ``--help`` and ``--version``
     exit 0; an unexpected exception is one line too (``HYOKA_DEBUG=1`` shows the traceback)."""
-    try:   # recent Typer carries its own copy of click's exceptions; older ones use click's
+    try:  # recent Typer carries its own copy of click's exceptions; older ones use click's
         from typer._click.exceptions import ClickException, UsageError
     except ImportError:
         from click.exceptions import ClickException, UsageError
@@ -52,13 +56,13 @@ def main() -> None:
     except SystemExit:
         raise
     except UsageError as exc:
-        if type(exc).__name__ == "NoArgsIsHelpError":   # bare `hyoka`: the help, as before
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `hyoka`: the help, as before
             exc.show()
             sys.exit(2)
         where = f" (`{exc.ctx.command_path} --help` lists the options)" if exc.ctx else ""
         print("hyoka: error: " + " ".join(exc.format_message().split()) + where, file=sys.stderr)
         sys.exit(2)
-    except Abort:   # Ctrl-C or end of input at a prompt
+    except Abort:  # Ctrl-C or end of input at a prompt
         print("hyoka: interrupted", file=sys.stderr)
         sys.exit(130)
     except ClickException as exc:
@@ -70,8 +74,9 @@ def main() -> None:
     except Exception as exc:  # never a traceback for the user; HYOKA_DEBUG=1 shows it
         if os.environ.get("HYOKA_DEBUG"):
             raise
-        print(f"hyoka: internal error: {type(exc).__name__}: {exc} (HYOKA_DEBUG=1 shows the traceback)",
-              file=sys.stderr)
+        print(
+            f"hyoka: internal error: {type(exc).__name__}: {exc} (HYOKA_DEBUG=1 shows the traceback)", file=sys.stderr
+        )
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
 

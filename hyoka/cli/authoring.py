@@ -18,23 +18,30 @@ from hyoka.cli.options import (
 )
 from hyoka.errors import HyokaError
 
-TEMPLATE_HELP = ("Write the department sheet to fill in (.xlsx): the header with year labels, "
-                 "a drop-down of the scale's grades and of the departments, input hints, and the "
-                 "scale's legend on its own sheet. A filled template passes `hyoka check` with no mapping.")
+TEMPLATE_HELP = (
+    "Write the department sheet to fill in (.xlsx): the header with year labels, "
+    "a drop-down of the scale's grades and of the departments, input hints, and the "
+    "scale's legend on its own sheet. A filled template passes `hyoka check` with no mapping."
+)
 
 
 def template(
     out: Annotated[Path, typer.Argument(help="The workbook to write (*.xlsx).")],
     scale: Scale = None,
-    departments: reworded(Departments, "The plan's department list (YAML: departments, renames) for the "
-                                       "drop-down.") = None,
-    years: Annotated[str, typer.Option(
-        "--years", help="Year labels of baseline, target and current, comma-separated.")] = "R3,R9,R5",
-    lang: reworded(OptLang, "Language of the headers, hints and legend (default: the configuration's, "
-                            "else ja).") = None,
+    departments: reworded(
+        Departments, "The plan's department list (YAML: departments, renames) for the drop-down."
+    ) = None,
+    years: Annotated[
+        str, typer.Option("--years", help="Year labels of baseline, target and current, comma-separated.")
+    ] = "R3,R9,R5",
+    lang: reworded(
+        OptLang, "Language of the headers, hints and legend (default: the configuration's, else ja)."
+    ) = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
-    config: reworded(Config, "Configuration file whose scale, departments and lang are the defaults "
-                             "(default: found upwards, as for check).") = None,
+    config: reworded(
+        Config,
+        "Configuration file whose scale, departments and lang are the defaults (default: found upwards, as for check).",
+    ) = None,
     no_config: NoConfig = False,
 ) -> None:
     from hyoka.authoring.template import parse_years, write_template
@@ -54,19 +61,28 @@ def template(
     typer.echo(f"→ {written}")
 
 
-INIT_HELP = ("Adopt hyoka in a data repository: write hyoka.toml (with departments.yaml and an empty "
-             "waivers.yaml), a GitHub Actions workflow, a GitLab CI job and a pre-commit configuration "
-             "into DIR. Existing files are never changed: they are reported as kept.")
+INIT_HELP = (
+    "Adopt hyoka in a data repository: write hyoka.toml (with departments.yaml and an empty "
+    "waivers.yaml), a GitHub Actions workflow, a GitLab CI job and a pre-commit configuration "
+    "into DIR. Existing files are never changed: they are reported as kept."
+)
 
 
 def init(
-    folder: Annotated[Path, typer.Argument(
-        metavar="DIR", help="The data repository's folder (default: the current one).")] = Path("."),
-    source: Annotated[str | None, typer.Option(
-        "--source", help="hyoka's git repository (URL or path) that CI installs and pre-commit uses. "
-                         "Default: a placeholder to replace.")] = None,
-    rev: Annotated[str | None, typer.Option(
-        "--rev", help="The tag or commit of hyoka to pin (default: v<version>).")] = None,
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="The data repository's folder (default: the current one).")
+    ] = Path("."),
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="hyoka's git repository (URL or path) that CI installs and pre-commit uses. "
+            "Default: a placeholder to replace.",
+        ),
+    ] = None,
+    rev: Annotated[
+        str | None, typer.Option("--rev", help="The tag or commit of hyoka to pin (default: v<version>).")
+    ] = None,
     scale: reworded(Scale, "The plan's grading scale written to hyoka.toml (a preset or a scale file).") = "a-d",
     lang: reworded(OptLang, "Language of the summary and of hyoka.toml's lang.") = Lang.ja,
 ) -> None:
@@ -78,8 +94,9 @@ def init(
     )
 
     try:
-        result = init_repository(folder, source=source or DEFAULT_SOURCE, rev=rev or DEFAULT_REV,
-                                 scale=scale, lang=lang.value)
+        result = init_repository(
+            folder, source=source or DEFAULT_SOURCE, rev=rev or DEFAULT_REV, scale=scale, lang=lang.value
+        )
     except HyokaError as exc:
         fail(str(exc))
     sys.stdout.write(summary(result, lang.value))

@@ -38,29 +38,48 @@ def check(
     rules: reworded(Rules, "Rule catalog to use instead of the bundled rules/catalog.yaml.") = None,
     mapping: Mapping = None,
     department: Department = None,
-    fail_on: Annotated[FailOn | None, typer.Option(
-        "--fail-on", help="Exit 1 when a finding reaches this severity (default error).")] = None,
+    fail_on: Annotated[
+        FailOn | None, typer.Option("--fail-on", help="Exit 1 when a finding reaches this severity (default error).")
+    ] = None,
     fmt: Annotated[Fmt, typer.Option("--format", help=FORMAT_HELP)] = Fmt.text,
-    output: Annotated[Path | None, typer.Option(
-        "--output", help="Write the --format output to this file (atomically) instead of stdout; the terminal "
-                         "then gets a one-line summary.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            help="Write the --format output to this file (atomically) instead of stdout; the terminal "
+            "then gets a one-line summary.",
+        ),
+    ] = None,
     lang: reworded(OptLang, "Language of messages and reports (default ja).") = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Do not write the report folder.")] = False,
-    waivers: Annotated[Path | None, typer.Option(
-        "--waivers", help="Waiver file (YAML): accepted findings, shown as waived.")] = None,
+    waivers: Annotated[
+        Path | None, typer.Option("--waivers", help="Waiver file (YAML): accepted findings, shown as waived.")
+    ] = None,
     indicators: reworded(Indicators, "Indicator metadata (YAML): direction, unit, bounds per indicator.") = None,
     departments: Departments = None,
     select: Select = None,
     ignore: Ignore = None,
-    config: reworded(Config, "Configuration file (default: hyoka.toml or [tool.hyoka] in pyproject.toml, "
-                             "searched upwards).") = None,
+    config: reworded(
+        Config, "Configuration file (default: hyoka.toml or [tool.hyoka] in pyproject.toml, searched upwards)."
+    ) = None,
     no_config: NoConfig = False,
-    annotate: Annotated[Path | None, typer.Option(
-        "--annotate", help="Write a copy of the (one) .xlsx input with each finding on its cell: filled, "
-                           "commented, and listed on a first sheet.")] = None,
-    previous: Annotated[list[Path] | None, typer.Option(
-        "--previous", metavar="<path>", help="Last year's edition (CSV or .xlsx; repeat for several files): rows "
-                                             "are matched and changes reported (E001-E010).")] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate",
+            help="Write a copy of the (one) .xlsx input with each finding on its cell: filled, "
+            "commented, and listed on a first sheet.",
+        ),
+    ] = None,
+    previous: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--previous",
+            metavar="<path>",
+            help="Last year's edition (CSV or .xlsx; repeat for several files): rows "
+            "are matched and changes reported (E001-E010).",
+        ),
+    ] = None,
 ) -> None:
     from rich.console import Console
     from rich.text import Text
@@ -69,16 +88,29 @@ def check(
     from hyoka.output.terminal import print_summary, print_text, render_text
 
     try:
-        with stage_progress(fmt is Fmt.text and output is None and sys.stderr.isatty(),
-                            lang.value if lang else "ja") as progress:
-            result, cfg = run_configured(paths, config, no_config, progress=progress, scale=scale, rules=rules,
-                                         mapping=mapping, department=department,
-                                         lang=lang.value if lang else None, waivers=waivers,
-                                         indicators=indicators, departments_file=departments,
-                                         select=split_codes(select), ignore=split_codes(ignore),
-                                         previous=previous or None)
+        with stage_progress(
+            fmt is Fmt.text and output is None and sys.stderr.isatty(), lang.value if lang else "ja"
+        ) as progress:
+            result, cfg = run_configured(
+                paths,
+                config,
+                no_config,
+                progress=progress,
+                scale=scale,
+                rules=rules,
+                mapping=mapping,
+                department=department,
+                lang=lang.value if lang else None,
+                waivers=waivers,
+                indicators=indicators,
+                departments_file=departments,
+                select=split_codes(select),
+                ignore=split_codes(ignore),
+                previous=previous or None,
+            )
         if output is not None:
             from hyoka.pipeline import check_output_file
+
             check_output_file(output, result.options, result.tables, "--output")
         written = [] if no_report else _write_reports(result, out)
         annotated = _annotate(result, annotate) if annotate else None

@@ -37,13 +37,14 @@ class Lang(str, Enum):
     en = "en"
 
 
-FORMAT_HELP = ("text: the findings for people (default); json: a JSON array of findings; csv: the same "
-               "table as CSV (UTF-8 with BOM, for Excel); sarif: SARIF 2.1.0 for GitHub code scanning; "
-               "junit: JUnit XML, a testsuite per department and a testcase per row, a failure per finding "
-               "at or above --fail-on; github: GitHub Actions annotations (::error file=…,line=…::…). "
-               "Machine formats go to stdout, or to --output.")
-SCALE_HELP = ("Grading scale file, or a bundled preset (a-d, s-a-b-c, f-s-a-b-c-x-y-z, circles, "
-              "achievement, rag).")
+FORMAT_HELP = (
+    "text: the findings for people (default); json: a JSON array of findings; csv: the same "
+    "table as CSV (UTF-8 with BOM, for Excel); sarif: SARIF 2.1.0 for GitHub code scanning; "
+    "junit: JUnit XML, a testsuite per department and a testcase per row, a failure per finding "
+    "at or above --fail-on; github: GitHub Actions annotations (::error file=…,line=…::…). "
+    "Machine formats go to stdout, or to --output."
+)
+SCALE_HELP = "Grading scale file, or a bundled preset (a-d, s-a-b-c, f-s-a-b-c-x-y-z, circles, achievement, rag)."
 MAPPING_HELP = "A plan's column aliases and indicator directions (YAML)."
 DEPARTMENT_HELP = "(current or previous name)."
 
@@ -53,17 +54,25 @@ Scale = Annotated[str | None, typer.Option("--scale", help=SCALE_HELP + " Defaul
 Rules = Annotated[Path | None, typer.Option("--rules", help="Rule catalog to use instead of the bundled one.")]
 Mapping = Annotated[Path | None, typer.Option("--mapping", help=MAPPING_HELP)]
 Indicators = Annotated[Path | None, typer.Option("--indicators", help="Indicator metadata (YAML).")]
-Departments = Annotated[Path | None, typer.Option(
-    "--departments", help="The plan's department list with renames (YAML).")]
-Department = Annotated[str | None, typer.Option(
-    "--department", help="Check only this department " + DEPARTMENT_HELP)]
-Select = Annotated[list[str] | None, typer.Option(
-    "--select", metavar="<codes>", help="Run only these rule codes or prefixes (comma-separated or repeated).")]
-Ignore = Annotated[list[str] | None, typer.Option(
-    "--ignore", metavar="<codes>", help="Do not run these rule codes or prefixes.")]
-OptLang = Annotated[Lang | None, typer.Option("--lang", help="Language of the messages (default: the configuration's, else ja).")]
-Config = Annotated[Path | None, typer.Option(
-    "--config", help="Configuration file (default: found upwards, as for check).")]
+Departments = Annotated[
+    Path | None, typer.Option("--departments", help="The plan's department list with renames (YAML).")
+]
+Department = Annotated[str | None, typer.Option("--department", help="Check only this department " + DEPARTMENT_HELP)]
+Select = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select", metavar="<codes>", help="Run only these rule codes or prefixes (comma-separated or repeated)."
+    ),
+]
+Ignore = Annotated[
+    list[str] | None, typer.Option("--ignore", metavar="<codes>", help="Do not run these rule codes or prefixes.")
+]
+OptLang = Annotated[
+    Lang | None, typer.Option("--lang", help="Language of the messages (default: the configuration's, else ja).")
+]
+Config = Annotated[
+    Path | None, typer.Option("--config", help="Configuration file (default: found upwards, as for check).")
+]
 NoConfig = Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")]
 
 

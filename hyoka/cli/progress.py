@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from rich.console import Console
 
-_STAGES = {"load": ("読み込み", "reading"), "normalise": ("正規化", "normalising"), "derive": ("派生項目", "deriving"),
-           "validate": ("スキーマ検証", "validating"), "rules": ("ルール", "rules"),
-           "waivers": ("除外の適用", "waivers")}
+_STAGES = {
+    "load": ("読み込み", "reading"),
+    "normalise": ("正規化", "normalising"),
+    "derive": ("派生項目", "deriving"),
+    "validate": ("スキーマ検証", "validating"),
+    "rules": ("ルール", "rules"),
+    "waivers": ("除外の適用", "waivers"),
+}
 
 
 class stage_progress:
@@ -22,8 +27,14 @@ class stage_progress:
         if not self.enabled:
             return None
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                            console=Console(stderr=True), transient=True)
+
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self.bar.__enter__()
         return self.step
 

@@ -14,8 +14,9 @@ from hyoka.errors import HyokaError
 RulesLang = Annotated[Lang, typer.Option("--lang")]
 CatalogOf = reworded(Rules, "Rule catalog (default: bundled).")
 
-rules_app = typer.Typer(no_args_is_help=False, rich_markup_mode=None,
-                        help="The rules: list them, explain one, write their documentation.")
+rules_app = typer.Typer(
+    no_args_is_help=False, rich_markup_mode=None, help="The rules: list them, explain one, write their documentation."
+)
 
 
 @rules_app.callback(invoke_without_command=True)
@@ -72,8 +73,10 @@ def rules_explain(code: str, lang: RulesLang = Lang.ja, rules: CatalogOf = None)
 
 
 @rules_app.command("docs")
-def rules_docs(out: Annotated[Path, typer.Option("--out", help="Folder for the pages.")] = Path("docs/rules"),
-               rules: CatalogOf = None) -> None:
+def rules_docs(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the pages.")] = Path("docs/rules"),
+    rules: CatalogOf = None,
+) -> None:
     """Write one Markdown page per rule (Japanese and English) and an index."""
     from hyoka.authoring.docs import write_docs
     from hyoka.check.rules import load_catalog

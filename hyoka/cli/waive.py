@@ -22,21 +22,23 @@ from hyoka.cli.options import (
 )
 from hyoka.errors import HyokaError
 
-HELP = ("Accept the current findings: add waiver entries for them to a waiver file.\n\n"
-        "Runs the check and appends one entry per finding (department, project, indicator, code) "
-        "that the file does not waive yet. The tables are never written.")
+HELP = (
+    "Accept the current findings: add waiver entries for them to a waiver file.\n\n"
+    "Runs the check and appends one entry per finding (department, project, indicator, code) "
+    "that the file does not waive yet. The tables are never written."
+)
 
 
 def waive(
     paths: Paths,
-    waivers: Annotated[Path, typer.Option(
-        "--waivers", help="Waiver file (YAML) to add to; created when missing.")],
+    waivers: Annotated[Path, typer.Option("--waivers", help="Waiver file (YAML) to add to; created when missing.")],
     reason: Annotated[str, typer.Option("--reason", help="Why the findings are accepted.")],
     by: Annotated[str, typer.Option("--by", help="Who accepts them.")],
-    expires: Annotated[str | None, typer.Option(
-        "--expires", help="YYYY-MM-DD; default one year from today.")] = None,
-    code: Annotated[list[str] | None, typer.Option(
-        "--code", metavar="<codes>", help="Only findings with this code or code prefix (repeatable).")] = None,
+    expires: Annotated[str | None, typer.Option("--expires", help="YYYY-MM-DD; default one year from today.")] = None,
+    code: Annotated[
+        list[str] | None,
+        typer.Option("--code", metavar="<codes>", help="Only findings with this code or code prefix (repeatable)."),
+    ] = None,
     department: reworded(Department, "Only this department (current or previous name).") = None,
     scale: reworded(Scale, SCALE_HELP) = None,
     rules: Rules = None,
@@ -57,18 +59,27 @@ def waive(
     try:
         check_target(waivers, paths)
         prefixes = split_codes(code) if code else None
-        if prefixes is not None:   # before the check runs: a typo stops at once
+        if prefixes is not None:  # before the check runs: a typo stops at once
             cfg = find_configuration(config, no_config) if rules is None else None
-            check_waive_codes(prefixes, rules if cfg is None else cfg.rules)   # the catalog check will use
+            check_waive_codes(prefixes, rules if cfg is None else cfg.rules)  # the catalog check will use
         today = date.today()
         until = parse_date(expires) if expires else one_year_after(today)
         existing = waivers if waivers.exists() else None
         # the same configuration as `check`, so the entries match what check will report
-        result, _ = run_configured(paths, config, no_config, scale=scale, rules=rules, mapping=mapping,
-                                   department=department, lang=lang.value if lang else None, waivers=existing,
-                                   today=today, indicators=indicators)
-        added = add_waivers(waivable(result.findings, prefixes), waivers, by, reason, until, today=today,
-                            inputs=paths)
+        result, _ = run_configured(
+            paths,
+            config,
+            no_config,
+            scale=scale,
+            rules=rules,
+            mapping=mapping,
+            department=department,
+            lang=lang.value if lang else None,
+            waivers=existing,
+            today=today,
+            indicators=indicators,
+        )
+        added = add_waivers(waivable(result.findings, prefixes), waivers, by, reason, until, today=today, inputs=paths)
     except HyokaError as exc:
         fail(str(exc))
     typer.echo(strings(result.options.lang)["waive_added"].format(n=len(added), path=waivers))

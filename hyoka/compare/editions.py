@@ -66,5 +66,15 @@ from hyoka.compare.findings import compare_editions
 from hyoka.compare.match import department_keys, match_editions, name_key
 from hyoka.compare.spec import EDITION_CODES, PLACEHOLDERS, EditionCode, EditionInfo, EditionSpec, load_edition_spec
 
-__all__ = ["EDITION_CODES", "PLACEHOLDERS", "EditionCode", "EditionInfo", "EditionSpec", "compare_editions",
-           "department_keys", "load_edition_spec", "match_editions", "name_key"]
+__all__ = [
+    "EDITION_CODES",
+    "PLACEHOLDERS",
+    "EditionCode",
+    "EditionInfo",
+    "EditionSpec",
+    "compare_editions",
+    "department_keys",
+    "load_edition_spec",
+    "match_editions",
+    "name_key",
+]

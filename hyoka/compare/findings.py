@@ -35,7 +35,7 @@ def _changed(cur: pd.DataFrame, prev: pd.DataFrame, fld: str) -> pd.Series:
     one_missing = present_c != present_p
     both_text = (sc == "unparseable") & (sp == "unparseable")
     text_diff = both_text & (name_key(cur[f"{fld}_raw"]) != name_key(prev[f"{fld}_raw"]))
-    state_diff = ~present_c & ~present_p & (sc != sp)   # missing vs unreadable text
+    state_diff = ~present_c & ~present_p & (sc != sp)  # missing vs unreadable text
     yc, yp = cur[f"{fld}_year"].astype("Float64"), prev[f"{fld}_year"].astype("Float64")
     year_diff = (yc != yp).fillna(False).astype(bool)
     return (value_diff | one_missing | text_diff | state_diff | year_diff).fillna(False).astype(bool)
@@ -80,20 +80,27 @@ def _kind(rows: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
     ``kind_en`` columns saying whether only an indicator of the project is new/gone (the other
     edition has the project) or the whole project."""
     project_kept = (rows["dep"] + "\x1f" + rows["proj"]).isin(set((other["dep"] + "\x1f" + other["proj"]).tolist()))
-    return np.column_stack([np.where(project_kept, "事業の指標", "事業"),
-                            np.where(project_kept, "indicator of the project", "project")])
+    return np.column_stack(
+        [np.where(project_kept, "事業の指標", "事業"), np.where(project_kept, "indicator of the project", "project")]
+    )
 
 
-def _context(rows: pd.DataFrame, prefix: str, lang: str, department: pd.Series | None = None,
-             fill: bool = False) -> pd.DataFrame:
+def _context(
+    rows: pd.DataFrame, prefix: str, lang: str, department: pd.Series | None = None, fill: bool = False
+) -> pd.DataFrame:
     """The template columns for ``rows`` of one edition (same index): the row's identity
     (``department``, ``item``, ``project``, ``indicator``), place (``source_file``, ``sheet``, ``row``,
     the place columns ``col_*``, ``char_*``, ``cellrow_*``) and the :func:`_side` columns (``prev_`` for last year's rows). ``department``
     replaces the rows' own (last year's rows under this year's name); ``fill`` sets every other
     placeholder of :data:`PLACEHOLDERS` to ``""`` (rows with no counterpart)."""
     places = [c for c in rows.columns if c.startswith(PLACE_PREFIXES)]
-    out = pd.concat([rows[["department", "item", "project", "indicator", "source_file", "sheet", "row"] + places],
-                     _side(rows, prefix, lang)], axis=1)
+    out = pd.concat(
+        [
+            rows[["department", "item", "project", "indicator", "source_file", "sheet", "row"] + places],
+            _side(rows, prefix, lang),
+        ],
+        axis=1,
+    )
     out = out.loc[:, ~out.columns.duplicated()]
     if department is not None:
         out["department"] = department
@@ -111,13 +118,19 @@ def _cell_texts(rows: pd.DataFrame, fld: str) -> pd.Series:
     header = rows[f"cellrow_{fld}"].to_numpy("int64") > 0 if f"cellrow_{fld}" in rows else np.zeros(len(rows), bool)
     label = pd.Series(np.where(header, fld.removesuffix("_year"), fld), index=rows.index, dtype="string")
     sheet = rows["sheet"] if "sheet" in rows else pd.Series("", index=rows.index, dtype="string")
-    return place_texts(rows["source_file"], sheet, pd.Series(cell_row, index=rows.index),
-                       pd.Series(col, index=rows.index), label)
+    return place_texts(
+        rows["source_file"], sheet, pd.Series(cell_row, index=rows.index), pd.Series(col, index=rows.index), label
+    )
 
 
-def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: EditionSpec | None = None, *,
-                     lang: str = "ja", previous_paths: list[str] | None = None
-                     ) -> tuple[pd.DataFrame, EditionInfo, pd.DataFrame]:
+def compare_editions(
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    spec: EditionSpec | None = None,
+    *,
+    lang: str = "ja",
+    previous_paths: list[str] | None = None,
+) -> tuple[pd.DataFrame, EditionInfo, pd.DataFrame]:
     """Compare two normalised editions (module doc). Returns (findings, info, pairs)."""
     spec = spec or load_edition_spec()
     deps = department_keys(current, previous)
@@ -153,11 +166,17 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
         ja, en = FIELD_LABELS[fld]
         sub["field_ja"] = sub["field_ja"] if "field_ja" in sub else ja
         sub["field_en"] = sub["field_en"] if "field_en" in sub else en
-        part = F.from_rows(sub, code=code, severity=c.severity, field=fld,
-                           observed=render(c.observed, sub, lang),
-                           expected=render(c.texts["expected"][lang], sub, lang),
-                           message=render(c.texts["message"][lang], sub, lang),
-                           title=c.texts["title"][lang], fix=render(c.texts["fix"][lang], sub, lang))
+        part = F.from_rows(
+            sub,
+            code=code,
+            severity=c.severity,
+            field=fld,
+            observed=render(c.observed, sub, lang),
+            expected=render(c.texts["expected"][lang], sub, lang),
+            message=render(c.texts["message"][lang], sub, lang),
+            title=c.texts["title"][lang],
+            fix=render(c.texts["fix"][lang], sub, lang),
+        )
         parts.append(part)
         return part
 
@@ -167,17 +186,23 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
 
     # E001 / E002: baseline and target moved
     emit("E001", is_compared & _changed(cur, prev, "baseline").to_numpy())
-    note_cell = cur["target_raw"].astype("string").fillna("").str.normalize("NFKC").str.contains(_NOTE_IN_CELL, regex=True)
-    note_text = (cur["effect"].astype("string").fillna("").str.contains(spec.note_pattern, regex=True)
-                 | cur["activities"].astype("string").fillna("").str.contains(spec.note_pattern, regex=True))
+    note_cell = (
+        cur["target_raw"].astype("string").fillna("").str.normalize("NFKC").str.contains(_NOTE_IN_CELL, regex=True)
+    )
+    note_text = cur["effect"].astype("string").fillna("").str.contains(spec.note_pattern, regex=True) | cur[
+        "activities"
+    ].astype("string").fillna("").str.contains(spec.note_pattern, regex=True)
     noted = (note_cell | note_text).fillna(False).astype(bool).to_numpy()
     emit("E002", is_compared & _changed(cur, prev, "target").to_numpy() & ~noted)
 
     # E007: current value worse, grade better
     sign = cur["sign"].astype("float64").fillna(prev["sign"].astype("float64"))
-    both = (cur["current_state"].isin([VALUE, LEVEL]) & prev["current_state"].isin([VALUE, LEVEL])
-            & (cur["current_unit"].astype("string") == prev["current_unit"].astype("string")).fillna(False))
-    worse = ((cur["current_value"] - prev["current_value"]) * sign < 0)
+    both = (
+        cur["current_state"].isin([VALUE, LEVEL])
+        & prev["current_state"].isin([VALUE, LEVEL])
+        & (cur["current_unit"].astype("string") == prev["current_unit"].astype("string")).fillna(False)
+    )
+    worse = (cur["current_value"] - prev["current_value"]) * sign < 0
     better = (cur["grade_rank"].astype("Float64") < prev["grade_rank"].astype("Float64")).fillna(False)
     emit("E007", is_compared & (both & worse & better).fillna(False).astype(bool).to_numpy())
 
@@ -224,7 +249,7 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
         keys = ck.loc[a.index, "key"]
         a["n_current"] = ck.loc[a.index, "n"].astype("string")
         a["n_previous"] = ck.loc[a.index, "n_prev"].astype("string")
-        named = pk["key"].isin(set(keys.tolist())).to_numpy()   # last year's rows of these keys only
+        named = pk["key"].isin(set(keys.tolist())).to_numpy()  # last year's rows of these keys only
         pcell = _cell_texts(previous.loc[named], "project")
         cells_by_key = pcell.groupby(pk["key"][named]).agg(lambda s: "、".join(s.fillna("")))
         a["prev_cells"] = keys.map(cells_by_key).astype("string").fillna("")
@@ -233,10 +258,17 @@ def compare_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: Editio
 
     counts = pairs["how"].value_counts()
     info = EditionInfo(
-        previous_paths=[str(p) for p in (previous_paths or [])], previous_rows=len(previous),
-        matched=int(len(compared)), exact=int(counts.get("exact", 0)), fuzzy=int(counts.get("fuzzy", 0)),
-        renamed=int(counts.get("renamed", 0)), replaced=int(counts.get("replaced", 0)),
-        appeared=int(len(new)), disappeared=int(len(gone)), ambiguous=int(len(ambiguous)),
-        current_rows=len(current))
+        previous_paths=[str(p) for p in (previous_paths or [])],
+        previous_rows=len(previous),
+        matched=int(len(compared)),
+        exact=int(counts.get("exact", 0)),
+        fuzzy=int(counts.get("fuzzy", 0)),
+        renamed=int(counts.get("renamed", 0)),
+        replaced=int(counts.get("replaced", 0)),
+        appeared=int(len(new)),
+        disappeared=int(len(gone)),
+        ambiguous=int(len(ambiguous)),
+        current_rows=len(current),
+    )
     out_pairs = pairs.rename(columns={"cur": "current", "prev": "previous"})
     return F.combine(parts), info, out_pairs

@@ -47,8 +47,9 @@ def _greedy(cands: pd.DataFrame) -> pd.DataFrame:
 
 
 def _keys(frame: pd.DataFrame, dep: pd.Series) -> pd.DataFrame:
-    out = pd.DataFrame({"dep": dep, "proj": name_key(frame["project"]), "ind": name_key(frame["indicator"])},
-                       index=frame.index)
+    out = pd.DataFrame(
+        {"dep": dep, "proj": name_key(frame["project"]), "ind": name_key(frame["indicator"])}, index=frame.index
+    )
     out["key"] = out["dep"] + "\x1f" + out["proj"] + "\x1f" + out["ind"]
     return out
 
@@ -69,9 +70,12 @@ def department_keys(current: pd.DataFrame, previous: pd.DataFrame) -> tuple[pd.S
     return cur, prev, prev_shown
 
 
-def match_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: EditionSpec,
-                   deps: tuple[pd.Series, pd.Series, pd.Series] | None = None
-                   ) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame, pd.DataFrame]:
+def match_editions(
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    spec: EditionSpec,
+    deps: tuple[pd.Series, pd.Series, pd.Series] | None = None,
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame, pd.DataFrame]:
     """Match rows (module doc). Returns ``pairs`` (``cur``, ``prev``, ``how``, ``similarity``),
     ``ambiguous`` (this year's labels, E009), and the keys of both editions (``dep``, ``proj``,
     ``ind``, ``key``). ``deps``: :func:`department_keys` when already computed."""
@@ -106,8 +110,9 @@ def match_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: EditionS
         cand = cand[(cand["ps"] >= spec.fuzzy_project) & (cand["is"] >= spec.fuzzy_indicator)]
         fuzzy = _greedy(cand.assign(score=cand["ps"] + cand["is"]))
         if len(fuzzy):
-            fuzzy = fuzzy.assign(how=np.where(fuzzy["ind_c"] == fuzzy["ind_p"], "fuzzy", "renamed"),
-                                 similarity=fuzzy["is"])[["cur", "prev", "how", "similarity"]]
+            fuzzy = fuzzy.assign(
+                how=np.where(fuzzy["ind_c"] == fuzzy["ind_p"], "fuzzy", "renamed"), similarity=fuzzy["is"]
+            )[["cur", "prev", "how", "similarity"]]
             pairs.append(fuzzy)
             left_c = left_c[~left_c.index.isin(fuzzy["cur"])]
             left_p = left_p[~left_p.index.isin(fuzzy["prev"])]
@@ -118,15 +123,16 @@ def match_editions(current: pd.DataFrame, previous: pd.DataFrame, spec: EditionS
         p = left_p.reset_index(names="prev")
         cand = c.merge(p, on=["dep", "proj"], suffixes=("_c", "_p"))
         cand["is"] = _ratio(cand["ind_c"], cand["ind_p"])
-        same_base = (base_c.reindex(cand["cur"]).to_numpy() == base_p.reindex(cand["prev"]).to_numpy())
+        same_base = base_c.reindex(cand["cur"]).to_numpy() == base_p.reindex(cand["prev"]).to_numpy()
         same_base &= base_c.reindex(cand["cur"]).notna().to_numpy()
         cand["same_base"] = same_base
         cand["score"] = cand["is"] + np.where(same_base, 100.0, 0.0)
         chosen = _greedy(cand)
         if len(chosen):
             renamed = (chosen["is"] >= spec.renamed_indicator) | chosen["same_base"]
-            chosen = chosen.assign(how=np.where(renamed, "renamed", "replaced"),
-                                   similarity=chosen["is"])[["cur", "prev", "how", "similarity"]]
+            chosen = chosen.assign(how=np.where(renamed, "renamed", "replaced"), similarity=chosen["is"])[
+                ["cur", "prev", "how", "similarity"]
+            ]
             pairs.append(chosen)
     pairs_df = pd.concat(pairs, ignore_index=True).astype({"similarity": "float64"})
     return pairs_df, ck.index[ambiguous_c.to_numpy()].to_series(), ck, pk

@@ -24,12 +24,37 @@ from hyoka.resources import data_dir, load_yaml, reject_unknown
 EDITION_CODES = ("E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009", "E010")
 
 #: placeholders the templates may use (module doc of rules/edition_findings.yaml)
-PLACEHOLDERS = frozenset({
-    "department", "project", "indicator", "grade_raw", "baseline_shown", "target_shown", "current_shown",
-    "unit", "prev_department", "prev_project", "prev_indicator", "prev_grade_raw", "prev_baseline_shown",
-    "prev_target_shown", "prev_current_shown", "prev_unit", "prev_cell", "prev_file", "similarity",
-    "direction", "field_ja", "field_en", "kind_ja", "kind_en", "n_current",
-    "n_previous", "prev_cells"})
+PLACEHOLDERS = frozenset(
+    {
+        "department",
+        "project",
+        "indicator",
+        "grade_raw",
+        "baseline_shown",
+        "target_shown",
+        "current_shown",
+        "unit",
+        "prev_department",
+        "prev_project",
+        "prev_indicator",
+        "prev_grade_raw",
+        "prev_baseline_shown",
+        "prev_target_shown",
+        "prev_current_shown",
+        "prev_unit",
+        "prev_cell",
+        "prev_file",
+        "similarity",
+        "direction",
+        "field_ja",
+        "field_en",
+        "kind_ja",
+        "kind_en",
+        "n_current",
+        "n_previous",
+        "prev_cells",
+    }
+)
 _TEXT_KEYS = ("title", "description", "condition", "message", "expected", "fix")
 _CODE_KEYS = {"name", "severity", "cell", "observed", "example", *_TEXT_KEYS}
 _SPEC_KEYS = {"note_pattern", "fuzzy_project", "fuzzy_indicator", "renamed_indicator", "codes"}
@@ -42,7 +67,7 @@ class EditionCode:
     severity: str
     cell: str
     observed: str
-    texts: dict[str, dict[str, str]]   # title/description/condition/message/expected/fix → {ja, en}
+    texts: dict[str, dict[str, str]]  # title/description/condition/message/expected/fix → {ja, en}
     example: dict | None = None
 
 
@@ -110,8 +135,9 @@ def load_edition_spec(path: Path | str | None = None) -> EditionSpec:
         observed = str(entry.get("observed", ""))
         for tmpl in [observed, *(texts[k][lang] for k in ("message", "expected", "fix") for lang in LANGS)]:
             check_template(tmpl, PLACEHOLDERS, where)
-        codes[code] = EditionCode(code, str(entry.get("name", code)), entry["severity"], entry["cell"],
-                                  observed, texts, entry.get("example"))
+        codes[code] = EditionCode(
+            code, str(entry.get("name", code)), entry["severity"], entry["cell"], observed, texts, entry.get("example")
+        )
     if missing := set(EDITION_CODES) - set(codes):
         raise ConfigError(f"{path}: codes {', '.join(sorted(missing))} are not defined")
     thresholds = {}

@@ -100,15 +100,27 @@ def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[Indicat
             raise ConfigError(f"{where}: cumulative must be true or false")
         bounds = e.get("bounds")
         if bounds is not None:
-            if (not isinstance(bounds, list) or len(bounds) != 2
-                    or not all(b is None or isinstance(b, (int, float)) for b in bounds)):
+            if (
+                not isinstance(bounds, list)
+                or len(bounds) != 2
+                or not all(b is None or isinstance(b, (int, float)) for b in bounds)
+            ):
                 raise ConfigError(f"{where}: bounds must be [min, max] (numbers or null)")
             bounds = (bounds[0], bounds[1])
         progress = e.get("progress")
         if progress is not None and progress not in ("linear", "none"):
             raise ConfigError(f"{where}: progress must be linear or none")
-        out.append(IndicatorMeta(nfkc(str(e["name"])).strip() if "name" in e else None, pattern,
-                                 direction, unit, cumulative, bounds, progress))
+        out.append(
+            IndicatorMeta(
+                nfkc(str(e["name"])).strip() if "name" in e else None,
+                pattern,
+                direction,
+                unit,
+                cumulative,
+                bounds,
+                progress,
+            )
+        )
     return out
 
 
@@ -122,18 +134,29 @@ def _metadata(out: pd.DataFrame, metas: list[IndicatorMeta]) -> dict[str, pd.Ser
     """For each metadata attribute, the value of the first entry matching each row (names before
     patterns, in file order)."""
     idx = out.index
-    cols = {"direction": pd.Series(pd.NA, index=idx, dtype="string"),
-            "unit": pd.Series(pd.NA, index=idx, dtype="string"),
-            "cumulative": pd.Series(pd.NA, index=idx, dtype="boolean"),
-            "bound_min": pd.Series(np.nan, index=idx), "bound_max": pd.Series(np.nan, index=idx),
-            "has_bounds": pd.Series(False, index=idx),
-            "progress": pd.Series(pd.NA, index=idx, dtype="string")}
+    cols = {
+        "direction": pd.Series(pd.NA, index=idx, dtype="string"),
+        "unit": pd.Series(pd.NA, index=idx, dtype="string"),
+        "cumulative": pd.Series(pd.NA, index=idx, dtype="boolean"),
+        "bound_min": pd.Series(np.nan, index=idx),
+        "bound_max": pd.Series(np.nan, index=idx),
+        "has_bounds": pd.Series(False, index=idx),
+        "progress": pd.Series(pd.NA, index=idx, dtype="string"),
+    }
     ordered = [m for m in metas if m.name is not None] + [m for m in metas if m.pattern is not None]
     taken = {k: pd.Series(False, index=idx) for k in ("direction", "unit", "cumulative", "bounds", "progress")}
     for m in ordered:
-        hit = (out["indicator"] == m.name).fillna(False).astype(bool) if m.name is not None else _contains(out["indicator"], m.pattern)
-        for key, value in (("direction", m.direction), ("unit", m.unit), ("cumulative", m.cumulative),
-                           ("progress", m.progress)):
+        hit = (
+            (out["indicator"] == m.name).fillna(False).astype(bool)
+            if m.name is not None
+            else _contains(out["indicator"], m.pattern)
+        )
+        for key, value in (
+            ("direction", m.direction),
+            ("unit", m.unit),
+            ("cumulative", m.cumulative),
+            ("progress", m.progress),
+        ):
             if value is not None:
                 sel = hit & ~taken[key]
                 cols[key] = cols[key].mask(sel, value)
@@ -171,15 +194,18 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
 
     diff = out["target_value"] - out["baseline_value"]
     comparable = agree & present["baseline"] & present["target"]
-    inferred = pd.Series(np.where(diff > 0, "increase", np.where(diff < 0, "decrease", None)),
-                         index=idx, dtype="string").where(comparable, pd.NA)
+    inferred = pd.Series(
+        np.where(diff > 0, "increase", np.where(diff < 0, "decrease", None)), index=idx, dtype="string"
+    ).where(comparable, pd.NA)
     direction = declared.fillna(inferred)
     conds = [by_meta.notna().to_numpy(bool), by_name.notna().to_numpy(bool), inferred.notna().to_numpy(bool)]
     out["direction"] = direction
-    out["direction_source"] = pd.Series(np.select(conds, ["declared", "declared", "inferred"], default="none"),
-                                        index=idx, dtype="string")
-    out["direction_basis"] = pd.Series(np.select(conds, ["plan", "name", "inferred"], default="none"),
-                                       index=idx, dtype="string")
+    out["direction_source"] = pd.Series(
+        np.select(conds, ["declared", "declared", "inferred"], default="none"), index=idx, dtype="string"
+    )
+    out["direction_basis"] = pd.Series(
+        np.select(conds, ["plan", "name", "inferred"], default="none"), index=idx, dtype="string"
+    )
     out["sign"] = direction.map({"increase": 1.0, "decrease": -1.0}).astype("float64")
     denom = diff.where((diff * out["sign"].fillna(np.sign(diff))) > 0)  # target beyond baseline
     out["progress"] = ((out["current_value"] - out["baseline_value"]) / denom).where(agree)

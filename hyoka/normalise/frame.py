@@ -46,7 +46,9 @@ _ARROWS = r"\s*(?:→|⇒|->)\s*"
 #: Python's ``\s`` (every character str.isspace() accepts, all below U+3001) as a class of literal
 #: characters: pandas hands ``\s`` to Python's re element by element (RE2's ``\s`` is ASCII
 #: only), but runs this class in Arrow (RE2) on the whole column — the same matches.
-_WHITESPACE_RUN = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]+"  # 旧→新; never a bare ">" (HTML-ish or hierarchical names)
+_WHITESPACE_RUN = (
+    "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]+"
+)  # 旧→新; never a bare ">" (HTML-ish or hierarchical names)
 
 
 def _text(s: pd.Series, *, keep_newlines: bool = False) -> pd.Series:
@@ -61,6 +63,7 @@ def _text_distinct(s: pd.Series, keep_newlines: bool) -> pd.Series:
     idempotent, so a text the whitespace step left alone needs no second NFKC, and a round after
     the first needs none before its whitespace step: one NFKC pass over the column (it runs per
     element in Python, everything else in Arrow), then NFKC only on the few texts that changed."""
+
     def spaces(t: pd.Series) -> pd.Series:
         if not keep_newlines:
             t = t.str.replace(_WHITESPACE_RUN, " ", regex=True)
@@ -85,9 +88,19 @@ def _text_distinct(s: pd.Series, keep_newlines: bool) -> pd.Series:
 def era_label(year: pd.Series) -> pd.Series:
     """Fiscal years as era labels (R2 = 2020, H30 = 2018, S63 = 1988; NA before 1926)."""
     y = year.astype("Float64")
-    era = pd.Series(np.select([(y >= 2019).fillna(False).to_numpy(bool), (y >= 1989).fillna(False).to_numpy(bool),
-                               (y >= 1926).fillna(False).to_numpy(bool)], ["R", "H", "S"], default=""),
-                    index=year.index, dtype="string")
+    era = pd.Series(
+        np.select(
+            [
+                (y >= 2019).fillna(False).to_numpy(bool),
+                (y >= 1989).fillna(False).to_numpy(bool),
+                (y >= 1926).fillna(False).to_numpy(bool),
+            ],
+            ["R", "H", "S"],
+            default="",
+        ),
+        index=year.index,
+        dtype="string",
+    )
     base = era.map({"R": 2018, "H": 1988, "S": 1925}).astype("Float64")
     n = (y - base).astype("Int64").astype("string")
     return (era + n).where(era != "", pd.NA).astype("string")
@@ -108,10 +121,12 @@ def _squeeze(s: pd.Series) -> pd.Series:
 
 def _partners(s: pd.Series) -> pd.Series:
     """Partner codes: NFKC except circled numbers (①–⑳ stay distinct codes), no whitespace."""
+
     def distinct(u: pd.Series) -> pd.Series:
         protected = u.str.translate(_PROTECT)
         out = nfkc_series(nfkc_series(protected).str.replace(r"\s+", "", regex=True))
         return out.str.translate(_RESTORE)
+
     return on_distinct(s.astype("string").fillna(""), distinct)
 
 
@@ -126,6 +141,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
 
     def take(col: str) -> pd.Series:
         return raw.pop(col) if consume else raw[col]
+
     out = pd.DataFrame(index=raw.index)
     out["source_file"] = raw["source_file"].astype("string")
     out["sheet"] = raw["sheet"].astype("string")
@@ -149,8 +165,9 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         renamed = new.map(vocab.renames).astype("string")
         previous = previous.where(renamed.isna(), new)
         new = renamed.where(renamed.notna(), new)
-        return pd.DataFrame({"department": new.astype("string").replace("", pd.NA),
-                             "department_previous": previous.astype("string")})
+        return pd.DataFrame(
+            {"department": new.astype("string").replace("", pd.NA), "department_previous": previous.astype("string")}
+        )
 
     department = take("department")
     deps = on_distinct(department.astype("string").fillna(""), departments)
@@ -174,9 +191,11 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     out["grade_meaning_ja"] = code.map({g.code: g.meaning_ja for g in scale.grades}).astype("string")
     out["grade_meaning_en"] = code.map({g.code: g.meaning_en for g in scale.grades}).astype("string")
     out["grade_standing"] = code.map(standings).astype("string")
-    out["grade_state"] = pd.Series(np.select([code.notna().to_numpy(bool), blank.to_numpy(bool)],
-                                             ["on_scale", "missing"], default="off_scale"),
-                                   index=raw.index, dtype="string")
+    out["grade_state"] = pd.Series(
+        np.select([code.notna().to_numpy(bool), blank.to_numpy(bool)], ["on_scale", "missing"], default="off_scale"),
+        index=raw.index,
+        dtype="string",
+    )
 
     for fld in VALUE_FIELDS:
         value = take(fld)

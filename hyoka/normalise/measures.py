@@ -39,9 +39,12 @@ def _measure_regex(vocab: Vocabulary) -> re.Pattern[str]:
     quals = "|".join(QUALIFIERS)
     # a unit holds no digits, does not start with . or , (so 1,234.5.6 and 1e3 are unreadable)
     # and ends on a non-space, so no two parts of the pattern can take the same spaces (linear)
-    return re.compile(rf"^(?:約|およそ)?\s*(?P<sign>[{signs}]?)\s*(?P<num>{_NUMBER})\s*"
-                      rf"(?P<mult>[万億])?(?P<unit>[^0-9\s.,](?:[^0-9]*?[^0-9\s])??)?"
-                      rf"\s*(?:{quals})?\s*$", re.S)
+    return re.compile(
+        rf"^(?:約|およそ)?\s*(?P<sign>[{signs}]?)\s*(?P<num>{_NUMBER})\s*"
+        rf"(?P<mult>[万億])?(?P<unit>[^0-9\s.,](?:[^0-9]*?[^0-9\s])??)?"
+        rf"\s*(?:{quals})?\s*$",
+        re.S,
+    )
 
 
 def on_distinct(column: pd.Series, fn):
@@ -75,7 +78,9 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
     # a measure is short: a long cell is text and is never run through the patterns below
     short = text.str.len() <= MAX_MEASURE_CHARS
     # notes written after a measure (35件※, 35件※1, 35件（速報値）) are not part of its unit
-    text = text.where(~short, text.where(short, "").str.replace(r"(?:※[0-9]*|\([^()]*\))$", "", regex=True).str.rstrip())
+    text = text.where(
+        ~short, text.where(short, "").str.replace(r"(?:※[0-9]*|\([^()]*\))$", "", regex=True).str.rstrip()
+    )
     missing = text.isin(vocab.missing_markers)
     level_rank = text.map(vocab.levels)
     is_level = level_rank.notna() & ~missing
@@ -93,14 +98,20 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
     unit = unit_canon.where(unit_canon.notna(), unit_text)
     unit = unit.where(is_number, pd.NA).where(~is_level, LEVEL_UNIT)
 
-    state = np.select([missing.to_numpy(bool), is_level.to_numpy(bool), is_number.to_numpy(bool)],
-                      [MISSING, LEVEL, VALUE], default=UNPARSEABLE)
-    return pd.DataFrame({
-        "value": value.astype("float64"),
-        "unit": unit.astype("string"),
-        "unit_known": (unit_known | ~is_number).astype(bool),
-        "state": pd.Series(state, index=raw.index, dtype="string"),
-    }, index=raw.index)
+    state = np.select(
+        [missing.to_numpy(bool), is_level.to_numpy(bool), is_number.to_numpy(bool)],
+        [MISSING, LEVEL, VALUE],
+        default=UNPARSEABLE,
+    )
+    return pd.DataFrame(
+        {
+            "value": value.astype("float64"),
+            "unit": unit.astype("string"),
+            "unit_known": (unit_known | ~is_number).astype(bool),
+            "state": pd.Series(state, index=raw.index, dtype="string"),
+        },
+        index=raw.index,
+    )
 
 
 _ERA_BASE = {"R": 2018, "令和": 2018, "H": 1988, "平成": 1988, "S": 1925, "昭和": 1925}
@@ -135,9 +146,14 @@ def _parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
     # an era label past the era's end (平成 ended in its 31st year, 昭和 in its 64th) or year 0
     last = era.map(_ERA_LAST).astype("float64")
     era_ok = ~(era.notna() & ((n > last) | (n < 1))).fillna(False).astype(bool)
-    return pd.DataFrame({"year": year.round().astype("Int64"),
-                         "state": pd.Series(state, index=raw.index, dtype="string"),
-                         "era_ok": era_ok}, index=raw.index)
+    return pd.DataFrame(
+        {
+            "year": year.round().astype("Int64"),
+            "state": pd.Series(state, index=raw.index, dtype="string"),
+            "era_ok": era_ok,
+        },
+        index=raw.index,
+    )
 
 
 def parse_fiscal_year(label: str) -> int | None:

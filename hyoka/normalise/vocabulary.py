@@ -62,8 +62,9 @@ def nfkc_series(s):
     if len(s) < ARROW_NFKC_MIN:
         return s.str.normalize("NFKC")
     arr = pa.array(s.astype(pd.StringDtype("pyarrow")))
-    out = pd.Series(pd.array(pc.utf8_normalize(arr, "NFKC"), dtype=pd.StringDtype("pyarrow")),
-                    index=s.index).astype(s.dtype)
+    out = pd.Series(pd.array(pc.utf8_normalize(arr, "NFKC"), dtype=pd.StringDtype("pyarrow")), index=s.index).astype(
+        s.dtype
+    )
     odd = pc.fill_null(pc.match_substring_regex(arr, _unassigned_class()), False).to_numpy(zero_copy_only=False)
     if odd.any():
         out[odd] = s[odd].str.normalize("NFKC")
@@ -106,8 +107,10 @@ class Vocabulary:
         """Add header → field aliases (from a plan's mapping file)."""
         for header, fld in mapping.items():
             if fld not in CANONICAL_FIELDS and fld != "ignore":
-                raise ConfigError(f"mapping: {header!r} maps to unknown field {fld!r}; "
-                                  f"fields are {', '.join(CANONICAL_FIELDS)} or ignore")
+                raise ConfigError(
+                    f"mapping: {header!r} maps to unknown field {fld!r}; "
+                    f"fields are {', '.join(CANONICAL_FIELDS)} or ignore"
+                )
             self.aliases[header_key(str(header))] = fld
 
 
@@ -164,8 +167,11 @@ def load_vocabulary(rules_dir: Path | None = None) -> Vocabulary:
         units: dict[str, Unit] = {}
         unit_aliases: dict[str, str] = {}
         for entry in voc.get("units", []):
-            u = Unit(str(entry["unit"]), tuple(str(a) for a in entry.get("aliases", [entry["unit"]])),
-                     str(entry.get("kind", "count")))
+            u = Unit(
+                str(entry["unit"]),
+                tuple(str(a) for a in entry.get("aliases", [entry["unit"]])),
+                str(entry.get("kind", "count")),
+            )
             units[u.unit] = u
             for a in (u.unit, *u.aliases):
                 unit_aliases[nfkc(a)] = u.unit

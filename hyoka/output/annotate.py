@@ -32,10 +32,38 @@ from hyoka.output.places import cell_texts
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 SUMMARY = {"ja": "hyoka指摘一覧", "en": "hyoka findings"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-HEAD = {"ja": ["重要度", "コード", "セル", "担当課", "事業名", "目標指標", "内容", "公表値", "期待される内容", "直し方", "除外理由"],
-        "en": ["Severity", "Code", "Cell", "Department", "Project", "Indicator", "Finding", "Published", "Expected", "How to fix", "Waived"]}
-SEV = {"ja": {"error": "エラー", "warning": "警告", "info": "情報"},
-       "en": {"error": "Error", "warning": "Warning", "info": "Info"}}
+HEAD = {
+    "ja": [
+        "重要度",
+        "コード",
+        "セル",
+        "担当課",
+        "事業名",
+        "目標指標",
+        "内容",
+        "公表値",
+        "期待される内容",
+        "直し方",
+        "除外理由",
+    ],
+    "en": [
+        "Severity",
+        "Code",
+        "Cell",
+        "Department",
+        "Project",
+        "Indicator",
+        "Finding",
+        "Published",
+        "Expected",
+        "How to fix",
+        "Waived",
+    ],
+}
+SEV = {
+    "ja": {"error": "エラー", "warning": "警告", "info": "情報"},
+    "en": {"error": "Error", "warning": "Warning", "info": "Info"},
+}
 
 
 def neutralise(value: object) -> str:
@@ -69,7 +97,7 @@ def annotate_workbook(src: Path | str, out: Path | str, findings: pd.DataFrame, 
     mine = findings[on_cell.fillna(False).to_numpy(bool)].copy()
     mine["cell"] = cell_texts(mine)
     mine["col"] = [column_letters(int(c) - 1) for c in mine["col"]]
-    mine["rownum"] = mine["cell_row"].astype("string")   # as text: the summary lists rows in text order
+    mine["rownum"] = mine["cell_row"].astype("string")  # as text: the summary lists rows in text order
     mine["rank"] = mine["severity"].map(F.SEVERITY_ORDER)
     sev_words = SEV[lang]
     for (sheet, col, rownum), group in mine.groupby(["sheet", "col", "rownum"], sort=False):
@@ -86,7 +114,9 @@ def annotate_workbook(src: Path | str, out: Path | str, findings: pd.DataFrame, 
         cell.fill = PatternFill("solid", fgColor=FILLS[worst])
         lines = []
         for f in group.sort_values("rank").itertuples():
-            waived = f" [除外: {f.waived}]" if lang == "ja" and f.waived else (f" [waived: {f.waived}]" if f.waived else "")
+            waived = (
+                f" [除外: {f.waived}]" if lang == "ja" and f.waived else (f" [waived: {f.waived}]" if f.waived else "")
+            )
             lines.append(f"[{f.code} {sev_words[f.severity]}]{waived} {f.message}")
             if f.expected:
                 lines.append(("期待: " if lang == "ja" else "Expected: ") + str(f.expected))
@@ -107,8 +137,19 @@ def annotate_workbook(src: Path | str, out: Path | str, findings: pd.DataFrame, 
     for c in ws[1]:
         c.font = Font(bold=True)
     for i, f in enumerate(mine.sort_values(["rank", "sheet", "rownum"]).itertuples(), start=2):
-        values = [sev_words[f.severity], f.code, f.cell, f.department, f.project, f.indicator,
-                  f.message, f.observed, f.expected, f.fix, f.waived]
+        values = [
+            sev_words[f.severity],
+            f.code,
+            f.cell,
+            f.department,
+            f.project,
+            f.indicator,
+            f.message,
+            f.observed,
+            f.expected,
+            f.fix,
+            f.waived,
+        ]
         for j, v in enumerate(values, start=1):
             _text_cell(ws.cell(row=i, column=j), v)
         link = ws.cell(row=i, column=3)
@@ -120,7 +161,7 @@ def annotate_workbook(src: Path | str, out: Path | str, findings: pd.DataFrame, 
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:K{max(ws.max_row, 1)}"
     widths = dict(zip("ABCDEFGHIJK", (8, 7, 28, 14, 24, 24, 60, 18, 30, 40, 20)))
-    for row in ws.iter_rows(min_row=2):          # long texts wrap; the sheet prints one page wide
+    for row in ws.iter_rows(min_row=2):  # long texts wrap; the sheet prints one page wide
         lines = 1
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -168,7 +209,9 @@ def _reproducible(path: Path, dates: dict[bytes, bytes]) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for info, data in entries:
             if info.filename == "docProps/core.xml":
-                data = _DATE.sub(lambda m: m.group(1) + dates.get(m.group(2), b"1980-01-01T00:00:00Z") + m.group(4), data)
+                data = _DATE.sub(
+                    lambda m: m.group(1) + dates.get(m.group(2), b"1980-01-01T00:00:00Z") + m.group(4), data
+                )
             fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr

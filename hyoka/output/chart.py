@@ -16,7 +16,7 @@ from hyoka.check.text import pct
 # --- the progress chart -------------------------------------------------------------------------
 
 CHART = {"width": 720, "height": 400, "left": 60, "right": 20, "top": 16, "bottom": 48}
-_ANCHORS = ((0x1a, 0x7f, 0x37), (0xd4, 0xa7, 0x2c), (0xcf, 0x22, 0x2e))  # green, amber, red
+_ANCHORS = ((0x1A, 0x7F, 0x37), (0xD4, 0xA7, 0x2C), (0xCF, 0x22, 0x2E))  # green, amber, red
 _STATUS_GREYS = ("#475467", "#98a2b3", "#667085", "#d0d5dd")
 OTHER_GRADE = "#344054"
 
@@ -69,24 +69,55 @@ def progress_chart(frame: pd.DataFrame, scale, s: dict, lang: str, margin: float
     def y(v):
         return c["top"] + (hi - np.clip(v, lo, hi)) / (hi - lo) * ph
 
-    pts = pd.DataFrame({"cx": np.round(x(e.to_numpy()) * 2) / 2, "cy": np.round(y(p.to_numpy()) * 2) / 2,
-                        "grade": gkey.to_numpy(), "clipped": ((p < lo) | (p > hi) | (e < 0) | (e > 1)).to_numpy()})
+    pts = pd.DataFrame(
+        {
+            "cx": np.round(x(e.to_numpy()) * 2) / 2,
+            "cy": np.round(y(p.to_numpy()) * 2) / 2,
+            "grade": gkey.to_numpy(),
+            "clipped": ((p < lo) | (p > hi) | (e < 0) | (e > 1)).to_numpy(),
+        }
+    )
     sub = frame[ok]
-    label = (sub["source_file"].astype("string").fillna("") + ":" + sub["row"].astype("string") + " "
-             + sub["department"].astype("string").fillna("") + " " + s["grade"] + " "
-             + sub["grade_raw"].astype("string").fillna("") + " " + s["progress"] + " " + pct(p).fillna("")
-             + " / " + s["elapsed"] + " " + pct(e).fillna(""))
+    label = (
+        sub["source_file"].astype("string").fillna("")
+        + ":"
+        + sub["row"].astype("string")
+        + " "
+        + sub["department"].astype("string").fillna("")
+        + " "
+        + s["grade"]
+        + " "
+        + sub["grade_raw"].astype("string").fillna("")
+        + " "
+        + s["progress"]
+        + " "
+        + pct(p).fillna("")
+        + " / "
+        + s["elapsed"]
+        + " "
+        + pct(e).fillna("")
+    )
     pts["label"] = label.to_numpy()
-    g = pts.groupby(["cx", "cy", "grade"], sort=False).agg(n=("label", "size"), label=("label", "first"),
-                                                             clipped=("clipped", "any")).reset_index()
+    g = (
+        pts.groupby(["cx", "cy", "grade"], sort=False)
+        .agg(n=("label", "size"), label=("label", "first"), clipped=("clipped", "any"))
+        .reset_index()
+    )
     g["cx"] = g["cx"] + 5.0 * g.groupby(["cx", "cy"], sort=False).cumcount()  # grades at one spot side by side
     more = s["chart_more"]
     g["title"] = np.where(g["n"] > 1, g["label"] + " " + g["n"].map(lambda n: more.format(n=n - 1)), g["label"])
     g["colour"] = g["grade"].map(colours).fillna(OTHER_GRADE)
     points = g[["cx", "cy", "grade", "n", "title", "colour", "clipped"]].to_dict(orient="records")
     counts = gkey.value_counts().to_dict()
-    legend = [{"grade": gr.code, "colour": colours[gr.code], "n": int(counts.get(gr.code, 0)),
-               "meaning": gr.meaning_ja if lang == "ja" else gr.meaning_en} for gr in scale.grades]
+    legend = [
+        {
+            "grade": gr.code,
+            "colour": colours[gr.code],
+            "n": int(counts.get(gr.code, 0)),
+            "meaning": gr.meaning_ja if lang == "ja" else gr.meaning_en,
+        }
+        for gr in scale.grades
+    ]
     if counts.get("", 0):
         legend.append({"grade": "", "colour": OTHER_GRADE, "n": int(counts[""]), "meaning": s["grade_other"]})
     xt = [{"v": v, "pos": float(x(v)), "label": f"{round(v * 100)}%"} for v in (0, 0.25, 0.5, 0.75, 1.0)]
@@ -95,7 +126,21 @@ def progress_chart(frame: pd.DataFrame, scale, s: dict, lang: str, margin: float
     behind = None
     if margin is not None and margin > 0:
         behind = {"x1": float(x(margin)), "y1": float(y(0.0)), "x2": float(x(1.0)), "y2": float(y(1.0 - margin))}
-    return {**c, "pw": pw, "ph": ph, "points": points, "legend": legend, "xticks": xt, "yticks": yt,
-            "schedule": line, "behind": behind, "margin": margin, "drawn": int(ok.sum()),
-            "not_drawn": int(len(frame) - ok.sum()), "target_y": float(y(1.0)), "zero_y": float(y(0.0)),
-            "lo": lo, "hi": hi}
+    return {
+        **c,
+        "pw": pw,
+        "ph": ph,
+        "points": points,
+        "legend": legend,
+        "xticks": xt,
+        "yticks": yt,
+        "schedule": line,
+        "behind": behind,
+        "margin": margin,
+        "drawn": int(ok.sum()),
+        "not_drawn": int(len(frame) - ok.sum()),
+        "target_y": float(y(1.0)),
+        "zero_y": float(y(0.0)),
+        "lo": lo,
+        "hi": hi,
+    }

@@ -34,8 +34,15 @@ OPEN_UP_TO = 50
 EDITION_CAP = 50
 
 #: the row fields shown on a department page: (field of the findings table, column of the frame)
-ROW_FIELDS = (("item", "item"), ("project", "project"), ("grade", "grade_raw"), ("indicator", "indicator"),
-              ("baseline", "baseline_raw"), ("target", "target_raw"), ("current", "current_raw"))
+ROW_FIELDS = (
+    ("item", "item"),
+    ("project", "project"),
+    ("grade", "grade_raw"),
+    ("indicator", "indicator"),
+    ("baseline", "baseline_raw"),
+    ("target", "target_raw"),
+    ("current", "current_raw"),
+)
 
 
 def md_escape(value: object) -> str:
@@ -49,7 +56,11 @@ def md_escape(value: object) -> str:
 def md_escape_column(values: pd.Series) -> pd.Series:
     """:func:`md_escape` on a whole column (str, ``""`` for missing)."""
     t = values.astype("string").fillna("")
-    t = t.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False).str.replace(">", "&gt;", regex=False)
+    t = (
+        t.str.replace("&", "&amp;", regex=False)
+        .str.replace("<", "&lt;", regex=False)
+        .str.replace(">", "&gt;", regex=False)
+    )
     t = t.str.replace(_MD_SPECIAL.pattern, r"\\\1", regex=True)
     return t.str.replace("\r\n", "\n", regex=False).str.replace("\n", "<br>", regex=False)
 
@@ -90,7 +101,9 @@ def row_table(frame: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
     sev_names = pd.Series(F.SEVERITIES)
     has = pd.Series(False, index=frame.index)
     for fld, col in ROW_FIELDS:  # seven fields, each on the whole column
-        text = frame[col].astype("string").fillna("") if col in frame else pd.Series("", index=frame.index, dtype="string")
+        text = (
+            frame[col].astype("string").fillna("") if col in frame else pd.Series("", index=frame.index, dtype="string")
+        )
         out[fld] = text
         out[f"{fld}_md"] = md_escape_column(text)
         c = codes.xs(fld, level="field") if fld in codes.index.get_level_values(0) else pd.Series(dtype="string")
@@ -109,17 +122,29 @@ def groups(found: pd.DataFrame, descriptions: dict[str, str], cap: int = GROUP_C
     if not len(found):
         return []
     f = found.assign(_o=found["severity"].map(F.SEVERITY_ORDER), _live=not_waived(found))
-    head = f.groupby("code", sort=False).agg(o=("_o", "min"), n=("code", "size"), live=("_live", "sum"),
-                                             title=("title", "first"))
+    head = f.groupby("code", sort=False).agg(
+        o=("_o", "min"), n=("code", "size"), live=("_live", "sum"), title=("title", "first")
+    )
     head = head.reset_index().sort_values(["o", "code"], kind="stable")
     shown = f[f.groupby("code", sort=False).cumcount() < cap].drop(columns=["_o", "_live"]).fillna("")
     by_code = {code: records(g) for code, g in shown.groupby("code", sort=False)}
-    return [{"code": h.code, "title": h.title, "severity": F.SEVERITIES[int(h.o)], "n": int(h.n),
-             "waived": int(h.n - h.live), "findings": by_code[h.code], "hidden": int(h.n) - len(by_code[h.code]),
-             "description": descriptions.get(h.code, "")} for h in head.itertuples()]
+    return [
+        {
+            "code": h.code,
+            "title": h.title,
+            "severity": F.SEVERITIES[int(h.o)],
+            "n": int(h.n),
+            "waived": int(h.n - h.live),
+            "findings": by_code[h.code],
+            "hidden": int(h.n) - len(by_code[h.code]),
+            "description": descriptions.get(h.code, ""),
+        }
+        for h in head.itertuples()
+    ]
 
 
 # --- what changed since the previous edition --------------------------------------------------
+
 
 def edition_section(result: CheckResult, found: pd.DataFrame) -> dict:
     """E-code findings (codes E001…, from comparing two editions) grouped by code, and the
@@ -129,15 +154,28 @@ def edition_section(result: CheckResult, found: pd.DataFrame) -> dict:
     mine = found[found["code"].astype("string").str.match(_EDITION_CODE).fillna(False).to_numpy()]
     groups = []
     if len(mine):
-        head = mine.groupby("code", sort=True).agg(n=("code", "size"), title=("title", "first"),
-                                                   severity=("severity", "first"))
+        head = mine.groupby("code", sort=True).agg(
+            n=("code", "size"), title=("title", "first"), severity=("severity", "first")
+        )
         shown = mine[mine.groupby("code", sort=False).cumcount() < EDITION_CAP].fillna("")
         by_code = {k: records(v) for k, v in shown.groupby("code", sort=False)}
-        groups = [{"code": code, "title": h.title, "severity": h.severity, "n": int(h.n), "rows": by_code[code],
-                   "hidden": int(h.n) - len(by_code[code])} for code, h in head.iterrows()]
+        groups = [
+            {
+                "code": code,
+                "title": h.title,
+                "severity": h.severity,
+                "n": int(h.n),
+                "rows": by_code[code],
+                "hidden": int(h.n) - len(by_code[code]),
+            }
+            for code, h in head.iterrows()
+        ]
     info = None
     if edition is not None:
         paths = getattr(edition, "previous_paths", None) or []
-        info = {"paths": [Path(str(p)).name for p in paths],
-                "rows": getattr(edition, "previous_rows", None), "matched": getattr(edition, "matched", None)}
+        info = {
+            "paths": [Path(str(p)).name for p in paths],
+            "rows": getattr(edition, "previous_rows", None),
+            "matched": getattr(edition, "matched", None),
+        }
     return {"given": edition is not None or bool(groups), "info": info, "groups": groups, "n": int(len(mine))}

@@ -31,10 +31,17 @@ def cell_texts(found: pd.DataFrame, labels: Mapping[str, Mapping[int, str]] | No
     ``labels``: :func:`labels_of` the tables read (a CSV column with no name there is shown by
     its number)."""
     labels = labels or {}
-    names = [labels.get(str(f), {}).get(int(c), str(int(c)))
-             for f, c in zip(found["source_file"].astype("string").fillna(""), found["col"])]
-    return place_texts(found["source_file"], found["sheet"], found["cell_row"], found["col"],
-                       pd.Series(names, index=found.index, dtype="string"))
+    names = [
+        labels.get(str(f), {}).get(int(c), str(int(c)))
+        for f, c in zip(found["source_file"].astype("string").fillna(""), found["col"])
+    ]
+    return place_texts(
+        found["source_file"],
+        found["sheet"],
+        found["cell_row"],
+        found["col"],
+        pd.Series(names, index=found.index, dtype="string"),
+    )
 
 
 def with_cells(result) -> pd.DataFrame:
@@ -55,15 +62,17 @@ def cell_columns(frame: pd.DataFrame, labels: Mapping[str, Mapping[int, str]] | 
     if not place_cols:
         return frame
     fields = [c.removeprefix("col_") for c in place_cols if c.startswith("col_")]
-    fields.sort(key=lambda f: f"cellrow_{f}" not in frame)   # the loader placed header-year cells first
+    fields.sort(key=lambda f: f"cellrow_{f}" not in frame)  # the loader placed header-year cells first
     source = frame["source_file"].astype("string").fillna("")
     texts = {}
     for fld in fields:
         cell_row, col, _ = field_place(frame, fld)
-        names = pd.Series([labels.get(f, {}).get(int(c), str(int(c))) for f, c in zip(source, col)],
-                          index=frame.index, dtype="string")
-        text = place_texts(source, frame["sheet"], pd.Series(cell_row, index=frame.index),
-                           pd.Series(col, index=frame.index), names)
+        names = pd.Series(
+            [labels.get(f, {}).get(int(c), str(int(c))) for f, c in zip(source, col)], index=frame.index, dtype="string"
+        )
+        text = place_texts(
+            source, frame["sheet"], pd.Series(cell_row, index=frame.index), pd.Series(col, index=frame.index), names
+        )
         texts[f"cell_{fld}"] = text.mask(col == 0, pd.NA)
     at = frame.columns.get_loc(place_cols[0])
     rest = frame.drop(columns=place_cols)

@@ -66,6 +66,7 @@ from hyoka.resources import data_dir, load_yaml
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
+
 def strings(lang: str) -> dict:
     return load_yaml(data_dir("reports") / "strings.yaml")[lang]
 
@@ -80,10 +81,13 @@ def counted(s: dict, key: str, n: int) -> str:
 
 
 def summary_line(s: dict, rows: int, counts: dict[str, int]) -> str:
-    """"15行を確認：エラー 1件、警告 2件、情報 0件" / "15 rows checked: 1 error, 2 warnings, 0 infos"."""
-    return s["summary_line"].format(rows=counted(s, "n_rows", rows), error=counted(s, "n_error", counts["error"]),
-                                    warning=counted(s, "n_warning", counts["warning"]),
-                                    info=counted(s, "n_info", counts["info"]))
+    """ "15行を確認：エラー 1件、警告 2件、情報 0件" / "15 rows checked: 1 error, 2 warnings, 0 infos"."""
+    return s["summary_line"].format(
+        rows=counted(s, "n_rows", rows),
+        error=counted(s, "n_error", counts["error"]),
+        warning=counted(s, "n_warning", counts["warning"]),
+        info=counted(s, "n_info", counts["info"]),
+    )
 
 
 def summary_text(s: dict, rows: int, found: pd.DataFrame) -> str:
@@ -108,6 +112,7 @@ def _bytecode_cache():
     """Jinja's own cache of compiled templates in the user's private temp folder (compiling the
     report templates took a tenth of the demo's run); none where that folder is unusable."""
     from jinja2 import FileSystemBytecodeCache
+
     try:
         return FileSystemBytecodeCache()
     except (OSError, RuntimeError):
@@ -115,10 +120,14 @@ def _bytecode_cache():
 
 
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(data_dir("reports") / "templates")),
-                      autoescape=lambda name: name is None or ".html" in name or ".svg" in name,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      bytecode_cache=_bytecode_cache())
+    env = Environment(
+        loader=FileSystemLoader(str(data_dir("reports") / "templates")),
+        autoescape=lambda name: name is None or ".html" in name or ".svg" in name,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
+    )
     env.filters["md"] = md_escape
     return env
 
@@ -156,16 +165,16 @@ def _descriptions(result, lang: str) -> dict[str, str]:
 def _stamp(generated: datetime | None) -> str:
     if generated is None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        generated = (datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit()
-                     else datetime.now(UTC).astimezone())
+        generated = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC).astimezone()
     return generated.strftime("%Y-%m-%d %H:%M %Z").strip()
 
 
 def _annotated_target(out: Path, table) -> Path:
     """``<book>.hyoka.xlsx`` in the report folder for a workbook input (its source name, folder
     included when two inputs share a name)."""
-    return out / (safe_filename(str(Path(table.source).with_suffix("")), 0)[3:] + ".hyoka"
-                  + Path(table.path).suffix.lower())
+    return out / (
+        safe_filename(str(Path(table.source).with_suffix("")), 0)[3:] + ".hyoka" + Path(table.path).suffix.lower()
+    )
 
 
 def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime | None = None) -> list[Path]:
@@ -194,7 +203,9 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     names = list(dict.fromkeys(dep_col.tolist() + found_dep.tolist()))  # + departments only findings name
     rows_all = row_table(frame, found)
     rows_by_dep = pd.Series(np.arange(len(frame))).groupby(dep_col.to_numpy(), sort=False).indices if len(frame) else {}
-    found_by_dep = pd.Series(np.arange(len(found))).groupby(found_dep.to_numpy(), sort=False).indices if len(found) else {}
+    found_by_dep = (
+        pd.Series(np.arange(len(found))).groupby(found_dep.to_numpy(), sort=False).indices if len(found) else {}
+    )
     written: list[Path] = []
     departments = []
     dept_tpl = {ext: env.get_template(f"department.{ext}.j2") for ext in ("html", "md")}
@@ -205,14 +216,25 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
         sub_rows = rows_all.iloc[rows_by_dep.get(name, [])]
         previous = sorted(set(sub_frame["department_previous"].dropna()) - {name})
         counts = _counts(sub_found)
-        shown_rows = sub_rows if len(sub_rows) <= ROW_CAP else sub_rows[sub_rows["has_findings"].to_numpy()].head(ROW_CAP)
+        shown_rows = (
+            sub_rows if len(sub_rows) <= ROW_CAP else sub_rows[sub_rows["has_findings"].to_numpy()].head(ROW_CAP)
+        )
         ctx = {
-            "s": s, "lang": lang, "name": name, "previous": previous,
-            "counts": counts, "n_rows": len(sub_frame), "n_findings": len(sub_found),
-            "groups": groups(sub_found, descriptions), "open_groups": len(sub_found) <= OPEN_UP_TO,
+            "s": s,
+            "lang": lang,
+            "name": name,
+            "previous": previous,
+            "counts": counts,
+            "n_rows": len(sub_frame),
+            "n_findings": len(sub_found),
+            "groups": groups(sub_found, descriptions),
+            "open_groups": len(sub_found) <= OPEN_UP_TO,
             "findings": records(sub_found),
-            "rows": records(shown_rows), "rows_hidden": len(sub_rows) - len(shown_rows),
-            "scale": result.scale, "md_name": f"{stem}.md", "row_cap": ROW_CAP,
+            "rows": records(shown_rows),
+            "rows_hidden": len(sub_rows) - len(shown_rows),
+            "scale": result.scale,
+            "md_name": f"{stem}.md",
+            "row_cap": ROW_CAP,
         }
         for ext in ("html", "md"):
             if ext == "md":
@@ -220,22 +242,45 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
             path = out / f"{stem}.{ext}"
             atomic_write(path, dept_tpl[ext].render(**ctx))
             written.append(path)
-        departments.append({"name": name, "previous": previous, "html": f"{stem}.html", "md": f"{stem}.md",
-                            "rows": len(sub_frame), "counts": counts})
+        departments.append(
+            {
+                "name": name,
+                "previous": previous,
+                "html": f"{stem}.html",
+                "md": f"{stem}.md",
+                "rows": len(sub_frame),
+                "counts": counts,
+            }
+        )
     by_rule = []
     if len(found):
         f = found.assign(_live=not_waived(found))
-        g = f.groupby(["code", "title", "severity"], sort=True).agg(n=("_live", "sum"), all=("_live", "size")).reset_index()
+        g = (
+            f.groupby(["code", "title", "severity"], sort=True)
+            .agg(n=("_live", "sum"), all=("_live", "size"))
+            .reset_index()
+        )
         g["waived"] = g["all"] - g["n"]
-        by_rule = [{**r, "n": int(r["n"]), "waived": int(r["waived"]), "description": descriptions.get(r["code"], "")}
-                   for r in g.drop(columns="all").to_dict(orient="records")]
+        by_rule = [
+            {**r, "n": int(r["n"]), "waived": int(r["waived"]), "description": descriptions.get(r["code"], "")}
+            for r in g.drop(columns="all").to_dict(orient="records")
+        ]
     margin = getattr(result.options, "schedule_margin", None)
     index_ctx = {
-        "s": s, "lang": lang, "stamp": stamp, "departments": departments, "by_rule": by_rule,
-        "totals": _counts(found), "n_rows": len(frame), "scale": result.scale,
-        "chart": progress_chart(frame, result.scale, s, lang, margin), "edition": edition_section(result, found),
-        "tables": [{"source": t.source, "read": t.sheets_read, "skipped": t.sheets_skipped, "rows": t.rows}
-                   for t in result.tables],
+        "s": s,
+        "lang": lang,
+        "stamp": stamp,
+        "departments": departments,
+        "by_rule": by_rule,
+        "totals": _counts(found),
+        "n_rows": len(frame),
+        "scale": result.scale,
+        "chart": progress_chart(frame, result.scale, s, lang, margin),
+        "edition": edition_section(result, found),
+        "tables": [
+            {"source": t.source, "read": t.sheets_read, "skipped": t.sheets_skipped, "rows": t.rows}
+            for t in result.tables
+        ],
     }
     annotated = {}
     for t in result.tables:  # each workbook, answered in itself (hyoka.output.annotate)

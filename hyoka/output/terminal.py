@@ -49,9 +49,12 @@ def print_text(result, written: list[Path], out: Path, con: Console | None = Non
     is_waived = found["waived"].fillna("") != ""
     for name in dict.fromkeys(dep.tolist() + fdep.tolist()):  # + waiver findings' departments
         sub = found[(fdep == name) & ~is_waived]
-        table.add_row(clean(name), str(int((dep == name).sum())),
-                      *[str(int((sub["severity"] == sev).sum())) for sev in F.SEVERITIES],
-                      str(int(((fdep == name) & is_waived).sum())))
+        table.add_row(
+            clean(name),
+            str(int((dep == name).sum())),
+            *[str(int((sub["severity"] == sev).sum())) for sev in F.SEVERITIES],
+            str(int(((fdep == name) & is_waived).sum())),
+        )
     con.print(table)
     for name in dict.fromkeys(fdep.tolist()):
         sub = found[fdep == name]
@@ -88,4 +91,5 @@ def print_summary(result, output: Path) -> None:
 
     s = strings(result.options.lang)
     Console(highlight=False, soft_wrap=True).print(
-        Text(summary_text(s, len(result.frame), result.findings) + f" → {output}"))
+        Text(summary_text(s, len(result.frame), result.findings) + f" → {output}")
+    )

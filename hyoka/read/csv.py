@@ -44,6 +44,7 @@ def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
         from charset_normalizer import from_bytes
+
         matches = from_bytes(data[:1_000_000])
         # Short Japanese texts often score as gb18030 too: where any candidate is a Japanese
         # encoding, prefer it (Japanese offices write cp932 or, rarely, EUC-JP).
@@ -52,16 +53,18 @@ def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
         best = matches.best()
         enc = japanese[0] if japanese else (best.encoding if best is not None else None)
         if enc is None:
-            raise InputError("cannot tell the text encoding (not UTF-8, UTF-16 or cp932); "
-                             "save the file as UTF-8 CSV", file=source)
+            raise InputError(
+                "cannot tell the text encoding (not UTF-8, UTF-16 or cp932); save the file as UTF-8 CSV", file=source
+            )
         if enc.lower().replace("-", "_").startswith(("shift_jis", "sjis")) or enc.lower() in _SJIS_FAMILY:
             enc = "cp932"  # never strict shift_jis: cp932 adds ①, 髙 and the other Windows characters
     try:
         return data.decode(enc), enc
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"byte {exc.start} is not valid {enc}; save the file as UTF-8 CSV",
-                         file=source, row=line) from None
+        raise InputError(
+            f"byte {exc.start} is not valid {enc}; save the file as UTF-8 CSV", file=source, row=line
+        ) from None
 
 
 def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTable:
@@ -86,21 +89,33 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
             if grid is None:
                 if text is None:
                     text = data.decode(enc)
-                grid = pd.read_csv(io.StringIO(text), header=None, dtype="string", keep_default_na=False,
-                                   skip_blank_lines=False, engine="c", sep=sep)
+                grid = pd.read_csv(
+                    io.StringIO(text),
+                    header=None,
+                    dtype="string",
+                    keep_default_na=False,
+                    skip_blank_lines=False,
+                    engine="c",
+                    sep=sep,
+                )
         except (pd.errors.ParserError, csv.Error, ValueError) as exc:
             if sep == ",":
                 first_error = f"not a readable CSV ({str(exc).splitlines()[0]})"
             continue
         grid = grid.fillna("")
         if grid.shape[1] > MAX_COLUMNS:
-            raise InputError(f"{grid.shape[1]:,} columns, over the limit of {MAX_COLUMNS:,}: not an evaluation table",
-                             file=source)
+            raise InputError(
+                f"{grid.shape[1]:,} columns, over the limit of {MAX_COLUMNS:,}: not an evaluation table", file=source
+            )
         if find_header(grid.head(HEADER_SCAN_ROWS).to_numpy(dtype=object).tolist(), vocab) is not None:
             break
     else:
-        raise InputError(locals().get("first_error") or "no header row: none of the first 30 rows names at least "
-                         f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)", file=source)
+        raise InputError(
+            locals().get("first_error")
+            or "no header row: none of the first 30 rows names at least "
+            f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)",
+            file=source,
+        )
     del text
     # the physical line each record starts on: records may span lines (quoted newlines)
     spans = 1 + sum(cell_stats(grid[c], sep)[3].astype("int64") for c in grid.columns)
@@ -108,8 +123,11 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
     # the header is looked for in the first rows; the body is taken column by column from the grid
     rows = grid.head(HEADER_SCAN_ROWS + 2).to_numpy(dtype=object).tolist()
     if find_header(rows, vocab) is None:
-        raise InputError("no header row: none of the first 30 rows names at least "
-                         f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)", file=source)
+        raise InputError(
+            "no header row: none of the first 30 rows names at least "
+            f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)",
+            file=source,
+        )
     chars = CharColumns(raw, grid, starts, spans, sep)
     table = frame_from_rows(rows, starts.tolist(), source, "", vocab, grid=grid, chars=chars)
     assert table is not None
@@ -123,6 +141,7 @@ def release_memory() -> None:
     """Give the memory Arrow's allocator keeps after freeing (the parsed grid, intermediate
     columns) back to the system, so a large table's peak is not carried through the run."""
     import pyarrow as pa
+
     pa.default_memory_pool().release_unused()
 
 
@@ -144,7 +163,10 @@ def _grid_pyarrow(raw, sep: str) -> pd.DataFrame | None:
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": pa.string() for i in range(MAX_COLUMNS + 1)},
-                strings_can_be_null=False, quoted_strings_can_be_null=False))
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except (pa.ArrowInvalid, pa.ArrowException, ValueError):
         return None
     if table.num_columns > MAX_COLUMNS or table.num_rows == 0:
@@ -152,9 +174,8 @@ def _grid_pyarrow(raw, sep: str) -> pd.DataFrame | None:
     return pd.DataFrame({i: pd.Series(table.column(i), dtype="string") for i in range(table.num_columns)})
 
 
-
-
 # ---------------------------------------------------------------- character columns
+
 
 def field_starts(line: str, sep: str = ",") -> list[int]:
     """1-based character columns (code points) at which the fields on a record's first ``line``
@@ -187,10 +208,10 @@ def cell_stats(column: pd.Series, sep: str) -> tuple[np.ndarray, ...]:
         if len(chunk):
             wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
             offs = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if wide else np.int32)
-            offs = offs[chunk.offset:chunk.offset + len(chunk) + 1]
+            offs = offs[chunk.offset : chunk.offset + len(chunk) + 1]
             data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8) if chunk.buffers()[2] else np.zeros(0, np.uint8)
             for lo in range(int(offs[0]), int(offs[-1]), _CHUNK):
-                part = data[lo:min(lo + _CHUNK, int(offs[-1]))]
+                part = data[lo : min(lo + _CHUNK, int(offs[-1]))]
                 pos = np.flatnonzero(np.isin(part, wanted)) + lo
                 cells.append(np.searchsorted(offs, pos, side="right") - 1 + base)
                 kinds.append(data[pos])
@@ -216,9 +237,10 @@ class CharColumns:
         """Byte offset at which each line starts (int64, line L at index L-1), then ``len+1``."""
         if self._line_starts is None:
             buf = np.frombuffer(self.raw, dtype=np.uint8)
-            ends = [np.flatnonzero(buf[i:i + _CHUNK] == 10) + i for i in range(0, len(buf), _CHUNK)]
-            self._line_starts = np.concatenate([np.zeros(1, np.int64), *(e + 1 for e in ends),
-                                                np.array([len(buf) + 1], np.int64)])
+            ends = [np.flatnonzero(buf[i : i + _CHUNK] == 10) + i for i in range(0, len(buf), _CHUNK)]
+            self._line_starts = np.concatenate(
+                [np.zeros(1, np.int64), *(e + 1 for e in ends), np.array([len(buf) + 1], np.int64)]
+            )
         return self._line_starts
 
     def line(self, number: int) -> str:
@@ -226,7 +248,7 @@ class CharColumns:
         ls = self.line_starts()
         if not 0 < number < len(ls):
             return ""
-        return bytes(self.raw[ls[number - 1]:max(ls[number] - 1, ls[number - 1])]).decode("utf-8").rstrip("\r")
+        return bytes(self.raw[ls[number - 1] : max(ls[number] - 1, ls[number - 1])]).decode("utf-8").rstrip("\r")
 
     def at(self, grid_row: int, col: int) -> int:
         """The character column of one cell (0-based grid row and column); 0 when not on its first line."""
@@ -259,7 +281,7 @@ class CharColumns:
                 found_all[fld] = np.where(on_first, off_all, 0).astype(np.int32)
             nchar, nbyte, quotes, breaks, special = cell_stats(body.iloc[:, j], self.sep)
             nl = breaks > 0
-            extra = 2 + 2 * quotes   # the surrounding quotes, and each quote doubled
+            extra = 2 + 2 * quotes  # the surrounding quotes, and each quote doubled
             needed = np.where(special, extra, 0)
             off_min += nchar + needed + 1
             off_all += nchar + extra + 1
@@ -270,13 +292,15 @@ class CharColumns:
         first = self.starts[data_start:]
         last = first + self.spans[data_start:] - 1
         begin = ls[np.minimum(first - 1, len(ls) - 1)]
-        end = ls[np.minimum(last, len(ls) - 1)] - 1            # the line end of the record's last line
+        end = ls[np.minimum(last, len(ls) - 1)] - 1  # the line end of the record's last line
         buf = np.frombuffer(self.raw, dtype=np.uint8)
         cr = (end > begin) & (buf[np.clip(end - 1, 0, max(len(buf) - 1, 0))] == 13) if len(buf) else end > begin
         length = end - begin - cr
         by_min, by_all = length == bytes_min, length == bytes_all
-        out = {fld: np.where(by_min, found_min[fld], np.where(by_all, found_all[fld], 0)).astype(np.int32)
-               for fld in columns}
+        out = {
+            fld: np.where(by_min, found_min[fld], np.where(by_all, found_all[fld], 0)).astype(np.int32)
+            for fld in columns
+        }
         for i in np.flatnonzero(~(by_min | by_all)):  # records quoted otherwise (or ragged): scan the first line
             starts = field_starts(self.line(int(first[i])), self.sep)
             for fld, c in columns.items():

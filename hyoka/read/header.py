@@ -33,7 +33,7 @@ def match_header(text: str, vocab: Vocabulary) -> tuple[str, str | None] | None:
     fld = vocab.aliases.get(key)
     if fld is None:
         for alias in sorted(vocab.aliases, key=len, reverse=True):
-            if key.startswith(alias) and _ALIAS_TAIL.match(key[len(alias):]):
+            if key.startswith(alias) and _ALIAS_TAIL.match(key[len(alias) :]):
                 fld = vocab.aliases[alias]
                 break
     if fld is None or fld == "ignore":
@@ -47,7 +47,9 @@ def _looks_like_year(label: str) -> bool:
     return YEAR_RE.match(nfkc(label).strip()) is not None
 
 
-def find_header(rows: list[list[str]], vocab: Vocabulary) -> tuple[int, int, dict[int, tuple[str, str | None, int]]] | None:
+def find_header(
+    rows: list[list[str]], vocab: Vocabulary
+) -> tuple[int, int, dict[int, tuple[str, str | None, int]]] | None:
     """Return (first header row index, first data row index, column index → (field, year label,
     index of the header row that named it))."""
     best: tuple[int, int] | None = None
@@ -70,8 +72,9 @@ def find_header(rows: list[list[str]], vocab: Vocabulary) -> tuple[int, int, dic
     return r, data_start, columns
 
 
-def find_unmapped(rows, first: int, data_start: int, row_numbers: list[int], mapped: set[int],
-                  vocab: Vocabulary) -> list[tuple[int, int, str, str]]:
+def find_unmapped(
+    rows, first: int, data_start: int, row_numbers: list[int], mapped: set[int], vocab: Vocabulary
+) -> list[tuple[int, int, str, str]]:
     """Header cells that no alias matched but that contain one (基準値（令和3年度実績）, 評価欄):
     reported, so a column is never dropped silently. Each as (row number of the header row as in
     ``row_numbers``, 0-based column, the header text, the field it resembles), first seen first."""
@@ -83,10 +86,6 @@ def find_unmapped(rows, first: int, data_start: int, row_numbers: list[int], map
                 continue
             key = header_key(text)
             hit = next((a for a in aliases if a in key), None)
-            if hit and not re.match(r"^[(（]?\d+[)）]", key):   # (１)令和5年度実施状況 is a group title
+            if hit and not re.match(r"^[(（]?\d+[)）]", key):  # (１)令和5年度実施状況 is a group title
                 out.append((row_numbers[r], c, text, vocab.aliases[hit]))
     return list(dict.fromkeys(out))
-
-
-
-

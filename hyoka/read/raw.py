@@ -58,15 +58,22 @@ class RawTable:
     #: header cells that resemble a field but were not read: (sheet, row, 1-based column,
     #: character column (CSV; 0 otherwise), header text, the field it resembles)
     unmapped: list[tuple[str, int, int, int, str, str]] = field(default_factory=list)
-    columns: dict[str, int] = field(default_factory=dict)                # field → 0-based column index
-    path: str = ""                                                       # the path as given
-    delimiter: str = ""                                                  # a CSV's field separator
+    columns: dict[str, int] = field(default_factory=dict)  # field → 0-based column index
+    path: str = ""  # the path as given
+    delimiter: str = ""  # a CSV's field separator
     labels: dict[int, str] = field(default_factory=dict)  # CSV: 1-based column → name in places (the field)
-    rows: int = 0   # data rows read (``frame`` is emptied once normalised: hyoka.pipeline.run_check)
+    rows: int = 0  # data rows read (``frame`` is emptied once normalised: hyoka.pipeline.run_check)
 
 
-def frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str, sheet: str,
-                     vocab: Vocabulary, grid: pd.DataFrame | None = None, chars=None) -> RawTable | None:
+def frame_from_rows(
+    rows: list[list[str]],
+    row_numbers: list[int],
+    source: str,
+    sheet: str,
+    vocab: Vocabulary,
+    grid: pd.DataFrame | None = None,
+    chars=None,
+) -> RawTable | None:
     """The raw frame of one sheet or CSV. ``rows`` holds the grid's rows as lists of text (for a
     CSV only the first rows, where the header is looked for, with ``grid`` the whole table as a
     frame of text columns); ``row_numbers`` the row (line) number of each grid row. For a CSV,
@@ -79,17 +86,24 @@ def frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str, 
     seen: dict[str, int] = {}
     for c, (fld, _, _) in sorted(columns.items()):
         if fld in seen:
-            raise InputError(f"two columns read as {fld!r} (columns {seen[fld] + 1} and {c + 1}); "
-                             "rename one or map it in a mapping file", file=source, sheet=sheet or None,
-                             column=column_letters(c) if sheet else str(c + 1))
+            raise InputError(
+                f"two columns read as {fld!r} (columns {seen[fld] + 1} and {c + 1}); "
+                "rename one or map it in a mapping file",
+                file=source,
+                sheet=sheet or None,
+                column=column_letters(c) if sheet else str(c + 1),
+            )
         seen[fld] = c
     nums = row_numbers[data_start:]
     data = {}
     if grid is not None:  # a CSV: columns straight from the parsed grid
         body = grid.iloc[data_start:]
         for fld, c in seen.items():
-            data[fld] = body.iloc[:, c].reset_index(drop=True) if c < body.shape[1] else \
-                pd.Series([""] * len(body), dtype="string")
+            data[fld] = (
+                body.iloc[:, c].reset_index(drop=True)
+                if c < body.shape[1]
+                else pd.Series([""] * len(body), dtype="string")
+            )
     else:
         body = rows[data_start:]
         width = max((len(r) for r in body), default=0)
@@ -111,23 +125,25 @@ def frame_from_rows(rows: list[list[str]], row_numbers: list[int], source: str, 
     for c, (fld, label, header_row) in columns.items():
         if fld in VALUE_FIELDS and label and f"{fld}_year" not in seen:
             frame[f"{fld}_year"] = pd.Series(label, index=frame.index, dtype="string")
-            frame[f"col_{fld}_year"] = np.full(n, c + 1, dtype="int16")       # the header cell
+            frame[f"col_{fld}_year"] = np.full(n, c + 1, dtype="int16")  # the header cell
             frame[f"cellrow_{fld}_year"] = np.full(n, row_numbers[header_row], dtype="int64")
             if chars is not None:
                 frame[f"char_{fld}_year"] = np.full(n, chars.at(header_row, c), dtype="int32")
     # drop spacer rows and notes below the table (※…): rows with no value in any field but the first
     fields = [f for f in seen if f != "item"]
     stripped = frame[fields[0]].fillna("").str.strip()
-    filled = [(stripped != "").to_numpy(bool)] + [(frame[f].fillna("").str.strip() != "").to_numpy(bool)
-                                                 for f in fields[1:]]
+    filled = [(stripped != "").to_numpy(bool)] + [
+        (frame[f].fillna("").str.strip() != "").to_numpy(bool) for f in fields[1:]
+    ]
     keep = np.logical_or.reduce(filled)
     rest_empty = ~np.logical_or.reduce(filled[1:]) if len(filled) > 1 else np.ones(len(frame), bool)
     note_like = stripped.str.startswith(("※", "注")).to_numpy(bool) & rest_empty
     frame = frame[keep & ~note_like].reset_index(drop=True)
     headers = {fld: rows[columns[c][2]][c] for fld, c in seen.items() if c < len(rows[columns[c][2]])}
-    unmapped = [(sheet, row_numbers[r], c + 1, chars.at(r, c) if chars is not None else 0, text, fld)
-                for r, c, text, fld in find_unmapped(rows, found[0], data_start, list(range(len(rows))),
-                                                     set(columns), vocab)]
+    unmapped = [
+        (sheet, row_numbers[r], c + 1, chars.at(r, c) if chars is not None else 0, text, fld)
+        for r, c, text, fld in find_unmapped(rows, found[0], data_start, list(range(len(rows))), set(columns), vocab)
+    ]
     labels = {c + 1: fld for fld, c in seen.items()}
     return RawTable(frame, source, [sheet] if sheet else [], [], headers, unmapped, dict(seen), labels=labels)
 

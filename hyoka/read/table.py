@@ -22,6 +22,7 @@ from hyoka.resources import data_dir, load_yaml
 
 # ---------------------------------------------------------------- xlsx
 
+
 def _skip_patterns() -> list[re.Pattern[str]]:
     data = load_yaml(data_dir("rules") / "sheets.yaml") or {}
     return [compile_pattern(nfkc(str(p)), "rules/sheets.yaml: skip") for p in data.get("skip", [])]
@@ -49,11 +50,19 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
             table.frame[f"nocache_{fld}"] = flags
         tables.append(table)
     if not tables:
-        raise InputError("no sheet has a header row naming at least "
-                         f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)", file=source)
+        raise InputError(
+            f"no sheet has a header row naming at least {MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)",
+            file=source,
+        )
     frame = fill_places(pd.concat([t.frame for t in tables], ignore_index=True))
-    return RawTable(frame, source, [s for t in tables for s in t.sheets_read], skipped, tables[0].headers,
-                    unmapped=[u for t in tables for u in t.unmapped])
+    return RawTable(
+        frame,
+        source,
+        [s for t in tables for s in t.sheets_read],
+        skipped,
+        tables[0].headers,
+        unmapped=[u for t in tables for u in t.unmapped],
+    )
 
 
 def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> RawTable:
@@ -73,10 +82,7 @@ def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> Raw
     else:
         raise InputError(f"unsupported file type {suffix or '(none)'}: hyoka reads .csv and .xlsx", file=str(path))
     if table.frame.empty:
-        raise InputError("no data rows below the header", file=path.name,
-                         sheet=", ".join(table.sheets_read) or None)
+        raise InputError("no data rows below the header", file=path.name, sheet=", ".join(table.sheets_read) or None)
     table.path = str(path)
     table.rows = len(table.frame)
     return table
-
-

@@ -30,12 +30,14 @@ from xml.etree import ElementTree as ET
 from hyoka.cellref import column_index
 from hyoka.errors import InputError
 
-MAX_UNCOMPRESSED = 500 * 1024 * 1024   # 500 MB of XML is far beyond any evaluation table
-MAX_CELLS = 30_000_000                   # rows × columns of a sheet's used range (1M rows × 30)
-MAX_COLUMNS = 2_000                      # an evaluation table has a few dozen
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+MAX_UNCOMPRESSED = 500 * 1024 * 1024  # 500 MB of XML is far beyond any evaluation table
+MAX_CELLS = 30_000_000  # rows × columns of a sheet's used range (1M rows × 30)
+MAX_COLUMNS = 2_000  # an evaluation table has a few dozen
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
 _PERCENT_BUILTIN = {9, 10}
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 
@@ -70,7 +72,7 @@ def cell_text(value, number_format: str | None = None) -> str:
     return str(value)
 
 
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE compound file: .xls, or an encrypted .xlsx
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 
 
 def _open_zip(path: Path, source: str) -> zipfile.ZipFile:
@@ -83,12 +85,15 @@ def _open_zip(path: Path, source: str) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source) from None
+        raise InputError(
+            f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source
+        ) from None
     total = sum(i.file_size for i in zf.infolist())
     if total > MAX_UNCOMPRESSED:
         zf.close()
-        raise InputError(f"the workbook decompresses to {total:,} bytes, over the {MAX_UNCOMPRESSED:,}-byte limit",
-                         file=source)
+        raise InputError(
+            f"the workbook decompresses to {total:,} bytes, over the {MAX_UNCOMPRESSED:,}-byte limit", file=source
+        )
     if "xl/workbook.xml" not in zf.namelist():
         zf.close()
         if "EncryptedPackage" in str(zf.namelist()):
@@ -103,8 +108,7 @@ def needs_number_formats(zf: zipfile.ZipFile) -> bool:
         root = ET.fromstring(zf.read("xl/styles.xml"))
     except (KeyError, ET.ParseError):
         return False
-    custom = {int(n.get("numFmtId", -1)): n.get("formatCode", "")
-              for n in root.iterfind("m:numFmts/m:numFmt", _NS)}
+    custom = {int(n.get("numFmtId", -1)): n.get("formatCode", "") for n in root.iterfind("m:numFmts/m:numFmt", _NS)}
     for xf in root.iterfind("m:cellXfs/m:xf", _NS):
         fid = int(xf.get("numFmtId", 0))
         code = custom.get(fid, "")
@@ -198,9 +202,12 @@ def _check_size(rows: int, cols: int, sheet: str, source: str) -> None:
     """Refuse a sheet whose used range is beyond any evaluation table (a stray cell at XFD1048576
     would make a grid of 17 billion cells)."""
     if cols > MAX_COLUMNS or rows * cols > MAX_CELLS:
-        raise InputError(f"the sheet's used range is {rows:,} rows × {cols:,} columns, over the limits "
-                         f"({MAX_COLUMNS:,} columns, {MAX_CELLS:,} cells): delete stray cells far from the table",
-                         file=source, sheet=sheet)
+        raise InputError(
+            f"the sheet's used range is {rows:,} rows × {cols:,} columns, over the limits "
+            f"({MAX_COLUMNS:,} columns, {MAX_CELLS:,} cells): delete stray cells far from the table",
+            file=source,
+            sheet=sheet,
+        )
 
 
 def _grids_calamine(path: Path, source: str) -> list[SheetGrid]:
@@ -220,7 +227,9 @@ def _grids_calamine(path: Path, source: str) -> list[SheetGrid]:
             grids.append(SheetGrid(meta.name, str(meta.visible).split(".")[-1] == "Visible", rows))
         return grids
     except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, ValueError) as exc:
-        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source) from None
+        raise InputError(
+            f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source
+        ) from None
 
 
 def _grids_openpyxl(path: Path, source: str) -> list[SheetGrid]:
@@ -230,7 +239,9 @@ def _grids_openpyxl(path: Path, source: str) -> list[SheetGrid]:
     try:
         wb = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source) from None
+        raise InputError(
+            f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source
+        ) from None
     grids = []
     for ws in wb.worksheets:
         _check_size(ws.max_row, ws.max_column, ws.title, source)

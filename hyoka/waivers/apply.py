@@ -41,8 +41,12 @@ def for_department(waivers: Iterable[Waiver], frame: pd.DataFrame) -> list[Waive
     naming one of its departments (current or previous name), and those without a department
     whose project and indicator occur in it. The others would only be reported as matching
     nothing."""
-    names = {text_key(n) for col in ("department", "department_previous") if col in frame
-             for n in frame[col].dropna().astype(str)}
+    names = {
+        text_key(n)
+        for col in ("department", "department_previous")
+        if col in frame
+        for n in frame[col].dropna().astype(str)
+    }
     cols = {k: name_keys(frame[k]) for k in ("project", "indicator")}
     keep = []
     for w in waivers:
@@ -64,8 +68,13 @@ def matcher(findings: pd.DataFrame, frame: pd.DataFrame | None):
     codes = findings["code"].astype("string").fillna("").str.upper().to_numpy(dtype=object)
     cols = {k: name_keys(findings[k]) for k in IDENTITY}
     previous = None
-    if (frame is not None and "department_previous" in frame and frame.index.is_unique
-            and "row_index" in findings and len(findings)):
+    if (
+        frame is not None
+        and "department_previous" in frame
+        and frame.index.is_unique
+        and "row_index" in findings
+        and len(findings)
+    ):
         prev = frame["department_previous"].reindex(findings["row_index"].to_numpy())
         previous = name_keys(prev.reset_index(drop=True))
 
@@ -84,8 +93,9 @@ def matcher(findings: pd.DataFrame, frame: pd.DataFrame | None):
     return match
 
 
-def apply_waivers(findings: pd.DataFrame, waivers: Iterable[Waiver], today: date, lang: str,
-                  *, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+def apply_waivers(
+    findings: pd.DataFrame, waivers: Iterable[Waiver], today: date, lang: str, *, frame: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Mark the findings that unexpired waivers accept (``waived`` = the reason) and add W001
     (expired waiver still matching) and W002 (waiver matching nothing) findings. ``frame`` (the
     checked rows) lets a waiver's department match a row's previous name."""
@@ -118,11 +128,26 @@ def _waiver_finding(w: Waiver, code: str, lang: str, n: int) -> dict:
     t = {k: info.text(k, lang) for k in registry.TEXT_KEYS}
     target = w.project or w.indicator or w.department or registry.finding_file("waiver")["any"][lang]
     return {
-        "code": code, "severity": info.severity,
-        "department": w.department or "", "item": "", "project": w.project or "",
-        "indicator": w.indicator or "", "field": "waiver",
-        "observed": w.identity(), "expected": t["expected"],
-        "message": render_text(t["message"], {"code": w.code, "target": target, "expires": w.expires.isoformat(), "n": n}),
-        "title": t["title"], "fix": t["fix"], "row_index": -1, "source_file": w.source,
-        "sheet": "", "row": w.line, "cell_row": w.line, "col": 0, "char_col": 0, "waived": "",
+        "code": code,
+        "severity": info.severity,
+        "department": w.department or "",
+        "item": "",
+        "project": w.project or "",
+        "indicator": w.indicator or "",
+        "field": "waiver",
+        "observed": w.identity(),
+        "expected": t["expected"],
+        "message": render_text(
+            t["message"], {"code": w.code, "target": target, "expires": w.expires.isoformat(), "n": n}
+        ),
+        "title": t["title"],
+        "fix": t["fix"],
+        "row_index": -1,
+        "source_file": w.source,
+        "sheet": "",
+        "row": w.line,
+        "cell_row": w.line,
+        "col": 0,
+        "char_col": 0,
+        "waived": "",
     }

@@ -52,8 +52,7 @@ class Waiver:
 
     def identity(self) -> str:
         """``code / department / project / indicator``, ``*`` for an omitted key."""
-        parts = [self.code] + ["*" if v is None else v for v in
-                               (self.department, self.project, self.indicator)]
+        parts = [self.code] + ["*" if v is None else v for v in (self.department, self.project, self.indicator)]
         return " / ".join(parts)
 
 
@@ -160,8 +159,9 @@ def parse_entries(data: object, text: str, path: Path) -> list[Waiver]:
             v = entry[k]
             if isinstance(v, bool) or not isinstance(v, (str, int, float)):
                 shown = "an empty value" if v is None else repr(v)
-                raise ConfigError(f"{where}: {k}: {shown} is not a name (omit the key to match any {k}; "
-                                  f'"" matches an empty one)')
+                raise ConfigError(
+                    f'{where}: {k}: {shown} is not a name (omit the key to match any {k}; "" matches an empty one)'
+                )
             ident[k] = unicodedata.normalize("NFKC", str(v)).strip()
         texts = {}
         for k in ("reason", "accepted_by"):
@@ -172,8 +172,20 @@ def parse_entries(data: object, text: str, path: Path) -> list[Waiver]:
         expires = _date(entry["expires"])
         if expires is None:
             raise ConfigError(f"{where}: expires: {entry['expires']!s} is not a date YYYY-MM-DD")
-        out.append(Waiver(code, ident["department"], ident["project"], ident["indicator"],
-                          texts["reason"], texts["accepted_by"], expires, name, line, i))
+        out.append(
+            Waiver(
+                code,
+                ident["department"],
+                ident["project"],
+                ident["indicator"],
+                texts["reason"],
+                texts["accepted_by"],
+                expires,
+                name,
+                line,
+                i,
+            )
+        )
     return out
 
 

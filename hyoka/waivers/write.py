@@ -21,13 +21,23 @@ from hyoka.waivers.load import IDENTITY, Waiver, load_waivers, parse_entries
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}
 
-_HEADER = ("# hyoka waivers: findings accepted as exceptions (README, \"Waivers\").\n"
-           "# An entry matches findings by code, department, project and indicator; an omitted key\n"
-           "# matches any value. An expired entry no longer waives anything.\n")
+_HEADER = (
+    '# hyoka waivers: findings accepted as exceptions (README, "Waivers").\n'
+    "# An entry matches findings by code, department, project and indicator; an omitted key\n"
+    "# matches any value. An expired entry no longer waives anything.\n"
+)
 
 
-def waive(findings: pd.DataFrame, path: Path | str, accepted_by: str, reason: str, expires: date,
-          *, today: date | None = None, inputs: Iterable[Path | str] = ()) -> list[Waiver]:
+def waive(
+    findings: pd.DataFrame,
+    path: Path | str,
+    accepted_by: str,
+    reason: str,
+    expires: date,
+    *,
+    today: date | None = None,
+    inputs: Iterable[Path | str] = (),
+) -> list[Waiver]:
     """Append one entry per distinct (department, project, indicator, code) of ``findings`` that
     no unexpired waiver of ``path`` accepts yet; create ``path`` when missing. Existing entries
     and comments are kept (entries are appended as text). Returns the entries added.
@@ -44,8 +54,7 @@ def waive(findings: pd.DataFrame, path: Path | str, accepted_by: str, reason: st
     check_target(path, inputs)
     exists = path.exists()
     existing = load_waivers(path) if exists else []
-    live = findings[(findings["waived"].astype("string").fillna("") == "")
-                    & ~findings["code"].isin(WAIVER_CODES)]
+    live = findings[(findings["waived"].astype("string").fillna("") == "") & ~findings["code"].isin(WAIVER_CODES)]
     if existing and len(live):
         match = matcher(live, None)
         covered = np.zeros(len(live), dtype=bool)
@@ -56,8 +65,10 @@ def waive(findings: pd.DataFrame, path: Path | str, accepted_by: str, reason: st
     ident = live.loc[:, ["code", *IDENTITY]].astype("string").fillna("")
     ident = ident.assign(_k=[tuple(r) for r in zip(*(name_keys(ident[c]) for c in ident.columns))])
     ident = ident.drop_duplicates("_k")
-    added = [Waiver(r.code, r.department, r.project, r.indicator, reason.strip(), accepted_by.strip(),
-                    expires, path.name) for r in ident.itertuples()]
+    added = [
+        Waiver(r.code, r.department, r.project, r.indicator, reason.strip(), accepted_by.strip(), expires, path.name)
+        for r in ident.itertuples()
+    ]
     if not added:
         return []
     old = path.read_text(encoding="utf-8-sig") if exists else ""
@@ -73,7 +84,7 @@ def waive(findings: pd.DataFrame, path: Path | str, accepted_by: str, reason: st
         atomic_write(target, text)
     except OSError as exc:
         raise HyokaError(f"{path}: cannot write the waiver file ({exc.strerror or exc})") from None
-    return [w for w in parse_entries(yaml.safe_load(text), text, path)][len(existing):]
+    return [w for w in parse_entries(yaml.safe_load(text), text, path)][len(existing) :]
 
 
 def check_target(path: Path | str, inputs: Iterable[Path | str] = ()) -> None:
@@ -110,8 +121,7 @@ def _dump(waivers: list[Waiver], indent: int, today: date, new_from: int = 0) ->
 
 
 def _entry_text(w: Waiver, indent: int) -> str:
-    text = yaml.safe_dump([_entry(w)], allow_unicode=True, sort_keys=False, default_flow_style=False,
-                          width=10**6)
+    text = yaml.safe_dump([_entry(w)], allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**6)
     pad = " " * indent
     return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
 

@@ -34,23 +34,42 @@ conjunctions of atoms), :mod:`~hyoka.interop.gx.query` (atoms as ``row_condition
 """
 
 from hyoka.interop.gx.expectations import (
-           expectation_for,
-           rule_expectations,
-           schema_expectations,
+    expectation_for,
+    rule_expectations,
+    schema_expectations,
 )
 from hyoka.interop.gx.export import SUITE_NAME, Export, Suite, build_suite, export_gx
 from hyoka.interop.gx.normal_form import (
-           MAX_CONJUNCTIONS,
-           Atom,
-           Cmp,
-           NotExpressible,
-           Null,
-           Truth,
-           conjunctions,
+    MAX_CONJUNCTIONS,
+    Atom,
+    Cmp,
+    NotExpressible,
+    Null,
+    Truth,
+    conjunctions,
 )
 from hyoka.interop.gx.query import NUMEXPR_NAMES, query_text
 from hyoka.interop.gx.runner import hyoka_rows, suite_columns, validate_with_gx
 
-__all__ = ["MAX_CONJUNCTIONS", "NUMEXPR_NAMES", "SUITE_NAME", "Atom", "Cmp", "Export", "NotExpressible", "Null",
-           "Suite", "Truth", "build_suite", "conjunctions", "expectation_for", "export_gx", "hyoka_rows",
-           "query_text", "rule_expectations", "schema_expectations", "suite_columns", "validate_with_gx"]
+__all__ = [
+    "MAX_CONJUNCTIONS",
+    "NUMEXPR_NAMES",
+    "SUITE_NAME",
+    "Atom",
+    "Cmp",
+    "Export",
+    "NotExpressible",
+    "Null",
+    "Suite",
+    "Truth",
+    "build_suite",
+    "conjunctions",
+    "expectation_for",
+    "export_gx",
+    "hyoka_rows",
+    "query_text",
+    "rule_expectations",
+    "schema_expectations",
+    "suite_columns",
+    "validate_with_gx",
+]

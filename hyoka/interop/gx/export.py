@@ -36,9 +36,15 @@ class Suite:
         return list(dict.fromkeys(e["meta"]["hyoka_code"] for e in self.suite["expectations"]))
 
 
-
-def build_suite(rules: list[Rule], *, name: str = SUITE_NAME, severity: dict[str, str] | None = None,
-                schema: bool = True, schema_path: Path | None = None, meta: dict | None = None) -> Suite:
+def build_suite(
+    rules: list[Rule],
+    *,
+    name: str = SUITE_NAME,
+    severity: dict[str, str] | None = None,
+    schema: bool = True,
+    schema_path: Path | None = None,
+    meta: dict | None = None,
+) -> Suite:
     """The Expectation Suite for ``rules`` (one expectation or more per rule instance, in
     catalog order) after the schema's expectations (``schema=False`` leaves them out).
     ``severity`` overrides rule severities (hyoka.toml ``[severity]``)."""
@@ -53,12 +59,18 @@ def build_suite(rules: list[Rule], *, name: str = SUITE_NAME, severity: dict[str
         try:
             expectations += rule_expectations(rule, severity.get(rule.code))
         except NotExpressible as exc:
-            unexpressed.append({"code": rule.code, "field": rule.each_field or rule.cell,
-                                "when": rule.when.text, "reason": str(exc)})
-    suite_meta = {"hyoka": {"version": __version__, "table": "normalised (hyoka.pipeline.run_check(...).frame)",
-                            "unexpressed": [u["code"] for u in unexpressed], **(meta or {})}}
+            unexpressed.append(
+                {"code": rule.code, "field": rule.each_field or rule.cell, "when": rule.when.text, "reason": str(exc)}
+            )
+    suite_meta = {
+        "hyoka": {
+            "version": __version__,
+            "table": "normalised (hyoka.pipeline.run_check(...).frame)",
+            "unexpressed": [u["code"] for u in unexpressed],
+            **(meta or {}),
+        }
+    }
     return Suite({"name": name, "expectations": expectations, "meta": suite_meta}, unexpressed)
-
 
 
 @dataclass
@@ -81,10 +93,15 @@ def export_gx(out: Path, options: CheckOptions, paths: list[Path] | None = None,
     catalog = load_catalog(options.rules)
     check_codes(options, registry.known_codes(catalog))
     rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
-    schema = any(selected(c, options.select, options.extend_select, options.ignore) for c in ("S000", "S001", "S002", "S003"))
-    meta = {"rules": str(options.rules) if options.rules else "rules/catalog.yaml",
-            "scale": options.scale or "a-d", "indicators": str(options.indicators) if options.indicators else None,
-            "schedule_margin": options.schedule_margin}
+    schema = any(
+        selected(c, options.select, options.extend_select, options.ignore) for c in ("S000", "S001", "S002", "S003")
+    )
+    meta = {
+        "rules": str(options.rules) if options.rules else "rules/catalog.yaml",
+        "scale": options.scale or "a-d",
+        "indicators": str(options.indicators) if options.indicators else None,
+        "schedule_margin": options.schedule_margin,
+    }
     built = build_suite(rules, name=name, severity=options.severity, schema=schema, meta=meta)
     keep = lambda code: selected(code, options.select, options.extend_select, options.ignore)
     built.suite["expectations"] = [e for e in built.suite["expectations"] if keep(e["meta"]["hyoka_code"])]

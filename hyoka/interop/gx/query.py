@@ -31,7 +31,8 @@ NUMEXPR_NAMES = frozenset(
     "abs arccos arccosh arcsin arcsinh arctan arctan2 arctanh ceil complex conj contains copy "
     "copysign cos cosh exp expm1 floor fmod hypot imag isfinite isinf isnan log log10 log1p log2 "
     "max maximum min minimum nextafter ones_like prod real round sign signbit sin sinh sqrt sum "
-    "tan tanh trunc where".split())
+    "tan tanh trunc where".split()
+)
 
 
 def _name(col: str) -> str:

@@ -39,8 +39,11 @@ def validate_with_gx(frame: pd.DataFrame, suite: dict | str | Path) -> dict[str,
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch_def = (context.data_sources.add_pandas("hyoka").add_dataframe_asset("normalised")
-                 .add_batch_definition_whole_dataframe("all rows"))
+    batch_def = (
+        context.data_sources.add_pandas("hyoka")
+        .add_dataframe_asset("normalised")
+        .add_batch_definition_whole_dataframe("all rows")
+    )
     used = [c for c in frame.columns if c in suite_columns(suite)]
     with warnings.catch_warnings():
         # GX >= 1.9 deprecates string row conditions (to be removed in 2.0); they still run
@@ -54,13 +57,18 @@ def validate_with_gx(frame: pd.DataFrame, suite: dict | str | Path) -> dict[str,
         code = (cfg.meta or {}).get("hyoka_code", cfg.type)
         hits = rows.setdefault(code, set())
         info = r.exception_info or {}
-        raised = info.get("raised_exception") if "raised_exception" in info else any(
-            isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+        raised = (
+            info.get("raised_exception")
+            if "raised_exception" in info
+            else any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+        )
         if raised:
             msg = info.get("exception_message") or next(
-                (v.get("exception_message") for v in info.values() if isinstance(v, dict)), "")
-            raise HyokaError(f"GX could not run {cfg.type} for {code} ({cfg.kwargs.get('row_condition', '')}): "
-                             f"{str(msg)[:300]}")
+                (v.get("exception_message") for v in info.values() if isinstance(v, dict)), ""
+            )
+            raise HyokaError(
+                f"GX could not run {cfg.type} for {code} ({cfg.kwargs.get('row_condition', '')}): {str(msg)[:300]}"
+            )
         if r.success:
             continue
         index = (r.result or {}).get("unexpected_index_list")

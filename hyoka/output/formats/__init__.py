@@ -44,7 +44,6 @@ One module per format (``json``, ``csv``, ``sarif``, ``junit``, ``github``); :fu
   the message; also ``:`` and ``,`` in properties).
 """
 
-
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -61,8 +60,20 @@ if TYPE_CHECKING:
     from hyoka.pipeline import CheckResult
 
 FORMATS = ("csv", "sarif", "junit", "github")
-__all__ = ["FORMATS", "artifact_path", "artifact_uri", "escape_data", "escape_property", "locate", "render",
-           "to_csv", "to_github", "to_json", "to_junit", "to_sarif"]
+__all__ = [
+    "FORMATS",
+    "artifact_path",
+    "artifact_uri",
+    "escape_data",
+    "escape_property",
+    "locate",
+    "render",
+    "to_csv",
+    "to_github",
+    "to_json",
+    "to_junit",
+    "to_sarif",
+]
 
 
 def render(fmt: str, result: CheckResult, fail_on: str = "error") -> bytes:

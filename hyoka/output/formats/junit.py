@@ -32,7 +32,8 @@ def to_junit(result: CheckResult, fail_on: str) -> bytes:
     found = with_cells(result)
     rank = found["severity"].map(F.SEVERITY_ORDER)
     failing = (found["waived"].fillna("") == "") & (
-        (rank <= F.SEVERITY_ORDER[fail_on]) if fail_on != "never" else False)
+        (rank <= F.SEVERITY_ORDER[fail_on]) if fail_on != "never" else False
+    )
 
     def note(f) -> str:
         head = f"[{s[f['severity']]}] {f['code']} {f['cell']}: {f['message']}"
@@ -50,8 +51,7 @@ def to_junit(result: CheckResult, fail_on: str) -> bytes:
         failures, notes = [], []
         for f, bad in items:
             if bad:
-                failure = Failure(_xml_text(f"{f['code']} {f['title']}: {' '.join(f['message'].split())}"),
-                                  f["code"])
+                failure = Failure(_xml_text(f"{f['code']} {f['title']}: {' '.join(f['message'].split())}"), f["code"])
                 failure.text = _xml_text(detail(f))
                 failures.append(failure)
             else:
@@ -63,21 +63,30 @@ def to_junit(result: CheckResult, fail_on: str) -> bytes:
 
     # findings as plain records once, grouped by the row they are on (-1: not on a row)
     records = F.to_records(found)
-    for rec, title, fix, src, pos, bad in zip(records, found["title"].fillna(""), found["fix"].fillna(""),
-                                              found["source_file"].fillna(""), found["row_index"], failing):
+    for rec, title, fix, src, pos, bad in zip(
+        records,
+        found["title"].fillna(""),
+        found["fix"].fillna(""),
+        found["source_file"].fillna(""),
+        found["row_index"],
+        failing,
+    ):
         rec.update(title=str(title), fix=str(fix), source_file=str(src), row_index=int(pos), failing=bool(bad))
     by_row: dict[int, list[tuple[dict, bool]]] = {}
     for rec in records:
         by_row.setdefault(rec["row_index"], []).append((rec, rec["failing"]))
     dep = frame["department"].astype("string").fillna("").replace("", s["no_department"])
-    names = (frame["project"].astype("string").fillna("").replace("", "-") + " / "
-             + frame["indicator"].astype("string").fillna("").replace("", "-"))
+    names = (
+        frame["project"].astype("string").fillna("").replace("", "-")
+        + " / "
+        + frame["indicator"].astype("string").fillna("").replace("", "-")
+    )
     xml = JUnitXml()
     total = failed = 0
 
     def close(suite) -> None:
         nonlocal total, failed
-        suite.update_statistics()       # once a suite: junitparser's add_testcase recounts every time
+        suite.update_statistics()  # once a suite: junitparser's add_testcase recounts every time
         xml.add_testsuite(suite)
         total, failed = total + suite.tests, failed + suite.failures
 
@@ -90,7 +99,7 @@ def to_junit(result: CheckResult, fail_on: str) -> bytes:
         close(suite)
     other: dict[str, list[tuple[dict, bool]]] = {}
     for rec in records:
-        if rec["row_index"] < 0:         # waiver entries, header cells, the schema: a few at most
+        if rec["row_index"] < 0:  # waiver entries, header cells, the schema: a few at most
             other.setdefault(rec["source_file"], []).append((rec, rec["failing"]))
     for source, items in other.items():
         suite = TestSuite(_xml_text(source))

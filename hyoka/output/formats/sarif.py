@@ -54,11 +54,16 @@ def _rule_descriptors(codes: list[str], result: CheckResult, found: pd.DataFrame
             text, severity, name = title, str(first["severity"]), code
         help_text = f"{text}\n\n{s['fix']}: {fix}" if fix else text
         help_md = f"{text}\n\n**{s['fix']}**: {fix}" if fix else text
-        out.append({"id": code, "name": name,
-                    "shortDescription": {"text": title},
-                    "fullDescription": {"text": text},
-                    "help": {"text": help_text, "markdown": help_md},
-                    "defaultConfiguration": {"level": LEVEL[severity]}})
+        out.append(
+            {
+                "id": code,
+                "name": name,
+                "shortDescription": {"text": title},
+                "fullDescription": {"text": text},
+                "help": {"text": help_text, "markdown": help_md},
+                "defaultConfiguration": {"level": LEVEL[severity]},
+            }
+        )
     return out
 
 
@@ -76,8 +81,13 @@ def to_sarif(result: CheckResult, located: pd.DataFrame | None = None) -> str:
     index = {c: i for i, c in enumerate(codes)}
     results = []
     for row in found.to_dict(orient="records"):
-        message = row["message"] + (f"（{s['expected']}: {row['expected']}）" if lang == "ja" and row["expected"]
-                                    else f" ({s['expected']}: {row['expected']})" if row["expected"] else "")
+        message = row["message"] + (
+            f"（{s['expected']}: {row['expected']}）"
+            if lang == "ja" and row["expected"]
+            else f" ({s['expected']}: {row['expected']})"
+            if row["expected"]
+            else ""
+        )
         region = {}
         if row["line"] > 0:
             region["startLine"] = int(row["line"])
@@ -88,15 +98,23 @@ def to_sarif(result: CheckResult, located: pd.DataFrame | None = None) -> str:
             physical["region"] = region
         location = {"physicalLocation": physical}
         if row["sheet"]:
-            location["logicalLocations"] = [{"name": row["sheet"],
-                                             "fullyQualifiedName": f"{row['sheet']}!{row['cell_ref']}"}]
-        props = {k: row[k] for k in ("department", "item", "project", "indicator", "field", "cell",
-                                     "observed", "expected")}
+            location["logicalLocations"] = [
+                {"name": row["sheet"], "fullyQualifiedName": f"{row['sheet']}!{row['cell_ref']}"}
+            ]
+        props = {
+            k: row[k] for k in ("department", "item", "project", "indicator", "field", "cell", "observed", "expected")
+        }
         if row["sheet"]:
             props |= {"sheet": row["sheet"], "sheetCell": row["cell_ref"]}
-        item = {"ruleId": row["code"], "ruleIndex": index[row["code"]], "level": LEVEL[row["severity"]],
-                "message": {"text": message}, "locations": [location],
-                "partialFingerprints": {"hyokaIdentity/v1": _fingerprint(row)}, "properties": props}
+        item = {
+            "ruleId": row["code"],
+            "ruleIndex": index[row["code"]],
+            "level": LEVEL[row["severity"]],
+            "message": {"text": message},
+            "locations": [location],
+            "partialFingerprints": {"hyokaIdentity/v1": _fingerprint(row)},
+            "properties": props,
+        }
         if row["waived"]:
             item["suppressions"] = [{"kind": "external", "status": "accepted", "justification": row["waived"]}]
         results.append(item)
@@ -104,7 +122,9 @@ def to_sarif(result: CheckResult, located: pd.DataFrame | None = None) -> str:
     if uri := _information_uri():
         driver["informationUri"] = uri
     driver["rules"] = _rule_descriptors(codes, result, found, lang)
-    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0",
-           "runs": [{"tool": {"driver": driver}, "language": lang, "columnKind": "unicodeCodePoints",
-                     "results": results}]}
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "language": lang, "columnKind": "unicodeCodePoints", "results": results}],
+    }
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
