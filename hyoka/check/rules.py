@@ -29,9 +29,11 @@ import pandas as pd
 from hyoka.check import findings as F
 from hyoka.check.cases import Cases, parse_cases
 from hyoka.check.expr import Expression, parse
-from hyoka.check.text import check_template, render
+from hyoka.check.text import BLANK, check_template, render
 from hyoka.errors import ConfigError
+from hyoka.normalise.measures import on_distinct
 from hyoka.normalise.scale import GradingScale
+from hyoka.normalise.vocabulary import nfkc_series
 from hyoka.resources import data_dir, load_yaml, reject_unknown
 
 LANGS = ("ja", "en")
@@ -158,6 +160,8 @@ def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str
             "scale_lower",
             "scale_below_upper",
             "scale_above_lower",
+            "grade_shown",
+            "grade_meaning",
         }
         for tmpl in [observed] + [v for t in texts.values() for v in t.values()]:
             check_template(tmpl, known | context, where)
@@ -192,6 +196,25 @@ def scale_context(scale: GradingScale, lang: str) -> dict[str, str]:
     }
 
 
+def grade_context(rows: pd.DataFrame, scale: GradingScale, lang: str) -> dict[str, pd.Series]:
+    """Display texts of the grades of ``rows`` (normalised rows: ``grade_raw``, ``grade``), for
+    messages, made once per distinct grade: ``grade_shown`` (as published, with the scale's code
+    added where spelled otherwise: ``lg (green)``; （空欄）/(blank) when empty) and
+    ``grade_meaning`` (the scale's meaning of the grade in ``lang``; blank when off the scale)."""
+    blank = BLANK[lang]
+    published = rows["grade_raw"].astype("string").fillna("")
+    code = rows["grade"].astype("string")
+    key = on_distinct(published, lambda u: nfkc_series(u).str.strip().str.casefold())
+    same = (key == code.str.casefold()).fillna(True).astype(bool)
+    shown = published.where(same, published + " (" + code + ")")
+    meanings = {g.code: (g.meaning_ja if lang == "ja" else g.meaning_en) for g in scale.grades}
+    meaning = code.map(meanings).astype("string")
+    return {
+        "grade_shown": shown.mask(shown.str.strip() == "", blank),
+        "grade_meaning": meaning.fillna("").mask(meaning.fillna("").str.strip() == "", blank),
+    }
+
+
 def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: str = "ja") -> pd.DataFrame:
     """Run every rule on the normalised ``frame``; return a findings frame (:mod:`hyoka.check.findings`).
     Raises ConfigError naming the rule when an expression cannot be evaluated on these columns."""
@@ -207,7 +230,7 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
         if not mask.any():
             continue
         sub = frame.loc[mask.to_numpy()]
-        c = dict(ctx)
+        c: dict[str, object] = {**ctx, **grade_context(sub, scale, lang)}
         if rule.each_field or rule.cell:
             ja, en = FIELD_LABELS[rule.each_field or rule.cell]
             c.update(field_ja=ja, field_en=en)

@@ -14,8 +14,7 @@ text
     ``旧→新`` entry or of a rename in rules/departments.yaml, else NA); ``department_raw``.
 grade
     ``grade_raw`` (as published), ``grade`` (the scale's code, NA when missing or off-scale),
-    ``grade_shown`` (as published, with the scale's code added where spelled otherwise: ``lg (green)``),
-    ``grade_rank`` (Int64), ``grade_meaning_ja``/``_en``, ``grade_standing`` (upper/middle/lower/status),
+    ``grade_rank`` (Int64), ``grade_standing`` (upper/middle/lower/status),
     ``grade_state`` (``on_scale``/``off_scale``/``missing``).
 values, for f in baseline, target, current
     ``f_raw``, ``f_value`` (float64; a level's rank), ``f_unit``, ``f_unit_known``, ``f_state``
@@ -185,11 +184,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     out["grade"] = code.astype("string")
     ranks = {g.code: g.rank for g in scale.grades}
     standings = {g.code: g.standing for g in scale.grades}
-    same = key == code.str.casefold()
-    out["grade_shown"] = grade_raw.where(same.fillna(True).astype(bool), grade_raw + " (" + code + ")")
     out["grade_rank"] = code.map(ranks).astype("Int64")
-    out["grade_meaning_ja"] = code.map({g.code: g.meaning_ja for g in scale.grades}).astype("string")
-    out["grade_meaning_en"] = code.map({g.code: g.meaning_en for g in scale.grades}).astype("string")
     out["grade_standing"] = code.map(standings).astype("string")
     out["grade_state"] = pd.Series(
         np.select([code.notna().to_numpy(bool), blank.to_numpy(bool)], ["on_scale", "missing"], default="off_scale"),
