@@ -17,6 +17,7 @@ from hyoka.cli.options import (
     Fmt,
     Ignore,
     Indicators,
+    Lang,
     Mapping,
     NoConfig,
     OptLang,
@@ -30,12 +31,22 @@ from hyoka.errors import HyokaError
 
 HELP = "Check evaluation tables and write a review report per department.\n\n" + EXIT_HELP
 
+CheckRules = Annotated[Path | None, reworded(Rules, "Rule catalog to use instead of the bundled rules/catalog.yaml.")]
+CheckLang = Annotated[Lang | None, reworded(OptLang, "Language of messages and reports (default ja).")]
+CheckIndicators = Annotated[
+    Path | None, reworded(Indicators, "Indicator metadata (YAML): direction, unit, bounds per indicator.")
+]
+CheckConfig = Annotated[
+    Path | None,
+    reworded(Config, "Configuration file (default: hyoka.toml or [tool.hyoka] in pyproject.toml, searched upwards)."),
+]
+
 
 def check(
     paths: Paths,
     out: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("reports"),
     scale: Scale = None,
-    rules: reworded(Rules, "Rule catalog to use instead of the bundled rules/catalog.yaml.") = None,
+    rules: CheckRules = None,
     mapping: Mapping = None,
     department: Department = None,
     fail_on: Annotated[
@@ -50,18 +61,16 @@ def check(
             "then gets a one-line summary.",
         ),
     ] = None,
-    lang: reworded(OptLang, "Language of messages and reports (default ja).") = None,
+    lang: CheckLang = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Do not write the report folder.")] = False,
     waivers: Annotated[
         Path | None, typer.Option("--waivers", help="Waiver file (YAML): accepted findings, shown as waived.")
     ] = None,
-    indicators: reworded(Indicators, "Indicator metadata (YAML): direction, unit, bounds per indicator.") = None,
+    indicators: CheckIndicators = None,
     departments: Departments = None,
     select: Select = None,
     ignore: Ignore = None,
-    config: reworded(
-        Config, "Configuration file (default: hyoka.toml or [tool.hyoka] in pyproject.toml, searched upwards)."
-    ) = None,
+    config: CheckConfig = None,
     no_config: NoConfig = False,
     annotate: Annotated[
         Path | None,
