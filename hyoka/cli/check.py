@@ -123,7 +123,7 @@ def check(
             check_output_file(output, result.options, result.tables, "--output")
         written = [] if no_report else _write_reports(result, out)
         annotated = _annotate(result, annotate) if annotate else None
-        fail_on = fail_on.value if fail_on else (cfg.fail_on if cfg and cfg.fail_on else "error")
+        threshold = fail_on.value if fail_on else (cfg.fail_on if cfg and cfg.fail_on else "error")
         if fmt is Fmt.text:
             if output is None:
                 print_text(result, written, out)
@@ -132,7 +132,7 @@ def check(
         else:
             from hyoka.output.formats import render
 
-            data = render(fmt.value, result, fail_on)
+            data = render(fmt.value, result, threshold)
             if output is None:
                 _to_stdout(data)
             else:
@@ -143,7 +143,7 @@ def check(
             Console(highlight=False).print(Text(f"→ {annotated}"))
     except HyokaError as exc:
         fail(str(exc))
-    raise typer.Exit(1 if F.fails(result.findings, fail_on) else 0)
+    raise typer.Exit(1 if F.fails(result.findings, threshold) else 0)
 
 
 def run_configured(paths: list[Path], config: Path | None, no_config: bool, progress=None, **flags):
