@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from hyoka.check.rules import Rule
 
@@ -81,7 +81,7 @@ def is_const(node: ast.expr) -> bool:
 def const_value(node: ast.expr) -> Any:
     if isinstance(node, ast.Name):
         return {"True": True, "False": False, "None": None}[node.id]
-    return node.value  # type: ignore[attr-defined]
+    return cast(ast.Constant, node).value  # a constant (is_const): a Name or else a Constant
 
 
 def column_of(node: ast.expr) -> str | None:
