@@ -176,7 +176,7 @@ def _distinct_sources(tables: list[RawTable]) -> None:
 def input_paths(options: CheckOptions, tables: list[RawTable] | None = None) -> list[Path]:
     """Every file a check reads: the tables, last year's tables, and the waiver, mapping,
     indicator, department, rule, scale and configuration files. No output may be written to one."""
-    named = [
+    named: list[Path | str | None] = [
         options.waivers,
         options.mapping,
         options.indicators,
@@ -348,9 +348,13 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
                 f"--department {options.department}: no rows for this department (the tables have: {known})"
             )
         frame = frame[keep.to_numpy()]
-    edition_found, edition, previous_tables = F.empty(), None, []
+    edition_found = F.empty()
+    edition: EditionInfo | None = None
+    previous_tables: list[RawTable] = []
     if options.previous:
-        edition_found, edition, previous_tables = _compare_previous(options, paths, vocab, scale, settings, frame)
+        edition_found, edition, previous_tables = _compare_previous(
+            options, options.previous, paths, vocab, scale, settings, frame
+        )
     catalog = load_catalog(options.rules, known_columns=set(frame.columns))
     check_codes(options, registry.known_codes(catalog))
     rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
@@ -403,13 +407,19 @@ def _rename_source(table: RawTable, source: str) -> None:
 
 
 def _compare_previous(
-    options: CheckOptions, paths, vocab: Vocabulary, scale: GradingScale, settings: DeriveSettings, frame: pd.DataFrame
+    options: CheckOptions,
+    previous: list[Path],
+    paths,
+    vocab: Vocabulary,
+    scale: GradingScale,
+    settings: DeriveSettings,
+    frame: pd.DataFrame,
 ) -> tuple[pd.DataFrame, EditionInfo, list[RawTable]]:
-    """Load last year's edition with the same vocabulary (renames included), scale and settings,
+    """Load last year's edition (``previous``, the paths of ``options.previous``) with the same vocabulary (renames included), scale and settings,
     keep the department being checked, and compare (hyoka.compare.editions). Raises HyokaError naming
     the previous file when it cannot be read or is also one of this year's files."""
     this_year = {Path(p).resolve() for p in paths}
-    prev_paths = list(dict.fromkeys(Path(p) for p in options.previous))
+    prev_paths = list(dict.fromkeys(Path(p) for p in previous))
     prev_tables = []
     for p in prev_paths:
         if p.resolve() in this_year:

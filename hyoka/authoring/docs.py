@@ -239,8 +239,11 @@ def page(code: str, lang: str, catalog: list[Rule] | None = None) -> str | None:
     one), an edition code, or another code; None for a code hyoka does not have."""
     catalog = catalog if catalog is not None else load_catalog()
     c = registry.all_codes(catalog).get(code)
-    if c is None:
-        return None
+    return None if c is None else _page_of(code, c, lang, catalog)
+
+
+def _page_of(code: str, c: CodeInfo, lang: str, catalog: list[Rule]) -> str:
+    """The page of a code the registry has (``c``, its entry)."""
     if c.kind == "rule":
         return rule_page(by_code(catalog)[code], lang)
     if c.kind == "edition":
@@ -275,7 +278,9 @@ def write_docs(out_dir: Path | str, catalog: list[Rule] | None = None) -> list[P
     for code in [*rules, *others]:
         c = codes[code]
         path = out / f"{code}.md"
-        atomic_write(path, f"# {code}\n\n" + page(code, "ja", catalog) + "\n---\n\n" + page(code, "en", catalog))
+        atomic_write(
+            path, f"# {code}\n\n" + _page_of(code, c, "ja", catalog) + "\n---\n\n" + _page_of(code, c, "en", catalog)
+        )
         written.append(path)
         index.append(f"| [{code}]({code}.md) | {c.severity} | {c.text('title', 'ja')} | {c.text('title', 'en')} |")
     path = out / "README.md"

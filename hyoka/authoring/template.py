@@ -23,7 +23,9 @@ unusable target path or a failed write.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypedDict
 
 from hyoka.atomic import replacing
 from hyoka.cellref import column_letters
@@ -61,7 +63,35 @@ _MAX_PROMPT = 255
 _MAX_ERROR = 225
 _MAX_INLINE_LIST = 255
 
-TEXT = {
+
+class _Texts(TypedDict):
+    """The workbook's words in one language: text, or a format string (``{year}``, ``{codes}`` …)."""
+
+    sheet: str
+    legend: str
+    title: str
+    year_header: str
+    value_prompt_title: str
+    value_prompt: str
+    grade_prompt_title: str
+    grade_error_title: str
+    grade_error: str
+    dept_prompt_title: str
+    dept_prompt: str
+    dept_error_title: str
+    dept_error: str
+    see_legend: str
+    legend_title: str
+    scale_line: str
+    scale_header: list[str]
+    standing: dict[str, str]  # a grade's standing (upper, middle, lower, status) → its word
+    no_rank: str
+    notes_title: str
+    notes: list[str]
+    depts_title: str
+
+
+TEXT: dict[str, _Texts] = {
     "ja": {
         "sheet": "評価シート",
         "legend": "凡例",
@@ -139,7 +169,7 @@ def parse_years(text: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
-def _check_years(years: tuple[str, str, str]) -> tuple[str, str, str]:
+def _check_years(years: Sequence[str]) -> tuple[str, str, str]:
     if len(years) != 3:
         raise ConfigError(f"years: expected three labels (baseline, target, current), got {len(years)}")
     out = []
@@ -281,9 +311,9 @@ def build_workbook(
     legend.cell(row, 1, t["notes_title"]).font = bold
     vocab = load_vocabulary()
     levels = (
-        "・".join(sorted(vocab.levels, key=vocab.levels.get))
+        "・".join(sorted(vocab.levels, key=vocab.levels.__getitem__))
         if lang == "ja"
-        else ", ".join(sorted(vocab.levels, key=vocab.levels.get))
+        else ", ".join(sorted(vocab.levels, key=vocab.levels.__getitem__))
     )
     lower = [g.code for g in scale.grades if g.standing == "lower"]
     lower_text = ("・".join(lower) if lang == "ja" else ", ".join(lower)) or (

@@ -22,7 +22,7 @@ import ast
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -156,7 +156,7 @@ def _eval(node: ast.expr, frame: pd.DataFrame) -> Any:
             return {"True": True, "False": False, "None": None}[node.id]
         return frame[node.id]
     if isinstance(node, (ast.List, ast.Tuple)):
-        return [e.value for e in node.elts]  # type: ignore[attr-defined]
+        return [cast(ast.Constant, e).value for e in node.elts]  # _check: lists hold constants only
     if isinstance(node, ast.BoolOp):
         values = [_as_bool(_eval(v, frame)) for v in node.values]
         out = values[0]
@@ -172,7 +172,7 @@ def _eval(node: ast.expr, frame: pd.DataFrame) -> Any:
         )
     if isinstance(node, ast.Call):
         arg = _eval(node.args[0], frame)
-        name = node.func.id  # type: ignore[attr-defined]
+        name = cast(ast.Name, node.func).id  # _check: a call names one of _FUNCS
         if name == "missing":
             return _isna(arg)
         if name == "present":

@@ -9,6 +9,7 @@ in :mod:`~hyoka.cli.options`.
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -45,10 +46,15 @@ def main() -> None:
     """Run the CLI and exit. Usage mistakes (an unknown option, a bad value, a missing argument)
     are one line on stderr with exit 2, like every other error; ``--help`` and ``--version``
     exit 0; an unexpected exception is one line too (``HYOKA_DEBUG=1`` shows the traceback)."""
-    try:  # recent Typer carries its own copy of click's exceptions; older ones use click's
+    # recent Typer carries its own copy of click's exceptions; older ones use click's (the same
+    # classes, a different module): type-checked against the installed Typer's
+    if TYPE_CHECKING:
         from typer._click.exceptions import ClickException, UsageError
-    except ImportError:
-        from click.exceptions import ClickException, UsageError
+    else:
+        try:
+            from typer._click.exceptions import ClickException, UsageError
+        except ImportError:
+            from click.exceptions import ClickException, UsageError
     Abort = getattr(typer, "Abort", KeyboardInterrupt)
 
     try:

@@ -24,24 +24,35 @@ TEMPLATE_HELP = (
     "scale's legend on its own sheet. A filled template passes `hyoka check` with no mapping."
 )
 
+TemplateDepartments = Annotated[
+    Path | None, reworded(Departments, "The plan's department list (YAML: departments, renames) for the drop-down.")
+]
+TemplateLang = Annotated[
+    Lang | None, reworded(OptLang, "Language of the headers, hints and legend (default: the configuration's, else ja).")
+]
+TemplateConfig = Annotated[
+    Path | None,
+    reworded(
+        Config,
+        "Configuration file whose scale, departments and lang are the defaults (default: found upwards, as for check).",
+    ),
+]
+InitScale = Annotated[
+    str, reworded(Scale, "The plan's grading scale written to hyoka.toml (a preset or a scale file).")
+]
+InitLang = Annotated[Lang, reworded(OptLang, "Language of the summary and of hyoka.toml's lang.")]
+
 
 def template(
     out: Annotated[Path, typer.Argument(help="The workbook to write (*.xlsx).")],
     scale: Scale = None,
-    departments: reworded(
-        Departments, "The plan's department list (YAML: departments, renames) for the drop-down."
-    ) = None,
+    departments: TemplateDepartments = None,
     years: Annotated[
         str, typer.Option("--years", help="Year labels of baseline, target and current, comma-separated.")
     ] = "R3,R9,R5",
-    lang: reworded(
-        OptLang, "Language of the headers, hints and legend (default: the configuration's, else ja)."
-    ) = None,
+    lang: TemplateLang = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
-    config: reworded(
-        Config,
-        "Configuration file whose scale, departments and lang are the defaults (default: found upwards, as for check).",
-    ) = None,
+    config: TemplateConfig = None,
     no_config: NoConfig = False,
 ) -> None:
     from hyoka.authoring.template import parse_years, write_template
@@ -83,8 +94,8 @@ def init(
     rev: Annotated[
         str | None, typer.Option("--rev", help="The tag or commit of hyoka to pin (default: v<version>).")
     ] = None,
-    scale: reworded(Scale, "The plan's grading scale written to hyoka.toml (a preset or a scale file).") = "a-d",
-    lang: reworded(OptLang, "Language of the summary and of hyoka.toml's lang.") = Lang.ja,
+    scale: InitScale = "a-d",
+    lang: InitLang = Lang.ja,
 ) -> None:
     from hyoka.authoring.scaffold import (
         DEFAULT_REV,

@@ -17,6 +17,7 @@ from hyoka.cli.options import (
     Fmt,
     Ignore,
     Indicators,
+    Lang,
     Mapping,
     NoConfig,
     OptLang,
@@ -30,12 +31,22 @@ from hyoka.errors import HyokaError
 
 HELP = "Check evaluation tables and write a review report per department.\n\n" + EXIT_HELP
 
+CheckRules = Annotated[Path | None, reworded(Rules, "Rule catalog to use instead of the bundled rules/catalog.yaml.")]
+CheckLang = Annotated[Lang | None, reworded(OptLang, "Language of messages and reports (default ja).")]
+CheckIndicators = Annotated[
+    Path | None, reworded(Indicators, "Indicator metadata (YAML): direction, unit, bounds per indicator.")
+]
+CheckConfig = Annotated[
+    Path | None,
+    reworded(Config, "Configuration file (default: hyoka.toml or [tool.hyoka] in pyproject.toml, searched upwards)."),
+]
+
 
 def check(
     paths: Paths,
     out: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("reports"),
     scale: Scale = None,
-    rules: reworded(Rules, "Rule catalog to use instead of the bundled rules/catalog.yaml.") = None,
+    rules: CheckRules = None,
     mapping: Mapping = None,
     department: Department = None,
     fail_on: Annotated[
@@ -50,18 +61,16 @@ def check(
             "then gets a one-line summary.",
         ),
     ] = None,
-    lang: reworded(OptLang, "Language of messages and reports (default ja).") = None,
+    lang: CheckLang = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Do not write the report folder.")] = False,
     waivers: Annotated[
         Path | None, typer.Option("--waivers", help="Waiver file (YAML): accepted findings, shown as waived.")
     ] = None,
-    indicators: reworded(Indicators, "Indicator metadata (YAML): direction, unit, bounds per indicator.") = None,
+    indicators: CheckIndicators = None,
     departments: Departments = None,
     select: Select = None,
     ignore: Ignore = None,
-    config: reworded(
-        Config, "Configuration file (default: hyoka.toml or [tool.hyoka] in pyproject.toml, searched upwards)."
-    ) = None,
+    config: CheckConfig = None,
     no_config: NoConfig = False,
     annotate: Annotated[
         Path | None,
@@ -114,7 +123,7 @@ def check(
             check_output_file(output, result.options, result.tables, "--output")
         written = [] if no_report else _write_reports(result, out)
         annotated = _annotate(result, annotate) if annotate else None
-        fail_on = fail_on.value if fail_on else (cfg.fail_on if cfg and cfg.fail_on else "error")
+        threshold = fail_on.value if fail_on else (cfg.fail_on if cfg and cfg.fail_on else "error")
         if fmt is Fmt.text:
             if output is None:
                 print_text(result, written, out)
@@ -123,7 +132,7 @@ def check(
         else:
             from hyoka.output.formats import render
 
-            data = render(fmt.value, result, fail_on)
+            data = render(fmt.value, result, threshold)
             if output is None:
                 _to_stdout(data)
             else:
@@ -134,7 +143,7 @@ def check(
             Console(highlight=False).print(Text(f"→ {annotated}"))
     except HyokaError as exc:
         fail(str(exc))
-    raise typer.Exit(1 if F.fails(result.findings, fail_on) else 0)
+    raise typer.Exit(1 if F.fails(result.findings, threshold) else 0)
 
 
 def run_configured(paths: list[Path], config: Path | None, no_config: bool, progress=None, **flags):

@@ -29,6 +29,22 @@ GX_HELP = (
     "OUT/normalised.parquet: their normalised table, the data the suite is for."
 )
 
+GxRules = Annotated[Path | None, reworded(Rules, "Rule catalog to export instead of the bundled one.")]
+GxScale = Annotated[
+    str | None, reworded(Scale, "Grading scale the table is normalised with (recorded in the suite; used for PATHS).")
+]
+GxIndicators = Annotated[
+    Path | None, reworded(Indicators, "Indicator metadata (YAML), used for PATHS and recorded in the suite.")
+]
+GxMapping = Annotated[
+    Path | None, reworded(Mapping, "A plan's column aliases and indicator directions (YAML), for PATHS.")
+]
+GxSelect = Annotated[list[str] | None, reworded(Select, "Export only these rule codes or prefixes.")]
+GxIgnore = Annotated[list[str] | None, reworded(Ignore, "Do not export these rule codes or prefixes.")]
+GxConfig = Annotated[
+    Path | None, reworded(Config, "Configuration file (select, ignore, severity, scale, indicators, margins).")
+]
+
 
 @export_app.command("gx", help=GX_HELP)
 def gx(
@@ -37,15 +53,13 @@ def gx(
         list[Path] | None, typer.Argument(help="Tables to normalise into OUT/normalised.parquet (optional).")
     ] = None,
     name: Annotated[str, typer.Option("--name", help="Suite name (and file name).")] = "hyoka",
-    rules: reworded(Rules, "Rule catalog to export instead of the bundled one.") = None,
-    scale: reworded(
-        Scale, "Grading scale the table is normalised with (recorded in the suite; used for PATHS)."
-    ) = None,
-    indicators: reworded(Indicators, "Indicator metadata (YAML), used for PATHS and recorded in the suite.") = None,
-    mapping: reworded(Mapping, "A plan's column aliases and indicator directions (YAML), for PATHS.") = None,
-    select: reworded(Select, "Export only these rule codes or prefixes.") = None,
-    ignore: reworded(Ignore, "Do not export these rule codes or prefixes.") = None,
-    config: reworded(Config, "Configuration file (select, ignore, severity, scale, indicators, margins).") = None,
+    rules: GxRules = None,
+    scale: GxScale = None,
+    indicators: GxIndicators = None,
+    mapping: GxMapping = None,
+    select: GxSelect = None,
+    ignore: GxIgnore = None,
+    config: GxConfig = None,
     no_config: NoConfig = False,
 ) -> None:
     from rich.console import Console

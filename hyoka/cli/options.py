@@ -2,8 +2,11 @@
 
 Every alias is an ``Annotated[type, typer.Option(...)]`` for a parameter that defaults to None
 (or False): ``scale: Scale = None``. Where a command says something of its own about an option
-(``export gx`` normalises PATHS with ``--scale``), :func:`reworded` gives the same option with
-that command's help text; flag, type and metavar stay the ones declared here.
+(``export gx`` normalises PATHS with ``--scale``), it declares its own module-level alias with
+:func:`reworded`, ``GxScale = Annotated[str | None, reworded(Scale, "...")]``: the same option with
+that command's help text; flag and metavar stay the ones declared here. The type is spelled again
+so that type checkers can read the alias (a call is not a type): the shared alias's, without None
+where the command's default is a value (``init --scale``, default a-d).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, get_args
 
 import typer
+from typer.models import OptionInfo
 
 
 class Fmt(str, Enum):
@@ -76,9 +80,10 @@ Config = Annotated[
 NoConfig = Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")]
 
 
-def reworded(alias: Any, help: str) -> Any:
-    """``alias`` (one of this module's ``Annotated`` options) with another help text."""
-    base, info = get_args(alias)
+def reworded(alias: Any, help: str) -> OptionInfo:
+    """The ``typer.Option`` of ``alias`` (one of this module's ``Annotated`` options) with another
+    help text, for ``Annotated[<alias's type>, reworded(alias, help)]``."""
+    _, info = get_args(alias)
     info = copy.copy(info)
     info.help = help
-    return Annotated[base, info]
+    return info

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 _STAGES = {
     "load": ("読み込み", "reading"),
@@ -21,7 +26,9 @@ class stage_progress:
     None when not enabled."""
 
     def __init__(self, enabled: bool, lang: str):
-        self.enabled, self.lang, self.bar, self.task = enabled, lang, None, None
+        self.enabled, self.lang = enabled, lang
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __enter__(self):
         if not self.enabled:
@@ -41,6 +48,7 @@ class stage_progress:
     def step(self, stage: str) -> None:
         ja, en = _STAGES.get(stage, (stage, stage))
         label = f"hyoka: {ja if self.lang == 'ja' else en}"
+        assert self.bar is not None  # __enter__ hands out step only once the bar exists
         if self.task is not None:
             self.bar.update(self.task, completed=1, total=1)
         self.task = self.bar.add_task(label, total=None)

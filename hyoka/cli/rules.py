@@ -12,7 +12,10 @@ from hyoka.errors import HyokaError
 
 #: --lang of the rules commands: a language, ja unless given (no configuration is read)
 RulesLang = Annotated[Lang, typer.Option("--lang")]
-CatalogOf = reworded(Rules, "Rule catalog (default: bundled).")
+CatalogOf = Annotated[Path | None, reworded(Rules, "Rule catalog (default: bundled).")]
+#: --rules of `hyoka rules` (the list)
+ListRules = Annotated[Path | None, reworded(Rules, "Rule catalog to list instead of the bundled one.")]
+
 
 rules_app = typer.Typer(
     no_args_is_help=False, rich_markup_mode=None, help="The rules: list them, explain one, write their documentation."
@@ -23,7 +26,7 @@ rules_app = typer.Typer(
 def rules_list(
     ctx: typer.Context,
     lang: RulesLang = Lang.ja,
-    rules: reworded(Rules, "Rule catalog to list instead of the bundled one.") = None,
+    rules: ListRules = None,
 ) -> None:
     """List the rules: code, severity and title (`hyoka rules explain CODE` for one)."""
     if ctx.invoked_subcommand is not None:

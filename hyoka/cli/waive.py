@@ -28,6 +28,9 @@ HELP = (
     "that the file does not waive yet. The tables are never written."
 )
 
+WaiveDepartment = Annotated[str | None, reworded(Department, "Only this department (current or previous name).")]
+WaiveScale = Annotated[str | None, reworded(Scale, SCALE_HELP)]
+
 
 def waive(
     paths: Paths,
@@ -39,8 +42,8 @@ def waive(
         list[str] | None,
         typer.Option("--code", metavar="<codes>", help="Only findings with this code or code prefix (repeatable)."),
     ] = None,
-    department: reworded(Department, "Only this department (current or previous name).") = None,
-    scale: reworded(Scale, SCALE_HELP) = None,
+    department: WaiveDepartment = None,
+    scale: WaiveScale = None,
     rules: Rules = None,
     mapping: Mapping = None,
     lang: OptLang = None,

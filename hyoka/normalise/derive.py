@@ -146,11 +146,11 @@ def _metadata(out: pd.DataFrame, metas: list[IndicatorMeta]) -> dict[str, pd.Ser
     ordered = [m for m in metas if m.name is not None] + [m for m in metas if m.pattern is not None]
     taken = {k: pd.Series(False, index=idx) for k in ("direction", "unit", "cumulative", "bounds", "progress")}
     for m in ordered:
-        hit = (
-            (out["indicator"] == m.name).fillna(False).astype(bool)
-            if m.name is not None
-            else _contains(out["indicator"], m.pattern)
-        )
+        if m.name is not None:
+            hit = (out["indicator"] == m.name).fillna(False).astype(bool)
+        else:
+            assert m.pattern is not None  # ordered: the metas with a name, then those with a pattern
+            hit = _contains(out["indicator"], m.pattern)
         for key, value in (
             ("direction", m.direction),
             ("unit", m.unit),
@@ -195,7 +195,7 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     diff = out["target_value"] - out["baseline_value"]
     comparable = agree & present["baseline"] & present["target"]
     inferred = pd.Series(
-        np.where(diff > 0, "increase", np.where(diff < 0, "decrease", None)), index=idx, dtype="string"
+        np.where(diff > 0, "increase", np.where(diff < 0, "decrease", pd.NA)), index=idx, dtype="string"
     ).where(comparable, pd.NA)
     direction = declared.fillna(inferred)
     conds = [by_meta.notna().to_numpy(bool), by_name.notna().to_numpy(bool), inferred.notna().to_numpy(bool)]

@@ -162,14 +162,14 @@ def annotate_workbook(src: Path | str, out: Path | str, findings: pd.DataFrame, 
     ws.auto_filter.ref = f"A1:K{max(ws.max_row, 1)}"
     widths = dict(zip("ABCDEFGHIJK", (8, 7, 28, 14, 24, 24, 60, 18, 30, 40, 20)))
     for row in ws.iter_rows(min_row=2):  # long texts wrap; the sheet prints one page wide
-        lines = 1
+        row_lines = 1
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
             text = str(c.value or "")
             # a CJK character is about two width units wide
             units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-            lines = max(lines, -(-units // max(int(widths[c.column_letter]), 1)))
-        ws.row_dimensions[row[0].row].height = 15 * min(lines, 12)
+            row_lines = max(row_lines, -(-units // max(int(widths[c.column_letter]), 1)))
+        ws.row_dimensions[row[0].row].height = 15 * min(row_lines, 12)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -35,6 +35,7 @@ import tempfile
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -266,6 +267,9 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
             for r in g.drop(columns="all").to_dict(orient="records")
         ]
     margin = getattr(result.options, "schedule_margin", None)
+    table_rows: list[dict[str, Any]] = [  # "annotated" is added below, once the workbooks are written
+        {"source": t.source, "read": t.sheets_read, "skipped": t.sheets_skipped, "rows": t.rows} for t in result.tables
+    ]
     index_ctx = {
         "s": s,
         "lang": lang,
@@ -277,10 +281,7 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
         "scale": result.scale,
         "chart": progress_chart(frame, result.scale, s, lang, margin),
         "edition": edition_section(result, found),
-        "tables": [
-            {"source": t.source, "read": t.sheets_read, "skipped": t.sheets_skipped, "rows": t.rows}
-            for t in result.tables
-        ],
+        "tables": table_rows,
     }
     annotated = {}
     for t in result.tables:  # each workbook, answered in itself (hyoka.output.annotate)
@@ -288,8 +289,8 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
             target = _annotated_target(out, t)
             written.append(annotate_workbook(t.path, target, found, lang))
             annotated[t.source] = target.name
-    for t in index_ctx["tables"]:
-        t["annotated"] = annotated.get(t["source"], "")
+    for entry in table_rows:
+        entry["annotated"] = annotated.get(entry["source"], "")
     path = out / "index.html"
     atomic_write(path, env.get_template("index.html.j2").render(**index_ctx))
     written.append(path)

@@ -34,6 +34,7 @@ _CHUNK = 1 << 26  # bytes scanned at a time for line ends (a bool array of this 
 
 def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
     """Decode CSV bytes, detecting the encoding. Returns (text, encoding name)."""
+    enc: str | None
     if data.startswith(b"\xef\xbb\xbf"):
         enc = "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -77,11 +78,17 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
         raise InputError("the file is empty", file=source)
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("the file holds NUL bytes: not a text CSV", file=source)
-    text, enc = decode_csv_bytes(data, source)
+    decoded, enc = decode_csv_bytes(data, source)
+    # the text as UTF-8 bytes without a BOM: what pyarrow parses and character columns are counted on
+    text: str | None
+    raw: bytes | memoryview
     if enc.startswith("utf-8"):
         text = None  # valid UTF-8: pyarrow reads the bytes; the text is decoded again only for pandas' parser
-    # the text as UTF-8 bytes without a BOM: what pyarrow parses and character columns are counted on
-    raw = memoryview(data)[3:] if enc == "utf-8-sig" else data if enc == "utf-8" else text.encode("utf-8")  # type: ignore[union-attr]
+        raw = memoryview(data)[3:] if enc == "utf-8-sig" else data
+    else:
+        text = decoded
+        raw = text.encode("utf-8")
+    del decoded
     # comma first; Excel's "Unicode text" export is tab-separated, some locales use ";"
     for sep in (",", "\t", ";"):
         try:
@@ -118,7 +125,7 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
         )
     del text
     # the physical line each record starts on: records may span lines (quoted newlines)
-    spans = 1 + sum(cell_stats(grid[c], sep)[3].astype("int64") for c in grid.columns)
+    spans = np.ones(len(grid), dtype="int64") + sum(cell_stats(grid[c], sep)[3].astype("int64") for c in grid.columns)
     starts = np.cumsum(spans) - spans + 1
     # the header is looked for in the first rows; the body is taken column by column from the grid
     rows = grid.head(HEADER_SCAN_ROWS + 2).to_numpy(dtype=object).tolist()

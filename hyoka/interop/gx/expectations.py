@@ -81,7 +81,7 @@ def expectation_for(atom: Atom) -> tuple[str, dict] | None:
     return None
 
 
-def _score(atom: Atom, kind: str, cell: str) -> int:
+def _score(atom: Cmp | Null, kind: str, cell: str) -> int:
     kwargs_cols = (
         [c for c in (column_of(atom.left), column_of(atom.right)) if c] if isinstance(atom, Cmp) else [atom.column]
     )
@@ -103,7 +103,7 @@ def rule_expectations(rule: Rule, severity: str | None = None) -> list[dict]:
     conj = conjunctions(rule)
     if not conj:
         raise NotExpressible("the condition can never be definitely true")
-    out = []
+    out: list[dict] = []
     for atoms in conj:
         candidates = []
         for i, atom in enumerate(atoms):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from hyoka.check.rules import Rule
 
@@ -81,7 +81,7 @@ def is_const(node: ast.expr) -> bool:
 def const_value(node: ast.expr) -> Any:
     if isinstance(node, ast.Name):
         return {"True": True, "False": False, "None": None}[node.id]
-    return node.value  # type: ignore[attr-defined]
+    return cast(ast.Constant, node).value  # a constant (is_const): a Name or else a Constant
 
 
 def column_of(node: ast.expr) -> str | None:
@@ -139,8 +139,8 @@ def _product(node: ast.expr) -> tuple[ast.expr, str] | None:
     """``(X - Y) * S`` or ``S * (X - Y)`` with S a column → ((X - Y), S)."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
         for diff, s in ((node.left, node.right), (node.right, node.left)):
-            if isinstance(diff, ast.BinOp) and isinstance(diff.op, ast.Sub) and column_of(s):
-                return diff, column_of(s)  # type: ignore[return-value]
+            if isinstance(diff, ast.BinOp) and isinstance(diff.op, ast.Sub) and (col := column_of(s)):
+                return diff, col
     return None
 
 
@@ -179,7 +179,8 @@ def _split_signs(conj: list[Atom]) -> list[list[Atom]]:
             elif case == "<":
                 atoms.append(Cmp(p[0], _FLIP[p[2]], zero))
             elif _PY[p[2]](0, 0):  # 0 OP 0 holds: with S == 0 it is true wherever X and Y are present
-                atoms += [Null(c, False) for c in sorted({n.id for n in ast.walk(p[0]) if column_of(n)})]
+                columns = {c for n in ast.walk(p[0]) if isinstance(n, ast.expr) and (c := column_of(n))}
+                atoms += [Null(c, False) for c in sorted(columns)]
             else:
                 atoms.append(Truth(False))
         out += _split_signs(atoms)
@@ -202,11 +203,11 @@ def _simplify(atom: Atom) -> Atom:
         except TypeError:
             raise NotExpressible(f"`{ast.unparse(left)} {op} {ast.unparse(right)}` compares unlike constants") from None
     if op in _FLIP and is_zero(right) and isinstance(left, ast.BinOp) and isinstance(left.op, ast.Sub):
-        left, right = left.left, left.right
+        return Cmp(left.left, op, left.right)
     return Cmp(left, op, right)
 
 
-def conjunctions(rule: Rule) -> list[list[Atom]]:
+def conjunctions(rule: Rule) -> list[list[Cmp | Null]]:
     """The rule's condition as a list of conjunctions of atoms (an empty list: never fires)."""
     out = []
     for conj in _dnf(rule.when.tree):

@@ -26,8 +26,7 @@ def validate_with_gx(frame: pd.DataFrame, suite: dict | str | Path) -> dict[str,
     import os
     import warnings
 
-    if isinstance(suite, (str, Path)):
-        suite = json.loads(Path(suite).read_text(encoding="utf-8"))
+    spec: dict = json.loads(Path(suite).read_text(encoding="utf-8")) if isinstance(suite, (str, Path)) else suite
     # GX Core 1.x sends analytics events unless told not to ("Toggle analytics events"); a user's own
     # setting of the variable is kept
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -44,16 +43,17 @@ def validate_with_gx(frame: pd.DataFrame, suite: dict | str | Path) -> dict[str,
         .add_dataframe_asset("normalised")
         .add_batch_definition_whole_dataframe("all rows")
     )
-    used = [c for c in frame.columns if c in suite_columns(suite)]
+    used = [c for c in frame.columns if c in suite_columns(spec)]
     with warnings.catch_warnings():
         # GX >= 1.9 deprecates string row conditions (to be removed in 2.0); they still run
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pydantic|great_expectations")
-        gx_suite = gx.ExpectationSuite(**{k: v for k, v in suite.items() if k in ("name", "expectations", "meta")})
+        gx_suite = gx.ExpectationSuite(**{k: v for k, v in spec.items() if k in ("name", "expectations", "meta")})
         batch = batch_def.get_batch(batch_parameters={"dataframe": frame[used]})
         result = batch.validate(gx_suite, result_format="COMPLETE")
     rows: dict[str, set[int]] = {}
     for r in result.results:
         cfg = r.expectation_config
+        assert cfg is not None  # a suite's validation results carry their expectation
         code = (cfg.meta or {}).get("hyoka_code", cfg.type)
         hits = rows.setdefault(code, set())
         info = r.exception_info or {}

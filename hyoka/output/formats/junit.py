@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -62,7 +62,7 @@ def to_junit(result: CheckResult, fail_on: str) -> bytes:
             case.system_out = "\n".join(notes)
 
     # findings as plain records once, grouped by the row they are on (-1: not on a row)
-    records = F.to_records(found)
+    records: list[dict[str, Any]] = F.to_records(found)  # text, then row_index (int) and failing (bool) added
     for rec, title, fix, src, pos, bad in zip(
         records,
         found["title"].fillna(""),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -31,7 +31,8 @@ def _information_uri() -> str | None:
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("homepage", "home", "documentation", "repository", "source"):
             return url.strip()
-    return meta.get("Home-page") or None
+    # (PackageMetadata.get is typed from Python 3.12 only; get_all is the same header lookup)
+    return next(iter(meta.get_all("Home-page") or []), None) or None
 
 
 def _rule_descriptors(codes: list[str], result: CheckResult, found: pd.DataFrame, lang: str) -> list[dict]:
@@ -47,9 +48,9 @@ def _rule_descriptors(codes: list[str], result: CheckResult, found: pd.DataFrame
             severity, name = c.severity, c.name
         else:  # raised outside the catalog (schema, editions, waivers, headers)
             first = found[found["code"] == code].iloc[0]
-            c = others.get(code)
-            title = c.text("title", lang) if c else str(first["title"])
-            fix = (c.text("fix", lang) if c else str(first["fix"])).strip()
+            other = others.get(code)
+            title = other.text("title", lang) if other else str(first["title"])
+            fix = (other.text("fix", lang) if other else str(first["fix"])).strip()
             # the full description stays the title (as before the registry), the severity the finding's
             text, severity, name = title, str(first["severity"]), code
         help_text = f"{text}\n\n{s['fix']}: {fix}" if fix else text
@@ -96,7 +97,7 @@ def to_sarif(result: CheckResult, located: pd.DataFrame | None = None) -> str:
         physical = {"artifactLocation": {"uri": row["uri"]}}
         if region:
             physical["region"] = region
-        location = {"physicalLocation": physical}
+        location: dict[str, Any] = {"physicalLocation": physical}
         if row["sheet"]:
             location["logicalLocations"] = [
                 {"name": row["sheet"], "fullyQualifiedName": f"{row['sheet']}!{row['cell_ref']}"}
@@ -118,7 +119,7 @@ def to_sarif(result: CheckResult, located: pd.DataFrame | None = None) -> str:
         if row["waived"]:
             item["suppressions"] = [{"kind": "external", "status": "accepted", "justification": row["waived"]}]
         results.append(item)
-    driver = {"name": "hyoka", "version": __version__, "semanticVersion": __version__}
+    driver: dict[str, Any] = {"name": "hyoka", "version": __version__, "semanticVersion": __version__}
     if uri := _information_uri():
         driver["informationUri"] = uri
     driver["rules"] = _rule_descriptors(codes, result, found, lang)
