@@ -131,3 +131,18 @@ def test_uk_table_with_mapping_and_rag_scale(tmp_path):
     # ETS01: red, yet 0 missed collections against a ceiling of 40 (lower is better): green
     ets01 = [d for d in data if d["cell"] == "hart_dc_kpi_2014q1.csv:6:grade"]
     assert [d["code"] for d in ets01] == ["G005"] and ets01[0]["expected"].startswith("green")
+
+
+@pytest.mark.slow
+def test_a_ragged_csv_is_exit_2_every_time(tmp_path):
+    """A row with one field too many makes pyarrow's reader fail and pandas' parser refuse the
+    file: one line and exit 2. With pyarrow's reader on threads, about one run in ten aborted at
+    exit instead (exit 134, "terminate called without an active exception"), so the process is
+    run several times."""
+    lines = ["事業名,担当課,評価,目標指標,基準値,目標値,現状値", '"a\nb",x課,A,指標,1,2,3']
+    lines += [f"p{i},x課,A,指標,1,2,3" for i in range(3)] + ['p9,x課,A,指標,1,2,3,"extra"']
+    (tmp_path / "ragged.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for _ in range(12):
+        r = hyoka_process("check", "ragged.csv", "--no-report", "--format", "json", cwd=tmp_path)
+        assert (r.returncode, r.stdout) == (2, "")
+        assert r.stderr.startswith("hyoka: error: ragged.csv: not a readable CSV") and r.stderr.count("\n") == 1

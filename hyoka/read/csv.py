@@ -27,6 +27,7 @@ from hyoka.normalise.vocabulary import Vocabulary
 from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS, find_header
 from hyoka.read.raw import RawTable, frame_from_rows
 
+THREADED_CSV_BYTES = 8 << 20  # below this pyarrow reads on one thread (a table of a few thousand rows)
 MAX_COLUMNS = 2_000  # an evaluation table has a few dozen columns (the same limit as hyoka.read.xlsx)
 _SJIS_FAMILY = {"shift_jis", "sjis", "cp932", "ms932", "windows_31j", "mskanji", "ms_kanji"}
 _CHUNK = 1 << 26  # bytes scanned at a time for line ends (a bool array of this size at most)
@@ -166,7 +167,10 @@ def _grid_pyarrow(raw, sep: str) -> pd.DataFrame | None:
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(raw)),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+            # threads only where they pay: a failed multi-threaded read can leave a worker that
+            # aborts the process at exit ("terminate called without an active exception",
+            # apache/arrow#34314), which turned a one-line input error (exit 2) into exit 134
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=len(raw) > THREADED_CSV_BYTES),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": pa.string() for i in range(MAX_COLUMNS + 1)},
