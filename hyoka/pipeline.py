@@ -15,9 +15,10 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.check import registry
-from hyoka.check.rules import FIELD_LABELS, Rule, evaluate, load_catalog
+from hyoka.check.headers import header_findings
+from hyoka.check.rules import Rule, evaluate, load_catalog
 from hyoka.check.schema import validate
-from hyoka.check.text import render_text
+from hyoka.check.selection import check_codes
 from hyoka.compare.editions import EditionInfo, compare_editions, department_keys, name_key
 from hyoka.config import Config, load_departments, selected
 from hyoka.config import apply as apply_config
@@ -27,35 +28,13 @@ from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import GradingScale, load_scale
 from hyoka.normalise.text import text_key, text_keys
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, load_vocabulary, nfkc
+from hyoka.options import CheckOptions
 from hyoka.read.csv import release_memory
 from hyoka.read.raw import RawTable
 from hyoka.read.table import load_table
 from hyoka.resources import load_yaml, reject_unknown
 from hyoka.waivers.apply import apply_waivers, for_department
 from hyoka.waivers.load import load_waivers
-
-
-@dataclass
-class CheckOptions:
-    scale: str | None = None  # scale file or preset name (default a-d)
-    rules: Path | None = None  # rule catalog instead of the bundled one
-    mapping: Path | None = None  # a plan's column aliases and indicator directions
-    department: str | None = None  # restrict to one department (current or previous name)
-    lang: str = "ja"
-    waivers: Path | None = None  # waiver file (hyoka.waivers.load): accepted findings
-    today: date | None = None  # the date waivers expire against (default: today)
-    indicators: Path | None = None  # indicator metadata file (hyoka.normalise.derive.load_indicator_metadata)
-    schedule_margin: float = 0.2  # G007: how far progress may trail the elapsed time
-    departments: list[str] | None = None  # the plan's department list (X003), None = no list
-    departments_file: Path | None = None  # YAML: departments + renames (hyoka.config.load_departments)
-    select: list[str] | None = None  # rule codes or prefixes to run (None: all)
-    extend_select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)  # per-rule severity overrides
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    config_dir: Path | None = None  # per-file-ignores globs are relative to it
-    config_file: Path | None = None  # the configuration file read (an input: never written)
-    previous: list[Path] | None = None  # last year's edition (hyoka.compare.editions): compared, E-codes
 
 
 @dataclass
@@ -104,44 +83,6 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
     return extra
 
 
-def _table_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
-    """H001 for header cells that resemble a field but were not read (rules/load_findings.yaml)."""
-    items = [(t.source, *u) for t in tables for u in t.unmapped]
-    if not items:
-        return F.empty()
-    spec = registry.code_info("H001")
-    rows = []
-    for source, sheet, row, col, char_col, header, fld in items:  # a few header cells per file
-        ja, en = FIELD_LABELS.get(fld, (fld, fld))
-        values = {"header": " ".join(header.split()), "field_ja": ja, "field_en": en}
-        fill = lambda t, values=values: render_text(t, values)
-        rows.append(
-            {
-                "code": "H001",
-                "severity": spec.severity,
-                "department": "",
-                "item": "",
-                "project": "",
-                "indicator": "",
-                "field": fld,
-                "observed": values["header"],
-                "expected": fill(spec.text("expected", lang)),
-                "message": fill(spec.text("message", lang)),
-                "title": spec.text("title", lang),
-                "fix": fill(spec.text("fix", lang)),
-                "row_index": -1,
-                "source_file": source,
-                "sheet": sheet,
-                "row": 0,
-                "cell_row": row,
-                "col": col,
-                "char_col": char_col,
-                "waived": "",
-            }
-        )
-    return F.typed(pd.DataFrame(rows))
-
-
 def _glob_paths(tables: list[RawTable], base: Path | None) -> dict[str, list[str]]:
     """For per-file-ignores: each table's source name (a finding's ``source_file``) → the paths
     its globs are matched against (as given, absolute, and relative to the configuration file's
@@ -171,103 +112,6 @@ def _distinct_sources(tables: list[RawTable]) -> None:
         names = parents if len(set(parents)) == len(parents) else [Path(t.path).as_posix() for t in same]
         for t, name in zip(same, names):
             _rename_source(t, name)
-
-
-def input_paths(options: CheckOptions, tables: list[RawTable] | None = None) -> list[Path]:
-    """Every file a check reads: the tables, last year's tables, and the waiver, mapping,
-    indicator, department, rule, scale and configuration files. No output may be written to one."""
-    named: list[Path | str | None] = [
-        options.waivers,
-        options.mapping,
-        options.indicators,
-        options.departments_file,
-        options.rules,
-        options.config_file,
-        *(options.previous or []),
-    ]
-    if options.scale and Path(options.scale).is_file():
-        named.append(options.scale)
-    return [Path(t.path) for t in tables or [] if t.path] + [Path(p) for p in named if p]
-
-
-def refuse_inputs(target: Path, options: CheckOptions, tables: list[RawTable], what: str) -> None:
-    """Raise HyokaError when ``target`` (an output about to be written) is one of the inputs."""
-    try:
-        resolved = Path(target).resolve()
-    except OSError:
-        return
-    for p in input_paths(options, tables):
-        try:
-            if p.resolve() == resolved:
-                raise HyokaError(f"{what} {target}: that is an input file ({p}); choose another name or folder")
-        except OSError:
-            continue
-
-
-def check_output_file(target: Path, options: CheckOptions, tables: list[RawTable], what: str = "--output") -> None:
-    """An output file (``--output``) must not be an input (tables, waivers, …) and its folder
-    must exist. Raises HyokaError naming ``what``."""
-    refuse_inputs(target, options, tables, what)
-    if target.is_dir():
-        raise HyokaError(f"{what} {target}: is a folder; give a file name")
-    if not target.parent.is_dir():
-        raise HyokaError(f"{what} {target}: no such folder {target.parent}")
-
-
-def unknown_codes(entries: list[str], known: set[str], exact: bool = False) -> list[str]:
-    """The entries (upper-case codes, or prefixes unless ``exact``) that name no code of ``known``."""
-    return [e for e in entries if not e or (e not in known if exact else not any(k.startswith(e) for k in known))]
-
-
-def check_codes(options: CheckOptions, known: set[str]) -> None:
-    """Every code or prefix named in select/ignore/severity/per-file-ignores must name a rule:
-    a typo would otherwise check nothing and let CI pass. Raises ConfigError."""
-
-    def bad(entries, exact=False):
-        return unknown_codes(entries, known, exact)
-
-    named = [
-        ("select", options.select or [], False),
-        ("extend-select", options.extend_select, False),
-        ("ignore", options.ignore, False),
-        ("severity", list(options.severity), True),
-    ]
-    named += [(f"per-file-ignores {glob!r}", codes, False) for glob, codes in options.per_file_ignores.items()]
-    for where, entries, exact in named:
-        if unknown := bad([e.upper() for e in entries], exact):
-            from_file_only = where == "severity" or where.startswith("per-file-ignores")
-            origin = (
-                f" ({options.config_file}{'' if from_file_only else ' or the command line'})"
-                if options.config_file
-                else ""
-            )
-            raise ConfigError(
-                f"{where}{origin}: no rule has the code{'' if exact else ' or prefix'} "
-                f"{', '.join(repr(u) for u in unknown)} (`hyoka rules` lists them)"
-            )
-
-
-def check_waive_codes(prefixes: list[str], rules: Path | None) -> None:
-    """``hyoka waive --code``: each upper-case code or prefix must name a code of the rule
-    catalog ``rules`` (None: the bundled one) or another finding code, as select/ignore must: a
-    typo would otherwise waive nothing and say so only as "0 added". W001/W002 (about the
-    waiver file itself) cannot be waived. Raises HyokaError."""
-    known = registry.known_codes(load_catalog(rules)) - set(registry.codes_of("waiver"))
-    if unknown := unknown_codes(list(prefixes), known):
-        raise HyokaError(
-            f"--code: no rule has the code or prefix {', '.join(repr(u) for u in unknown)} "
-            f"(`hyoka rules` lists them; W001/W002 are about the waiver file and cannot be waived)"
-        )
-
-
-def waivable(findings: pd.DataFrame, prefixes: list[str] | None = None) -> pd.DataFrame:
-    """The findings ``hyoka waive`` adds entries for: not the waiver file's own (W001/W002), and
-    with ``prefixes`` (upper case; None: all) only codes starting with one of them. Same columns
-    as ``findings``."""
-    found = findings[~findings["code"].isin(registry.codes_of("waiver"))]
-    if prefixes is not None:
-        found = found[found["code"].str.upper().str.startswith(tuple(prefixes))]
-    return found
 
 
 def options_from(config: Config | None, **flags) -> CheckOptions:
@@ -365,7 +209,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         [
             schema_found,
             evaluate(frame, rules, scale, options.lang),
-            _table_findings(tables, options.lang),
+            header_findings(tables, options.lang),
             edition_found,
         ]
     )

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.options import CheckOptions
+from hyoka.pipeline import run_check
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -29,8 +29,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from hyoka.options import CheckOptions
 from hyoka.output.report import CHART, GROUP_CAP, ROW_CAP, write_reports
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.pipeline import run_check
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CSV = ROOT / "examples" / "seed_r5.csv"

@@ -17,8 +17,9 @@ import pytest
 from hyoka.check import registry
 from hyoka.compare.editions import EDITION_CODES, compare_editions, load_edition_spec, name_key
 from hyoka.errors import ConfigError
+from hyoka.options import CheckOptions
 from hyoka.output.places import with_cells
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.pipeline import run_check
 
 from .conftest import SEED_CSV
 from .test_cli import hyoka

@@ -13,7 +13,8 @@ import yaml
 
 from hyoka.check.rules import load_catalog
 from hyoka.interop import gx as G
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.options import CheckOptions
+from hyoka.pipeline import run_check
 
 from .conftest import ROOT, SEED_CSV
 from .inprocess import run_cli

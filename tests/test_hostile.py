@@ -7,8 +7,9 @@ import stat
 import pytest
 
 from hyoka.errors import ConfigError, HyokaError, InputError
+from hyoka.options import CheckOptions
 from hyoka.output.report import write_reports
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.pipeline import run_check
 
 from .test_cli import hyoka
 

@@ -6,8 +6,9 @@ import pytest
 
 from hyoka.errors import ConfigError
 from hyoka.normalise.derive import load_indicator_metadata
+from hyoka.options import CheckOptions
 from hyoka.output.places import with_cells
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.pipeline import run_check
 
 from .conftest import EXAMPLES, SEED_CSV
 

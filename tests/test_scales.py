@@ -14,7 +14,8 @@ import csv
 
 import pytest
 
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.options import CheckOptions
+from hyoka.pipeline import run_check
 
 ROWS = {
     "割合": ("補助金活用自治会の割合", "85.19％", "87％", "89.7％"),

@@ -15,8 +15,9 @@ graded D; 自治会活動支援 (85.19％ → 87％, now 89.7％) is graded Ａ.
 
 import pytest
 
+from hyoka.options import CheckOptions
 from hyoka.output.places import with_cells
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.pipeline import run_check
 
 from .conftest import SEED_CSV, SEED_XLSX
 

@@ -8,8 +8,9 @@ import pytest
 from hyoka.authoring.template import INPUT_ROWS, grade_prompt, write_template
 from hyoka.errors import HyokaError
 from hyoka.normalise.scale import load_scale
+from hyoka.options import CheckOptions
 from hyoka.output.places import with_cells
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.pipeline import run_check
 
 from .conftest import SEED_CSV
 from .inprocess import run_cli

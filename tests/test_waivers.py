@@ -13,8 +13,9 @@ import pytest
 
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError
+from hyoka.options import CheckOptions
 from hyoka.output.places import with_cells
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.pipeline import run_check
 from hyoka.waivers.apply import apply_waivers
 from hyoka.waivers.load import load_waivers
 

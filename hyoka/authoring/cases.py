@@ -16,7 +16,8 @@ from pathlib import Path
 import yaml
 
 from hyoka.check.cases import Case
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.options import CheckOptions
+from hyoka.pipeline import run_check
 
 # a consistent row of the seed table (市民活動センター団体登録事業, 129団体 → 150団体, now 134団体,
 # graded Ｂ); each case changes some of its fields

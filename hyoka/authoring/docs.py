@@ -25,8 +25,9 @@ from hyoka.check.cases import Case, from_example
 from hyoka.check.registry import CodeInfo
 from hyoka.check.rules import FIELD_LABELS, Rule, load_catalog
 from hyoka.compare.editions import load_edition_spec
+from hyoka.options import CheckOptions
 from hyoka.output.places import with_cells
-from hyoka.pipeline import CheckOptions, run_check
+from hyoka.pipeline import run_check
 
 HEAD = {
     "ja": {

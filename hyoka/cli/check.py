@@ -118,7 +118,7 @@ def check(
                 previous=previous or None,
             )
         if output is not None:
-            from hyoka.pipeline import check_output_file
+            from hyoka.inputs import check_output_file
 
             check_output_file(output, result.options, result.tables, "--output")
         written = [] if no_report else _write_reports(result, out)
@@ -184,8 +184,8 @@ def _write_reports(result, out: Path) -> list[Path]:
 
 def _annotate(result, target: Path) -> Path:
     """``--annotate``: the (one) .xlsx input with its findings on their cells, written to ``target``."""
+    from hyoka.inputs import refuse_inputs
     from hyoka.output.annotate import annotate_workbook
-    from hyoka.pipeline import refuse_inputs
 
     books = [t for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))]
     if len(books) != 1:

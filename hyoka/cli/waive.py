@@ -53,8 +53,8 @@ def waive(
 ) -> None:
     from datetime import date
 
+    from hyoka.check.selection import check_waive_codes, waivable
     from hyoka.output.report import strings
-    from hyoka.pipeline import check_waive_codes, waivable
     from hyoka.waivers.load import one_year_after, parse_date
     from hyoka.waivers.write import check_target
     from hyoka.waivers.write import waive as add_waivers

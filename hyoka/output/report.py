@@ -45,6 +45,7 @@ from hyoka.atomic import atomic_write
 from hyoka.check import findings as F
 from hyoka.check import registry
 from hyoka.errors import HyokaError
+from hyoka.inputs import refuse_inputs
 from hyoka.output.annotate import annotate_workbook
 from hyoka.output.chart import CHART, grade_colours, progress_chart  # noqa: F401 (CHART, grade_colours: the interface)
 from hyoka.output.pages import (  # noqa: F401
@@ -62,7 +63,7 @@ from hyoka.output.pages import (  # noqa: F401
     row_table,
 )
 from hyoka.output.places import with_cells
-from hyoka.pipeline import CheckResult, refuse_inputs
+from hyoka.pipeline import CheckResult
 from hyoka.resources import data_dir, load_yaml
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}

@@ -10,6 +10,7 @@ from hyoka import __version__
 from hyoka.atomic import replacing, write_text
 from hyoka.check import registry
 from hyoka.check.rules import Rule, load_catalog
+from hyoka.check.selection import check_codes
 from hyoka.config import selected
 from hyoka.errors import ConfigError, HyokaError
 from hyoka.interop.gx.expectations import (
@@ -17,8 +18,9 @@ from hyoka.interop.gx.expectations import (
     rule_expectations,
     schema_expectations,
 )
+from hyoka.options import CheckOptions
 from hyoka.output.places import cell_columns, labels_of
-from hyoka.pipeline import CheckOptions, check_codes, run_check
+from hyoka.pipeline import run_check
 
 SUITE_NAME = "hyoka"
 
@@ -85,7 +87,7 @@ def export_gx(out: Path, options: CheckOptions, paths: list[Path] | None = None,
     """Write ``OUT/NAME.json`` (the suite), ``OUT/NAME_unexpressed.json`` (rules not exported,
     with why) and, when ``paths`` are given, ``OUT/normalised.parquet`` (their normalised table, with
     each row's places as ``cell_<field>`` texts: hyoka.output.places.cell_columns;
-    the data the suite is for). ``options`` is a :class:`hyoka.pipeline.CheckOptions`: its rules,
+    the data the suite is for). ``options`` is a :class:`hyoka.options.CheckOptions`: its rules,
     select/ignore and severity overrides choose and mark the exported rules. Every file is
     written atomically. Raises ConfigError for a bad rule file, HyokaError for bad input."""
     if not name or not all(c.isalnum() or c in "_-" for c in name):

@@ -1,0 +1,51 @@
+"""H001: header cells that resemble a field but were not read (a column dropped silently would
+otherwise leave its rows with wrong findings). Texts in rules/load_findings.yaml (the registry)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from hyoka.check import findings as F
+from hyoka.check import registry
+from hyoka.check.rules import FIELD_LABELS
+from hyoka.check.text import render_text
+from hyoka.read.raw import RawTable
+
+
+def header_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
+    """The H001 findings of ``tables`` (their ``unmapped`` header cells), as a findings table
+    (:mod:`hyoka.check.findings`) placed on each header cell."""
+    items = [(t.source, *u) for t in tables for u in t.unmapped]
+    if not items:
+        return F.empty()
+    spec = registry.code_info("H001")
+    rows = []
+    for source, sheet, row, col, char_col, header, fld in items:  # a few header cells per file
+        ja, en = FIELD_LABELS.get(fld, (fld, fld))
+        values = {"header": " ".join(header.split()), "field_ja": ja, "field_en": en}
+        fill = lambda t, values=values: render_text(t, values)
+        rows.append(
+            {
+                "code": "H001",
+                "severity": spec.severity,
+                "department": "",
+                "item": "",
+                "project": "",
+                "indicator": "",
+                "field": fld,
+                "observed": values["header"],
+                "expected": fill(spec.text("expected", lang)),
+                "message": fill(spec.text("message", lang)),
+                "title": spec.text("title", lang),
+                "fix": fill(spec.text("fix", lang)),
+                "row_index": -1,
+                "source_file": source,
+                "sheet": sheet,
+                "row": 0,
+                "cell_row": row,
+                "col": col,
+                "char_col": char_col,
+                "waived": "",
+            }
+        )
+    return F.typed(pd.DataFrame(rows))

@@ -1,0 +1,53 @@
+"""No output replaces an input: every file a check reads, and the refusal to write over one.
+
+Raises HyokaError naming the option (``--output``, ``--annotate``, a report file) and the input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hyoka.errors import HyokaError
+from hyoka.options import CheckOptions
+from hyoka.read.raw import RawTable
+
+
+def input_paths(options: CheckOptions, tables: list[RawTable] | None = None) -> list[Path]:
+    """Every file a check reads: the tables, last year's tables, and the waiver, mapping,
+    indicator, department, rule, scale and configuration files. No output may be written to one."""
+    named: list[Path | str | None] = [
+        options.waivers,
+        options.mapping,
+        options.indicators,
+        options.departments_file,
+        options.rules,
+        options.config_file,
+        *(options.previous or []),
+    ]
+    if options.scale and Path(options.scale).is_file():
+        named.append(options.scale)
+    return [Path(t.path) for t in tables or [] if t.path] + [Path(p) for p in named if p]
+
+
+def refuse_inputs(target: Path, options: CheckOptions, tables: list[RawTable], what: str) -> None:
+    """Raise HyokaError when ``target`` (an output about to be written) is one of the inputs."""
+    try:
+        resolved = Path(target).resolve()
+    except OSError:
+        return
+    for p in input_paths(options, tables):
+        try:
+            if p.resolve() == resolved:
+                raise HyokaError(f"{what} {target}: that is an input file ({p}); choose another name or folder")
+        except OSError:
+            continue
+
+
+def check_output_file(target: Path, options: CheckOptions, tables: list[RawTable], what: str = "--output") -> None:
+    """An output file (``--output``) must not be an input (tables, waivers, …) and its folder
+    must exist. Raises HyokaError naming ``what``."""
+    refuse_inputs(target, options, tables, what)
+    if target.is_dir():
+        raise HyokaError(f"{what} {target}: is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise HyokaError(f"{what} {target}: no such folder {target.parent}")
