@@ -163,24 +163,13 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
     tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
     _distinct_sources(tables)
-    # one file (the common case): its frame as it is, not a concatenated copy. The raw frames are
-    # handed to normalise, which drops each text column once read: the text is not held twice
-    raw = (
-        tables[0].frame
-        if len(tables) == 1
-        else (pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame())
-    )
-    for t in tables:
-        t.frame = t.frame.iloc[:0]
     settings = DeriveSettings(
         (load_indicator_metadata(options.indicators, vocab) if options.indicators else []) + mapped,
         options.schedule_margin,
         options.departments,
     )
     step("normalise")
-    frame = normalise(raw, vocab, scale, consume=True)
-    del raw
-    release_memory()
+    frame = _normalise_tables(tables, vocab, scale)
     step("derive")  # before --department: cross-row counts are over the whole table
     derive(frame, vocab, scale, settings)
     if options.department:
@@ -213,15 +202,20 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
             edition_found,
         ]
     )
-    found = apply_config(
-        found,
-        options.select,
-        options.extend_select,
-        options.ignore,
-        options.severity,
-        options.per_file_ignores,
-        _glob_paths(tables, options.config_dir),
-    )
+    globs = _glob_paths(tables, options.config_dir)
+
+    def select(found: pd.DataFrame) -> pd.DataFrame:
+        return apply_config(
+            found,
+            options.select,
+            options.extend_select,
+            options.ignore,
+            options.severity,
+            options.per_file_ignores,
+            globs,
+        )
+
+    found = select(found)
     if options.waivers:
         step("waivers")
         waivers = load_waivers(options.waivers)
@@ -230,17 +224,27 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         found = apply_waivers(found, waivers, options.today or date.today(), options.lang, frame=frame)
         # W001/W002 are made after selection: select/ignore/severity/per-file-ignores apply to them
         # too (`--ignore W002` when only some files are checked, `[severity] W001 = "error"`)
-        found = apply_config(
-            found,
-            options.select,
-            options.extend_select,
-            options.ignore,
-            options.severity,
-            options.per_file_ignores,
-            _glob_paths(tables, options.config_dir),
-        )
+        found = select(found)
     departments = frame["department"].dropna().unique().tolist()  # in table order
     return CheckResult(frame, found, tables, scale, rules, options, departments, edition, previous_tables)
+
+
+def _normalise_tables(tables: list[RawTable], vocab: Vocabulary, scale: GradingScale) -> pd.DataFrame:
+    """The normalised frame of ``tables`` (hyoka.normalise.frame), taking their raw frames over:
+    each table keeps its row count but not its frame, and normalise drops each raw text column
+    once read, so a large table's text is never held twice. One file (the common case) is not
+    copied into a concatenation."""
+    raw = (
+        tables[0].frame
+        if len(tables) == 1
+        else (pd.concat([t.frame for t in tables], ignore_index=True) if tables else pd.DataFrame())
+    )
+    for t in tables:
+        t.frame = t.frame.iloc[:0]
+    frame = normalise(raw, vocab, scale, consume=True)
+    del raw
+    release_memory()
+    return frame
 
 
 def _rename_source(table: RawTable, source: str) -> None:
@@ -276,11 +280,7 @@ def _compare_previous(
     for p, t in zip(prev_paths, prev_tables):
         if t.source in names:  # 2023/評価表.xlsx vs 2024/評価表.xlsx: keep last year's cells apart
             _rename_source(t, f"{p.resolve().parent.name or 'previous'}/{t.source}")
-    raw = pd.concat([t.frame for t in prev_tables], ignore_index=True)
-    for t in prev_tables:
-        t.frame = t.frame.iloc[:0]
-    previous = normalise(raw, vocab, scale, consume=True)
-    del raw
+    previous = _normalise_tables(prev_tables, vocab, scale)
     derive(previous, vocab, scale, settings)
     if options.department:
         _, prev_dep, _ = department_keys(frame, previous)
