@@ -252,9 +252,8 @@ def _big_cell(d):
 def _dup_csv(d):
     header = HEADER[:6] + ["基準値", "基準値"] + HEADER[7:]
     rows = [r[:7] + [r[6]] + r[7:] for r in ROWS]
-    return Case(
-        "duplicate_columns_csv", write_csv(d / "dup.csv", rows, header), "error", ["two columns"], where=["column"]
-    )
+    # the first 基準値 is read; the second is reported (H001) on its header cell, not dropped
+    return Case("duplicate_columns_csv", write_csv(d / "dup.csv", rows, header), "findings", json_has=["dup.csv:1:8"])
 
 
 def _dup_xlsx(d):
@@ -263,9 +262,8 @@ def _dup_xlsx(d):
     return Case(
         "duplicate_columns_xlsx",
         table_xlsx(d / "dup.xlsx", rows, header),
-        "error",
-        ["two columns"],
-        where=["評価シート", "column H"],
+        "findings",
+        json_has=["評価シート!H"],
     )
 
 

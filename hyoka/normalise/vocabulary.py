@@ -22,6 +22,9 @@ TEXT_FIELDS = ("item", "project", "department", "activities", "partners", "grade
 VALUE_FIELDS = ("baseline", "target", "current")
 YEAR_FIELDS = tuple(f"{f}_year" for f in VALUE_FIELDS)
 CANONICAL_FIELDS = TEXT_FIELDS + VALUE_FIELDS + YEAR_FIELDS
+#: what a header alias may name: a canonical field, ``unit`` (a column of the values' units) or
+#: ``ignore`` (a column read as nothing and never reported)
+ALIAS_FIELDS = CANONICAL_FIELDS + ("unit", "ignore")
 
 
 #: below this many texts Python's per-element NFKC is as quick as a trip through Arrow
@@ -102,16 +105,30 @@ class Vocabulary:
     levels: dict[str, int]
     directions: list[DirectionPattern]
     renames: dict[str, str] = field(default_factory=dict)
+    #: (word, field): a header ending with the word after a qualifier names the field
+    #: (前期実施計画 → target), longest words first (rules/columns.yaml ``suffixes``)
+    role_suffixes: tuple[tuple[str, str], ...] = ()
+    #: header text → how hyoka.read.header read it (cleared when aliases change)
+    header_cache: dict = field(default_factory=dict, repr=False)
+
+    _by_length: list[str] = field(default_factory=list, repr=False)
+
+    def aliases_by_length(self) -> list[str]:
+        """The aliases, longest first (computed once; again when aliases change)."""
+        if len(self._by_length) != len(self.aliases):
+            self._by_length = sorted(self.aliases, key=len, reverse=True)
+        return self._by_length
 
     def extend_aliases(self, mapping: dict[str, str]) -> None:
         """Add header → field aliases (from a plan's mapping file)."""
         for header, fld in mapping.items():
-            if fld not in CANONICAL_FIELDS and fld != "ignore":
+            if fld not in ALIAS_FIELDS:
                 raise ConfigError(
                     f"mapping: {header!r} maps to unknown field {fld!r}; "
                     f"fields are {', '.join(CANONICAL_FIELDS)} or ignore"
                 )
             self.aliases[header_key(str(header))] = fld
+        self.header_cache.clear()
 
 
 _SLOW_REGEX = re.compile(r"\(\?(?:=|!|<=|<!|P=)|\\[1-9]")
@@ -151,9 +168,15 @@ def load_vocabulary(rules_dir: Path | None = None) -> Vocabulary:
     rules_dir = rules_dir or data_dir("rules")
     cols_path = rules_dir / "columns.yaml"
     aliases: dict[str, str] = {}
-    for fld, names in _mapping(load_yaml(cols_path), cols_path, "field: [aliases]").items():
-        if fld not in CANONICAL_FIELDS:
-            raise ConfigError(f"{cols_path}: key {fld!r} is not a canonical field")
+    columns = dict(_mapping(load_yaml(cols_path), cols_path, "field: [aliases]"))
+    suffixes: list[tuple[str, str]] = []
+    for fld, words in _mapping(columns.pop("suffixes", None), cols_path, "suffixes: {field: [words]}").items():
+        if fld not in VALUE_FIELDS or not isinstance(words, list):
+            raise ConfigError(f"{cols_path}: suffixes: {fld!r}: expected a value field and a list of words")
+        suffixes.extend((header_key(str(w)), fld) for w in words)
+    for fld, names in columns.items():
+        if fld not in ALIAS_FIELDS:
+            raise ConfigError(f"{cols_path}: key {fld!r} is not a canonical field, unit, ignore or suffixes")
         if not isinstance(names, list):
             raise ConfigError(f"{cols_path}: {fld}: expected a list of header texts")
         for name in names:
@@ -195,4 +218,5 @@ def load_vocabulary(rules_dir: Path | None = None) -> Vocabulary:
     dep_path = rules_dir / "departments.yaml"
     deps = _mapping(load_yaml(dep_path), dep_path, "settings")
     renames = {nfkc(str(k)).strip(): nfkc(str(v)).strip() for k, v in (deps.get("renames") or {}).items()}
-    return Vocabulary(aliases, markers, signs, units, unit_aliases, levels, directions, renames)
+    role_suffixes = tuple(sorted(suffixes, key=lambda s: len(s[0]), reverse=True))
+    return Vocabulary(aliases, markers, signs, units, unit_aliases, levels, directions, renames, role_suffixes)

@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from hyoka.cellref import column_letters
-from hyoka.errors import InputError
-from hyoka.normalise.vocabulary import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary
-from hyoka.read.header import find_header, find_unmapped
+from hyoka.normalise.vocabulary import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary, nfkc
+from hyoka.read.header import Header, find_header, find_unmapped
+from hyoka.read.layout import carry_down, classify_rows
+from hyoka.read.wide import Block, ColumnPlan, plan_columns
 
 #: the prefixes of the place columns a raw (and normalised) frame has per field (module doc)
 PLACE_PREFIXES = ("col_", "char_", "cellrow_")
@@ -63,6 +63,13 @@ class RawTable:
     delimiter: str = ""  # a CSV's field separator
     labels: dict[int, str] = field(default_factory=dict)  # CSV: 1-based column → name in places (the field)
     rows: int = 0  # data rows read (``frame`` is emptied once normalised: hyoka.pipeline.run_check)
+    #: rows that are not projects: (sheet, row number, reason (hyoka.read.layout.SKIP_REASONS), text)
+    skipped_rows: list[tuple[str, int, str, str]] = field(default_factory=list)
+    header_rows: list[int] = field(default_factory=list)  # the sheet rows (CSV lines) of the header
+    empty_fields: list[str] = field(default_factory=list)  # columns found but empty in every row
+    #: how each header column was read (hyoka.read.raw.describe_columns), for hyoka inspect
+    layout: list[dict] = field(default_factory=list)
+    carried: dict[str, int] = field(default_factory=dict)  # field → cells filled from a rowspan above
 
 
 def frame_from_rows(
@@ -78,74 +85,248 @@ def frame_from_rows(
     CSV only the first rows, where the header is looked for, with ``grid`` the whole table as a
     frame of text columns); ``row_numbers`` the row (line) number of each grid row. For a CSV,
     ``chars`` gives character columns (hyoka.read.csv.CharColumns): ``chars.body(columns,
-    data_start)`` → field → int32 array per body row, ``chars.at(grid_row, col)`` one cell's."""
-    found = find_header(rows, vocab)
-    if found is None:
+    data_start)`` → key → int32 array per body row, ``chars.at(grid_row, col)`` one cell's.
+    Returns None when no header is found. Rows that are not projects are left out and listed in
+    ``skipped_rows`` (hyoka.read.layout); a wide table gives one row per indicator block
+    (hyoka.read.wide)."""
+    header = find_header(rows, vocab)
+    if header is None:
         return None
-    _, data_start, columns = found
-    seen: dict[str, int] = {}
-    for c, (fld, _, _) in sorted(columns.items()):
-        if fld in seen:
-            raise InputError(
-                f"two columns read as {fld!r} (columns {seen[fld] + 1} and {c + 1}); "
-                "rename one or map it in a mapping file",
-                file=source,
-                sheet=sheet or None,
-                column=column_letters(c) if sheet else str(c + 1),
-            )
-        seen[fld] = c
-    nums = row_numbers[data_start:]
-    data = {}
-    if grid is not None:  # a CSV: columns straight from the parsed grid
+    plan = plan_columns(header)
+    data_start = header.data_start
+    if grid is not None:
         body = grid.iloc[data_start:]
-        for fld, c in seen.items():
-            data[fld] = (
-                body.iloc[:, c].reset_index(drop=True)
-                if c < body.shape[1]
-                else pd.Series([""] * len(body), dtype="string")
-            )
+        n, width = len(body), body.shape[1]
     else:
-        body = rows[data_start:]
-        width = max((len(r) for r in body), default=0)
-        for fld, c in seen.items():
-            data[fld] = [r[c] if c < len(r) else "" for r in body] if c < width else [""] * len(body)
-    frame = pd.DataFrame(data, dtype="string")
-    if frame.empty and not seen:
-        return None
-    frame.insert(0, "row", pd.Series(nums, dtype="int64"))
+        body_rows = rows[data_start:]
+        n, width = len(body_rows), max((len(r) for r in body_rows), default=0)
+    cache: dict[int, pd.Series] = {}
+
+    def column(c: int) -> pd.Series:
+        if c not in cache:
+            if c >= width:
+                cache[c] = pd.Series([""] * n, dtype="string")
+            elif grid is not None:
+                cache[c] = body.iloc[:, c].reset_index(drop=True).astype("string").fillna("")
+            else:
+                cache[c] = pd.Series([r[c] if c < len(r) else "" for r in body_rows], dtype="string").fillna("")
+        return cache[c]
+
+    value_cols = sorted(
+        {c for b in plan.blocks for f, s in b.sources.items() if f not in ("indicator", "unit") for c in s.columns}
+    )
+    first_value = value_cols[0] if value_cols else width
+    label_cols = sorted({c for c in range(min(first_value, width))} | set(plan.fields.values()))
+    label_cols = [c for c in label_cols if c not in value_cols and plan.fields.get("grade") != c]
+    header_keys = [(column(c), header_key_of(header.texts.get(c, ""))) for c in header.columns if c < width]
+    reason = classify_rows([column(c) for c in label_cols], [column(c) for c in value_cols], header_keys)
+    nums = np.asarray(row_numbers[data_start : data_start + n], dtype=np.int64)
+    # an item written once over the rows below it (合計 over 一般 / 特別 / 計) carries down through
+    # data and total rows alike
+    if "item" in plan.fields:
+        item = column(plan.fields["item"])
+        live = reason.isin(["", "total"]).to_numpy(bool)
+        carried_item = item.mask((item.str.strip() == "") | ~live).ffill().fillna("")
+        cache[plan.fields["item"]] = item.where(~live | (item.str.strip() != ""), carried_item).astype("string")
+    keep = (reason == "").to_numpy(bool)
+    # carry down what a rowspan wrote once, then look for totals the carried item reveals (合計 over
+    # 一般 / 特別 / 計)
+    texts = {f: column(c)[keep].reset_index(drop=True) for f, c in plan.fields.items()}
+    carried = carry_down(texts)
+    if "item" in texts:
+        total_item = classify_rows([texts["item"]], [], []) == "total"
+        if total_item.any():
+            at = np.flatnonzero(keep)[total_item.to_numpy(bool)]
+            reason = reason.copy()
+            reason.iloc[at] = "total"
+            keep[at] = False
+            mask = ~total_item.to_numpy(bool)
+            texts = {f: s[mask].reset_index(drop=True) for f, s in texts.items()}
+            carried = {f: a[mask] for f, a in carried.items()}
+    kept = np.flatnonzero(keep)
+    skipped = [
+        (sheet, int(nums[i]), str(reason.iloc[i]), _row_text([column(c) for c in label_cols], int(i)))
+        for i in np.flatnonzero(~keep)
+        if reason.iloc[i] != "blank"
+    ]
+    # a column that is empty in every data row is a field the table does not have
+    empty_fields = [f for f, s in texts.items() if len(s) >= 3 and not (s.str.strip() != "").any()]
+    for f in empty_fields:
+        del texts[f]
+    fields = {f: c for f, c in plan.fields.items() if f in texts}
+    char_at = (
+        chars.body({f"c{c}": c for c in sorted(set(fields.values()) | set(_all_block_cols(plan)))}, data_start)
+        if chars is not None
+        else None
+    )
+
+    frames = []
+    for b_index, block in enumerate(plan.blocks):
+        frame = pd.DataFrame({f: s for f, s in texts.items()}, dtype="string")
+        frame.index = pd.RangeIndex(len(kept))
+        m = len(kept)
+        for f, c in fields.items():
+            frame[f"col_{f}"] = np.full(m, c + 1, dtype="int16")
+            if char_at is not None:
+                frame[f"char_{f}"] = char_at[f"c{c}"][kept]
+        for f, src in block.sources.items():
+            cols = src.columns
+            if src.pick == "only":
+                idx = np.zeros(m, dtype=np.int64)
+                text = column(cols[0]).to_numpy(dtype=object)[kept]
+            else:
+                values = np.stack([column(c).to_numpy(dtype=object)[kept] for c in cols], axis=1)
+                nonempty = np.stack([(column(c).str.strip() != "").to_numpy(bool)[kept] for c in cols], axis=1)
+                if src.pick == "last":
+                    idx = len(cols) - 1 - np.argmax(nonempty[:, ::-1], axis=1)
+                else:
+                    idx = np.argmax(nonempty, axis=1)
+                idx = np.where(nonempty.any(axis=1), idx, len(cols) - 1 if src.pick == "last" else 0)
+                text = values[np.arange(m), idx]
+            chosen = np.asarray(cols, dtype=np.int64)[idx]
+            if src.pick == "first" and "current" in block.sources:
+                # a baseline from a series: not the same cell as the current value
+                same = chosen == _chosen_current(block, column, kept)
+                text = np.where(same, "", text)
+            frame[f] = pd.Series(text, dtype="string").fillna("")
+            frame[f"col_{f}"] = (chosen + 1).astype("int16")
+            if char_at is not None:
+                options = np.stack([char_at[f"c{c}"][kept] for c in cols], axis=1)
+                frame[f"char_{f}"] = options[np.arange(m), idx].astype(np.int32)
+            if f in VALUE_FIELDS and f"{f}_year" not in fields:
+                year_labels = np.array([plan.years.get(c, "") for c in cols], dtype=object)
+                year = year_labels[idx]
+                if (year != "").any():
+                    frame[f"{f}_year"] = pd.Series(year, dtype="string")
+                    frame[f"col_{f}_year"] = np.where(year != "", chosen + 1, 0).astype("int16")
+                    # the header cell of each chosen column (a few columns: looked up once each)
+                    rows_of = np.array([row_numbers[header.columns[c].row] for c in cols], dtype=np.int64)
+                    frame[f"cellrow_{f}_year"] = rows_of[idx]
+                    if chars is not None:
+                        at = np.array([chars.at(header.columns[c].row, c) for c in cols], dtype=np.int32)
+                        frame[f"char_{f}_year"] = at[idx]
+        if block.name and "indicator" not in block.sources:
+            frame["indicator"] = pd.Series([block.name] * m, dtype="string")
+            frame["col_indicator"] = np.full(m, _first_col(block) + 1, dtype="int16")
+        frame.insert(0, "row", pd.Series(nums[kept], dtype="int64"))
+        frame["block"] = pd.Series([block.key or ""] * m, dtype="string")
+        frame["block_order"] = np.full(m, b_index, dtype="int16")
+        if plan.wide:  # a block whose indicator and values are all empty in a row is no indicator
+            have = [
+                frame[f].str.strip() != ""
+                for f in ("indicator", *VALUE_FIELDS, "rate")
+                if f in block.sources and f in frame
+            ]
+            if have:
+                frame = frame[np.logical_or.reduce([h.to_numpy(bool) for h in have])]
+        frames.append(frame)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if len(frames) > 1:
+        frame = frame.sort_values(["row", "block_order"], kind="stable").reset_index(drop=True)
+    frame = frame.drop(columns="block_order")
     frame.insert(0, "sheet", sheet)
     frame.insert(0, "source_file", source)
-    n = len(frame)
-    for fld, c in seen.items():
-        frame[f"col_{fld}"] = np.full(n, c + 1, dtype="int16")
-    if chars is not None:
-        for fld, values in chars.body(seen, data_start).items():
-            frame[f"char_{fld}"] = values
-    # year labels written in the value headers fill the year columns the table lacks
-    for c, (fld, label, header_row) in columns.items():
-        if fld in VALUE_FIELDS and label and f"{fld}_year" not in seen:
-            frame[f"{fld}_year"] = pd.Series(label, index=frame.index, dtype="string")
-            frame[f"col_{fld}_year"] = np.full(n, c + 1, dtype="int16")  # the header cell
-            frame[f"cellrow_{fld}_year"] = np.full(n, row_numbers[header_row], dtype="int64")
-            if chars is not None:
-                frame[f"char_{fld}_year"] = np.full(n, chars.at(header_row, c), dtype="int32")
-    # drop spacer rows and notes below the table (※…): rows with no value in any field but the first
-    fields = [f for f in seen if f != "item"]
-    stripped = frame[fields[0]].fillna("").str.strip()
-    filled = [(stripped != "").to_numpy(bool)] + [
-        (frame[f].fillna("").str.strip() != "").to_numpy(bool) for f in fields[1:]
-    ]
-    keep = np.logical_or.reduce(filled)
-    rest_empty = ~np.logical_or.reduce(filled[1:]) if len(filled) > 1 else np.ones(len(frame), bool)
-    note_like = stripped.str.startswith(("※", "注")).to_numpy(bool) & rest_empty
-    frame = frame[keep & ~note_like].reset_index(drop=True)
-    headers = {fld: rows[columns[c][2]][c] for fld, c in seen.items() if c < len(rows[columns[c][2]])}
+    if "indicator" not in frame and "item" in frame and not plan.wide and "project" not in frame:
+        # a list of indicators under a 項目 header: the item names the indicator
+        frame["indicator"] = frame["item"]
+        frame["col_indicator"] = frame["col_item"]
+        if "char_item" in frame:
+            frame["char_indicator"] = frame["char_item"]
+    fill_places(frame)
+    headers = {f: header.texts.get(c, "") for f, c in fields.items()}
+    mapped = set(header.columns)
     unmapped = [
         (sheet, row_numbers[r], c + 1, chars.at(r, c) if chars is not None else 0, text, fld)
-        for r, c, text, fld in find_unmapped(rows, found[0], data_start, list(range(len(rows))), set(columns), vocab)
+        for r, c, text, fld in find_unmapped(rows, header.first, data_start, list(range(len(rows))), mapped, vocab)
     ]
-    labels = {c + 1: fld for fld, c in seen.items()}
-    return RawTable(frame, source, [sheet] if sheet else [], [], headers, unmapped, dict(seen), labels=labels)
+    for c, f in sorted(plan.unread.items()):
+        r = header.columns[c].row
+        unmapped.append(
+            (sheet, row_numbers[r], c + 1, chars.at(r, c) if chars is not None else 0, header.texts.get(c, ""), f)
+        )
+    # every field's column (a plain table's values too); a column giving one field names it in places
+    columns = dict(fields)
+    by_field: dict[str, list[int]] = {}
+    for b in plan.blocks:
+        for f, src in b.sources.items():
+            by_field.setdefault(f, []).extend(src.columns)
+    for f, cols in by_field.items():
+        if len(cols) == 1 and f not in columns:
+            columns[f] = cols[0]
+            headers[f] = header.texts.get(cols[0], "")
+    labels = {c + 1: f for f, c in columns.items()}
+    table = RawTable(frame, source, [sheet] if sheet else [], [], headers, unmapped, columns, labels=labels)
+    table.skipped_rows = skipped
+    table.header_rows = [row_numbers[r] for r in range(header.first, data_start)]
+    table.empty_fields = empty_fields
+    table.layout = describe_columns(header, plan, sheet, row_numbers)
+    table.carried = {f: int(a.sum()) for f, a in carried.items() if a.any()}
+    return table
+
+
+def _all_block_cols(plan: ColumnPlan) -> list[int]:
+    return [c for b in plan.blocks for s in b.sources.values() for c in s.columns]
+
+
+def _first_col(block: Block) -> int:
+    return min((c for s in block.sources.values() for c in s.columns), default=0)
+
+
+def _chosen_current(block: Block, column, kept: np.ndarray) -> np.ndarray:
+    """The column each row's current value is taken from (to keep a series' baseline apart)."""
+    src = block.sources["current"]
+    cols = src.columns
+    if len(cols) == 1:
+        return np.full(len(kept), cols[0], dtype=np.int64)
+    nonempty = np.stack([(column(c).str.strip() != "").to_numpy(bool)[kept] for c in cols], axis=1)
+    idx = len(cols) - 1 - np.argmax(nonempty[:, ::-1], axis=1)
+    return np.asarray(cols, dtype=np.int64)[idx]
+
+
+def _row_text(columns: list[pd.Series], i: int) -> str:
+    """The label cells of body row ``i`` joined, for the list of skipped rows."""
+    return " / ".join(str(s.iloc[i]).strip() for s in columns if str(s.iloc[i]).strip())[:80]
+
+
+def header_key_of(text: str) -> str:
+    """The form a header text is compared in with a body cell (a repeated header)."""
+    return "".join(nfkc(text).split()).lower()
+
+
+def describe_columns(header: Header, plan: ColumnPlan, sheet: str, row_numbers: list[int]) -> list[dict]:
+    """How each header column was read, for ``hyoka inspect``: one dict per column with
+    ``column`` (1-based), ``header`` (as published), ``field`` (or None), ``block``, ``year``,
+    ``unit``, ``note`` (why not read, or how it is used)."""
+    out = []
+    used = {c: f for f, c in plan.fields.items()}
+    for b in plan.blocks:
+        for f, s in b.sources.items():
+            for c in s.columns:
+                used.setdefault(c, f)
+    for c, text in sorted(header.texts.items()):
+        read = header.columns.get(c)
+        if not text and read is None:
+            continue
+        note = ""
+        if c in plan.unread:
+            note = "unread"
+        elif read is None:
+            note = "unknown"
+        elif read.field == "ignore":
+            note = "ignored"
+        out.append(
+            {
+                "sheet": sheet,
+                "column": c + 1,
+                "header": text,
+                "field": used.get(c) if read is not None and c not in plan.unread else (read.field if read else None),
+                "block": read.block if read else None,
+                "year": read.year if read else None,
+                "unit": read.unit if read else None,
+                "note": note,
+            }
+        )
+    return out
 
 
 def fill_places(frame: pd.DataFrame) -> pd.DataFrame:

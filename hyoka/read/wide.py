@@ -1,0 +1,114 @@
+"""Which column gives each field of a row: plain tables, and wide tables with several indicator
+blocks per row or a series of yearly values.
+
+A plain table has at most one column per field. A wide table has value columns grouped in
+blocks, each block one indicator:
+
+- by name in the header: ``前期実施計画 事業数`` / ``前期実施計画 事業費 (A)`` / ``H23-27実績額 (B)
+  事業費`` — two blocks, 事業数 and 事業費, each with a target and a current;
+- by letter, with the indicator's name and unit in their own columns: ``成果指標 サ：名称``,
+  ``サ：単位``, then value columns ``成果指標 サ`` (a series, one per year, the years not said);
+- a series of yearly values of one indicator: ``平成13年実績`` / ``平成14年実績`` / ``見込`` /
+  ``5ヵ年目標``, ``R2``…``R7``.
+
+Each block becomes one row per table row (see :func:`plan_columns`). Where a field has several
+columns (a series), the latest non-empty one is the current value and the earliest the baseline
+unless the table gives a baseline; several targets: the one without a year (this year's target)
+or else the latest. Every value keeps its own cell: the place of the value chosen in each row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hyoka.normalise.vocabulary import VALUE_FIELDS
+from hyoka.read.header import ColumnRead, Header
+
+#: fields read per block (an indicator of a wide table)
+BLOCK_FIELDS = (*VALUE_FIELDS, "rate", "series", "unit")
+
+
+@dataclass
+class FieldSource:
+    """The columns a field is taken from, in order (0-based), and how a row picks among them:
+    ``first``/``last`` non-empty cell, or ``only`` (one column)."""
+
+    columns: list[int]
+    pick: str = "only"
+
+
+@dataclass
+class Block:
+    """One indicator of a row: its key (the block's name or letter; None for the row's own
+    indicator), the constant name to use when no column gives one, and field → source."""
+
+    key: str | None
+    sources: dict[str, FieldSource] = field(default_factory=dict)
+    name: str | None = None
+
+
+@dataclass
+class ColumnPlan:
+    """``fields``: the row's own fields (text, years) → 0-based column; ``blocks``: the
+    indicator blocks (one for a plain table); ``unread``: 0-based column → why it is not read
+    (a second column named as a field already read); ``years``: 0-based column → year label."""
+
+    fields: dict[str, int]
+    blocks: list[Block]
+    unread: dict[int, str]
+    years: dict[int, str]
+    wide: bool
+
+
+def plan_columns(header: Header) -> ColumnPlan:
+    """Decide which column gives which field (module doc)."""
+    fields: dict[str, int] = {}
+    unread: dict[int, str] = {}
+    years = {c: r.year for c, r in header.columns.items() if r.year}
+    by_block: dict[str | None, dict[str, list[int]]] = {}
+    for c, read in sorted(header.columns.items()):
+        f = read.field
+        if f is None or f == "ignore":
+            continue
+        if f in BLOCK_FIELDS or (f == "indicator" and read.block):
+            by_block.setdefault(read.block, {}).setdefault(f, []).append(c)
+        elif f in fields:
+            unread[c] = f
+        else:
+            fields[f] = c
+    wide = len(by_block) > 1 or any(len(cols) > 1 for b in by_block.values() for cols in b.values())
+    wide = wide or any("series" in b for b in by_block.values())
+    blocks = []
+    for key, cols in by_block.items():
+        block = Block(key, name=key if key and "indicator" not in cols else None)
+        for f in ("indicator", "unit", "rate"):
+            if f in cols:
+                block.sources[f] = FieldSource([cols[f][0]])
+                unread.update({c: f for c in cols[f][1:]})
+        targets = cols.get("target", [])
+        if targets:
+            plain = [c for c in targets if c not in years]
+            chosen = plain[0] if plain else targets[-1]
+            block.sources["target"] = FieldSource([chosen])
+            unread.update({c: "target" for c in targets if c != chosen})
+        series = cols.get("current", []) or cols.get("series", [])
+        if len(series) == 1:
+            block.sources["current"] = FieldSource(series)
+        elif series:
+            block.sources["current"] = FieldSource(series, "last")
+        if cols.get("baseline"):
+            block.sources["baseline"] = FieldSource([cols["baseline"][0]])
+            unread.update({c: "baseline" for c in cols["baseline"][1:]})
+        elif len(series) > 1:
+            block.sources["baseline"] = FieldSource(series, "first")
+        if cols.get("current") and cols.get("series"):
+            unread.update({c: "series" for c in cols["series"]})
+        blocks.append(block)
+    if not blocks:
+        blocks = [Block(None)]
+    return ColumnPlan(fields, blocks, unread, years, wide)
+
+
+def block_reads(header: Header, block: Block) -> dict[str, ColumnRead]:
+    """The header reading of each column a block's fields come from (for year labels)."""
+    return {f: header.columns[s.columns[0]] for f, s in block.sources.items() if s.columns}
