@@ -5,6 +5,7 @@ import pytest
 from openpyxl import Workbook
 
 from hyoka.errors import InputError
+from hyoka.read.csv import decode_csv_bytes
 from hyoka.read.header import match_header
 from hyoka.read.table import load_table
 
@@ -109,11 +110,79 @@ def test_csv_encodings_detected(tmp_path, vocab, encoding):
     assert f.loc[0, "partners"] == "①②"
 
 
+@pytest.mark.parametrize(
+    "text, project, department",
+    [
+        # the issue's file: short enough that detection scored it as another encoding
+        ("事業名,担当課,評価\r\n①訓練,危機管理課,A\r\n", "①訓練", "危機管理課"),
+        ("事業名,担当課,評価\r\n第Ⅲ期計画,㈱テスト課,A\r\n", "第Ⅲ期計画", "㈱テスト課"),
+        ("事業名,担当課,評価\r\n髙橋事業,総務課,B\r\n", "髙橋事業", "総務課"),
+    ],
+)
+def test_short_cp932_files(tmp_path, vocab, text, project, department):
+    p = _write(tmp_path / "s.csv", text, "cp932")
+    assert decode_csv_bytes(p.read_bytes(), "s.csv")[1] == "cp932"
+    f = load_table(p, vocab).frame
+    assert (f.loc[0, "project"], f.loc[0, "department"], f.loc[0, "row"]) == (project, department, 2)
+
+
+def test_euc_jp_files_are_detected(tmp_path, vocab):
+    # not valid cp932 (checked by hand: byte 0xEF at 58, the lead byte of Ａ's second half, has no trail byte)
+    text = "事業名,担当課,評価,基準値\n防災訓練の実施,危機管理課,Ａ,10件\n"
+    with pytest.raises(UnicodeDecodeError):
+        text.encode("euc_jp").decode("cp932")
+    f = load_table(_write(tmp_path / "e.csv", text, "euc_jp"), vocab).frame
+    assert (f.loc[0, "project"], f.loc[0, "grade"], f.loc[0, "baseline"]) == ("防災訓練の実施", "Ａ", "10件")
+    # valid cp932, but only as user-defined characters (lead bytes F0–F9) and half-width kana: not cp932
+    text = "事業名,担当課,評価\n防災訓練,危機管理課,A\n"
+    assert "\ue4dd" in text.encode("euc_jp").decode("cp932")
+    f = load_table(_write(tmp_path / "e2.csv", text, "euc_jp"), vocab).frame
+    assert (f.loc[0, "project"], f.loc[0, "department"]) == ("防災訓練", "危機管理課")
+
+
+def test_undecodable_bytes_name_file_and_line(tmp_path, vocab):
+    p = tmp_path / "bad.csv"
+    p.write_bytes(b"\xef\xbb\xbf" + "事業名,担当課,評価\n訓練,総務課,A\n".encode() + b"x,\xff\xfe,A\n")
+    with pytest.raises(InputError) as e:
+        load_table(p, vocab)
+    # BOM 3 bytes + line 1 27 (8 kanji × 3, 2 commas, a line end) + line 2 19 + "x," 2: byte 51
+    assert str(e.value) == "bad.csv, row 3: byte 51 is not valid utf-8-sig; save the file as UTF-8 CSV"
+    p.write_bytes("事業名,担当課,評価\n訓練,総務課,A\n".encode("utf-16") + b"\x00\xdc")  # a lone low surrogate
+    # BOM 2 bytes + 20 characters × 2: byte 42
+    with pytest.raises(InputError, match=r"^bad.csv, row 3: byte 42 is not valid utf-16"):
+        load_table(p, vocab)
+
+
 def test_csv_title_line_above_header(tmp_path, vocab):
     p = _write(tmp_path / "t.csv", "令和5年度 実施状況,,,,,,,,\n" + SMALL + "※ 注記：値は速報値,,,,,,,,\n", "utf-8")
     f = load_table(p, vocab).frame
     assert len(f) == 1  # the ※ note below the table is not a row
     assert f.loc[0, "row"] == 3
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "タイトル行\n\n",  # a title with no commas, then a blank line: both shorter than the header
+        "令和5年度 事務事業評価,作成 総務課\n",  # fewer commas than the header
+        "\n\n",  # blank lines only
+    ],
+)
+def test_csv_short_lines_above_header(tmp_path, vocab, head):
+    body = '事業名,担当課,評価,基準値\n"防災\n訓練",危機管理課,A,10\n"x",総務課,B,20\n'
+    p = _write(tmp_path / "t.csv", head + body, "utf-8")
+    f = load_table(p, vocab).frame
+    header = head.count("\n") + 1
+    assert f["project"].tolist() == ["防災\n訓練", "x"]
+    assert f["row"].tolist() == [header + 1, header + 3]  # the first record spans two lines
+    # "x",総務課,B,20: B at character 9, 20 at 11; the record that runs on has no character column
+    assert f["char_grade"].tolist() == [0, 9] and f["char_baseline"].tolist() == [0, 11]
+
+
+def test_csv_row_longer_than_header_below_a_title_is_refused(tmp_path, vocab):
+    p = _write(tmp_path / "r.csv", "タイトル\n事業名,担当課,評価,基準値\n訓練,総務課,A,1\nx,y,B,1,extra\n", "utf-8")
+    with pytest.raises(InputError, match=r"^r.csv: not a readable CSV \(Expected 4 fields in line 4, saw 5\)$"):
+        load_table(p, vocab)
 
 
 def test_no_header_is_a_one_line_error(tmp_path, vocab):
