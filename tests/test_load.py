@@ -1,5 +1,8 @@
 """Loading the seed in both forms, encodings, header detection and cell references."""
 
+import zipfile
+from xml.sax.saxutils import escape
+
 import pandas as pd
 import pytest
 from openpyxl import Workbook
@@ -225,3 +228,86 @@ def test_uk_table_loads_with_its_own_columns(vocab):
     f = load_table(UK_Q1, vocab).frame
     assert len(f) == 45
     assert f.loc[0, "grade"] == "lg" and f.loc[0, "baseline"] == "95.3"
+
+
+def _ods_cell(value) -> str:
+    if value is None:  # under a cell merged from above
+        return "<table:covered-table-cell/>"
+    if isinstance(value, float | int):
+        return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+    return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
+
+
+def write_ods(path, sheets: dict[str, list[list]]):
+    """A minimal OpenDocument spreadsheet, written by hand (no ODS writer is installed)."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    tables = "".join(
+        f'<table:table table:name="{name}">'
+        + "".join("<table:table-row>" + "".join(map(_ods_cell, row)) + "</table:table-row>" for row in rows)
+        + "</table:table>"
+        for name, rows in sheets.items()
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+    mime = "application/vnd.oasis.opendocument.spreadsheet"
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mime}"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", mime)  # stored first, uncompressed, as the format asks
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_ods_is_read(tmp_path, vocab):
+    rows = [
+        ["令和5年度 実施状況"],
+        ["項目", "事業名", "担当課", "事業の評価", "目標指標", "基準値（R3)", "現状値（R5)"],
+        ["（１）支援", "①防災訓練", "危機管理課", "Ａ", "参加者数", 60.4, 17],
+    ]
+    t = load_table(write_ods(tmp_path / "t.ods", {"R5実施状況": rows}), vocab)
+    f = t.frame
+    assert t.sheets_read == ["R5実施状況"]
+    assert (f.loc[0, "sheet"], f.loc[0, "row"], f.loc[0, "col_grade"]) == ("R5実施状況", 3, 4)
+    assert (f.loc[0, "project"], f.loc[0, "grade"]) == ("①防災訓練", "Ａ")
+    assert (f.loc[0, "baseline"], f.loc[0, "current"], f.loc[0, "baseline_year"]) == ("60.4", "17", "R3")
+    assert not f["nocache_grade"].any()
+
+
+def test_not_an_xls_is_one_line(tmp_path, vocab):
+    # no .xls writer is installed and none ships with a package here: only the refusal is tested
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    with pytest.raises(InputError, match=r"^old.xls: not a readable \.xls workbook \(CalamineError: [^\n]*\)$"):
+        load_table(tmp_path / "old.xls", vocab)
+
+
+def test_workbook_named_as_csv_is_refused_with_its_kind(tmp_path, vocab):
+    wb = Workbook()
+    wb.active.append(["事業名", "担当課", "評価"])
+    wb.save(tmp_path / "book.csv")
+    with pytest.raises(InputError) as e:
+        load_table(tmp_path / "book.csv", vocab)
+    assert str(e.value) == "book.csv: this .csv is an Excel workbook (.xlsx); rename it to .xlsx"
+    write_ods(tmp_path / "sheet.txt", {"s": [["事業名"]]})
+    with pytest.raises(
+        InputError, match=r"^sheet.txt: this .txt is an OpenDocument spreadsheet \(.ods\); rename it to .ods$"
+    ):
+        load_table(tmp_path / "sheet.txt", vocab)
+    (tmp_path / "old.csv").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    with pytest.raises(
+        InputError, match=r"^old.csv: this .csv is an old-format Excel workbook \(.xls\); rename it to .xls$"
+    ):
+        load_table(tmp_path / "old.csv", vocab)
+    (tmp_path / "old.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    with pytest.raises(InputError, match=r"rename it to .xls$"):
+        load_table(tmp_path / "old.xlsx", vocab)
