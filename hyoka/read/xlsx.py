@@ -138,7 +138,9 @@ def _sheet_parts(zf: zipfile.ZipFile, source: str) -> dict[str, str]:
 
 
 def uncached_formulas(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
-    """Cells of one worksheet part holding a formula with no cached value."""
+    """Cells of one worksheet part holding a formula with no cached value: an ``<f>`` with no
+    ``<v>``, or with an empty ``<v>`` unless the cell's type is ``str`` (a formula whose text result
+    is the empty string, such as ``=IF(A1="","",A1)``: its cached value is "", an empty cell)."""
     try:
         info = zf.getinfo(part)
     except KeyError:
@@ -152,7 +154,7 @@ def uncached_formulas(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
     for _, el in ET.iterparse(zf.open(info), events=("end",)):
         if el.tag == tag_c:
             f, v = el.find(tag_f), el.find(tag_v)
-            if f is not None and (v is None or v.text in (None, "")):
+            if f is not None and (v is None or (not v.text and el.get("t") != "str")):
                 m = _CELL_REF.match(el.get("r", ""))
                 if m:
                     out.add((int(m.group(2)) - 1, column_index(m.group(1))))
