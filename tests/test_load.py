@@ -1,10 +1,14 @@
 """Loading the seed in both forms, encodings, header detection and cell references."""
 
+import zipfile
+from xml.sax.saxutils import escape
+
 import pandas as pd
 import pytest
 from openpyxl import Workbook
 
 from hyoka.errors import InputError
+from hyoka.read.csv import decode_csv_bytes
 from hyoka.read.header import match_header
 from hyoka.read.table import load_table
 
@@ -109,11 +113,79 @@ def test_csv_encodings_detected(tmp_path, vocab, encoding):
     assert f.loc[0, "partners"] == "①②"
 
 
+@pytest.mark.parametrize(
+    "text, project, department",
+    [
+        # the issue's file: short enough that detection scored it as another encoding
+        ("事業名,担当課,評価\r\n①訓練,危機管理課,A\r\n", "①訓練", "危機管理課"),
+        ("事業名,担当課,評価\r\n第Ⅲ期計画,㈱テスト課,A\r\n", "第Ⅲ期計画", "㈱テスト課"),
+        ("事業名,担当課,評価\r\n髙橋事業,総務課,B\r\n", "髙橋事業", "総務課"),
+    ],
+)
+def test_short_cp932_files(tmp_path, vocab, text, project, department):
+    p = _write(tmp_path / "s.csv", text, "cp932")
+    assert decode_csv_bytes(p.read_bytes(), "s.csv")[1] == "cp932"
+    f = load_table(p, vocab).frame
+    assert (f.loc[0, "project"], f.loc[0, "department"], f.loc[0, "row"]) == (project, department, 2)
+
+
+def test_euc_jp_files_are_detected(tmp_path, vocab):
+    # not valid cp932 (checked by hand: byte 0xEF at 58, the lead byte of Ａ's second half, has no trail byte)
+    text = "事業名,担当課,評価,基準値\n防災訓練の実施,危機管理課,Ａ,10件\n"
+    with pytest.raises(UnicodeDecodeError):
+        text.encode("euc_jp").decode("cp932")
+    f = load_table(_write(tmp_path / "e.csv", text, "euc_jp"), vocab).frame
+    assert (f.loc[0, "project"], f.loc[0, "grade"], f.loc[0, "baseline"]) == ("防災訓練の実施", "Ａ", "10件")
+    # valid cp932, but only as user-defined characters (lead bytes F0–F9) and half-width kana: not cp932
+    text = "事業名,担当課,評価\n防災訓練,危機管理課,A\n"
+    assert "\ue4dd" in text.encode("euc_jp").decode("cp932")
+    f = load_table(_write(tmp_path / "e2.csv", text, "euc_jp"), vocab).frame
+    assert (f.loc[0, "project"], f.loc[0, "department"]) == ("防災訓練", "危機管理課")
+
+
+def test_undecodable_bytes_name_file_and_line(tmp_path, vocab):
+    p = tmp_path / "bad.csv"
+    p.write_bytes(b"\xef\xbb\xbf" + "事業名,担当課,評価\n訓練,総務課,A\n".encode() + b"x,\xff\xfe,A\n")
+    with pytest.raises(InputError) as e:
+        load_table(p, vocab)
+    # BOM 3 bytes + line 1 27 (8 kanji × 3, 2 commas, a line end) + line 2 19 + "x," 2: byte 51
+    assert str(e.value) == "bad.csv, row 3: byte 51 is not valid utf-8-sig; save the file as UTF-8 CSV"
+    p.write_bytes("事業名,担当課,評価\n訓練,総務課,A\n".encode("utf-16") + b"\x00\xdc")  # a lone low surrogate
+    # BOM 2 bytes + 20 characters × 2: byte 42
+    with pytest.raises(InputError, match=r"^bad.csv, row 3: byte 42 is not valid utf-16"):
+        load_table(p, vocab)
+
+
 def test_csv_title_line_above_header(tmp_path, vocab):
     p = _write(tmp_path / "t.csv", "令和5年度 実施状況,,,,,,,,\n" + SMALL + "※ 注記：値は速報値,,,,,,,,\n", "utf-8")
     f = load_table(p, vocab).frame
     assert len(f) == 1  # the ※ note below the table is not a row
     assert f.loc[0, "row"] == 3
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "タイトル行\n\n",  # a title with no commas, then a blank line: both shorter than the header
+        "令和5年度 事務事業評価,作成 総務課\n",  # fewer commas than the header
+        "\n\n",  # blank lines only
+    ],
+)
+def test_csv_short_lines_above_header(tmp_path, vocab, head):
+    body = '事業名,担当課,評価,基準値\n"防災\n訓練",危機管理課,A,10\n"x",総務課,B,20\n'
+    p = _write(tmp_path / "t.csv", head + body, "utf-8")
+    f = load_table(p, vocab).frame
+    header = head.count("\n") + 1
+    assert f["project"].tolist() == ["防災\n訓練", "x"]
+    assert f["row"].tolist() == [header + 1, header + 3]  # the first record spans two lines
+    # "x",総務課,B,20: B at character 9, 20 at 11; the record that runs on has no character column
+    assert f["char_grade"].tolist() == [0, 9] and f["char_baseline"].tolist() == [0, 11]
+
+
+def test_csv_row_longer_than_header_below_a_title_is_refused(tmp_path, vocab):
+    p = _write(tmp_path / "r.csv", "タイトル\n事業名,担当課,評価,基準値\n訓練,総務課,A,1\nx,y,B,1,extra\n", "utf-8")
+    with pytest.raises(InputError, match=r"^r.csv: not a readable CSV \(Expected 4 fields in line 4, saw 5\)$"):
+        load_table(p, vocab)
 
 
 def test_no_header_is_a_one_line_error(tmp_path, vocab):
@@ -156,3 +228,86 @@ def test_uk_table_loads_with_its_own_columns(vocab):
     f = load_table(UK_Q1, vocab).frame
     assert len(f) == 45
     assert f.loc[0, "grade"] == "lg" and f.loc[0, "baseline"] == "95.3"
+
+
+def _ods_cell(value) -> str:
+    if value is None:  # under a cell merged from above
+        return "<table:covered-table-cell/>"
+    if isinstance(value, float | int):
+        return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+    return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
+
+
+def write_ods(path, sheets: dict[str, list[list]]):
+    """A minimal OpenDocument spreadsheet, written by hand (no ODS writer is installed)."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    tables = "".join(
+        f'<table:table table:name="{name}">'
+        + "".join("<table:table-row>" + "".join(map(_ods_cell, row)) + "</table:table-row>" for row in rows)
+        + "</table:table>"
+        for name, rows in sheets.items()
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+    mime = "application/vnd.oasis.opendocument.spreadsheet"
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mime}"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", mime)  # stored first, uncompressed, as the format asks
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_ods_is_read(tmp_path, vocab):
+    rows = [
+        ["令和5年度 実施状況"],
+        ["項目", "事業名", "担当課", "事業の評価", "目標指標", "基準値（R3)", "現状値（R5)"],
+        ["（１）支援", "①防災訓練", "危機管理課", "Ａ", "参加者数", 60.4, 17],
+    ]
+    t = load_table(write_ods(tmp_path / "t.ods", {"R5実施状況": rows}), vocab)
+    f = t.frame
+    assert t.sheets_read == ["R5実施状況"]
+    assert (f.loc[0, "sheet"], f.loc[0, "row"], f.loc[0, "col_grade"]) == ("R5実施状況", 3, 4)
+    assert (f.loc[0, "project"], f.loc[0, "grade"]) == ("①防災訓練", "Ａ")
+    assert (f.loc[0, "baseline"], f.loc[0, "current"], f.loc[0, "baseline_year"]) == ("60.4", "17", "R3")
+    assert not f["nocache_grade"].any()
+
+
+def test_not_an_xls_is_one_line(tmp_path, vocab):
+    # no .xls writer is installed and none ships with a package here: only the refusal is tested
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    with pytest.raises(InputError, match=r"^old.xls: not a readable \.xls workbook \(CalamineError: [^\n]*\)$"):
+        load_table(tmp_path / "old.xls", vocab)
+
+
+def test_workbook_named_as_csv_is_refused_with_its_kind(tmp_path, vocab):
+    wb = Workbook()
+    wb.active.append(["事業名", "担当課", "評価"])
+    wb.save(tmp_path / "book.csv")
+    with pytest.raises(InputError) as e:
+        load_table(tmp_path / "book.csv", vocab)
+    assert str(e.value) == "book.csv: this .csv is an Excel workbook (.xlsx); rename it to .xlsx"
+    write_ods(tmp_path / "sheet.txt", {"s": [["事業名"]]})
+    with pytest.raises(
+        InputError, match=r"^sheet.txt: this .txt is an OpenDocument spreadsheet \(.ods\); rename it to .ods$"
+    ):
+        load_table(tmp_path / "sheet.txt", vocab)
+    (tmp_path / "old.csv").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    with pytest.raises(
+        InputError, match=r"^old.csv: this .csv is an old-format Excel workbook \(.xls\); rename it to .xls$"
+    ):
+        load_table(tmp_path / "old.csv", vocab)
+    (tmp_path / "old.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    with pytest.raises(InputError, match=r"rename it to .xls$"):
+        load_table(tmp_path / "old.xlsx", vocab)

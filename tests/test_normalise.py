@@ -1,11 +1,17 @@
 """Normalisation on the seed: grades, departments, partners, directions, progress."""
 
+import csv
+import json
 import math
 
 import pytest
 
 from hyoka.normalise.derive import derive
 from hyoka.normalise.frame import normalise
+from hyoka.options import CheckOptions
+from hyoka.output.formats.json import to_json
+from hyoka.output.places import with_cells
+from hyoka.pipeline import run_check
 from hyoka.read.table import load_table
 
 from .conftest import SEED_CSV
@@ -86,3 +92,45 @@ def test_arrow_nfkc_equals_python_nfkc_on_every_code_point_and_unassigned_ones()
         assert out.iloc[:-1].tolist() == expected[:-1]
         assert out.isna().iloc[-1]
     assert nfkc_series(pd.Series(texts, dtype="str")).iloc[-3] == "123%"
+
+
+def test_text_is_shown_as_published_and_matched_by_nfkc(tmp_path):
+    """①, ㈱, Ⅲ and full-width letters stay as written in the frame, the findings and JSON; the
+    department is still found by its NFKC spelling ((株)…), renamed by an NFKC key, and one
+    department however it is spelled (shown as the table first wrote it)."""
+    header = [
+        "項目",
+        "事業名",
+        "担当課",
+        "協働の相手",
+        "事業の評価",
+        "目標指標",
+        "基準値（R3)",
+        "目標値（R9)",
+        "現状値（R5)",
+    ]
+    rows = [
+        ["（１）支援", "①防災訓練", "㈱テスト課", "⑦", "Ａ", "Ⅲ期の参加者数", "20人", "30人", "10人"],
+        ["（１）支援", "ＩＴ講座", "㈱旧課", "⑦", "Ａ", "受講者数", "20人", "30人", "25人"],
+        ["（１）支援", "ＩＴ講座２", "(株)テスト課", "⑦", "Ａ", "受講者数", "20人", "30人", "25人"],
+    ]
+    path = tmp_path / "t.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    deps = tmp_path / "departments.yaml"
+    deps.write_text("departments: [(株)テスト課]\nrenames: {(株)旧課: ㈱テスト課}\n", encoding="utf-8")
+    result = run_check([path], CheckOptions(departments_file=deps, department="(株)テスト課"))
+    f = result.frame
+    assert f["project"].tolist() == ["①防災訓練", "ＩＴ講座", "ＩＴ講座２"]
+    assert f["indicator"].tolist()[0] == "Ⅲ期の参加者数"
+    # ㈱旧課 renamed through its NFKC (株)旧課; (株)テスト課 is the same department as ㈱テスト課
+    assert f["department"].tolist() == ["㈱テスト課"] * 3
+    assert f["department_previous"].tolist()[1] == "㈱旧課"
+    assert f["department_known"].tolist() == [True] * 3  # the list's (株)テスト課
+    found = with_cells(result)
+    g002 = found[found["code"] == "G002"]
+    assert g002["cell"].tolist() == ["t.csv:2:grade"]  # 20人 → 10人 under Ａ: the only worsening
+    assert g002["message"].iloc[0].startswith("評価「Ａ」は上位の評価ですが、「Ⅲ期の参加者数」の現状値 10人")
+    (out,) = [d for d in json.loads(to_json(found)) if d["code"] == "G002"]
+    assert (out["department"], out["project"], out["indicator"]) == ("㈱テスト課", "①防災訓練", "Ⅲ期の参加者数")
+    assert out["observed"] == "Ａ: 20人 → 10人"

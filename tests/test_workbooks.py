@@ -169,6 +169,34 @@ def test_both_readers_read_the_same_text(book):
     assert used == "openpyxl"  # percent formats in use
 
 
+def test_formula_cached_as_empty_text_is_an_empty_cell(tmp_path, vocab):
+    """=IF(…,"",…) saved by Excel: <c t="str"><f>…</f><v></v></c> (or <v/>) caches the empty
+    string; only the formula with no <v>, or an empty <v> of no text type, was never calculated."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["事業名", "担当課", "評価", "目標指標", "基準値", "目標値", "現状値"])
+    ws.append(["事業", "総務課", "A", "件数", '=""', '=""', "=E2+1"])
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    tmp = tmp_path / "patched.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                cells = re.findall(rb'<c r="[EFG]2"[^>]*>.*?</c>', data)
+                assert len(cells) == 3  # openpyxl writes each as <c r="E2"><f>""</f><v></v></c>
+                data = data.replace(cells[0], b'<c r="E2" t="str"><f>""</f><v></v></c>')
+                data = data.replace(cells[1], b'<c r="F2" t="str"><f>""</f><v/></c>')
+                data = data.replace(cells[2], b'<c r="G2"><f>E2+1</f><v></v></c>')  # never calculated
+            dst.writestr(item, data)
+    for reader in ("calamine", "openpyxl"):
+        grids, _ = read_grids(tmp, tmp.name, reader)
+        assert grids[0].uncached == {(1, 6)}, reader  # G2 only
+        assert grids[0].rows[1][4:7] == ["", "", ""], reader
+    f = load_table(tmp, vocab).frame
+    assert f[["nocache_baseline", "nocache_target", "nocache_current"]].iloc[0].tolist() == [False, False, True]
+
+
 def test_findings_on_the_workbook(book):
     f = with_cells(run_check([book]))
     got = sorted(zip(f["code"], f["cell"]))

@@ -85,7 +85,7 @@ def check(
         typer.Option(
             "--previous",
             metavar="<path>",
-            help="Last year's edition (CSV or .xlsx; repeat for several files): rows "
+            help="Last year's edition (CSV, .xlsx, .xls or .ods; repeat for several files): rows "
             "are matched and changes reported (E001-E010).",
         ),
     ] = None,

@@ -52,7 +52,7 @@ SCALE_HELP = "Grading scale file, or a bundled preset (a-d, s-a-b-c, f-s-a-b-c-x
 MAPPING_HELP = "A plan's column aliases and indicator directions (YAML)."
 DEPARTMENT_HELP = "(current or previous name)."
 
-Paths = Annotated[list[Path], typer.Argument(help="CSV or .xlsx files to check.")]
+Paths = Annotated[list[Path], typer.Argument(help="CSV, .xlsx, .xls or .ods files to check.")]
 
 Scale = Annotated[str | None, typer.Option("--scale", help=SCALE_HELP + " Default a-d.")]
 Rules = Annotated[Path | None, typer.Option("--rules", help="Rule catalog to use instead of the bundled one.")]

@@ -130,9 +130,14 @@ def _contains(s: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
         return s.str.contains(pattern, regex=True).fillna(False).astype(bool)
 
 
-def _metadata(out: pd.DataFrame, metas: list[IndicatorMeta]) -> dict[str, pd.Series]:
+def _nfkc(s: pd.Series) -> pd.Series:
+    """The NFKC of a text column (missing as ``""``), computed once per distinct text."""
+    return on_distinct(s.astype("string").fillna(""), lambda u: u.str.normalize("NFKC"))
+
+
+def _metadata(out: pd.DataFrame, metas: list[IndicatorMeta], indicator: pd.Series) -> dict[str, pd.Series]:
     """For each metadata attribute, the value of the first entry matching each row (names before
-    patterns, in file order)."""
+    patterns, in file order); ``indicator`` is the NFKC of the rows' indicator names."""
     idx = out.index
     cols = {
         "direction": pd.Series(pd.NA, index=idx, dtype="string"),
@@ -147,10 +152,10 @@ def _metadata(out: pd.DataFrame, metas: list[IndicatorMeta]) -> dict[str, pd.Ser
     taken = {k: pd.Series(False, index=idx) for k in ("direction", "unit", "cumulative", "bounds", "progress")}
     for m in ordered:
         if m.name is not None:
-            hit = (out["indicator"] == m.name).fillna(False).astype(bool)
+            hit = (indicator == m.name).fillna(False).astype(bool)
         else:
             assert m.pattern is not None  # ordered: the metas with a name, then those with a pattern
-            hit = _contains(out["indicator"], m.pattern)
+            hit = _contains(indicator, m.pattern)
         for key, value in (
             ("direction", m.direction),
             ("unit", m.unit),
@@ -184,11 +189,13 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
         agree &= (unit[a].isna() | unit[b].isna() | (unit[a] == unit[b])).fillna(True).astype(bool)
     out["units_agree"] = agree
 
-    meta = _metadata(out, settings.indicators)
+    # names are shown as published; they are matched by their NFKC (as the vocabulary's patterns are)
+    indicator = _nfkc(out["indicator"])
+    meta = _metadata(out, settings.indicators, indicator)
     by_meta = meta["direction"]
     by_name = pd.Series(pd.NA, index=idx, dtype="string")
     for d in vocab.directions:  # a handful of patterns, each on the whole column
-        hit = by_name.isna() & _contains(out["indicator"], d.pattern)
+        hit = by_name.isna() & _contains(indicator, d.pattern)
         by_name = by_name.mask(hit, d.direction)
     declared = by_meta.fillna(by_name)
 
@@ -229,12 +236,12 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
 
     # cross-row: the same project twice; one indicator with different units or baselines
     # within one file: two files are two editions or two departments' sheets, not duplicates
-    key = [out["source_file"], out["department"].fillna(""), out["project"].fillna(""), out["indicator"].fillna("")]
+    key = [out["source_file"], _nfkc(out["department"]), _nfkc(out["project"]), indicator]
     out["duplicate_count"] = out.groupby(key, sort=False)["row"].transform("size").astype("int64")
-    named = out["indicator"].fillna("") != ""
+    named = indicator != ""
     units = out["baseline_unit"].where(present["baseline"]).fillna(out["current_unit"].where(present["current"]))
     base = on_distinct(out["baseline_raw"], lambda u: u.str.normalize("NFKC").str.strip()).where(present["baseline"])
-    grp = [out["source_file"], out["indicator"].fillna("")]
+    grp = [out["source_file"], indicator]
     out["indicator_units"] = units.groupby(grp).transform("nunique").where(named, 0).astype("int64")
     out["indicator_baselines"] = base.groupby(grp).transform("nunique").where(named, 0).astype("int64")
 
@@ -242,7 +249,7 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
         out["department_known"] = pd.Series(pd.NA, index=idx, dtype="boolean")
     else:
         names = {nfkc(d).strip() for d in settings.departments} | set(vocab.renames.values())
-        out["department_known"] = out["department"].isin(names).astype("boolean")
+        out["department_known"] = _nfkc(out["department"]).isin(names).astype("boolean")
 
     out["grade_is_status"] = (out["grade_standing"] == "status").fillna(False).astype(bool)
     _grade_by_values(out, scale)

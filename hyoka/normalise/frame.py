@@ -8,10 +8,16 @@ provenance
     canonical field, ``char_<field>`` and ``cellrow_<field>`` where the loader gave them (as
     numbers: :mod:`hyoka.read.table`).
 text
-    ``item``, ``project``, ``activities``, ``effect``, ``indicator`` (NFKC, trimmed);
-    ``partners`` (NFKC except circled numbers ①–⑳, which stay distinct codes);
+    ``item``, ``project``, ``activities``, ``effect``, ``indicator`` as published (①, ㈱, Ⅲ and
+    full-width letters kept: people read them in every output), whitespace collapsed and trimmed
+    only; code that matches names compares them by :func:`hyoka.normalise.text.text_key` or NFKC
+    at the point of comparison. ``partners`` (NFKC except circled numbers ①–⑳, which stay
+    distinct codes: a code list, not text to show as written);
     ``department`` (the current name) and ``department_previous`` (the old name of a
     ``旧→新`` entry or of a rename in rules/departments.yaml, else NA); ``department_raw``.
+    Departments are as published (whitespace squeezed), a rename is looked up by the NFKC of the
+    name, and the rows whose names have the same NFKC all show the first of their spellings (so
+    ``ＩＴ推進課`` and ``IT推進課`` stay one department, shown as the table first wrote it).
 grade
     ``grade_raw`` (as published), ``grade`` (the scale's code, NA when missing or off-scale),
     ``grade_rank`` (Int64), ``grade_standing`` (upper/middle/lower/status),
@@ -51,37 +57,15 @@ _WHITESPACE_RUN = (
 
 
 def _text(s: pd.Series, *, keep_newlines: bool = False) -> pd.Series:
-    """NFKC text, whitespace collapsed (newlines kept in long texts), trimmed; idempotent.
-    Computed once per distinct text."""
-    return on_distinct(s.astype("string").fillna(""), lambda u: _text_distinct(u, keep_newlines))
+    """Text as published: whitespace runs collapsed to one space (newlines kept in long texts),
+    trimmed; no NFKC (``①防災訓練`` stays as written). Computed once per distinct text."""
 
-
-def _text_distinct(s: pd.Series, keep_newlines: bool) -> pd.Series:
-    """Up to three rounds of NFKC → collapse whitespace → trim → NFKC, stopping when a round
-    changes nothing (NFKC can expand a character into space + combining mark: settle). NFKC is
-    idempotent, so a text the whitespace step left alone needs no second NFKC, and a round after
-    the first needs none before its whitespace step: one NFKC pass over the column (it runs per
-    element in Python, everything else in Arrow), then NFKC only on the few texts that changed."""
-
-    def spaces(t: pd.Series) -> pd.Series:
+    def spaces(u: pd.Series) -> pd.Series:
         if not keep_newlines:
-            t = t.str.replace(_WHITESPACE_RUN, " ", regex=True)
-        return t.str.strip()
+            u = u.str.replace(_WHITESPACE_RUN, " ", regex=True)
+        return u.str.strip()
 
-    def settle(before: pd.Series, norm: pd.Series) -> pd.Series:
-        cut = spaces(norm)
-        moved = (cut != norm).to_numpy(bool)
-        if moved.any():
-            cut = cut.copy()
-            cut[moved] = nfkc_series(cut[moved])
-        return cut
-
-    current = settle(s, nfkc_series(s))
-    for _ in range(2):
-        if current.equals(s):
-            break
-        s, current = current, settle(current, current)
-    return current
+    return on_distinct(s.astype("string").fillna(""), spaces)
 
 
 def era_label(year: pd.Series) -> pd.Series:
@@ -107,15 +91,19 @@ def era_label(year: pd.Series) -> pd.Series:
 
 def _squeeze(s: pd.Series) -> pd.Series:
     """Collapse whitespace; drop it entirely next to non-ASCII (Japanese) characters, where it is
-    only a line break of the published layout (危機管理室→\n危機管理課). NFKC again afterwards,
-    as removing a space can join a base letter to a combining mark (idempotent: tested)."""
-    for _ in range(3):  # NFKC can expand a character into space + combining mark: settle
-        before = s
-        s = s.str.replace(r"\s+", " ", regex=True).str.strip()
-        s = nfkc_series(s.str.replace(r"\s(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s", "", regex=True))
-        if s.equals(before):
-            break
-    return s
+    only a line break of the published layout (危機管理室→\n危機管理課). No NFKC: the name stays
+    as written (idempotent: removing whitespace leaves no whitespace to remove)."""
+    s = s.str.replace(r"\s+", " ", regex=True).str.strip()
+    return s.str.replace(r"\s(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s", "", regex=True)
+
+
+def _first_spelling(s: pd.Series) -> pd.Series:
+    """Each name replaced by the first spelling (in row order) of the names with the same NFKC, so
+    that names NFKC makes equal stay one name, as they were when names were stored as NFKC."""
+    key = on_distinct(s.astype("string").fillna(""), nfkc_series)
+    first = pd.Series(s.to_numpy(), index=key.to_numpy())
+    first = first[~first.index.duplicated()]
+    return key.map(first).astype("string").where(s.notna(), pd.NA)
 
 
 def _partners(s: pd.Series) -> pd.Series:
@@ -153,7 +141,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
 
     # departments: `旧→新` means renamed; the new name is the department, the old one is kept
     def departments(u: pd.Series) -> pd.DataFrame:  # the distinct department cells
-        dep = _squeeze(nfkc_series(u))
+        dep = _squeeze(u)
         parts = dep.str.split(_ARROWS, regex=True)
         new = parts.str[-1].astype("string").fillna("")
         previous = parts.str[-2].astype("string").where(parts.str.len() > 1)
@@ -161,7 +149,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         broken = previous.notna() & ((new == "") | (previous.fillna("") == ""))
         new = new.mask(broken, dep)
         previous = previous.mask(broken, pd.NA)
-        renamed = new.map(vocab.renames).astype("string")
+        renamed = nfkc_series(new).str.strip().map(vocab.renames).astype("string")  # keys are NFKC
         previous = previous.where(renamed.isna(), new)
         new = renamed.where(renamed.notna(), new)
         return pd.DataFrame(
@@ -172,7 +160,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     deps = on_distinct(department.astype("string").fillna(""), departments)
     out["department_raw"] = department.astype("string")
     del department
-    out["department"] = deps["department"]
+    out["department"] = _first_spelling(deps["department"])
     out["department_previous"] = deps["department_previous"]
 
     # grades onto the plan's scale

@@ -1,7 +1,8 @@
 """Reading a CSV into a raw table (:class:`hyoka.read.table.RawTable`), with each field's place.
 
-Encodings are detected: UTF-8 (with or without BOM), UTF-16 with BOM, and cp932 (Windows
-Japanese, a superset of Shift_JIS: strict ``shift_jis`` is never used). The separator is a comma,
+Encodings are tried strictly in a fixed order (:func:`decode_csv_bytes`): a BOM (UTF-8, UTF-16),
+UTF-8, cp932 (Windows Japanese, a superset of Shift_JIS: strict ``shift_jis`` is never used), then
+detection (EUC-JP and others); never lossily. The separator is a comma,
 else a tab (Excel's "Unicode text"), else a semicolon. Records may span lines (quoted newlines):
 a record's ``row`` is the physical line it starts on.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -30,26 +32,37 @@ from hyoka.read.raw import RawTable, frame_from_rows
 THREADED_CSV_BYTES = 8 << 20  # below this pyarrow reads on one thread (a table of a few thousand rows)
 MAX_COLUMNS = 2_000  # an evaluation table has a few dozen columns (the same limit as hyoka.read.xlsx)
 _SJIS_FAMILY = {"shift_jis", "sjis", "cp932", "ms932", "windows_31j", "mskanji", "ms_kanji"}
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # cp932 lead bytes F0–F9: user-defined characters
 _CHUNK = 1 << 26  # bytes scanned at a time for line ends (a bool array of this size at most)
 
 
 def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
-    """Decode CSV bytes, detecting the encoding. Returns (text, encoding name)."""
+    """Decode CSV bytes strictly, trying in a fixed order: a byte-order mark (UTF-8, UTF-16 LE/BE),
+    UTF-8, cp932, then detection (charset-normalizer; a Japanese candidate such as EUC-JP is
+    preferred). Returns (text, Python codec name). Nothing is ever replaced or dropped: bytes not
+    valid in the chosen encoding raise :class:`~hyoka.errors.InputError` naming the file and line.
+
+    cp932 comes before detection because short Japanese files score as gb18030 or big5 too. A cp932
+    reading that yields user-defined characters (U+E000–U+F8FF, lead bytes F0–F9) is taken as
+    a wrong guess (EUC-JP bytes often pass as cp932 that way) and detection decides."""
     enc: str | None
     if data.startswith(b"\xef\xbb\xbf"):
         enc = "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        enc = "utf-16"
+        enc = "utf-16"  # the codec reads the BOM for the byte order
     else:
-        try:
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            pass
+        for candidate in ("utf-8", "cp932"):
+            try:
+                text = data.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+            if candidate == "cp932" and _PRIVATE_USE.search(text):
+                break
+            return text, candidate
         from charset_normalizer import from_bytes
 
         matches = from_bytes(data[:1_000_000])
-        # Short Japanese texts often score as gb18030 too: where any candidate is a Japanese
-        # encoding, prefer it (Japanese offices write cp932 or, rarely, EUC-JP).
+        # where any candidate is a Japanese encoding, prefer it (offices write cp932 or, rarely, EUC-JP)
         names = [m.encoding.lower().replace("-", "_") for m in matches]
         japanese = [n for n in names if n in _SJIS_FAMILY or n.startswith(("shift_jis", "euc_j", "iso2022_jp"))]
         best = matches.best()
@@ -63,9 +76,11 @@ def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
     try:
         return data.decode(enc), enc
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        # utf-8-sig reports the place in the bytes after its BOM; UTF-16 has two bytes to a line end
+        before = exc.object[: exc.start].decode("utf-8" if enc == "utf-8-sig" else enc, "replace")
+        start = exc.start + (len(data) - len(exc.object))
         raise InputError(
-            f"byte {exc.start} is not valid {enc}; save the file as UTF-8 CSV", file=source, row=line
+            f"byte {start} is not valid {enc}; save the file as UTF-8 CSV", file=source, row=before.count("\n") + 1
         ) from None
 
 
@@ -97,15 +112,18 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
             if grid is None:
                 if text is None:
                     text = data.decode(enc)
-                grid = pd.read_csv(
-                    io.StringIO(text),
-                    header=None,
-                    dtype="string",
-                    keep_default_na=False,
-                    skip_blank_lines=False,
-                    engine="c",
-                    sep=sep,
-                )
+                try:
+                    grid = pd.read_csv(
+                        io.StringIO(text),
+                        header=None,
+                        dtype="string",
+                        keep_default_na=False,
+                        skip_blank_lines=False,
+                        engine="c",
+                        sep=sep,
+                    )
+                except (pd.errors.ParserError, ValueError):  # a title or blank line above the header
+                    grid = _grid_records(text, sep, vocab)
         except (pd.errors.ParserError, csv.Error, ValueError) as exc:
             if sep == ",":
                 first_error = f"not a readable CSV ({str(exc).splitlines()[0]})"
@@ -183,6 +201,32 @@ def _grid_pyarrow(raw, sep: str) -> pd.DataFrame | None:
     if table.num_columns > MAX_COLUMNS or table.num_rows == 0:
         return None  # the C parser's path says why
     return pd.DataFrame({i: pd.Series(table.column(i), dtype="string") for i in range(table.num_columns)})
+
+
+def _grid_records(text: str, sep: str, vocab: Vocabulary) -> pd.DataFrame:
+    """The CSV as a frame of text columns (``string`` dtype, no missing values, short records
+    padded with ``""``), read record by record with the standard library's reader: for the files
+    the C parser refuses because the first line is shorter than the header (a title line, a blank
+    line above the header), which the workbook reader reads as they are. Records above the header
+    may have any number of fields; a record below it with more fields than the header row(s) is
+    refused, as the C parser refuses it (``csv.Error``, naming the record's first line)."""
+    records: list[list[str]] = []
+    first_lines: list[int] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    line = 1
+    for record in reader:
+        records.append(record)
+        first_lines.append(line)
+        line = reader.line_num + 1
+    header = find_header(records[:HEADER_SCAN_ROWS], vocab)
+    if header is not None:
+        first, data_start, _ = header
+        width = max(len(r) for r in records[first:data_start])
+        for i in range(data_start, len(records)):
+            if len(records[i]) > width:
+                raise csv.Error(f"Expected {width} fields in line {first_lines[i]}, saw {len(records[i])}")
+    width = max((len(r) for r in records), default=0)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype="string")
 
 
 # ---------------------------------------------------------------- character columns

@@ -1,4 +1,4 @@
-"""Loading one evaluation table file (CSV or .xlsx, by extension) into a
+"""Loading one evaluation table file (CSV, .xlsx, .xls or .ods, by extension) into a
 :class:`hyoka.read.raw.RawTable` (its frame's columns are described in :mod:`hyoka.read.raw`).
 
 Raises :class:`~hyoka.errors.InputError` naming file (and sheet/row/column) when a file cannot be
@@ -8,6 +8,7 @@ read or holds no recognisable header.
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
 from hyoka.read.header import MIN_HEADER_FIELDS
 from hyoka.read.raw import RawTable, fill_places, frame_from_rows
-from hyoka.read.xlsx import read_grids
+from hyoka.read.xlsx import read_grids, read_other_grids
 from hyoka.resources import data_dir, load_yaml
 
 # ---------------------------------------------------------------- xlsx
@@ -29,10 +30,14 @@ def _skip_patterns() -> list[re.Pattern[str]]:
 
 
 def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: str = "auto") -> RawTable:
-    """Read every visible, non-skipped worksheet that has a header (hyoka.read.xlsx reads the grids).
-    Adds ``nocache_<field>`` (bool) columns: the cell holds a formula with no cached value."""
+    """Read every visible, non-skipped worksheet that has a header (hyoka.read.xlsx reads the grids:
+    .xlsx/.xlsm with ``reader``, .xls and .ods with python-calamine). Adds ``nocache_<field>``
+    (bool) columns: the cell holds a formula with no cached value."""
     source = source or path.name
-    grids, _ = read_grids(path, source, reader)
+    if path.suffix.lower() in (".xls", ".ods"):
+        grids = read_other_grids(path, source)
+    else:
+        grids, _ = read_grids(path, source, reader)
     skip = _skip_patterns()
     tables: list[RawTable] = []
     skipped: list[str] = []
@@ -65,22 +70,55 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
     )
 
 
+_ZIP_MAGIC = b"PK\x03\x04"
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls
+
+
+def _refuse_workbook(path: Path, suffix: str) -> None:
+    """A workbook saved under a text file's name (an .xlsx renamed .csv) is refused with a message
+    that says which kind it is, rather than read: its places would name a CSV that no editor opens
+    as one, and the annotated copy is chosen by extension."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return  # read_csv says why
+    kind = None
+    if head.startswith(_CFB_MAGIC):
+        kind = ".xls"
+    elif head.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+                kind = ".ods" if "content.xml" in names and "mimetype" in names else ".xlsx"
+        except (zipfile.BadZipFile, OSError):
+            kind = ".xlsx"
+    if kind is not None:
+        what = {".xls": "an old-format Excel workbook (.xls)", ".xlsx": "an Excel workbook (.xlsx)"}
+        raise InputError(
+            f"this {suffix} is {what.get(kind, 'an OpenDocument spreadsheet (.ods)')}; rename it to {kind}",
+            file=path.name,
+        )
+
+
 def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> RawTable:
-    """Read one CSV or .xlsx file (by extension). Raises InputError for other kinds."""
+    """Read one CSV, .xlsx, .xls or .ods file (by extension). Raises InputError for other kinds,
+    and for a workbook named as a text file (:func:`_refuse_workbook`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.exists():
         raise InputError("no such file", file=str(path))
     if path.is_dir():
-        raise InputError("is a folder; give the CSV or .xlsx files in it", file=str(path))
+        raise InputError("is a folder; give the CSV or workbook files in it", file=str(path))
     if suffix in (".csv", ".txt", ".tsv"):
+        _refuse_workbook(path, suffix)
         table = read_csv(path, vocab, source=path.name)
-    elif suffix in (".xlsx", ".xlsm"):
+    elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         table = read_xlsx(path, vocab, source=path.name, reader=reader)
-    elif suffix == ".xls":
-        raise InputError("an old-format .xls workbook: open it in Excel and save as .xlsx", file=str(path))
     else:
-        raise InputError(f"unsupported file type {suffix or '(none)'}: hyoka reads .csv and .xlsx", file=str(path))
+        raise InputError(
+            f"unsupported file type {suffix or '(none)'}: hyoka reads .csv, .xlsx, .xls and .ods", file=str(path)
+        )
     if table.frame.empty:
         raise InputError("no data rows below the header", file=path.name, sheet=", ".join(table.sheets_read) or None)
     table.path = str(path)

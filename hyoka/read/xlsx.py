@@ -1,5 +1,6 @@
-"""Reading .xlsx workbooks into text grids: python-calamine when it gives what we need, openpyxl
-when it does not.
+"""Reading workbooks into text grids: .xlsx with python-calamine when it gives what we need, openpyxl
+when it does not; .xls and .ods with python-calamine (:func:`read_other_grids`: no number formats,
+and merged ranges only where calamine reports them, which it does for .xls but not .ods).
 
 ``read_grids(path, source, reader="auto")`` returns ``(grids, reader_used)``: one
 :class:`SheetGrid` per worksheet, each a list of rows of cell texts (merged ranges filled from
@@ -81,7 +82,9 @@ def _open_zip(path: Path, source: str) -> zipfile.ZipFile:
     if head.startswith(_CFB_MAGIC):
         if b"EncryptedPackage" in head or "EncryptedPackage".encode("utf-16-le") in head:
             raise InputError("the workbook is password-protected: save an unprotected copy", file=source)
-        raise InputError("an old-format (.xls / OLE) workbook: open it in Excel and save as .xlsx", file=source)
+        raise InputError(
+            f"this {path.suffix.lower()} is an old-format Excel workbook (.xls); rename it to .xls", file=source
+        )
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -135,7 +138,9 @@ def _sheet_parts(zf: zipfile.ZipFile, source: str) -> dict[str, str]:
 
 
 def uncached_formulas(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
-    """Cells of one worksheet part holding a formula with no cached value."""
+    """Cells of one worksheet part holding a formula with no cached value: an ``<f>`` with no
+    ``<v>``, or with an empty ``<v>`` unless the cell's type is ``str`` (a formula whose text result
+    is the empty string, such as ``=IF(A1="","",A1)``: its cached value is "", an empty cell)."""
     try:
         info = zf.getinfo(part)
     except KeyError:
@@ -149,7 +154,7 @@ def uncached_formulas(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
     for _, el in ET.iterparse(zf.open(info), events=("end",)):
         if el.tag == tag_c:
             f, v = el.find(tag_f), el.find(tag_v)
-            if f is not None and (v is None or v.text in (None, "")):
+            if f is not None and (v is None or (not v.text and el.get("t") != "str")):
                 m = _CELL_REF.match(el.get("r", ""))
                 if m:
                     out.add((int(m.group(2)) - 1, column_index(m.group(1))))
@@ -210,7 +215,9 @@ def _check_size(rows: int, cols: int, sheet: str, source: str) -> None:
         )
 
 
-def _grids_calamine(path: Path, source: str) -> list[SheetGrid]:
+def _grids_calamine(path: Path, source: str, kind: str = ".xlsx") -> list[SheetGrid]:
+    """Every worksheet of the workbook at ``path`` read by python-calamine; ``kind`` (.xlsx, .xls,
+    .ods) names the file kind in the error."""
     import python_calamine as pc
 
     try:
@@ -228,7 +235,7 @@ def _grids_calamine(path: Path, source: str) -> list[SheetGrid]:
         return grids
     except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, ValueError) as exc:
         raise InputError(
-            f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source
+            f"not a readable {kind} workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source
         ) from None
 
 
@@ -265,3 +272,23 @@ def read_grids(path: Path, source: str, reader: str = "auto") -> tuple[list[Shee
             if g.title in parts:
                 g.uncached = uncached_formulas(zf, parts[g.title])
     return grids, reader
+
+
+def read_other_grids(path: Path, source: str) -> list[SheetGrid]:
+    """Every worksheet of an .xls (BIFF) or .ods (OpenDocument) workbook, read by python-calamine.
+    No cell is marked as a formula without a cached value (``uncached`` stays empty). An .ods is a
+    zip archive: one that decompresses to more than ``MAX_UNCOMPRESSED`` bytes is refused first."""
+    kind = path.suffix.lower()
+    if kind == ".ods":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                total = sum(i.file_size for i in zf.infolist())
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InputError(
+                f"not a readable .ods workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source
+            ) from None
+        if total > MAX_UNCOMPRESSED:
+            raise InputError(
+                f"the workbook decompresses to {total:,} bytes, over the {MAX_UNCOMPRESSED:,}-byte limit", file=source
+            )
+    return _grids_calamine(path, source, kind)

@@ -19,7 +19,7 @@ from hyoka.errors import ConfigError, HyokaError
 from hyoka.waivers.apply import WAIVER_CODES, matcher, name_keys
 from hyoka.waivers.load import IDENTITY, Waiver, load_waivers, parse_entries
 
-TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods"}
 
 _HEADER = (
     '# hyoka waivers: findings accepted as exceptions (README, "Waivers").\n'
