@@ -260,6 +260,9 @@ def frame_from_rows(
     table.header_rows = [row_numbers[r] for r in range(header.first, data_start)]
     table.empty_fields = empty_fields
     table.layout = describe_columns(header, plan, sheet, row_numbers)
+    for entry in table.layout:
+        if entry["field"] in empty_fields and not entry["note"]:
+            entry["note"] = "empty"  # the column is there, with nothing in it: the field is absent
     table.carried = {f: int(a.sum()) for f, a in carried.items() if a.any()}
     return table
 
