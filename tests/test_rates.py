@@ -82,7 +82,9 @@ def test_the_hand_made_mismatch_is_the_one_finding(fuji):
 
 def rates(tmp_path, rows):
     """The frame of a table of baseline, target, current and rate rows."""
-    text = "事業名,目標指標,基準値,目標値,現状値,達成率\n" + "".join(f"事業{i},指標{i},{r}\n" for i, r in enumerate(rows))
+    text = "事業名,目標指標,基準値,目標値,現状値,達成率\n" + "".join(
+        f"事業{i},指標{i},{r}\n" for i, r in enumerate(rows)
+    )
     return check(tmp_path, text).frame
 
 
