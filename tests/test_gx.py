@@ -50,7 +50,7 @@ def test_suite_json_shape_and_translations():
     assert (d001[1]["kwargs"]["column_A"], d001[1]["kwargs"]["column_B"]) == ("baseline_value", "target_value")
     assert (
         d001[0]["kwargs"]["row_condition"]
-        == "sign.copy() > 0 and direction_source == 'declared' and units_agree == True"
+        == "sign.copy() > 0 and direction_source == 'declared' and target_form == 'single' and units_agree == True"
     )
     assert all(e["kwargs"]["condition_parser"] == "pandas" and e["kwargs"]["or_equal"] for e in d001)
     # M001: a value set under a row condition; != guarded against missing values
@@ -171,7 +171,7 @@ def _seed_rows():
 
 
 def _edit(rows, seed_project, **changes):
-    return {**rows[seed_project], **changes}
+    return {**rows[seed_project], "rate": "", **changes}  # the seed has no rate column: every row gets one
 
 
 # Each edit is meant to trigger the code on its left (checked by hand against the rule texts).
@@ -222,6 +222,7 @@ def _table_a(rows):
         ("Y002", _edit(rows, "自治公民館施設整備", project="公民館補助", target_year="R4")),
         ("Y001", _edit(rows, "自治会活動支援", project="活動補助", baseline_year="R6")),
         ("Z001", _edit(rows, "自治会加入促進に関する連携", project="加入率向上", target="0％")),
+        ("R001", _edit(rows, "自治会活動支援", project="加入率の達成率", rate="95.0%")),  # 89.7 / 87 = 103.1 %
         ("Z002", _edit(rows, "市民活動センター団体登録事業", project="団体支援", current="0団体")),
         (
             "T002",

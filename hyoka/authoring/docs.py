@@ -29,6 +29,10 @@ from hyoka.options import CheckOptions
 from hyoka.output.places import with_cells
 from hyoka.pipeline import run_check
 
+#: the order of a case table's columns: the base row's fields, then the fields it lacks (target
+#: bounds, rate) in the order of FIELD_LABELS
+COLUMN_ORDER = [*BASE_ROW, *(f for f in FIELD_LABELS if f not in BASE_ROW)]
+
 HEAD = {
     "ja": {
         "what": "何を確認するか",
@@ -85,7 +89,7 @@ def _case_table(cases: list[Case], shown: list[str], lang: str) -> list[str]:
         )
         for r in case_rows(case):
             r = {**r, **formulas}  # show the formula typed in
-            cells = [str(i), *[_md(r[k]) or " " for k in shown]] + ([note or " "] if with_settings else [])
+            cells = [str(i), *[_md(r.get(k, "")) or " " for k in shown]] + ([note or " "] if with_settings else [])
             lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -118,7 +122,7 @@ def rule_page(rules: list[Rule], lang: str) -> str:
     shown = sorted(
         {k for c in fire + quiet for r in case_rows(c) for k, v in r.items() if BASE_ROW.get(k) != v}
         | {"project", "grade", "indicator", "baseline", "target", "current"},
-        key=list(BASE_ROW).index,
+        key=COLUMN_ORDER.index,
     )
     lines += [f"### {h['fire']}", "", *_case_table(fire, shown, lang), "", f"### {h['fired']}", ""]
     # the cases run with the bundled catalog: only its own rules can be selected (a rule of another
@@ -192,7 +196,7 @@ def edition_page(code: str, lang: str) -> str:
     shown = sorted(
         {k for r in prev + cur for k, v in r.items() if BASE_ROW.get(k) != v and k != "current_year"}
         | {"department", "project", "grade", "indicator", "baseline", "target", "current"},
-        key=list(BASE_ROW).index,
+        key=COLUMN_ORDER.index,
     )
     lines += ["| | " + " | ".join(shown) + " |", "|---|" + "---|" * len(shown)]
     for label, rows in zip(year, (prev, cur)):

@@ -52,6 +52,9 @@ FIELD_LABELS = {
     "baseline_year": ("基準年度", "baseline year"),
     "target_year": ("目標年度", "target year"),
     "current_year": ("現状値の年度", "current year"),
+    "target_min": ("目標値（下限）", "minimum target"),
+    "target_max": ("目標値（上限）", "maximum target"),
+    "rate": ("達成率", "rate"),
 }
 _KEYS = {
     "code",

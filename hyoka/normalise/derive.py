@@ -6,8 +6,9 @@ entries, patterns or grades, never over rows).
 
 - ``units_agree`` (bool): baseline, target and current that are present carry one unit;
 - ``direction`` (increase/decrease/keep/NA), ``direction_source`` (declared/inferred/none),
-  ``direction_basis`` (plan/name/inferred/none: declared by the plan's indicator metadata file
-  (first) or by a rules/directions.yaml name pattern, else inferred from target vs baseline;
+  ``direction_basis`` (plan/target/name/inferred/none: declared by the plan's indicator metadata
+  file (first), by a target given as a minimum only (increase), a maximum only (decrease) or a
+  range (keep), or by a rules/directions.yaml name pattern, else inferred from target vs baseline;
   docs/glossary.md#progress-and-achievement: a target below the baseline implies the indicator
   should fall), ``sign`` (+1.0/−1.0/NaN). Codes only: message templates show them with
   ``{direction|label}`` (rules/labels.yaml);
@@ -23,6 +24,10 @@ entries, patterns or grades, never over rows).
 - ``duplicate_count`` (rows of one file with the same department, project and indicator),
   ``indicator_units`` and ``indicator_baselines`` (distinct units / baselines one indicator name
   has across the rows of one file);
+- ``target_met`` (boolean/NA): the current value meets the target (a single target in the
+  indicator's direction, a minimum, a maximum or a range: ``target_form``);
+- ``rate_consistent``, ``rate_computed``, ``rate_formula``: a published rate (達成率, 進捗率)
+  recomputed from the values (see :func:`_rate_check`);
 - ``department_known`` (boolean; NA when the plan gave no department list);
 - ``grade_computed``, ``grade_defined``, ``grade_contradicts`` (see hyoka.normalise.scale).
 """
@@ -45,6 +50,10 @@ from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern
 from hyoka.resources import load_yaml, reject_unknown
 
 DIRECTIONS = ("increase", "decrease", "keep")
+#: the direction a target's form implies (hyoka.normalise.frame: target_form)
+_FORM_DIRECTION = {"min": "increase", "max": "decrease", "range": "keep"}
+#: the formulas a published rate is recomputed with (codes shown by ``{rate_formula|label}``)
+RATE_FORMULAS = ("achievement", "inverse", "progress")
 _META_KEYS = {"name", "pattern", "direction", "unit", "cumulative", "bounds", "progress"}
 
 
@@ -197,7 +206,11 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     for d in vocab.directions:  # a handful of patterns, each on the whole column
         hit = by_name.isna() & _contains(indicator, d.pattern)
         by_name = by_name.mask(hit, d.direction)
-    declared = by_meta.fillna(by_name)
+    # a target given as a minimum only, a maximum only or a range says the direction itself (GC
+    # InfoBase: "a lower-is-better target is given as target_max only"): after the plan's list,
+    # before a guess from the indicator's words
+    by_target = out["target_form"].map(_FORM_DIRECTION).astype("string")
+    declared = by_meta.fillna(by_target).fillna(by_name)
 
     diff = out["target_value"] - out["baseline_value"]
     comparable = agree & present["baseline"] & present["target"]
@@ -205,17 +218,24 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
         np.where(diff > 0, "increase", np.where(diff < 0, "decrease", pd.NA)), index=idx, dtype="string"
     ).where(comparable, pd.NA)
     direction = declared.fillna(inferred)
-    conds = [by_meta.notna().to_numpy(bool), by_name.notna().to_numpy(bool), inferred.notna().to_numpy(bool)]
+    conds = [
+        by_meta.notna().to_numpy(bool),
+        by_target.notna().to_numpy(bool),
+        by_name.notna().to_numpy(bool),
+        inferred.notna().to_numpy(bool),
+    ]
     out["direction"] = direction
     out["direction_source"] = pd.Series(
-        np.select(conds, ["declared", "declared", "inferred"], default="none"), index=idx, dtype="string"
+        np.select(conds, ["declared", "declared", "declared", "inferred"], default="none"), index=idx, dtype="string"
     )
     out["direction_basis"] = pd.Series(
-        np.select(conds, ["plan", "name", "inferred"], default="none"), index=idx, dtype="string"
+        np.select(conds, ["plan", "target", "name", "inferred"], default="none"), index=idx, dtype="string"
     )
     out["sign"] = direction.map({"increase": 1.0, "decrease": -1.0}).astype("float64")
     denom = diff.where((diff * out["sign"].fillna(np.sign(diff))) > 0)  # target beyond baseline
     out["progress"] = ((out["current_value"] - out["baseline_value"]) / denom).where(agree)
+    _target_met(out)
+    _rate_check(out, agree)
 
     out["declared_unit"] = meta["unit"]
     out["cumulative"] = meta["cumulative"]
@@ -253,6 +273,86 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
 
     out["grade_is_status"] = (out["grade_standing"] == "status").fillna(False).astype(bool)
     _grade_by_values(out, scale)
+
+
+def _target_met(out: pd.DataFrame) -> None:
+    """``target_met`` (boolean, NA when it cannot be told), in place: a single target is met when
+    the current value is on or beyond it in the indicator's direction ((current − target) × sign
+    ≥ 0; NA with no direction); a minimum when current ≥ min, a maximum when current ≤ max, a range
+    when min ≤ current ≤ max (GC InfoBase glossary, RESULTS_MET: "higher than the minimum target;
+    lower than the maximum target; within the target range")."""
+    cur, form = out["current_value"], out["target_form"]
+    single = (cur - out["target_value"]) * out["sign"] >= 0
+    at_least = cur >= out["target_min"]
+    at_most = cur <= out["target_max"]
+    met = pd.Series(
+        np.select(
+            [(form == "single").fillna(False), (form == "min").fillna(False), (form == "max").fillna(False)],
+            [single, at_least, at_most],
+            default=at_least & at_most,
+        ),
+        index=out.index,
+    )
+    # NaN on either side of a comparison is "cannot be told", not "not met"
+    known = pd.Series(
+        np.select(
+            [(form == "single").fillna(False), (form == "min").fillna(False), (form == "max").fillna(False)],
+            [
+                (cur.notna() & out["target_value"].notna() & out["sign"].notna()),
+                (cur.notna() & out["target_min"].notna()),
+                (cur.notna() & out["target_max"].notna()),
+            ],
+            default=(cur.notna() & out["target_min"].notna() & out["target_max"].notna() & (form == "range")).fillna(
+                False
+            ),
+        ),
+        index=out.index,
+    )
+    out["target_met"] = met.astype("boolean").where(known, pd.NA)
+
+
+def _rate_check(out: pd.DataFrame, agree: pd.Series) -> None:
+    """Recompute a published rate (``rate_value``, percent) from the row's values, in place:
+
+    - ``achievement`` = current ÷ target × 100 (達成率), unless the indicator should fall;
+    - ``inverse`` = target ÷ current × 100 (達成率 of a lower-is-better indicator), unless it
+      should rise;
+    - ``progress`` = (current − baseline) ÷ (target − baseline) × 100 (進捗率), target ≠ baseline.
+
+    (docs/glossary.md#progress-and-achievement; 富士市's 進捗率 (B)/(A) is the first.) Values must
+    share a unit. The rate is consistent when any formula that applies gives it within rounding:
+    half a unit of its last written decimal (93.4 ± 0.05) plus 1e-9 relative float tolerance, or
+    cut off at that decimal (93.49 written as 93.4). Adds ``rate_consistent`` (boolean: NA when the
+    row has no rate or no formula applies), ``rate_computed`` (float64: the formula's result
+    nearest the published rate, rounded to its decimals) and ``rate_formula`` (its code)."""
+    cur, tgt, base, sign = out["current_value"], out["target_value"], out["baseline_value"], out["sign"]
+    ok = agree & (out["rate_state"] == "value").fillna(False)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cands = {
+            "achievement": (cur / tgt * 100).where(ok & (sign != -1.0) & (tgt != 0)),
+            "inverse": (tgt / cur * 100).where(ok & (sign != 1.0) & (cur != 0)),
+            "progress": ((cur - base) / (tgt - base) * 100).where(ok & (tgt != base)),
+        }
+    pub = out["rate_value"]
+    unit = 10.0 ** (-out["rate_decimals"].astype("float64"))
+    eps = 1e-9 * np.maximum(1.0, pub.abs())
+    match = pd.Series(False, index=out.index)
+    best = pd.Series(np.nan, index=out.index)
+    best_gap = pd.Series(np.inf, index=out.index)
+    formula = pd.Series(pd.NA, index=out.index, dtype="string")
+    for name in RATE_FORMULAS:  # three formulas, each on whole columns
+        c = cands[name].replace([np.inf, -np.inf], np.nan)
+        gap = (c - pub).abs()
+        rounded = gap <= unit / 2 + eps
+        cut = ((c - pub) * np.sign(c)).between(-eps, unit + eps) & (np.sign(c) == np.sign(pub))
+        match |= (rounded | cut).fillna(False)
+        nearer = (gap < best_gap).fillna(False)
+        best, best_gap = best.mask(nearer, c), best_gap.mask(nearer, gap)
+        formula = formula.mask(nearer, name)
+    tried = best.notna()
+    out["rate_consistent"] = match.astype("boolean").where(tried, pd.NA)
+    out["rate_computed"] = (np.round(best / unit) * unit).round(12)
+    out["rate_formula"] = formula
 
 
 def _grade_by_values(out: pd.DataFrame, scale: GradingScale) -> None:

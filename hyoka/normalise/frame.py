@@ -29,6 +29,19 @@ values, for f in baseline, target, current
     for a reason the clerk can fix by recalculating; also ``nocache_grade``).
     ``f_year_era_ok`` (False for 平成32 and other labels past an era's end), ``f_year_reiwa``
     (the year in the era it falls in: R2 for 2020, H30 for 2018, S63 for 1988).
+target bounds (results frameworks: Canada's GC InfoBase gives a lower-is-better target as
+    ``target_max`` only, a higher-is-better one as ``target_min`` only, a range as both)
+    ``target_min_raw``, ``target_max_raw`` (as published), ``target_min``, ``target_max`` (float64,
+    NaN when not a number; ``{target|range}`` shows them). Where a row has no target cell (its
+    ``target_state`` is missing) but a bound, the bounds become the target: one bound gives
+    ``target_raw``/``_value``/``_unit``/``_state`` and the place (``col_target`` …) of its cell;
+    both give ``target_raw`` ``min–max``, ``target_value`` NaN, ``target_state`` ``range`` and
+    the place of the minimum. ``target_form`` says which: ``single`` (a target cell), ``min``,
+    ``max``, ``range``, ``none`` (no target).
+rate (達成率, 進捗率: a published rate in percent)
+    ``rate_raw`` (as published), ``rate_value`` (float64, percent: ``93.4%`` and ``93.4`` are both
+    93.4), ``rate_decimals`` (int64, the decimals written: 1 for ``93.4%``), ``rate_state``
+    (value/missing/unparseable; a unit other than % is unparseable).
 The derived columns (direction, progress, schedule, bounds, cross-row counts, grades defined by
 values) are the next stage's: :func:`hyoka.normalise.derive.derive` adds them to this frame.
 """
@@ -38,7 +51,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hyoka.normalise.measures import on_distinct, parse_fiscal_years, parse_measures
+from hyoka.normalise.measures import LEVEL, MISSING, UNPARSEABLE, VALUE, on_distinct, parse_fiscal_years, parse_measures
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, nfkc_series
 from hyoka.read.raw import PLACE_PREFIXES, ensure_columns, fill_places
@@ -204,4 +217,64 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     for fld in ("grade", *VALUE_FIELDS):  # formula cells with no cached value (xlsx only)
         col = f"nocache_{fld}"
         out[col] = raw[col].fillna(False).astype(bool) if col in raw else False
+    _target_bounds(out, take("target_min"), take("target_max"), vocab)
+    _rate(out, take("rate"), vocab)
     return out
+
+
+def _target_bounds(out: pd.DataFrame, lo_raw: pd.Series, hi_raw: pd.Series, vocab: Vocabulary) -> None:
+    """``target_min``/``target_max`` and ``target_form`` (module doc); the bounds fill the target
+    of rows with no target cell, in place. Source of the encoding: GC InfoBase's Indicators.csv and
+    its glossary (met = "higher than the minimum target; lower than the maximum target; within the
+    target range"), ../shared/real/published/SOURCES.md section 2."""
+    lo, hi = parse_measures(lo_raw, vocab), parse_measures(hi_raw, vocab)
+    lo_text, hi_text = lo_raw.astype("string").fillna(""), hi_raw.astype("string").fillna("")
+    out["target_min_raw"], out["target_max_raw"] = lo_text, hi_text
+    out["target_min"] = lo["value"].where(lo["state"] == VALUE)
+    out["target_max"] = hi["value"].where(hi["state"] == VALUE)
+    has_lo, has_hi = (lo["state"] != MISSING).to_numpy(bool), (hi["state"] != MISSING).to_numpy(bool)
+    single = (out["target_state"] != MISSING).to_numpy(bool)
+    use = ~single & (has_lo | has_hi)
+    both, only_lo, only_hi = use & has_lo & has_hi, use & has_lo & ~has_hi, use & ~has_lo & has_hi
+    out["target_form"] = pd.Series(
+        np.select([single, both, only_lo, only_hi], ["single", "range", "min", "max"], default="none"),
+        index=out.index,
+        dtype="string",
+    )
+    if not use.any():
+        return
+    # one bound: its cell is the target; both: the minimum's cell, the two texts joined
+    src_lo = both | only_lo
+    for key in ("value", "unit", "unit_known", "state"):
+        col = f"target_{key}" if key != "unit_known" else "target_unit_known"
+        out[col] = out[col].mask(src_lo, lo[key]).mask(only_hi, hi[key])
+    out["target_raw"] = out["target_raw"].mask(only_lo, lo_text).mask(only_hi, hi_text)
+    out["target_raw"] = out["target_raw"].mask(both, lo_text + "–" + hi_text)
+    ranged = both & (lo["state"] == VALUE).to_numpy(bool) & (hi["state"] == VALUE).to_numpy(bool)
+    out["target_value"] = out["target_value"].mask(both, np.nan)
+    out["target_state"] = out["target_state"].mask(ranged, "range").mask(both & ~ranged, UNPARSEABLE)
+    for prefix in ("col_", "char_", "cellrow_"):
+        lo_col, hi_col = f"{prefix}target_min", f"{prefix}target_max"
+        if lo_col not in out and hi_col not in out:
+            continue
+        place = out[f"{prefix}target"] if f"{prefix}target" in out else pd.Series(0, index=out.index)
+        if lo_col in out:
+            place = place.mask(src_lo, out[lo_col])
+        if hi_col in out:
+            place = place.mask(only_hi, out[hi_col])
+        out[f"{prefix}target"] = place.astype(out[lo_col].dtype if lo_col in out else out[hi_col].dtype)
+
+
+def _rate(out: pd.DataFrame, raw: pd.Series, vocab: Vocabulary) -> None:
+    """``rate_raw``, ``rate_value`` (percent), ``rate_decimals`` and ``rate_state`` (module doc),
+    in place. A bare number is read as a percent (93.4), as the xlsx reader writes a cell formatted
+    as a percentage with its % sign (``93.4%``)."""
+    m = parse_measures(raw, vocab)
+    text = raw.astype("string").fillna("")
+    out["rate_raw"] = text
+    percent = (m["state"] == VALUE) & m["unit"].isin(["%", ""]).fillna(False)
+    out["rate_value"] = m["value"].where(percent)
+    decimals = on_distinct(text, lambda u: nfkc_series(u).str.extract(r"[0-9]\.([0-9]+)")[0].str.len())
+    out["rate_decimals"] = decimals.fillna(0).astype("int64")
+    state = m["state"].where(percent | (m["state"] == MISSING), UNPARSEABLE)
+    out["rate_state"] = state.where(state != LEVEL, UNPARSEABLE).astype("string")

@@ -21,7 +21,14 @@ from hyoka.resources import data_dir, load_yaml
 TEXT_FIELDS = ("item", "project", "department", "activities", "partners", "grade", "effect", "indicator")
 VALUE_FIELDS = ("baseline", "target", "current")
 YEAR_FIELDS = tuple(f"{f}_year" for f in VALUE_FIELDS)
-CANONICAL_FIELDS = TEXT_FIELDS + VALUE_FIELDS + YEAR_FIELDS
+#: the bounds a results framework gives instead of one target (Canada's GC InfoBase: a lower-is-better
+#: target as ``target_max`` only, a higher-is-better one as ``target_min`` only, a range as both);
+#: normalise combines them into ``target`` (hyoka.normalise.frame)
+TARGET_BOUND_FIELDS = ("target_min", "target_max")
+#: a published rate (達成率, 進捗率) in percent: its own kind, not a value of the indicator (no
+#: year, not compared with baseline or target; recomputed from them in hyoka.normalise.derive)
+RATE_FIELDS = ("rate",)
+CANONICAL_FIELDS = TEXT_FIELDS + VALUE_FIELDS + YEAR_FIELDS + TARGET_BOUND_FIELDS + RATE_FIELDS
 #: what a header alias may name: a canonical field, ``unit`` (a column of the values' units) or
 #: ``ignore`` (a column read as nothing and never reported)
 ALIAS_FIELDS = CANONICAL_FIELDS + ("unit", "ignore")
