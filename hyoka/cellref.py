@@ -30,8 +30,10 @@ def column_index(letters: str) -> int:
 
 def place_texts(source: pd.Series, sheet: pd.Series, row: pd.Series, col: pd.Series, label: pd.Series) -> pd.Series:
     """The text of each place (module doc). Series on one index: ``source`` and ``sheet`` (str),
-    ``row`` (int, the cell's row or line; 0 for a whole file), ``col`` (int, 1-based; 0 for no
-    cell), ``label`` (str: a CSV column's name). Returns a ``string`` Series on that index."""
+    ``row`` (int, the cell's row or line; 0 for a whole file or sheet), ``col`` (int, 1-based; 0
+    for no cell), ``label`` (str: a CSV column's name). Returns a ``string`` Series on that index:
+    ``[book.xlsx]Sheet!F14``, ``table.csv:6:target``, ``table.csv:6`` (a row), ``[book.xlsx]Sheet``
+    (a whole sheet) or ``table.csv`` (a whole file)."""
     src = source.astype("string").fillna("").to_numpy(object)
     sht = sheet.astype("string").fillna("").to_numpy(object)
     rows = np.asarray(row, dtype="int64")
@@ -45,6 +47,8 @@ def place_texts(source: pd.Series, sheet: pd.Series, row: pd.Series, col: pd.Ser
             out.append(f"{f}:{r}:{lab}")
         elif r > 0:
             out.append(f"{f}:{r}")
+        elif s:
+            out.append(f"[{f}]{s}")
         else:
             out.append(f)
     return pd.Series(out, index=source.index, dtype="string")

@@ -19,6 +19,7 @@ from hyoka.check.headers import header_findings
 from hyoka.check.rules import Rule, evaluate, load_catalog
 from hyoka.check.schema import validate
 from hyoka.check.selection import check_codes
+from hyoka.check.skipped import skipped_findings
 from hyoka.compare.editions import EditionInfo, compare_editions, department_keys, name_key
 from hyoka.config import Config, load_departments, selected
 from hyoka.config import apply as apply_config
@@ -190,7 +191,11 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         )
     catalog = load_catalog(options.rules, known_columns=set(frame.columns))
     check_codes(options, registry.known_codes(catalog))
-    rules = [r for r in catalog if selected(r.code, options.select, options.extend_select, options.ignore)]
+
+    def runs(code: str) -> bool:
+        return selected(code, options.select, options.extend_select, options.ignore)
+
+    rules = [r for r in catalog if runs(r.code)]
     step("validate")
     schema_found = validate(frame, options.lang)
     step("rules")
@@ -199,6 +204,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
             schema_found,
             evaluate(frame, rules, scale, options.lang),
             header_findings(tables, options.lang),
+            skipped_findings(frame, rules, options.lang, runs),
             edition_found,
         ]
     )

@@ -41,6 +41,8 @@ HEAD = {
         "finding": "出力される指摘",
         "fix": "直し方",
         "fields": "読む項目",
+        "needs": "列がないと行わない（H002）",
+        "each": "（それぞれの項目の検査は、その項目の列がないと行わない）",
         "severity": "重要度",
         "settings": "設定",
         "fire": "該当する例",
@@ -54,6 +56,8 @@ HEAD = {
         "finding": "The finding it gives",
         "fix": "How to fix",
         "fields": "Fields read",
+        "needs": "Not run without a column for (H002)",
+        "each": " (the check of each field needs that field's column)",
         "severity": "Severity",
         "settings": "Settings",
         "fire": "Rows that trigger it",
@@ -102,12 +106,19 @@ def rule_page(rules: list[Rule], lang: str) -> str:
     """One rule's page (all instances of an `each` rule share it)."""
     rule = rules[0]
     h = HEAD[lang]
-    fields = sorted({f for r in rules for f in r.fields}, key=list(FIELD_LABELS).index)
-    labels = [FIELD_LABELS[f][0 if lang == "ja" else 1] for f in fields]
+    order = list(FIELD_LABELS).index
+
+    def labels(fields: set[str]) -> str:
+        return ", ".join(FIELD_LABELS[f][0 if lang == "ja" else 1] for f in sorted(fields, key=order))
+
+    needs = labels({f for r in rules for f in r.needs})
+    if needs and rule.each_field and all(r.each_field in r.needs for r in rules):
+        needs += h["each"]
     lines = [
         f"## {rule.code} {rule.title[lang]}",
         "",
-        f"`{rule.name}` · {h['severity']}: **{rule.severity}** · {h['fields']}: {', '.join(labels)}",
+        f"`{rule.name}` · {h['severity']}: **{rule.severity}** · {h['fields']}: {labels({f for r in rules for f in r.fields})}"
+        + (f" · {h['needs']}: {needs}" if needs else ""),
         "",
         f"### {h['what']}",
         "",

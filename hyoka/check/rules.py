@@ -1,8 +1,10 @@
 """Declarative rules (rules/catalog.yaml): loading, and evaluation on whole columns.
 
 A rule is a YAML mapping with ``code`` (stable, e.g. ``G002``), ``name`` (kebab-case),
-``severity`` (error / warning / info), ``fields`` (the fields it reads), ``cell`` (the field whose
-cell the finding points at), ``when`` (a condition in the language of :mod:`hyoka.check.expr`),
+``severity`` (error / warning / info), ``fields`` (the fields it reads), optionally ``needs`` (the
+fields a table must have columns for, or the rule does not run on its rows: see
+:mod:`hyoka.check.profile`; default ``fields``. A field the condition can do without, such as the
+indicator a message names, is left out), ``cell`` (the field whose cell the finding points at), ``when`` (a condition in the language of :mod:`hyoka.check.expr`),
 ``title``, ``description``, ``expected``, ``message``, ``fix`` (each ``{ja, en}``), ``observed``
 (one template) and optionally ``each`` (a list of fields: the rule is applied once per field, with
 ``$field`` in every text replaced by it), ``cases`` (rows that must fire it and near misses that
@@ -29,6 +31,7 @@ import pandas as pd
 from hyoka.check import findings as F
 from hyoka.check.cases import Cases, parse_cases
 from hyoka.check.expr import Expression, parse
+from hyoka.check.profile import has_fields
 from hyoka.check.text import BLANK, check_template, render
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import on_distinct
@@ -61,6 +64,7 @@ _KEYS = {
     "name",
     "severity",
     "fields",
+    "needs",
     "cell",
     "when",
     "title",
@@ -93,6 +97,7 @@ class Rule:
     example: dict | None = None
     each_field: str | None = None  # the field this instance of an `each` rule is about
     cases: Cases | None = None  # shared by all instances of an `each` rule
+    needs: tuple[str, ...] = ()  # the fields a table must have for the rule to run on its rows
 
 
 def _text(entry: dict, key: str, where: str) -> dict[str, str]:
@@ -169,6 +174,12 @@ def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str
         for tmpl in [observed] + [v for t in texts.values() for v in t.values()]:
             check_template(tmpl, known | context, where)
     fields = tuple(_sub(str(f), fld) for f in entry.get("fields", []))
+    needs_given = entry.get("needs", entry.get("fields", []))
+    if not isinstance(needs_given, list):
+        raise ConfigError(f"{where}: `needs` is a list of fields")
+    needs = tuple(_sub(str(f), fld) for f in needs_given)
+    if bad := [f for f in needs if f not in FIELD_LABELS]:
+        raise ConfigError(f"{where}: `needs` names no field: {', '.join(bad)} ({', '.join(FIELD_LABELS)})")
     return Rule(
         code,
         str(entry.get("name", code)),
@@ -184,6 +195,7 @@ def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str
         texts["fix"],
         entry.get("example"),
         fld,
+        needs=needs,
     )
 
 
@@ -220,12 +232,16 @@ def grade_context(rows: pd.DataFrame, scale: GradingScale, lang: str) -> dict[st
 
 def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: str = "ja") -> pd.DataFrame:
     """Run every rule on the normalised ``frame``; return a findings frame (:mod:`hyoka.check.findings`).
+    A rule runs only on the rows whose table has the fields it ``needs`` (:mod:`hyoka.check.profile`).
     Raises ConfigError naming the rule when an expression cannot be evaluated on these columns."""
     ctx = scale_context(scale, lang)
     parts = []
     for rule in rules:
+        runs = has_fields(frame, rule.needs)
+        if not runs.any():
+            continue
         try:
-            mask = rule.when.evaluate(frame)
+            mask = rule.when.evaluate(frame) & runs
         except Exception as exc:  # types or arithmetic the columns do not support
             raise ConfigError(
                 f"rule {rule.code}: cannot evaluate `{rule.when.text}` ({type(exc).__name__}: {str(exc)[:200]})"

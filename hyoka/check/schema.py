@@ -5,6 +5,11 @@ returns them as a findings frame (:mod:`hyoka.check.findings`): each failure on 
 on that row's cell; a failure of the whole table (a missing column, a wrong dtype) becomes one
 finding pointing at the file. Codes and texts come from ``rules/schema_findings.yaml``
 (through :mod:`hyoka.check.registry`).
+
+A column's check is about a field (``field`` in that file: S001 department, S002 partners, S003
+the years), and does not apply to the rows of a table without that field's column
+(:mod:`hyoka.check.profile`): a table with no department column gets no S001, only its H002
+(:mod:`hyoka.check.skipped`). A blank cell in a department column still gets S001.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pandera.errors import SchemaErrors
 
 from hyoka.check import findings as F
 from hyoka.check import registry
+from hyoka.check.profile import has_fields
 from hyoka.check.text import render
 from hyoka.errors import ConfigError
 from hyoka.resources import data_dir
@@ -48,8 +54,10 @@ def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
         on_row = group["index"].notna()
         idx = pd.to_numeric(group["index"], errors="coerce")
         rows = group[on_row & idx.isin(frame.index)]
-        positions = idx[rows.index].astype("int64").to_numpy()
-        sub = frame.loc[positions]
+        sub = frame.loc[idx[rows.index].astype("int64").to_numpy()]
+        if fld:  # not on the rows of a table that lacks the field's column
+            applies = has_fields(sub, [fld])
+            rows, sub = rows[applies], sub[applies]
         ctx_frame = pd.DataFrame(
             {
                 "failure_case": rows["failure_case"].astype("string").to_numpy(),
@@ -100,3 +108,12 @@ def validate(frame: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
             )
             parts.append(F.typed(whole))
     return F.combine(parts)
+
+
+def field_codes() -> dict[str, list[str]]:
+    """field → the schema codes whose checks need it (rules/schema_findings.yaml ``columns``), in
+    code order: what a table without that field's column does not get checked for."""
+    out: dict[str, set[str]] = {}
+    for col in (registry.finding_file("schema").get("columns") or {}).values():
+        out.setdefault(col["field"], set()).add(col["code"])
+    return {f: sorted(codes) for f, codes in out.items()}

@@ -7,7 +7,8 @@ module is the one place that writes them as text, for findings only (never per t
 - a CSV cell: ``table.csv:6:target`` — the line, then the column's name in places
   (``RawTable.labels``: the field it was read as), else its 1-based number;
 - a row without a cell (a field the table lacks), a waiver entry: ``file:LINE``;
-- a whole file (a schema failure of the table): the file's name.
+- a whole sheet (H002, a field the table lacks): ``[book.xlsx]Sheet``;
+- a whole file (a schema failure of the table, H002 on a CSV): the file's name.
 """
 
 from __future__ import annotations

@@ -142,13 +142,13 @@ def _counts(found: pd.DataFrame) -> dict[str, int]:
 
 
 def _finding_departments(found: pd.DataFrame, frame: pd.DataFrame, s: dict) -> pd.Series:
-    """The page each finding goes on: its department, or for H001 (a header cell not read) the
-    department of the sheet's rows when they all have one; else the no-department page."""
+    """The page each finding goes on: its department, or for H001 (a header cell not read) and
+    H002 (checks a missing column switched off), which are about a table, the department of the
+    sheet's rows when they all have one; else the no-department page."""
     dep = found["department"].astype("string").fillna("")
-    header = ((found["code"] == "H001") & (dep == "")).to_numpy()
+    header = (found["code"].isin(["H001", "H002"]) & (dep == "")).to_numpy()
     if header.any() and len(frame):
-        in_sheet = (found["col"] > 0) & (found["sheet"].astype("string").fillna("") != "")
-        sheet = found["sheet"].astype("string").fillna("").where(in_sheet, "")
+        sheet = found["sheet"].astype("string").fillna("")
         key_f = found["source_file"].astype("string").fillna("") + "\x00" + sheet
         rows_sheet = frame["sheet"].astype("string").fillna("") if "sheet" in frame else ""
         key_r = frame["source_file"].astype("string").fillna("") + "\x00" + rows_sheet

@@ -1,0 +1,83 @@
+"""H002: the checks a table's missing columns switched off, said once per table and field.
+
+A rule that needs a field (``needs`` in rules/catalog.yaml) and a schema check about a field
+(rules/schema_findings.yaml) do not run on the rows of a table without that field's column
+(:mod:`hyoka.check.profile`). Instead of a finding on every row, each table (file and sheet) gets
+one H002 per missing field that switched at least one check off, naming those checks. Its place
+is the table (``row`` 0, ``cell_row`` 0, ``col`` 0); texts in rules/load_findings.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from hyoka.check import findings as F
+from hyoka.check import registry
+from hyoka.check.profile import missing_fields
+from hyoka.check.rules import FIELD_LABELS, Rule
+from hyoka.check.schema import field_codes
+from hyoka.check.text import render_text
+
+_SEP = {"ja": "、", "en": ", "}
+
+
+def checks_needing(rules: list[Rule], runs: Callable[[str], bool]) -> dict[str, list[tuple[str, dict[str, str]]]]:
+    """field → the checks that need it: (code, title ``{ja, en}``) of the ``rules`` (the rules
+    that run) and of the schema codes ``runs`` accepts (the selection), each code once, rules in
+    catalog order and then the schema codes."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for r in rules:
+        for fld in r.needs:
+            out.setdefault(fld, {}).setdefault(r.code, r.title)
+    for fld, codes in field_codes().items():
+        for code in codes:
+            if runs(code):
+                out.setdefault(fld, {}).setdefault(code, dict(registry.code_info(code).texts["title"]))
+    return {fld: list(codes.items()) for fld, codes in out.items()}
+
+
+def skipped_findings(
+    frame: pd.DataFrame, rules: list[Rule], lang: str, runs: Callable[[str], bool] = lambda code: True
+) -> pd.DataFrame:
+    """The H002 findings of ``frame`` (the normalised rows): one per table and per field the table
+    has no column for, listing the checks (of ``rules``, and the schema codes ``runs`` accepts)
+    that therefore did not run on its rows; a findings table (:mod:`hyoka.check.findings`) placed
+    on the table (file and sheet)."""
+    needed = checks_needing(rules, runs)
+    fields = [f for f in FIELD_LABELS if f in needed]  # the fields' usual order
+    items = missing_fields(frame, fields)
+    if not items:
+        return F.empty()
+    spec = registry.code_info("H002")
+    records = []
+    for source, sheet, fld in items:  # a few fields per table
+        ja, en = FIELD_LABELS[fld]
+        checks = _SEP[lang].join(f"{code} {title[lang]}" for code, title in needed[fld])
+        values = {"field_ja": ja, "field_en": en, "checks": checks}
+        records.append(
+            {
+                "code": "H002",
+                "severity": spec.severity,
+                "department": "",
+                "item": "",
+                "project": "",
+                "indicator": "",
+                "field": fld,
+                "observed": " ".join(code for code, _ in needed[fld]),
+                "expected": render_text(spec.text("expected", lang), values),
+                "message": render_text(spec.text("message", lang), values),
+                "title": spec.text("title", lang),
+                "fix": render_text(spec.text("fix", lang), values),
+                "row_index": -1,
+                "source_file": source,
+                "sheet": sheet,
+                "row": 0,
+                "cell_row": 0,
+                "col": 0,
+                "char_col": 0,
+                "waived": "",
+            }
+        )
+    return F.typed(pd.DataFrame(records))
