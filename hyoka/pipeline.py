@@ -204,7 +204,13 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
             schema_found,
             evaluate(frame, rules, scale, options.lang),
             header_findings(tables, options.lang),
-            skipped_findings(frame, rules, options.lang, runs),
+            skipped_findings(
+                frame,
+                rules,
+                options.lang,
+                runs,
+                {(t.source, sheet, fld) for t in tables for sheet, fld in t.empty_fields},
+            ),
             edition_found,
         ]
     )

@@ -22,7 +22,7 @@ def _read(vocab, name):
 def test_fuji_plan_and_actual_blocks_and_totals(vocab):
     # 章 | 会計 | 前期実施計画 事業数 | 前期実施計画 事業費 (A) | H23-27実績額 (B) 事業数 | … 事業費 | 進捗率
     t, fields, skipped = _read(vocab, "fuji_5ji_zenki_toushiteki_jigyohi.csv")
-    assert fields == {1: "item", 3: "target", 4: "target", 5: "current", 6: "current"}
+    assert fields == {1: "item", 3: "target", 4: "target", 5: "current", 6: "current", 7: "rate"}
     blocks = {e["column"]: e["block"] for e in t.layout if e["block"]}
     assert blocks == {3: "事業数", 4: "事業費", 5: "事業数", 6: "事業費"}
     # every 計 row is a chapter subtotal; 合計 (written once, line 20) heads the grand-total rows below it
@@ -33,7 +33,9 @@ def test_fuji_plan_and_actual_blocks_and_totals(vocab):
     r5 = f[f["row"] == 5].set_index("indicator")  # 第2章 (carried down) 企業: 1 / 1,895,000 → 1 / 2,252,251
     assert r5.loc["事業費", ["item", "target", "current"]].tolist() == ["第2章 健康・福祉", "1,895,000", "2,252,251"]
     assert (r5.loc["事業費", "col_target"], r5.loc["事業費", "col_current"]) == (4, 6)
-    assert r5.loc["事業数", "current_year"] == "H23-27"  # the year written in the header
+    assert r5.loc["事業数", "current_year"] == "H27"  # the period H23-27 in the header, dated by its end
+    # 進捗率 (B)/(A) rates the block beside it (事業費): 193.2% on line 4 (3,034,064 / 1,570,693)
+    assert f[(f["row"] == 4) & (f["indicator"] == "事業費")]["rate"].tolist() == ["193.2%"]
 
 
 def test_gender_white_paper_headings_and_item_as_indicator(vocab):
@@ -84,7 +86,7 @@ def test_ofunato_indicator_blocks_and_yearly_series(vocab):
 def test_tochigi_two_targets_and_an_empty_remarks_column(vocab):
     t, fields, skipped = _read(vocab, "tochigi_kankyo_H17_tasseido.csv")
     assert fields == {1: "item", 2: "indicator", 3: "baseline", 4: "current", 5: "target", 7: "grade"}
-    assert t.empty_fields == ["effect"]  # 備 考 is empty in all four rows
+    assert t.empty_fields == [("", "effect")]  # 備 考 is empty in all four rows
     # H22の目標値 (the plan's final target) is the second target: reported, not silently dropped
     assert [(u[2], u[4], u[5]) for u in t.unmapped] == [(6, "H22の目標値", "target")]
     assert t.frame["grade"].tolist() == ["◎", "◎", "−", "○"]
@@ -125,5 +127,5 @@ def test_tidy_tables_and_their_empty_columns(vocab, name, rows, empty):
     # canonical headers; columns that are there but empty in every row count as absent
     t, fields, skipped = _read(vocab, name)
     assert len(t.frame) == rows and skipped == []
-    assert t.empty_fields == empty
+    assert t.empty_fields == [("", f) for f in empty]
     assert fields[6] == "indicator" and fields[7] == "baseline" and fields[11] == "current"

@@ -1,4 +1,5 @@
-"""H002: the checks a table's missing columns switched off, said once per table and field.
+"""H002/H003: the checks a table's missing (H002) or empty (H003: a column blank in every row,
+hyoka.read.raw) columns switched off, said once per table and field.
 
 A rule that needs a field (``needs`` in rules/catalog.yaml) and a schema check about a field
 (rules/schema_findings.yaml) do not run on the rows of a table without that field's column
@@ -38,8 +39,17 @@ def checks_needing(rules: list[Rule], runs: Callable[[str], bool]) -> dict[str, 
     return {fld: list(codes.items()) for fld, codes in out.items()}
 
 
+#: fields many templates do not have (free text, a published rate, target bounds): their absence is
+#: not worth a finding on every table (an empty column of them is still H003)
+OPTIONAL_FIELDS = ("activities", "partners", "effect", "rate", "target_min", "target_max")
+
+
 def skipped_findings(
-    frame: pd.DataFrame, rules: list[Rule], lang: str, runs: Callable[[str], bool] = lambda code: True
+    frame: pd.DataFrame,
+    rules: list[Rule],
+    lang: str,
+    runs: Callable[[str], bool] = lambda code: True,
+    empty: set[tuple[str, str, str]] | frozenset = frozenset(),
 ) -> pd.DataFrame:
     """The H002 findings of ``frame`` (the normalised rows): one per table and per field the table
     has no column for, listing the checks (of ``rules``, and the schema codes ``runs`` accepts)
@@ -50,15 +60,18 @@ def skipped_findings(
     items = missing_fields(frame, fields)
     if not items:
         return F.empty()
-    spec = registry.code_info("H002")
     records = []
     for source, sheet, fld in items:  # a few fields per table
+        code = "H003" if (source, sheet, fld) in empty else "H002"
+        if code == "H002" and fld in OPTIONAL_FIELDS:
+            continue
+        spec = registry.code_info(code)
         ja, en = FIELD_LABELS[fld]
         checks = _SEP[lang].join(f"{code} {title[lang]}" for code, title in needed[fld])
         values = {"field_ja": ja, "field_en": en, "checks": checks}
         records.append(
             {
-                "code": "H002",
+                "code": code,
                 "severity": spec.severity,
                 "department": "",
                 "item": "",
@@ -80,4 +93,4 @@ def skipped_findings(
                 "waived": "",
             }
         )
-    return F.typed(pd.DataFrame(records))
+    return F.typed(pd.DataFrame(records)) if records else F.empty()

@@ -97,7 +97,7 @@ def _lookup(key: str, vocab: Vocabulary) -> tuple[str, str | None] | None:
         if m and (fld := vocab.aliases.get(m.group("rest").strip("・:："))) is not None:
             return fld, m.group("year")
     for alias in vocab.aliases_by_length():
-        if key.startswith(alias) and re.fullmatch(r"[\d~\-・,、.()\[\]①-⑳]*", key[len(alias) :]):
+        if key.startswith(alias) and re.fullmatch(r"[\d~\-・,、./()\[\]①-⑳]*", key[len(alias) :]):
             return vocab.aliases[alias], None
     for suffix, fld in vocab.role_suffixes:
         if key.endswith(suffix) and len(key) > len(suffix):
@@ -194,6 +194,15 @@ def _block_part(rest: list[str]) -> tuple[str, str | None]:
     return block, part
 
 
+_YEAR_RANGE = re.compile(r"^(?P<era>[^\d]*)(?P<start>\d{1,4})[-~〜～](?P<end>\d{1,4})(?P<rest>.*)$")
+
+
+def _range_end(year: str | None) -> str | None:
+    """A period written as a year label (H23-27, 2019~2023年度) is dated by its last year (H27)."""
+    m = _YEAR_RANGE.match(year) if year else None
+    return f"{m.group('era')}{m.group('end')}{m.group('rest')}" if m else year
+
+
 def _read_part(text: str, vocab: Vocabulary) -> tuple[str | None, str | None, str | None] | None:
     """(field or None, year, unit) of one header text; None when nothing in it is known."""
     key = header_key(text)
@@ -209,7 +218,7 @@ def _read_part(text: str, vocab: Vocabulary) -> tuple[str | None, str | None, st
             return None, year, unit
         return None
     fld, year2 = hit
-    return fld, year or year2, unit
+    return fld, _range_end(year or year2), unit
 
 
 def _compose(rows: list[list[str]], first: int, count: int, width: int) -> list[list[str]]:

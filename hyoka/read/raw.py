@@ -66,7 +66,8 @@ class RawTable:
     #: rows that are not projects: (sheet, row number, reason (hyoka.read.layout.SKIP_REASONS), text)
     skipped_rows: list[tuple[str, int, str, str]] = field(default_factory=list)
     header_rows: list[int] = field(default_factory=list)  # the sheet rows (CSV lines) of the header
-    empty_fields: list[str] = field(default_factory=list)  # columns found but empty in every row
+    #: (sheet, field): a column found but empty in every row, read as no column (H003)
+    empty_fields: list[tuple[str, str]] = field(default_factory=list)
     #: how each header column was read (hyoka.read.raw.describe_columns), for hyoka inspect
     layout: list[dict] = field(default_factory=list)
     carried: dict[str, int] = field(default_factory=dict)  # field → cells filled from a rowspan above
@@ -122,27 +123,19 @@ def frame_from_rows(
     reason = classify_rows([column(c) for c in label_cols], [column(c) for c in value_cols], header_keys)
     nums = np.asarray(row_numbers[data_start : data_start + n], dtype=np.int64)
     # an item written once over the rows below it (合計 over 一般 / 特別 / 計) carries down through
-    # data and total rows alike
+    # data and total rows alike: a row under a carried 合計 is a total too
     if "item" in plan.fields:
         item = column(plan.fields["item"])
         live = reason.isin(["", "total"]).to_numpy(bool)
         carried_item = item.mask((item.str.strip() == "") | ~live).ffill().fillna("")
-        cache[plan.fields["item"]] = item.where(~live | (item.str.strip() != ""), carried_item).astype("string")
+        under_total = (classify_rows([carried_item], [], []) == "total").to_numpy(bool) & (reason == "").to_numpy(bool)
+        if under_total.any():
+            reason = reason.copy()
+            reason[under_total] = "total"
     keep = (reason == "").to_numpy(bool)
-    # carry down what a rowspan wrote once, then look for totals the carried item reveals (合計 over
-    # 一般 / 特別 / 計)
+    # carry down what a rowspan wrote once over the data rows
     texts = {f: column(c)[keep].reset_index(drop=True) for f, c in plan.fields.items()}
     carried = carry_down(texts)
-    if "item" in texts:
-        total_item = classify_rows([texts["item"]], [], []) == "total"
-        if total_item.any():
-            at = np.flatnonzero(keep)[total_item.to_numpy(bool)]
-            reason = reason.copy()
-            reason.iloc[at] = "total"
-            keep[at] = False
-            mask = ~total_item.to_numpy(bool)
-            texts = {f: s[mask].reset_index(drop=True) for f, s in texts.items()}
-            carried = {f: a[mask] for f, a in carried.items()}
     kept = np.flatnonzero(keep)
     skipped = [
         (sheet, int(nums[i]), str(reason.iloc[i]), _row_text([column(c) for c in label_cols], int(i)))
@@ -258,7 +251,7 @@ def frame_from_rows(
     table = RawTable(frame, source, [sheet] if sheet else [], [], headers, unmapped, columns, labels=labels)
     table.skipped_rows = skipped
     table.header_rows = [row_numbers[r] for r in range(header.first, data_start)]
-    table.empty_fields = empty_fields
+    table.empty_fields = [(sheet, f) for f in empty_fields]
     table.layout = describe_columns(header, plan, sheet, row_numbers)
     for entry in table.layout:
         if entry["field"] in empty_fields and not entry["note"]:

@@ -60,7 +60,7 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
             file=source,
         )
     frame = fill_places(pd.concat([t.frame for t in tables], ignore_index=True))
-    return RawTable(
+    out = RawTable(
         frame,
         source,
         [s for t in tables for s in t.sheets_read],
@@ -68,6 +68,15 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
         tables[0].headers,
         unmapped=[u for t in tables for u in t.unmapped],
     )
+    out.skipped_rows = [r for t in tables for r in t.skipped_rows]
+    out.empty_fields = [e for t in tables for e in t.empty_fields]
+    out.layout = [e for t in tables for e in t.layout]
+    out.header_rows = tables[0].header_rows
+    out.columns, out.labels = tables[0].columns, tables[0].labels
+    for t in tables:
+        for f, n in t.carried.items():
+            out.carried[f] = out.carried.get(f, 0) + n
+    return out
 
 
 _ZIP_MAGIC = b"PK\x03\x04"

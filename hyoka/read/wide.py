@@ -76,8 +76,14 @@ def plan_columns(header: Header) -> ColumnPlan:
             unread[c] = f
         else:
             fields[f] = c
-    wide = len(by_block) > 1 or any(len(cols) > 1 for b in by_block.values() for cols in b.values())
-    wide = wide or any("series" in b for b in by_block.values())
+    named = [k for k in by_block if k is not None]
+    if named and None in by_block and set(by_block[None]) <= {"rate"}:
+        # a rate column beside named blocks (進捗率 (B)/(A) after 事業数 / 事業費) rates the last block
+        last = by_block.setdefault(named[-1], {})
+        for c in by_block.pop(None)["rate"]:
+            last.setdefault("rate", []).append(c)
+    wide = len(by_block) > 1 or any("series" in b for b in by_block.values())
+    wide = wide or any(len({years.get(c) for c in cols}) > 1 for b in by_block.values() for cols in b.values())
     blocks = []
     for key, cols in by_block.items():
         block = Block(key, name=key if key and "indicator" not in cols else None)
@@ -91,6 +97,15 @@ def plan_columns(header: Header) -> ColumnPlan:
             chosen = plain[0] if plain else targets[-1]
             block.sources["target"] = FieldSource([chosen])
             unread.update({c: "target" for c in targets if c != chosen})
+        if len(cols.get("current", [])) > 1:
+            # a series has one column per year: a second column with the same year (or none
+            # twice: 現状値, 現状値) is a duplicate, reported and not read
+            seen: set[str | None] = set()
+            for c in list(cols["current"]):
+                if years.get(c) in seen:
+                    cols["current"].remove(c)
+                    unread[c] = "current"
+                seen.add(years.get(c))
         series = cols.get("current", []) or cols.get("series", [])
         if len(series) == 1:
             block.sources["current"] = FieldSource(series)
