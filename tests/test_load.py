@@ -182,6 +182,14 @@ def test_csv_short_lines_above_header(tmp_path, vocab, head):
     assert f["char_grade"].tolist() == [0, 9] and f["char_baseline"].tolist() == [0, 11]
 
 
+def test_csv_title_line_above_a_header_the_c_parser_refuses(tmp_path, vocab):
+    # the title line has one field, the header five: the C parser refuses it, the record reader reads it
+    p = _write(tmp_path / "t.csv", "タイトル\n事業名,担当課,評価,基準値,目標値\n訓練,総務課,A,1,2\n", "utf-8")
+    t = load_table(p, vocab)
+    assert t.header_rows == [2]
+    assert t.frame["project"].tolist() == ["訓練"] and t.frame["row"].tolist() == [3]
+
+
 def test_csv_row_longer_than_header_below_a_title_is_refused(tmp_path, vocab):
     p = _write(tmp_path / "r.csv", "タイトル\n事業名,担当課,評価,基準値\n訓練,総務課,A,1\nx,y,B,1,extra\n", "utf-8")
     with pytest.raises(InputError, match=r"^r.csv: not a readable CSV \(Expected 4 fields in line 4, saw 5\)$"):

@@ -220,7 +220,7 @@ def _grid_records(text: str, sep: str, vocab: Vocabulary) -> pd.DataFrame:
         line = reader.line_num + 1
     header = find_header(records[:HEADER_SCAN_ROWS], vocab)
     if header is not None:
-        first, data_start, _ = header
+        first, data_start = header.first, header.data_start
         width = max(len(r) for r in records[first:data_start])
         for i in range(data_start, len(records)):
             if len(records[i]) > width:
