@@ -229,7 +229,9 @@ def test_no_header_in_a_workbook_names_the_sheet(tmp_path, vocab):
     wb.save(tmp_path / "b.xlsx")
     with pytest.raises(NoHeaderError) as e:
         load_table(tmp_path / "b.xlsx", vocab)
-    assert "Closest: sheet 一覧, row 1 (番号 → ignore, 事業名 → project, 担当課 → department, メモ → ?)." in str(e.value)
+    assert "Closest: sheet 一覧, row 1 (番号 → ignore, 事業名 → project, 担当課 → department, メモ → ?)." in str(
+        e.value
+    )
     assert "in no sheet do any of the first 30 rows name an indicator" in str(e.value)
 
 

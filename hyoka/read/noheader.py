@@ -48,8 +48,7 @@ def no_header_error(
     else:
         message = f"no header row: {where} name"
     message += (
-        f" an indicator and two of baseline/target/current, or {MIN_HEADER_FIELDS} known columns"
-        " (rules/columns.yaml)."
+        f" an indicator and two of baseline/target/current, or {MIN_HEADER_FIELDS} known columns (rules/columns.yaml)."
     )
     if closest is not None:
         sheet, number, cells = closest
