@@ -28,5 +28,23 @@ class InputError(HyokaError):
         super().__init__(f"{', '.join(where)}: {message}")
 
 
+class NoHeaderError(InputError):
+    """No header row was found. ``sheets``: per sheet (``""`` for a CSV), its first rows as
+    (row number, [cell texts]); ``closest``: the row that came closest as (sheet, row number,
+    [(1-based column, text, field read or None)]), or None when every row is empty. ``hyoka
+    inspect`` shows them instead of failing."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        sheets: list[tuple[str, list[tuple[int, list[str]]]]],
+        closest: tuple[str, int, list[tuple[int, str, str | None]]] | None,
+    ) -> None:
+        super().__init__(message, file=file)
+        self.sheets, self.closest = sheets, closest
+
+
 class ConfigError(HyokaError):
     """A rule, scale, vocabulary or mapping file that is not valid; names the file and key."""

@@ -57,15 +57,21 @@ class CheckResult:
 
 
 def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
-    """Extend ``vocab`` with a mapping file: ``columns: {header: field}``, ``ignore: [header]``;
+    """Extend ``vocab`` with a mapping file: ``columns: {header: field}`` (an empty field: not
+    filled in yet, skipped), ``ignore: [header]``;
     return its ``directions: [{pattern, direction}]`` as indicator metadata (the plan's own
     declaration, before any name pattern of rules/directions.yaml)."""
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a mapping file is a mapping with columns/ignore/directions")
     reject_unknown(data, {"columns", "ignore", "directions"}, str(path), "columns, ignore, directions")
+    columns = data.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise ConfigError(f"{path}: columns: give one `header: field` per line")
     try:
-        vocab.extend_aliases({str(k): str(v) for k, v in (data.get("columns") or {}).items()})
+        # a header with no field yet (`"会計":` or `"会計": ""`, as hyoka inspect --write-mapping
+        # writes it) is not filled in: skipped, as a commented-out line would be
+        vocab.extend_aliases({str(k): str(v).strip() for k, v in columns.items() if v is not None and str(v).strip()})
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     vocab.extend_aliases({str(h): "ignore" for h in data.get("ignore") or []})

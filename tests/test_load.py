@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from hyoka.errors import InputError
+from hyoka.errors import InputError, NoHeaderError
 from hyoka.read.csv import decode_csv_bytes
 from hyoka.read.header import match_header
 from hyoka.read.table import load_table
@@ -182,6 +182,14 @@ def test_csv_short_lines_above_header(tmp_path, vocab, head):
     assert f["char_grade"].tolist() == [0, 9] and f["char_baseline"].tolist() == [0, 11]
 
 
+def test_csv_title_line_above_a_header_the_c_parser_refuses(tmp_path, vocab):
+    # the title line has one field, the header five: the C parser refuses it, the record reader reads it
+    p = _write(tmp_path / "t.csv", "タイトル\n事業名,担当課,評価,基準値,目標値\n訓練,総務課,A,1,2\n", "utf-8")
+    t = load_table(p, vocab)
+    assert t.header_rows == [2]
+    assert t.frame["project"].tolist() == ["訓練"] and t.frame["row"].tolist() == [3]
+
+
 def test_csv_row_longer_than_header_below_a_title_is_refused(tmp_path, vocab):
     p = _write(tmp_path / "r.csv", "タイトル\n事業名,担当課,評価,基準値\n訓練,総務課,A,1\nx,y,B,1,extra\n", "utf-8")
     with pytest.raises(InputError, match=r"^r.csv: not a readable CSV \(Expected 4 fields in line 4, saw 5\)$"):
@@ -194,6 +202,37 @@ def test_no_header_is_a_one_line_error(tmp_path, vocab):
         load_table(p, vocab)
     assert str(e.value).startswith("junk.csv: no header row")
     assert "\n" not in str(e.value)
+
+
+def test_no_header_names_the_closest_row_and_points_to_inspect(tmp_path, vocab):
+    # a title line, then a row that names two fields (事業名, 担当課) and one nothing (値): not enough
+    p = _write(tmp_path / "x.csv", "一覧表\n事業名,担当課,値\n訓練,総務課,3\n", "utf-8")
+    with pytest.raises(NoHeaderError) as e:
+        load_table(p, vocab)
+    assert str(e.value) == (
+        "x.csv: no header row: none of the first 30 rows names an indicator and two of "
+        "baseline/target/current, or 3 known columns (rules/columns.yaml). Closest: row 2 "
+        "(事業名 → project, 担当課 → department, 値 → ?). Run `hyoka inspect x.csv` to see how each "
+        "row was read, and map headers with --mapping (docs/mapping.md)."
+    )
+    assert e.value.closest == ("", 2, [(1, "事業名", "project"), (2, "担当課", "department"), (3, "値", None)])
+    assert e.value.sheets[0][1][0] == (1, ["一覧表", "", ""])
+
+
+def test_no_header_in_a_workbook_names_the_sheet(tmp_path, vocab):
+    wb = Workbook()
+    wb.active.title = "概要"
+    wb.active.append(["計画の進捗"])
+    ws = wb.create_sheet("一覧")
+    ws.append(["番号", "事業名", "担当課", "メモ"])
+    ws.append([1, "訓練", "総務課", "x"])
+    wb.save(tmp_path / "b.xlsx")
+    with pytest.raises(NoHeaderError) as e:
+        load_table(tmp_path / "b.xlsx", vocab)
+    assert "Closest: sheet 一覧, row 1 (番号 → ignore, 事業名 → project, 担当課 → department, メモ → ?)." in str(
+        e.value
+    )
+    assert "in no sheet do any of the first 30 rows name an indicator" in str(e.value)
 
 
 def test_empty_and_binary_files(tmp_path, vocab):

@@ -2,7 +2,7 @@
 
 Exit codes: 0 nothing reached ``--fail-on``; 1 findings at or above ``--fail-on``; 2 a usage or
 input error (one line on stderr, no traceback); 130 interrupted. The commands live one job per
-module: :mod:`~hyoka.cli.check`, :mod:`~hyoka.cli.waive`, :mod:`~hyoka.cli.rules`,
+module: :mod:`~hyoka.cli.check`, :mod:`~hyoka.cli.inspection`, :mod:`~hyoka.cli.waive`, :mod:`~hyoka.cli.rules`,
 :mod:`~hyoka.cli.authoring` (template, init), :mod:`~hyoka.cli.export` (export gx); shared options
 in :mod:`~hyoka.cli.options`.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from hyoka import __version__
-from hyoka.cli import authoring, check, export, rules, waive
+from hyoka.cli import authoring, check, export, inspection, rules, waive
 from hyoka.cli.common import EXIT_HELP
 from hyoka.errors import HyokaError
 
@@ -27,6 +27,7 @@ app = typer.Typer(
 
 # commands first, then the groups: the order `hyoka --help` lists them in
 app.command("check", help=check.HELP)(check.check)
+app.command("inspect", help=inspection.HELP)(inspection.inspect)
 app.command("waive", help=waive.HELP)(waive.waive)
 app.command("rule", help=rules.RULE_HELP)(rules.rule)
 app.command("template", help=authoring.TEMPLATE_HELP)(authoring.template)

@@ -24,9 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hyoka.errors import InputError
+from hyoka.errors import InputError, NoHeaderError
 from hyoka.normalise.vocabulary import Vocabulary
-from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS, find_header
+from hyoka.read.header import HEADER_SCAN_ROWS, find_header
+from hyoka.read.noheader import no_header_error
 from hyoka.read.raw import RawTable, frame_from_rows
 
 THREADED_CSV_BYTES = 8 << 20  # below this pyarrow reads on one thread (a table of a few thousand rows)
@@ -106,6 +107,7 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
         raw = text.encode("utf-8")
     del decoded
     # comma first; Excel's "Unicode text" export is tab-separated, some locales use ";"
+    first_head: pd.DataFrame | None = None  # the first rows of the first grid parsed, for the error
     for sep in (",", "\t", ";"):
         try:
             grid = _grid_pyarrow(raw, sep)
@@ -135,13 +137,12 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
             )
         if find_header(grid.head(HEADER_SCAN_ROWS).to_numpy(dtype=object).tolist(), vocab) is not None:
             break
+        if first_head is None:
+            first_head, first_sep = grid.head(HEADER_SCAN_ROWS), sep
     else:
-        raise InputError(
-            locals().get("first_error")
-            or "no header row: none of the first 30 rows names at least "
-            f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)",
-            file=source,
-        )
+        if "first_error" in locals() or first_head is None:
+            raise InputError(locals().get("first_error") or "not a readable CSV", file=source)
+        raise _no_header(source, first_head, first_sep, vocab)
     del text
     # the physical line each record starts on: records may span lines (quoted newlines)
     spans = np.ones(len(grid), dtype="int64") + sum(cell_stats(grid[c], sep)[3].astype("int64") for c in grid.columns)
@@ -149,11 +150,7 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
     # the header is looked for in the first rows; the body is taken column by column from the grid
     rows = grid.head(HEADER_SCAN_ROWS + 2).to_numpy(dtype=object).tolist()
     if find_header(rows, vocab) is None:
-        raise InputError(
-            "no header row: none of the first 30 rows names at least "
-            f"{MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)",
-            file=source,
-        )
+        raise _no_header(source, grid.head(HEADER_SCAN_ROWS), sep, vocab)
     chars = CharColumns(raw, grid, starts, spans, sep)
     table = frame_from_rows(rows, starts.tolist(), source, "", vocab, grid=grid, chars=chars)
     assert table is not None
@@ -161,6 +158,17 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
     del grid, chars, raw, data
     release_memory()
     return table
+
+
+def _no_header(source: str, head: pd.DataFrame, sep: str, vocab: Vocabulary) -> NoHeaderError:
+    """The no-header error for a CSV whose first records are ``head`` (their line numbers counted
+    from the line breaks inside quoted cells)."""
+    spans = np.ones(len(head), dtype="int64")
+    for c in head.columns:
+        spans += cell_stats(head[c].astype("string").fillna(""), sep)[3].astype("int64")
+    starts = (np.cumsum(spans) - spans + 1).tolist()
+    rows = head.fillna("").astype(str).to_numpy(dtype=object).tolist()
+    return no_header_error(source, [("", rows, starts)], vocab)
 
 
 def release_memory() -> None:

@@ -71,6 +71,7 @@ class RawTable:
     #: how each header column was read (hyoka.read.raw.describe_columns), for hyoka inspect
     layout: list[dict] = field(default_factory=list)
     carried: dict[str, int] = field(default_factory=dict)  # field → cells filled from a rowspan above
+    sheet_headers: dict[str, list[int]] = field(default_factory=dict)  # a workbook's header rows per sheet
 
 
 def frame_from_rows(

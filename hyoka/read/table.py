@@ -16,7 +16,8 @@ import pandas as pd
 from hyoka.errors import InputError
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
-from hyoka.read.header import MIN_HEADER_FIELDS
+from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS
+from hyoka.read.noheader import no_header_error
 from hyoka.read.raw import RawTable, fill_places, frame_from_rows
 from hyoka.read.xlsx import read_grids, read_other_grids
 from hyoka.resources import data_dir, load_yaml
@@ -41,6 +42,7 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
     skip = _skip_patterns()
     tables: list[RawTable] = []
     skipped: list[str] = []
+    headerless: list[tuple[str, list[list[str]], list[int]]] = []  # sheets read that have no header
     for g in grids:
         if not g.visible or any(p.search(nfkc(g.title)) for p in skip):
             skipped.append(g.title)
@@ -49,12 +51,15 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
         table = frame_from_rows(g.rows, numbers, source, g.title, vocab)
         if table is None:
             skipped.append(g.title)
+            headerless.append((g.title, g.rows[:HEADER_SCAN_ROWS], numbers[:HEADER_SCAN_ROWS]))
             continue
         for fld, c in table.columns.items():
             flags = [(n - 1, c) in g.uncached for n in table.frame["row"]] if g.uncached else False
             table.frame[f"nocache_{fld}"] = flags
         tables.append(table)
     if not tables:
+        if headerless:
+            raise no_header_error(source, headerless, vocab)
         raise InputError(
             f"no sheet has a header row naming at least {MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)",
             file=source,
@@ -68,10 +73,12 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
         tables[0].headers,
         unmapped=[u for t in tables for u in t.unmapped],
     )
+    # how each sheet was read (hyoka inspect): the layouts name their sheet, the header rows per sheet
+    out.header_rows = [r for t in tables for r in t.header_rows]
+    out.sheet_headers = {t.sheets_read[0]: t.header_rows for t in tables}
+    out.layout = [d for t in tables for d in t.layout]
     out.skipped_rows = [r for t in tables for r in t.skipped_rows]
-    out.empty_fields = [e for t in tables for e in t.empty_fields]
-    out.layout = [e for t in tables for e in t.layout]
-    out.header_rows = tables[0].header_rows
+    out.empty_fields = list(dict.fromkeys(f for t in tables for f in t.empty_fields))
     out.columns, out.labels = tables[0].columns, tables[0].labels
     for t in tables:
         for f, n in t.carried.items():

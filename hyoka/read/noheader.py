@@ -1,0 +1,64 @@
+"""The error for a table whose header cannot be found: which row came closest, how each of its
+cells was read, and where to look next (``hyoka inspect``, a mapping file).
+
+:func:`no_header_error` builds one :class:`~hyoka.errors.NoHeaderError` (one line) from the first
+rows of each sheet (or of the CSV).
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from hyoka.errors import NoHeaderError
+from hyoka.normalise.vocabulary import Vocabulary
+from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS, best_candidate
+
+#: cells of the closest row named in the message (the rest are counted)
+MESSAGE_CELLS = 8
+_CELL_CHARS = 24
+
+
+def _short(text: str) -> str:
+    one = "⏎".join(line.strip() for line in str(text).strip().splitlines())
+    return one if len(one) <= _CELL_CHARS else one[: _CELL_CHARS - 1] + "…"
+
+
+def no_header_error(
+    source: str, sheets: list[tuple[str, list[list[str]], list[int]]], vocab: Vocabulary
+) -> NoHeaderError:
+    """The error for ``source`` (the file name as given) where no sheet has a header. ``sheets``:
+    (sheet name, ``""`` for a CSV; its first rows as lists of cell text; each row's number)."""
+    closest = None
+    best = -1
+    shown: list[tuple[str, list[tuple[int, list[str]]]]] = []
+    for sheet, rows, numbers in sheets:
+        rows = [[str(v) if v is not None else "" for v in r] for r in rows[:HEADER_SCAN_ROWS]]
+        shown.append((sheet, list(zip(numbers, rows))))
+        found = best_candidate(rows, vocab)
+        if found is None:
+            continue
+        r, cells = found
+        named = sum(1 for _, _, f in cells if f and f != "ignore")
+        if named > best:
+            best = named
+            closest = (sheet, numbers[r], [(c + 1, t, f) for c, t, f in cells])
+    where = "none of the first 30 rows" if len(sheets) <= 1 else "in no sheet do any of the first 30 rows"
+    if len(sheets) <= 1:
+        message = f"no header row: {where} names"
+    else:
+        message = f"no header row: {where} name"
+    message += (
+        f" an indicator and two of baseline/target/current, or {MIN_HEADER_FIELDS} known columns (rules/columns.yaml)."
+    )
+    if closest is not None:
+        sheet, number, cells = closest
+        parts = [f"{_short(t)} → {f or '?'}" for _, t, f in cells[:MESSAGE_CELLS]]
+        if len(cells) > MESSAGE_CELLS:
+            parts.append(f"… {len(cells) - MESSAGE_CELLS} more")
+        at = f"sheet {sheet}, row {number}" if sheet else f"row {number}"
+        message += f" Closest: {at} ({', '.join(parts)})."
+    message += (
+        f" Run `hyoka inspect {shlex.quote(source)}` to see how each row was read,"
+        " and map headers with --mapping (docs/mapping.md)."
+    )
+    return NoHeaderError(message, file=source, sheets=shown, closest=closest)
