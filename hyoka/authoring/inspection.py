@@ -283,7 +283,7 @@ def print_inspection(ins: Inspection, con: Console, lang: str = "ja") -> None:
         items = ", ".join(f"{label(f, lang)} {n}" for f, n in t.carried.items())
         con.print(Text("  " + s["carried"].format(items=items)))
     if t.empty_fields:
-        con.print(Text("  " + s["empty_fields"].format(items=", ".join(label(f, lang) for f in t.empty_fields))))
+        con.print(Text("  " + s["empty_fields"].format(items=", ".join(label(f, lang) for _, f in t.empty_fields))))
     _print_grades(ins, con, lang, plain)
     _print_parsed(ins, con, lang, plain)
 
@@ -295,7 +295,7 @@ def _notes(ins: Inspection, d: dict, lang: str) -> str:
     notes = []
     if d["note"]:
         notes.append(NOTES[d["note"]][i])
-    if d["field"] in t.empty_fields and not d["note"]:
+    if d["field"] in {f for _, f in t.empty_fields} and not d["note"]:
         notes.append(NOTES["empty"][i])
     if d["note"] == "unknown":
         like = next((u[5] for u in t.unmapped if u[2] == d["column"] and u[0] == d["sheet"]), None)
