@@ -15,7 +15,7 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.check import registry
-from hyoka.check.headers import header_findings
+from hyoka.check.headers import header_findings, scale_finding
 from hyoka.check.rules import Rule, evaluate, load_catalog
 from hyoka.check.schema import validate
 from hyoka.check.selection import check_codes
@@ -26,7 +26,7 @@ from hyoka.config import apply as apply_config
 from hyoka.errors import ConfigError, HyokaError, InputError
 from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
 from hyoka.normalise.frame import normalise
-from hyoka.normalise.scale import GradingScale, load_scale
+from hyoka.normalise.scale import GradingScale, choose_scale, load_scale
 from hyoka.normalise.text import text_key, text_keys
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, load_vocabulary, nfkc
 from hyoka.options import CheckOptions
@@ -166,10 +166,12 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         vocab.renames.update({nfkc(k).strip(): nfkc(v).strip() for k, v in renames.items()})
         if options.departments is None:
             options.departments = listed or None  # an empty list (a skeleton to fill in) is no list
-    scale = load_scale(options.scale)
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
     tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
     _distinct_sources(tables)
+    # no scale given: the bundled one that reads the published grades (said by H004)
+    fitted = None if options.scale else choose_scale(_grades_seen(tables))
+    scale = fitted.scale if fitted else load_scale(options.scale)
     settings = DeriveSettings(
         (load_indicator_metadata(options.indicators, vocab) if options.indicators else []) + mapped,
         options.schedule_margin,
@@ -210,6 +212,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
             schema_found,
             evaluate(frame, rules, scale, options.lang),
             header_findings(tables, options.lang),
+            scale_finding(fitted, tables, options.lang),
             skipped_findings(
                 frame,
                 rules,
@@ -245,6 +248,16 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         found = select(found)
     departments = frame["department"].dropna().unique().tolist()  # in table order
     return CheckResult(frame, found, tables, scale, rules, options, departments, edition, previous_tables)
+
+
+def _grades_seen(tables: list[RawTable]) -> dict[str, int]:
+    """The grade texts of ``tables`` (trimmed, as published) → rows, counted per distinct text."""
+    counts: dict[str, int] = {}
+    for t in tables:
+        if "grade" in t.frame:
+            for text, n in t.frame["grade"].astype("string").fillna("").str.strip().value_counts().items():
+                counts[str(text)] = counts.get(str(text), 0) + int(n)
+    return counts
 
 
 def _normalise_tables(tables: list[RawTable], vocab: Vocabulary, scale: GradingScale) -> pd.DataFrame:

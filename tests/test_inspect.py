@@ -1,4 +1,4 @@
-"""``hyoka inspect`` on the real published tables (tests/data/real, see its README): how each was
+"""``hyoka inspect`` on the real published tables (examples/real/published, see SOURCES.md there): how each was
 read, hand-checked against the files, and the starter mapping written by --write-mapping read back."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hyoka.read.table import load_table
 
 from .inprocess import run_cli
 
-REAL = Path(__file__).resolve().parent / "data" / "real"
+REAL = Path(__file__).resolve().parent.parent / "examples" / "real" / "published"
 FUJI = REAL / "fuji_5ji_zenki_toushiteki_jigyohi.csv"
 GENDER = REAL / "gender_4ji_seika_mokuhyo_R2hakusho.csv"
 OFUNATO = REAL / "ofunato_R7_kodomokatei.csv"
@@ -51,14 +51,14 @@ def test_fuji_blocks_and_totals():
     assert (_column(ins, 5)["field"], _column(ins, 5)["block"], _column(ins, 5)["year"]) == (
         "current",
         "事業数",
-        "H23-27",
+        "H27",  # the period H23-27 written in the header, dated by its last year
     )
     assert _column(ins, 2)["note"] == "unknown"  # 会計
     # each chapter's 計 row, then 合計 written once over 一般 / 特別 / 企業 / 土地改良 / 計 (carried down)
     assert [(r, why) for _, r, why, _ in t.skipped_rows] == [
         (r, "total") for r in (3, 6, 9, 12, 14, 17, 19, 20, 21, 22, 23, 24)
     ]
-    assert t.skipped_rows[8][3] == "合計 / 特別"
+    assert t.skipped_rows[8][3] == "特別"  # the row's own cells, as published (合計 is written above)
     # 11 rows read, two indicators (事業数, 事業費) each
     assert t.frame["row"].nunique() == 11 and len(t.frame) == 22
     assert ins.grades == {}
@@ -117,7 +117,8 @@ def test_ofunato_wide_blocks_and_grades():
     assert _column(ins, 37)["note"] == "unread"  # the second grade column (課長等意見 今後の方向性)
     assert t.frame["row"].nunique() == 24
     assert ins.grades == {"１　現状維持": 13, "２　改革改善（縮小・統合含む）": 10, "３　終了・廃止・休止": 1}
-    assert ins.fits[0].rows == 0  # no bundled scale knows them
+    # 今後の方向性: the direction scale reads all 24 once the list number and the bracket are taken off
+    assert (ins.fits[0].scale.id, ins.fits[0].rows, ins.fits[0].missing) == ("direction", 24, [])
     out = run_cli("inspect", OFUNATO, text=True).stdout
     assert "  サ: 目標指標 indicator 12; 単位の列 unit 13; 現状値 current 18, 21, 24, 27, 30, 33" in out
 
@@ -160,7 +161,8 @@ def test_write_mapping_round_trip_multiline_header(tmp_path):
 
 def test_write_mapping_round_trip_fuji(tmp_path):
     text, t = _roundtrip(FUJI, tmp_path, {"会計": "ignore"})
-    assert '"進捗率 (B)/(A)": ""   # 列 7' in text
+    assert '"会計": ""   # 列 2' in text  # the one column not read
+    assert '#   "進捗率 (B)/(A)": rate   # 列 7' in text  # read already: listed as a comment
     assert {d["column"]: d["note"] for d in t.layout}[2] == "ignored"
 
 

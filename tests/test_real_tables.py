@@ -129,3 +129,25 @@ def test_tidy_tables_and_their_empty_columns(vocab, name, rows, empty):
     assert len(t.frame) == rows and skipped == []
     assert t.empty_fields == [("", f) for f in empty]
     assert fields[6] == "indicator" and fields[7] == "baseline" and fields[11] == "current"
+
+
+def test_scale_chosen_from_the_published_grades():
+    from hyoka.options import CheckOptions
+    from hyoka.pipeline import run_check
+
+    def codes(name, **opts):
+        r = run_check([next(REAL.glob(f"*/{name}"))], CheckOptions(**opts))
+        return r.scale.id, r.findings
+
+    # 栃木県: ◎ ◎ − ○ are the circles scale (− is its "cannot be judged"); no grade is off-scale
+    scale, found = codes("tochigi_kankyo_H17_tasseido.csv")
+    assert scale == "circles" and "G001" not in set(found["code"])
+    assert found[found["code"] == "H004"]["observed"].tolist() == ["circles"]
+    # 大船渡市: １　現状維持 / ２　改革改善（縮小・統合含む）/ ３　終了・廃止・休止 are proposals (今後の方向性)
+    scale, found = codes("ofunato_R7_kodomokatei.csv")
+    assert scale == "direction" and "G001" not in set(found["code"])
+    # Canada: success / failure (GC InfoBase status_color) are met / not met
+    assert codes("canada_drr2016_TSB.csv")[0] == "achievement"
+    # a scale given is used as given, and nothing is said
+    scale, found = codes("tochigi_kankyo_H17_tasseido.csv", scale="a-d")
+    assert scale == "a-d" and "H004" not in set(found["code"]) and (found["code"] == "G001").sum() == 4

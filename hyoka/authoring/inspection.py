@@ -30,12 +30,11 @@ from hyoka.cellref import column_letters
 from hyoka.check.rules import FIELD_LABELS
 from hyoka.errors import HyokaError, NoHeaderError
 from hyoka.normalise.frame import normalise
-from hyoka.normalise.scale import GradingScale, grade_key, load_scale
+from hyoka.normalise.scale import ScaleFit, load_scale, scale_fits
 from hyoka.normalise.vocabulary import ALIAS_FIELDS, VALUE_FIELDS, Vocabulary, header_key, load_vocabulary
 from hyoka.pipeline import apply_mapping
 from hyoka.read.raw import RawTable
 from hyoka.read.table import load_table
-from hyoka.resources import data_dir
 
 #: rows whose values are shown as parsed
 PARSED_ROWS = 5
@@ -175,16 +174,6 @@ def one_line(text: str) -> str:
 
 
 @dataclass
-class ScaleFit:
-    """How a bundled scale fits the grades seen: rows and distinct grades it knows, the others."""
-
-    scale: GradingScale
-    rows: int
-    known: int
-    missing: list[str]
-
-
-@dataclass
 class Inspection:
     """One file, inspected: ``table`` (None when no header was found: then ``no_header``), the
     grades seen (text as published → rows), the bundled scales best first, the first rows parsed."""
@@ -204,18 +193,6 @@ class Inspection:
     def column_name(self, column: int) -> str:
         """A 1-based column as people see it: a letter in a workbook, the number in a CSV."""
         return column_letters(column - 1) if self.workbook else str(column)
-
-
-def scale_fits(grades: dict[str, int]) -> list[ScaleFit]:
-    """Each bundled scale (rules/scales/) against the grades seen (text → rows): best first (most
-    rows known, then most distinct grades known, then the smaller scale)."""
-    fits = []
-    for p in sorted((data_dir("rules") / "scales").glob("*.yaml")):
-        scale = load_scale(p)
-        known = [g for g in grades if grade_key(g) in scale.lookup]
-        fits.append(ScaleFit(scale, sum(grades[g] for g in known), len(known), [g for g in grades if g not in known]))
-    fits.sort(key=lambda f: (-f.rows, -f.known, len(f.scale.grades), f.scale.id))
-    return fits
 
 
 def inspect_file(path: Path | str, vocab: Vocabulary) -> Inspection:

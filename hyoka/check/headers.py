@@ -9,6 +9,7 @@ from hyoka.check import findings as F
 from hyoka.check import registry
 from hyoka.check.rules import FIELD_LABELS
 from hyoka.check.text import render_text
+from hyoka.normalise.scale import ScaleFit
 from hyoka.read.raw import RawTable
 
 
@@ -49,3 +50,43 @@ def header_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
             }
         )
     return F.typed(pd.DataFrame(rows))
+
+
+def scale_finding(fit: ScaleFit | None, tables: list[RawTable], lang: str) -> pd.DataFrame:
+    """H004: the grading scale hyoka chose from the grades published (``fit``, from
+    :func:`hyoka.normalise.scale.scale_fits`) because none was given; an empty findings table
+    when the scale was given. Placed on the first table as a whole."""
+    if fit is None or not tables:
+        return F.empty()
+    spec = registry.code_info("H004")
+    name = fit.scale.name_ja if lang == "ja" else fit.scale.name_en
+    sep = "、" if lang == "ja" else ", "
+    missing = ""
+    if fit.missing:
+        shown = sep.join(fit.missing[:5])
+        missing = f"合わない値: {shown}" if lang == "ja" else f"Grades it does not know: {shown}"
+    values = {"scale": name, "id": fit.scale.id, "grades": sep.join(fit.grades[:8]), "missing": missing}
+    fill = lambda t: render_text(t, values)
+    row = {
+        "code": "H004",
+        "severity": spec.severity,
+        "department": "",
+        "item": "",
+        "project": "",
+        "indicator": "",
+        "field": "grade",
+        "observed": fit.scale.id,
+        "expected": fill(spec.text("expected", lang)),
+        "message": fill(spec.text("message", lang)).strip(),
+        "title": spec.text("title", lang),
+        "fix": fill(spec.text("fix", lang)),
+        "row_index": -1,
+        "source_file": tables[0].source,
+        "sheet": "",
+        "row": 0,
+        "cell_row": 0,
+        "col": 0,
+        "char_col": 0,
+        "waived": "",
+    }
+    return F.typed(pd.DataFrame([row]))

@@ -17,6 +17,7 @@ contradiction. Rows whose grade has a condition are judged by it, not by the gen
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,11 +47,65 @@ class GradingScale:
     lookup: dict[str, str]  # normalised spelling -> grade code
     source: str = ""
 
+    def code_for(self, key: str) -> str | None:
+        """The grade code a spelling (already :func:`grade_key`-ed) names, or None. A list number
+        before the grade (``1 現状維持``, ``２　改革改善``) and a qualifier in brackets after it
+        (``改革改善（縮小・統合含む）``, ``◎(予定以上)``) are taken off when the spelling as written is
+        not one of the scale's."""
+        code = self.lookup.get(key)
+        if code is None and key:
+            bare = _QUALIFIER.sub("", _LIST_NUMBER.sub("", key)).strip()
+            code = self.lookup.get(bare)
+        return code
+
     def grade(self, code: str) -> Grade:
         return next(g for g in self.grades if g.code == code)
 
     def codes(self, standing: str) -> list[str]:
         return [g.code for g in self.grades if g.standing == standing]
+
+
+_LIST_NUMBER = re.compile(r"^(?:\d{1,2}|[(（]\d{1,2}[)）])[\s.．、:：)）]+")
+_QUALIFIER = re.compile(r"\s*[(（][^()（）]*[)）]$")
+
+
+@dataclass(frozen=True)
+class ScaleFit:
+    """How a bundled scale fits the grades seen: the rows and distinct grades it knows, and the
+    grade texts it does not know."""
+
+    scale: GradingScale
+    rows: int
+    known: int
+    missing: list[str]
+    grades: tuple[str, ...] = ()  # the grade texts seen, most rows first
+
+
+def scale_fits(grades: dict[str, int]) -> list[ScaleFit]:
+    """Each bundled scale (rules/scales/) against the grades seen (text as published → rows):
+    best first (most rows known, then most distinct grades known, then the smaller scale)."""
+    fits = []
+    for p in sorted((data_dir("rules") / "scales").glob("*.yaml")):
+        scale = load_scale(p)
+        known = [g for g in grades if scale.code_for(grade_key(g)) is not None]
+        seen = tuple(sorted(grades, key=lambda g: -grades[g]))
+        fits.append(
+            ScaleFit(scale, sum(grades[g] for g in known), len(known), [g for g in seen if g not in known], seen)
+        )
+    fits.sort(key=lambda f: (-f.rows, -f.known, len(f.scale.grades), f.scale.id))
+    return fits
+
+
+def choose_scale(grades: dict[str, int]) -> ScaleFit | None:
+    """The bundled scale to check with when none was given: the one that reads the most rows of
+    ``grades`` (text as published → rows), if it reads more than the default A–D scale; None
+    when A–D reads as many (or there are no grades)."""
+    grades = {g: n for g, n in grades.items() if g.strip()}
+    if not grades:
+        return None
+    fits = scale_fits(grades)
+    default = next(f for f in fits if f.scale.id == "a-d")
+    return fits[0] if fits[0].rows > default.rows else None
 
 
 def grade_key(text: str) -> str:
