@@ -99,11 +99,11 @@ def test_gender_headings():
     assert _has(out, "4", "見出し行", "男性の育児休業取得率")
 
 
-def test_tochigi_grades_fit_circles_and_unread_target():
+def test_tochigi_grades_fit_circles_plus_and_unread_target():
     ins = inspect_file(TOCHIGI, load_vocabulary())
     # 達 成 度: ◎ ◎ ○ −
     assert ins.grades == {"◎": 2, "○": 1, "−": 1}
-    assert ins.fits[0].scale.id == "circles"
+    assert ins.fits[0].scale.id == "circles-plus"
     h22 = _column(ins, 6)
     assert (h22["header"], h22["field"], h22["year"], h22["note"]) == ("H22の目標値", "target", "H22", "unread")
     assert ins.table.empty_fields == [("", "effect")]  # 備 考 is empty in all 4 rows

@@ -123,3 +123,18 @@ def test_yearly_series_gives_baseline_and_latest_current(tmp_path, vocab):
     assert f["current_year"].tolist() == ["平成14年", "平成13年"]
     assert (f.loc[0, "col_baseline"], f.loc[0, "col_current"], f.loc[1, "col_current"]) == (3, 4, 3)
     assert f["target"].tolist() == ["20", "800"]
+
+
+def test_a_row_that_only_continues_the_text_above(tmp_path, vocab):
+    # a long 取組内容 split at a page break: the second part on a row of its own
+    text = (
+        "事業名,担当課,取組内容,評価,目標指標,基準値,目標値,現状値\n"
+        "防災訓練,危機管理課,地区ごとに訓練を実施し、,A,参加者数,100,150,160\n"
+        ",,参加者アンケートを行った。,,,,,\n"
+        "広報紙発行,広報課,毎月発行,B,発行回数,12,12,11\n"
+    )
+    t = load_table(_csv(tmp_path, text), vocab)
+    assert t.frame["project"].tolist() == ["防災訓練", "広報紙発行"]
+    assert [(r, why, words) for _, r, why, words in t.skipped_rows] == [
+        (3, "continuation", "参加者アンケートを行った。")
+    ]

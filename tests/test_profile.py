@@ -55,7 +55,8 @@ def test_no_department_and_no_project_column_kenko():
     found = check("kenko_nippon21.csv")
     # 10 rows of the table each got S001 before; a missing column is said once
     assert not found["code"].isin(["S001", "X001", "X003", "T001", "S002"]).any()
-    assert h002(found) == {"department": "X003 S001", "effect": "T001", "partners": "S002", "project": "X001"}
+    # effect and partners are free text many templates lack: their absence is not a finding
+    assert h002(found) == {"department": "X003 S001", "project": "X001"}
     h = found[found["code"] == "H002"]
     assert set(h["cell"]) == {"kenko_nippon21.csv"} and set(h["row"]) == {0} and set(h["col"]) == {0}
     assert set(h["severity"]) == {"info"} and set(h["row_index"]) == {-1}
@@ -70,13 +71,7 @@ def test_no_department_and_no_project_column_kenko():
 def test_no_grade_column_gender_whitepaper():
     found = check("gender_whitepaper_h27.csv")
     assert not found["code"].str.startswith("G").any()  # no G004 on each of the 3 rows
-    assert h002(found) == {
-        "department": "X003 S001",
-        "effect": "T001",
-        "grade": GRADE_CHECKS,
-        "partners": "S002",
-        "project": "X001",
-    }
+    assert h002(found) == {"department": "X003 S001", "grade": GRADE_CHECKS, "project": "X001"}
     grade = found[(found["code"] == "H002") & (found["field"] == "grade")].iloc[0]
     assert grade["message"].startswith(
         "この表には事業の評価の列がないため、次の検査は行っていません: G001 評価が評価尺度にない、G002 "
@@ -99,7 +94,7 @@ def test_no_current_column_fukuoka_still_gets_missing_targets():
     found = check("fukuoka_seika_shihyo.csv")
     assert not found["code"].isin(["M003", "G004", "S001"]).any()
     listed = h002(found)
-    assert listed["current"] == "M003 P001 P002 U001 G002 G003 G005 G006 U002 G007 Y002 B001 Z002 F001"
+    assert listed["current"] == "M003 P001 P002 U001 G002 G003 G005 G006 U002 G007 Y002 B001 Z002 F001 R001"
     assert listed["current_year"] == "P003 G007 Y002 Y003 S003"
     # the target column is there: the two 上位概念 rows (lines 4, 5) leave it blank, a real gap
     assert found.loc[found["code"] == "M002", "cell"].tolist() == [
@@ -112,9 +107,12 @@ def test_blank_cell_in_a_department_column_still_gets_s001():
     found = check("tottori_koteihyo.csv")
     # line 3 (防災士登録者数) has the blank department; lines 2 and 4 name theirs
     assert found.loc[found["code"] == "S001", "cell"].tolist() == ["tottori_koteihyo.csv:3:department"]
-    # the grade column is there, blank on all three rows: G004 on each, and no H002 for it
-    assert found.loc[found["code"] == "G004", "row"].tolist() == [2, 3, 4]
-    assert h002(found) == {"effect": "T001", "partners": "S002"}
+    # the grade column is there, blank on all three rows: said once for the table (H003), not
+    # G004 on each row; no H002 (the free-text columns it lacks are not worth one)
+    assert "G004" not in set(found["code"])
+    h003 = found[found["code"] == "H003"]
+    assert h003["field"].tolist() == ["grade"] and h003["severity"].tolist() == ["warning"]
+    assert h002(found) == {}
 
 
 def test_select_and_ignore():

@@ -139,10 +139,10 @@ def test_scale_chosen_from_the_published_grades():
         r = run_check([next(REAL.glob(f"*/{name}"))], CheckOptions(**opts))
         return r.scale.id, r.findings
 
-    # 栃木県: ◎ ◎ − ○ are the circles scale (− is its "cannot be judged"); no grade is off-scale
+    # 栃木県: ◎ ◎ − ○ are the circles-plus scale (− is its "cannot be judged"); no grade is off-scale
     scale, found = codes("tochigi_kankyo_H17_tasseido.csv")
-    assert scale == "circles" and "G001" not in set(found["code"])
-    assert found[found["code"] == "H004"]["observed"].tolist() == ["circles"]
+    assert scale == "circles-plus" and "G001" not in set(found["code"])
+    assert found[found["code"] == "H004"]["observed"].tolist() == ["circles-plus"]
     # 大船渡市: １　現状維持 / ２　改革改善（縮小・統合含む）/ ３　終了・廃止・休止 are proposals (今後の方向性)
     scale, found = codes("ofunato_R7_kodomokatei.csv")
     assert scale == "direction" and "G001" not in set(found["code"])

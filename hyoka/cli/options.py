@@ -48,7 +48,10 @@ FORMAT_HELP = (
     "at or above --fail-on; github: GitHub Actions annotations (::error file=…,line=…::…). "
     "Machine formats go to stdout, or to --output."
 )
-SCALE_HELP = "Grading scale file, or a bundled preset (a-d, s-a-b-c, f-s-a-b-c-x-y-z, circles, achievement, rag)."
+SCALE_HELP = (
+    "Grading scale file, or a bundled preset (a-d, s-a-b-c, f-s-a-b-c-x-y-z, circles, circles-plus, achievement, "
+    "direction, rag). Default: the preset that reads the table's grades (H004 says which), else a-d."
+)
 MAPPING_HELP = "A plan's column aliases and indicator directions (YAML)."
 DEPARTMENT_HELP = "(current or previous name)."
 

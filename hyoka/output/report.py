@@ -92,6 +92,30 @@ def summary_line(s: dict, rows: int, counts: dict[str, int]) -> str:
     )
 
 
+def skipped_rows(result, s: dict) -> list[dict[str, Any]]:
+    """The rows of each table that were not checked as projects (hyoka.read.layout), for the
+    report: ``source``, ``sheet``, ``row``, ``reason`` (in the report's language), ``text``."""
+    return [
+        {"source": t.source, "sheet": sheet, "row": row, "reason": s.get(f"skip_{why}", why), "text": text}
+        for t in result.tables
+        for sheet, row, why, text in t.skipped_rows
+    ]
+
+
+def skipped_line(result, s: dict) -> str:
+    """One line for the terminal: how many rows were not checked as projects, by reason; ``""``
+    when none."""
+    reasons: dict[str, int] = {}
+    for t in result.tables:
+        for _, _, why, _ in t.skipped_rows:
+            reasons[why] = reasons.get(why, 0) + 1
+    if not reasons:
+        return ""
+    sep = s.get("sep", "、")
+    text = sep.join(f"{s.get(f'skip_{why}', why)} {n}" for why, n in reasons.items())
+    return s["rows_skipped_line"].format(n=sum(reasons.values()), reasons=text)
+
+
 def summary_text(s: dict, rows: int, found: pd.DataFrame) -> str:
     """:func:`summary_line` for a findings table, waived findings left out of the counts and
     named after them ("…、情報 0件（除外 1件）")."""
@@ -283,6 +307,7 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
         "chart": progress_chart(frame, result.scale, s, lang, margin),
         "edition": edition_section(result, found),
         "tables": table_rows,
+        "rows_skipped": skipped_rows(result, s),
     }
     annotated = {}
     for t in result.tables:  # each workbook, answered in itself (hyoka.output.annotate)

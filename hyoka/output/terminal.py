@@ -18,7 +18,7 @@ from rich.text import Text
 
 from hyoka.check import findings as F
 from hyoka.output.places import with_cells
-from hyoka.output.report import strings, summary_text
+from hyoka.output.report import skipped_line, strings, summary_text
 
 SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _CONTROL = dict.fromkeys(c for c in range(0x20) if c not in (9, 10)) | dict.fromkeys(range(0x7F, 0xA0))
@@ -75,6 +75,8 @@ def print_text(result, written: list[Path], out: Path, con: Console | None = Non
             if f.waived:
                 con.print(Text(clean(f"      {s['waived_reason']}: {f.waived}").plain, style="dim"))
     con.print(Text("\n" + summary_text(s, len(frame), found)))
+    if skipped := skipped_line(result, s):
+        con.print(Text(clean(skipped).plain, style="dim"))
     if written:
         con.print(Text(f"→ {out / 'index.html'}"))
 

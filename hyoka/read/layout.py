@@ -9,6 +9,8 @@ classified on whole columns (no per-row Python):
 - ``heading``: a section or group heading: the row's only text is in its first label column
   (第1分野…, (1)大気環境の保全, a group name over its sub-rows) and no value is given;
 - ``header``: the header repeated at a page break (two or more cells equal their header);
+- ``continuation``: a row that names nothing (no item, project or indicator) and gives no value,
+  only text continuing the cells of the row above (a long cell split at a page break);
 - ``blank``: nothing at all (spacer rows; dropped without being listed).
 
 Continuation rows (rowspan written once, as every table copied from HTML or PDF has it): the
@@ -30,7 +32,7 @@ TOTAL_WORDS = ("合計", "小計", "計", "総計", "総合計", "中計", "全�
 NOTE_MARKS = ("※", "注", "(注", "(※", "*", "備考:", "出典", "資料:", "(資料")
 #: fields that carry down from the row above when a row continues its project
 CARRIED = ("project", "department", "effect")
-SKIP_REASONS = ("total", "note", "heading", "header", "blank")
+SKIP_REASONS = ("total", "note", "heading", "header", "continuation", "blank")
 
 
 def _key(s: pd.Series) -> pd.Series:
@@ -45,13 +47,18 @@ def _key(s: pd.Series) -> pd.Series:
 
 
 def classify_rows(
-    labels: list[pd.Series], values: list[pd.Series], header_keys: list[tuple[pd.Series, str]]
+    labels: list[pd.Series],
+    values: list[pd.Series],
+    header_keys: list[tuple[pd.Series, str]],
+    names: list[pd.Series] | None = None,
 ) -> pd.Series:
     """The reason each body row is not a project (:data:`SKIP_REASONS`), ``""`` for a data row.
 
     ``labels``: the text columns left to right (mapped or not; the first is the leftmost), each
     a string Series over the body rows; ``values``: the value columns (baseline, target, current,
-    rate, series); ``header_keys``: (column, its header text) pairs for the repeated-header test.
+    rate, series); ``header_keys``: (column, its header text) pairs for the repeated-header test;
+    ``names``: the columns that name a row (item, project, indicator): a row with none of them,
+    no value and some text only continues the cells of the row above (``continuation``).
     Raises nothing; an empty body gives an empty Series."""
     n = len(labels[0]) if labels else (len(values[0]) if values else 0)
     index = labels[0].index if labels else (values[0].index if values else pd.RangeIndex(0))
@@ -78,6 +85,9 @@ def classify_rows(
     if filled:
         heading = filled[0] & (n_text == 1) & ~value_filled
         reason[(reason == "") & heading] = "heading"
+    if names:
+        unnamed = ~np.logical_or.reduce([(_key(v) != "").to_numpy(bool) for v in names])
+        reason[(reason == "") & unnamed & ~value_filled & (n_text > 0)] = "continuation"
     if header_keys:
         same = np.sum([(_key(s) == h).to_numpy(bool) for s, h in header_keys if h], axis=0)
         reason[(reason == "") & (same >= 2)] = "header"

@@ -121,7 +121,14 @@ def frame_from_rows(
     label_cols = sorted({c for c in range(min(first_value, width))} | set(plan.fields.values()))
     label_cols = [c for c in label_cols if c not in value_cols and plan.fields.get("grade") != c]
     header_keys = [(column(c), header_key_of(header.texts.get(c, ""))) for c in header.columns if c < width]
-    reason = classify_rows([column(c) for c in label_cols], [column(c) for c in value_cols], header_keys)
+    name_cols = [plan.fields[f] for f in ("item", "project", "indicator") if f in plan.fields]
+    name_cols += [s.columns[0] for b in plan.blocks for f, s in b.sources.items() if f == "indicator"]
+    reason = classify_rows(
+        [column(c) for c in label_cols],
+        [column(c) for c in value_cols],
+        header_keys,
+        [column(c) for c in name_cols] if value_cols else None,
+    )
     nums = np.asarray(row_numbers[data_start : data_start + n], dtype=np.int64)
     # an item written once over the rows below it (合計 over 一般 / 特別 / 計) carries down through
     # data and total rows alike: a row under a carried 合計 is a total too
