@@ -47,6 +47,7 @@ EXTRA_LABELS = {
     "series": ("年度別の値", "series"),
     "rate": ("達成率", "rate"),
     "ignore": ("読まない列", "ignore"),
+    "direction": ("改善の方向（上向き・下向き）", "direction"),
 }
 #: why a row is not a project (hyoka.read.layout.SKIP_REASONS)
 REASONS = {
@@ -54,11 +55,16 @@ REASONS = {
     "note": ("注記行", "note"),
     "heading": ("見出し行", "heading"),
     "header": ("繰り返しの見出し行", "repeated header"),
+    "no_values": ("値の区分のない行（アクティビティなど）", "no value row (an activity)"),
 }
 NOTES = {
     "unread": ("読まない（同じ項目の列が先にある）", "not read (an earlier column gives this field)"),
     "unknown": ("不明（どの項目の見出しでもない）", "unknown (names no field)"),
     "ignored": ("読まない列", "ignored"),
+    "long": (
+        "値の区分: 1指標を4行（1.目標年度/2.目標値/3.実績値/4.達成率）、年度ごとの列に値",
+        "row kinds: four rows per indicator (1.目標年度 / 2.目標値 / 3.実績値 / 4.達成率), a column per year",
+    ),
     "empty": ("全行が空（この列はないものとする）", "empty in every row (treated as absent)"),
     "resembles": ("「{label}」に似ている（H001）", "resembles {label} (H001)"),
 }

@@ -6,8 +6,9 @@ entries, patterns or grades, never over rows).
 
 - ``units_agree`` (bool): baseline, target and current that are present carry one unit;
 - ``direction`` (increase/decrease/keep/NA), ``direction_source`` (declared/inferred/none),
-  ``direction_basis`` (plan/target/name/inferred/none: declared by the plan's indicator metadata
-  file (first), by a target given as a minimum only (increase), a maximum only (decrease) or a
+  ``direction_basis`` (plan/table/target/name/inferred/none: declared by the plan's indicator
+  metadata file (first), by the table's own direction column (``direction_declared``: a long
+  table's 改善の上向き／下向き, hyoka.read.longform), by a target given as a minimum only (increase), a maximum only (decrease) or a
   range (keep), or by a rules/directions.yaml name pattern, else inferred from target vs baseline;
   docs/glossary.md#progress-and-achievement: a target below the baseline implies the indicator
   should fall), ``sign`` (+1.0/−1.0/NaN). Codes only: message templates show them with
@@ -210,7 +211,13 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     # InfoBase: "a lower-is-better target is given as target_max only"): after the plan's list,
     # before a guess from the indicator's words
     by_target = out["target_form"].map(_FORM_DIRECTION).astype("string")
-    declared = by_meta.fillna(by_target).fillna(by_name)
+    # the table's own column (上向き / 下向き): after the plan's list, before anything guessed
+    by_table = (
+        out["direction_declared"].astype("string")
+        if "direction_declared" in out
+        else pd.Series(pd.NA, index=idx, dtype="string")
+    )
+    declared = by_meta.fillna(by_table).fillna(by_target).fillna(by_name)
 
     diff = out["target_value"] - out["baseline_value"]
     comparable = agree & present["baseline"] & present["target"]
@@ -220,16 +227,17 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     direction = declared.fillna(inferred)
     conds = [
         by_meta.notna().to_numpy(bool),
+        by_table.notna().to_numpy(bool),
         by_target.notna().to_numpy(bool),
         by_name.notna().to_numpy(bool),
         inferred.notna().to_numpy(bool),
     ]
     out["direction"] = direction
     out["direction_source"] = pd.Series(
-        np.select(conds, ["declared", "declared", "declared", "inferred"], default="none"), index=idx, dtype="string"
+        np.select(conds, ["declared"] * 4 + ["inferred"], default="none"), index=idx, dtype="string"
     )
     out["direction_basis"] = pd.Series(
-        np.select(conds, ["plan", "target", "name", "inferred"], default="none"), index=idx, dtype="string"
+        np.select(conds, ["plan", "table", "target", "name", "inferred"], default="none"), index=idx, dtype="string"
     )
     out["sign"] = direction.map({"increase": 1.0, "decrease": -1.0}).astype("float64")
     denom = diff.where((diff * out["sign"].fillna(np.sign(diff))) > 0)  # target beyond baseline

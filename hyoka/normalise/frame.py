@@ -38,6 +38,10 @@ target bounds (results frameworks: Canada's GC InfoBase gives a lower-is-better 
     both give ``target_raw`` ``min–max``, ``target_value`` NaN, ``target_state`` ``range`` and
     the place of the minimum. ``target_form`` says which: ``single`` (a target cell), ``min``,
     ``max``, ``range``, ``none`` (no target).
+direction (a table's own column of the better direction: a long table's 改善の上向き／下向き)
+    ``direction_raw`` (as published, ``""`` without the column) and ``direction_declared``
+    (increase/decrease/keep, NA when the cell says none of them: :data:`DECLARED_DIRECTIONS`);
+    hyoka.normalise.derive takes it after the plan's indicator list.
 rate (達成率, 進捗率: a published rate in percent)
     ``rate_raw`` (as published), ``rate_value`` (float64, percent: ``93.4%`` and ``93.4`` are both
     93.4), ``rate_decimals`` (int64, the decimals written: 1 for ``93.4%``), ``rate_state``
@@ -61,6 +65,13 @@ _PUA = "".join(chr(0xE000 + i) for i in range(len(_CIRCLED)))
 _PROTECT = str.maketrans(_CIRCLED, _PUA)
 _RESTORE = str.maketrans(_PUA, _CIRCLED)
 _ARROWS = r"\s*(?:→|⇒|->)\s*"
+#: words of a declared direction cell (NFKC, no whitespace) and the direction each says: the RS
+#: system's 行政事業レビュー CSV writes 上向き / 下向き (hyoka.read.longform)
+DECLARED_DIRECTIONS = (
+    (r"上向き|上がる|上昇|増加|高い", "increase"),
+    (r"下向き|下がる|低下|減少|低い", "decrease"),
+    (r"維持", "keep"),
+)
 #: Python's ``\s`` (every character str.isspace() accepts, all below U+3001) as a class of literal
 #: characters: pandas hands ``\s`` to Python's re element by element (RE2's ``\s`` is ASCII
 #: only), but runs this class in Arrow (RE2) on the whole column — the same matches.
@@ -217,9 +228,25 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     for fld in ("grade", *VALUE_FIELDS):  # formula cells with no cached value (xlsx only)
         col = f"nocache_{fld}"
         out[col] = raw[col].fillna(False).astype(bool) if col in raw else False
+    direction = take("direction") if "direction" in raw else pd.Series("", index=raw.index, dtype="string")
+    out["direction_raw"] = direction.astype("string").fillna("")
+    out["direction_declared"] = on_distinct(out["direction_raw"], _declared_direction)
     _target_bounds(out, take("target_min"), take("target_max"), vocab)
     _rate(out, take("rate"), vocab)
     return out
+
+
+def _declared_direction(s: pd.Series) -> pd.Series:
+    """The direction a declared-direction cell says (:data:`DECLARED_DIRECTIONS`, first match), NA
+    for an empty cell or one that says none or both."""
+    key = nfkc_series(s.astype("string").fillna("")).str.replace(r"\s+", "", regex=True)
+    out = pd.Series(pd.NA, index=s.index, dtype="string")
+    said = pd.Series(0, index=s.index)
+    for pattern, direction in DECLARED_DIRECTIONS:  # three patterns, each on the whole column
+        hit = key.str.contains(pattern, regex=True).fillna(False).astype(bool)
+        out = out.mask(hit & out.isna(), direction)
+        said += hit.astype(int)
+    return out.mask(said > 1, pd.NA)
 
 
 def _target_bounds(out: pd.DataFrame, lo_raw: pd.Series, hi_raw: pd.Series, vocab: Vocabulary) -> None:

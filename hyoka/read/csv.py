@@ -28,7 +28,7 @@ from hyoka.errors import InputError, NoHeaderError
 from hyoka.normalise.vocabulary import Vocabulary
 from hyoka.read.header import HEADER_SCAN_ROWS, find_header
 from hyoka.read.noheader import no_header_error
-from hyoka.read.raw import RawTable, frame_from_rows
+from hyoka.read.raw import RawTable, frame_from_rows, has_header
 
 THREADED_CSV_BYTES = 8 << 20  # below this pyarrow reads on one thread (a table of a few thousand rows)
 MAX_COLUMNS = 2_000  # an evaluation table has a few dozen columns (the same limit as hyoka.read.xlsx)
@@ -135,7 +135,7 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
             raise InputError(
                 f"{grid.shape[1]:,} columns, over the limit of {MAX_COLUMNS:,}: not an evaluation table", file=source
             )
-        if find_header(grid.head(HEADER_SCAN_ROWS).to_numpy(dtype=object).tolist(), vocab) is not None:
+        if has_header(grid.head(HEADER_SCAN_ROWS).to_numpy(dtype=object).tolist(), vocab):
             break
         if first_head is None:
             first_head, first_sep = grid.head(HEADER_SCAN_ROWS), sep
@@ -149,7 +149,7 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
     starts = np.cumsum(spans) - spans + 1
     # the header is looked for in the first rows; the body is taken column by column from the grid
     rows = grid.head(HEADER_SCAN_ROWS + 2).to_numpy(dtype=object).tolist()
-    if find_header(rows, vocab) is None:
+    if not has_header(rows, vocab):
         raise _no_header(source, grid.head(HEADER_SCAN_ROWS), sep, vocab)
     chars = CharColumns(raw, grid, starts, spans, sep)
     table = frame_from_rows(rows, starts.tolist(), source, "", vocab, grid=grid, chars=chars)

@@ -38,6 +38,7 @@ import pandas as pd
 from hyoka.normalise.vocabulary import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary, nfkc
 from hyoka.read.header import Header, find_header, find_unmapped
 from hyoka.read.layout import carry_down, classify_rows
+from hyoka.read.longform import LongRead, find_long, read_long
 from hyoka.read.wide import Block, ColumnPlan, plan_columns
 
 #: the prefixes of the place columns a raw (and normalised) frame has per field (module doc)
@@ -90,7 +91,11 @@ def frame_from_rows(
     data_start)`` → key → int32 array per body row, ``chars.at(grid_row, col)`` one cell's.
     Returns None when no header is found. Rows that are not projects are left out and listed in
     ``skipped_rows`` (hyoka.read.layout); a wide table gives one row per indicator block
-    (hyoka.read.wide)."""
+    (hyoka.read.wide); a long table (four rows per indicator, a column per year) one row per
+    indicator (hyoka.read.longform)."""
+    long_header = find_long(rows)
+    if long_header is not None:
+        return _long_table(read_long(long_header, rows, row_numbers, sheet, vocab, grid, chars), source, sheet)
     header = find_header(rows, vocab)
     if header is None:
         return None
@@ -265,6 +270,27 @@ def frame_from_rows(
         if entry["field"] in empty_fields and not entry["note"]:
             entry["note"] = "empty"  # the column is there, with nothing in it: the field is absent
     table.carried = {f: int(a.sum()) for f, a in carried.items() if a.any()}
+    return table
+
+
+def has_header(rows: list[list[str]], vocab: Vocabulary) -> bool:
+    """Whether the first rows of a grid hold a header :func:`frame_from_rows` reads: a long
+    table's (hyoka.read.longform) or a table's (hyoka.read.header)."""
+    return find_long(rows) is not None or find_header(rows, vocab) is not None
+
+
+def _long_table(read: LongRead, source: str, sheet: str) -> RawTable:
+    """The RawTable of a long table read by hyoka.read.longform."""
+    frame = read.frame
+    frame.insert(0, "sheet", sheet)
+    frame.insert(0, "source_file", source)
+    fill_places(frame)
+    table = RawTable(
+        frame, source, [sheet] if sheet else [], [], read.headers, read.unmapped, read.columns, labels=read.labels
+    )
+    table.skipped_rows = read.skipped
+    table.header_rows = read.header_rows
+    table.layout = read.layout
     return table
 
 
