@@ -71,7 +71,7 @@ def test_fuji_printed_in_japanese_and_english():
     assert "見出し行: 1行目" in out
     assert _has(out, "3", "前期実施計画 事業数", "目標値 target", "事業数")
     assert "  事業数: 目標値 target 3; 現状値 current 5" in out
-    assert _has(out, "20", "合計・小計行", "合計 / 一般")
+    assert _has(out, "20", "合計・小計の行", "合計 / 一般")
     assert "読み取った行: 11" in out and "指標: 22" in out
     # the first row's values as parsed: 2 事業数 target 38
     assert _has(out, "2 事業数", "目標値 target", "38", "→ 38.0")
@@ -96,7 +96,7 @@ def test_gender_headings():
     assert p.loc[1, "row"] == 5 and p.loc[1, "baseline_raw"] == "3.1% (平成26年度)"
     assert p.loc[1, "baseline_value"] == 3.1 and p.loc[1, "baseline_unit"] == "%"
     out = run_cli("inspect", GENDER, text=True).stdout
-    assert _has(out, "4", "見出し行", "男性の育児休業取得率")
+    assert _has(out, "4", "見出しの行", "男性の育児休業取得率")
 
 
 def test_tochigi_grades_fit_circles_plus_and_unread_target():

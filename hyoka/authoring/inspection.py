@@ -32,6 +32,7 @@ from hyoka.errors import HyokaError, NoHeaderError
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import ScaleFit, load_scale, scale_fits
 from hyoka.normalise.vocabulary import ALIAS_FIELDS, VALUE_FIELDS, Vocabulary, header_key, load_vocabulary
+from hyoka.output.report import strings
 from hyoka.pipeline import apply_mapping
 from hyoka.read.raw import RawTable
 from hyoka.read.table import load_table
@@ -48,14 +49,6 @@ EXTRA_LABELS = {
     "rate": ("達成率", "rate"),
     "ignore": ("読まない列", "ignore"),
     "direction": ("改善の方向（上向き・下向き）", "direction"),
-}
-#: why a row is not a project (hyoka.read.layout.SKIP_REASONS)
-REASONS = {
-    "total": ("合計・小計行", "total or subtotal"),
-    "note": ("注記行", "note"),
-    "heading": ("見出し行", "heading"),
-    "header": ("繰り返しの見出し行", "repeated header"),
-    "no_values": ("値の区分のない行（アクティビティなど）", "no value row (an activity)"),
 }
 NOTES = {
     "unread": ("読まない（同じ項目の列が先にある）", "not read (an earlier column gives this field)"),
@@ -344,12 +337,11 @@ def _print_skipped(ins: Inspection, con: Console, lang: str, plain: bool) -> Non
     if not t.skipped_rows:
         return
     s = TEXTS[lang]
-    i = 0 if lang == "ja" else 1
     several = len(t.sheet_headers) > 1
     table = _table(s["skipped"], *([s["sheet"]] if several else []), s["row"], s["reason"], s["text"], plain=plain)
     for sheet, row, reason, text in t.skipped_rows:
         table.add_row(
-            *([_cell(sheet)] if several else []), str(row), REASONS.get(reason, (reason, reason))[i], _cell(text)
+            *([_cell(sheet)] if several else []), str(row), strings(lang).get(f"skip_{reason}", reason), _cell(text)
         )
     con.print(table)
 

@@ -32,7 +32,9 @@ TOTAL_WORDS = ("合計", "小計", "計", "総計", "総合計", "中計", "全�
 NOTE_MARKS = ("※", "注", "(注", "(※", "*", "備考:", "出典", "資料:", "(資料")
 #: fields that carry down from the row above when a row continues its project
 CARRIED = ("project", "department", "effect")
-SKIP_REASONS = ("total", "note", "heading", "header", "continuation", "blank")
+#: why a row is not a project; ``no_values`` is the long format's row without a value kind
+#: (hyoka.read.longform); the words shown are reports/strings.yaml ``skip_<reason>``
+SKIP_REASONS = ("total", "note", "heading", "header", "continuation", "no_values", "blank")
 
 
 def _key(s: pd.Series) -> pd.Series:
