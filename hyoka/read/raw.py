@@ -238,6 +238,11 @@ def frame_from_rows(
         frame["col_indicator"] = frame["col_item"]
         if "char_item" in frame:
             frame["char_indicator"] = frame["char_item"]
+    if not plan.wide and len(frame) >= 3:  # a value column empty in every row is absent too
+        for f in [f for b in plan.blocks for f in b.sources if f in frame]:
+            if not (frame[f].fillna("").str.strip() != "").any():
+                frame = frame.drop(columns=[c for c in (f, f"col_{f}", f"char_{f}") if c in frame])
+                empty_fields.append(f)
     fill_places(frame)
     headers = {f: header.texts.get(c, "") for f, c in fields.items()}
     mapped = set(header.columns)
