@@ -254,7 +254,7 @@ def _big_cell(d):
 def _dup_csv(d):
     header = HEADER[:6] + ["基準値", "基準値"] + HEADER[7:]
     rows = [r[:7] + [r[6]] + r[7:] for r in ROWS]
-    # the first 基準値 is read; the second is reported (H001) on its header cell, not dropped
+    # the first 基準値 is read; the second is reported (H005) on its header cell, not dropped
     return Case("duplicate_columns_csv", write_csv(d / "dup.csv", rows, header), "findings", json_has=["dup.csv:1:8"])
 
 

@@ -28,15 +28,26 @@ def test_explain_prints_the_page_with_the_example_finding():
 
 
 def test_every_code_outside_the_catalog_has_a_page_and_an_explanation():
-    """S000–S003, H001–H004, W001, W002 and the E codes: `hyoka rules explain CODE` prints a page with
+    """S000–S003, H001–H005, W001, W002 and the E codes: `hyoka rules explain CODE` prints a page with
     the texts the finding itself uses (S001's fix is the one the finding carries)."""
     from hyoka.check import registry
     from hyoka.compare.editions import EDITION_CODES
 
     others = registry.other_codes()
-    assert {"S000", "S001", "S002", "S003", "H001", "H002", "H003", "H004", "W001", "W002", *EDITION_CODES} == set(
-        others
-    )
+    assert {
+        "S000",
+        "S001",
+        "S002",
+        "S003",
+        "H001",
+        "H002",
+        "H003",
+        "H004",
+        "H005",
+        "W001",
+        "W002",
+        *EDITION_CODES,
+    } == set(others)
     for code, c in others.items():
         assert (DOCS / f"{code}.md").is_file(), code
         assert c.source.startswith("rules/") and all(c.text(k, "en") for k in registry.TEXT_KEYS), code

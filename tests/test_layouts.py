@@ -92,7 +92,7 @@ def test_duplicate_header_names_read_the_first_and_report_the_second(tmp_path, v
     text = "事業名,担当課,評価,目標指標,基準値,目標値,現状値,現状値\n防災訓練,危機管理課,A,参加者数,100,150,160,170\n"
     t = load_table(_csv(tmp_path, text), vocab)
     assert t.frame.loc[0, "current"] == "160" and t.frame.loc[0, "col_current"] == 7
-    assert [(u[2], u[4], u[5]) for u in t.unmapped] == [(8, "現状値", "current")]
+    assert [(u[2], u[4], u[5]) for u in t.duplicates] == [(8, "現状値", "current")]
 
 
 def test_rowspan_written_once_carries_down(tmp_path, vocab):
@@ -138,3 +138,25 @@ def test_a_row_that_only_continues_the_text_above(tmp_path, vocab):
     assert [(r, why, words) for _, r, why, words in t.skipped_rows] == [
         (3, "continuation", "参加者アンケートを行った。")
     ]
+
+
+def test_a_bare_year_header_is_a_value_of_that_year(tmp_path, vocab):
+    # R2 … R6 with no field word: one series per indicator, the earliest the baseline and the latest
+    # the current value, each in its own column
+    text = (
+        "担当課,事業名,指標,単位,R2,R3,R4,R5,R6,目標値（R7）,評価\n"
+        "福祉課,見守り,訪問件数,件,100,90,80,70,60,150,A\n"
+        "市民課,窓口改善,満足度,%,50,55,,,,80,B\n"
+    )
+    f = load_table(_csv(tmp_path, text), vocab).frame
+    assert f[["baseline", "baseline_year", "current", "current_year"]].values.tolist() == [
+        ["100", "R2", "60", "R6"],
+        ["50", "R2", "55", "R3"],
+    ]
+    assert f["col_current"].tolist() == [9, 6] and f["target_year"].tolist() == ["R7", "R7"]
+
+
+def test_a_grade_written_once_for_a_project_carries_down(tmp_path, vocab):
+    text = "事業名,担当課,評価,目標指標,基準値,目標値,現状値\n窓口改善,市民課,B,満足度,60,80,55\n,,,待ち時間,20,10,25\n"
+    f = load_table(_csv(tmp_path, text), vocab).frame
+    assert f["grade"].tolist() == ["B", "B"]

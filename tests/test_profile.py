@@ -74,7 +74,7 @@ def test_no_grade_column_gender_whitepaper():
     assert h002(found) == {"department": "X003 S001", "grade": GRADE_CHECKS, "project": "X001"}
     grade = found[(found["code"] == "H002") & (found["field"] == "grade")].iloc[0]
     assert grade["message"].startswith(
-        "この表には事業の評価の列がないため、次の検査は行っていません: G001 評価が評価尺度にない、G002 "
+        "この表には事業の評価の列がないため、事業の評価についての次の検査は行っていません: G001 評価が評価尺度にない、G002 "
     )
     assert grade["message"].endswith("T002 指標のない評価、F001 計算されていない数式")
     assert grade["expected"] == "事業の評価の列"
@@ -84,7 +84,7 @@ def test_h002_in_english():
     found = check("gender_whitepaper_h27.csv", lang="en")
     dep = found[(found["code"] == "H002") & (found["field"] == "department")].iloc[0]
     assert dep["message"] == (
-        "This table has no department column, so these checks did not run: "
+        "This table has no department column, so these checks did not run on it: "
         "X003 Department not in the department list, S001 Department missing"
     )
     assert dep["title"] == "Checks not run for a missing column"

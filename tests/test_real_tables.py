@@ -69,7 +69,7 @@ def test_ofunato_indicator_blocks_and_yearly_series(vocab):
         36: "grade",  # (1) 改革改善の方向性
     }
     # the second grade column (課長等意見 (1) 今後の方向性) is reported, not dropped
-    assert [(u[2], u[5]) for u in t.unmapped if u[5] == "grade"] == [(37, "grade")]
+    assert [(u[2], u[5]) for u in t.duplicates if u[5] == "grade"] == [(37, "grade")]
     f = t.frame
     # 0240 大船渡市少年センター運営事業 (line 35): サ 234, 230, 200, 159, 0, 0 → baseline 234 (R, col 18)
     # and current 0 (the sixth block, col 33); シ and ス have no name but 0 values (I-15): kept
@@ -88,7 +88,8 @@ def test_tochigi_two_targets_and_an_empty_remarks_column(vocab):
     assert fields == {1: "item", 2: "indicator", 3: "baseline", 4: "current", 5: "target", 7: "grade"}
     assert t.empty_fields == [("", "effect")]  # 備 考 is empty in all four rows
     # H22の目標値 (the plan's final target) is the second target: reported, not silently dropped
-    assert [(u[2], u[4], u[5]) for u in t.unmapped] == [(6, "H22の目標値", "target")]
+    assert [(u[2], u[4], u[5]) for u in t.duplicates] == [(6, "H22の目標値", "target")]
+    assert t.unmapped == []
     assert t.frame["grade"].tolist() == ["◎", "◎", "−", "○"]
     assert t.frame["target"].tolist() == ["95.0", "100", "0", "85.0"]  # 年度目標値
 

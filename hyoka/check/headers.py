@@ -1,4 +1,5 @@
-"""H001: header cells that resemble a field but were not read (a column dropped silently would
+"""H001: header cells that resemble a field but were not read; H005: columns named as a field that
+an earlier column gives (a second 現状値), not read either (a column dropped silently would
 otherwise leave its rows with wrong findings). Texts in rules/load_findings.yaml (the registry)."""
 
 from __future__ import annotations
@@ -16,18 +17,19 @@ from hyoka.read.raw import RawTable
 def header_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
     """The H001 findings of ``tables`` (their ``unmapped`` header cells), as a findings table
     (:mod:`hyoka.check.findings`) placed on each header cell."""
-    items = [(t.source, *u) for t in tables for u in t.unmapped]
+    items = [("H001", t.source, *u) for t in tables for u in t.unmapped]
+    items += [("H005", t.source, *u) for t in tables for u in t.duplicates]
     if not items:
         return F.empty()
-    spec = registry.code_info("H001")
     rows = []
-    for source, sheet, row, col, char_col, header, fld in items:  # a few header cells per file
+    for code, source, sheet, row, col, char_col, header, fld in items:  # a few header cells per file
+        spec = registry.code_info(code)
         ja, en = FIELD_LABELS.get(fld, (fld, fld))
         values = {"header": " ".join(header.split()), "field_ja": ja, "field_en": en}
         fill = lambda t, values=values: render_text(t, values)
         rows.append(
             {
-                "code": "H001",
+                "code": code,
                 "severity": spec.severity,
                 "department": "",
                 "item": "",

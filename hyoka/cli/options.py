@@ -50,14 +50,14 @@ FORMAT_HELP = (
 )
 SCALE_HELP = (
     "Grading scale file, or a bundled preset (a-d, s-a-b-c, f-s-a-b-c-x-y-z, circles, circles-plus, achievement, "
-    "direction, rag). Default: the preset that reads the table's grades (H004 says which), else a-d."
+    "direction, rag). Without it: the preset that reads the table's grades (H004 says which), else a-d."
 )
 MAPPING_HELP = "A plan's column aliases and indicator directions (YAML)."
 DEPARTMENT_HELP = "(current or previous name)."
 
 Paths = Annotated[list[Path], typer.Argument(help="CSV, .xlsx, .xls or .ods files to check.")]
 
-Scale = Annotated[str | None, typer.Option("--scale", help=SCALE_HELP + " Default a-d.")]
+Scale = Annotated[str | None, typer.Option("--scale", help=SCALE_HELP)]
 Rules = Annotated[Path | None, typer.Option("--rules", help="Rule catalog to use instead of the bundled one.")]
 Mapping = Annotated[Path | None, typer.Option("--mapping", help=MAPPING_HELP)]
 Indicators = Annotated[Path | None, typer.Option("--indicators", help="Indicator metadata (YAML).")]

@@ -28,6 +28,8 @@ _YEAR_LABEL = re.compile(
     r"(?:年度|年)?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:末|当初|時点|現在|見込み?|実績)?$",
     re.I,
 )
+#: a header that is a fiscal year and nothing else (R2, 令和2年度, H30年度末, 2020, FY2020)
+_BARE_YEAR = re.compile(r"^(?:(?:R|令和|H|平成|S|昭和)(?:\d{1,2}|元)|(?:FY)?\d{4})(?:年度|年)?(?:末|当初)?$", re.I)
 #: a year written before or after a field word: 平成14年実績, R5実績, H22の目標値, 実績値R5年度末
 _YEAR_PART = (
     r"(?:(?:R|令和|H|平成|S|昭和)(?:\d{1,2}|元)|(?:FY)?\d{4})(?:[-~〜～]\d{1,4})?(?:年度|年)?(?:末|当初|時点|現在)?"
@@ -211,6 +213,8 @@ def _read_part(text: str, vocab: Vocabulary) -> tuple[str | None, str | None, st
     if (fld := vocab.aliases.get(key)) is not None:
         return fld, None, None
     key = header_key(_strip_lead(text))
+    if _BARE_YEAR.match(key) and (not key.isdigit() or 1950 <= int(key) <= 2100):
+        return "series", _range_end(key), None  # a bare year (R2, 令和2年度, 2020年度): a value of that year
     key, year, unit = _strip_brackets(key, vocab)
     hit = _lookup(key, vocab)
     if hit is None:
@@ -278,7 +282,7 @@ def _read_columns(cells: list[list[str]], first: int, vocab: Vocabulary) -> dict
 def _score(columns: dict[int, ColumnRead]) -> tuple[int, bool]:
     """(number of distinct fields named, whether the fields that matter are there: an indicator
     or a block, and two of baseline / target / current)."""
-    fields = {c.field for c in columns.values() if c.field not in (None, "ignore")}
+    fields = {c.field for c in columns.values() if c.field not in (None, "ignore", "series", "unit")}
     values = fields & set(VALUE_FIELDS)
     named = "indicator" in fields or any(c.block for c in columns.values())
     series = sum(1 for c in columns.values() if c.field == "series")

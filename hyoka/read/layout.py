@@ -31,7 +31,7 @@ from hyoka.normalise.vocabulary import nfkc_series
 TOTAL_WORDS = ("合計", "小計", "計", "総計", "総合計", "中計", "全体", "total", "subtotal", "grandtotal", "総数")
 NOTE_MARKS = ("※", "注", "(注", "(※", "*", "備考:", "出典", "資料:", "(資料")
 #: fields that carry down from the row above when a row continues its project
-CARRIED = ("project", "department", "effect")
+CARRIED = ("project", "department", "grade", "effect")
 #: why a row is not a project; ``no_values`` is the long format's row without a value kind
 #: (hyoka.read.longform); the words shown are reports/strings.yaml ``skip_<reason>``
 SKIP_REASONS = ("total", "note", "heading", "header", "continuation", "no_values", "blank")

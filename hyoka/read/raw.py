@@ -64,6 +64,9 @@ class RawTable:
     delimiter: str = ""  # a CSV's field separator
     labels: dict[int, str] = field(default_factory=dict)  # CSV: 1-based column → name in places (the field)
     rows: int = 0  # data rows read (``frame`` is emptied once normalised: hyoka.pipeline.run_check)
+    #: columns named as a field read from an earlier column (a second 現状値, H22の目標値 after
+    #: 年度目標値): reported (H005), not read; the same tuples as ``unmapped``
+    duplicates: list[tuple[str, int, int, int, str, str]] = field(default_factory=list)
     #: rows that are not projects: (sheet, row number, reason (hyoka.read.layout.SKIP_REASONS), text)
     skipped_rows: list[tuple[str, int, str, str]] = field(default_factory=list)
     header_rows: list[int] = field(default_factory=list)  # the sheet rows (CSV lines) of the header
@@ -250,9 +253,10 @@ def frame_from_rows(
         (sheet, row_numbers[r], c + 1, chars.at(r, c) if chars is not None else 0, text, fld)
         for r, c, text, fld in find_unmapped(rows, header.first, data_start, list(range(len(rows))), mapped, vocab)
     ]
+    duplicates = []
     for c, f in sorted(plan.unread.items()):
         r = header.columns[c].row
-        unmapped.append(
+        duplicates.append(
             (sheet, row_numbers[r], c + 1, chars.at(r, c) if chars is not None else 0, header.texts.get(c, ""), f)
         )
     # every field's column (a plain table's values too); a column giving one field names it in places
@@ -268,6 +272,7 @@ def frame_from_rows(
     labels = {c + 1: f for f, c in columns.items()}
     table = RawTable(frame, source, [sheet] if sheet else [], [], headers, unmapped, columns, labels=labels)
     table.skipped_rows = skipped
+    table.duplicates = duplicates
     table.header_rows = [row_numbers[r] for r in range(header.first, data_start)]
     table.empty_fields = [(sheet, f) for f in empty_fields]
     table.layout = describe_columns(header, plan, sheet, row_numbers)

@@ -78,6 +78,7 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
     out.sheet_headers = {t.sheets_read[0]: t.header_rows for t in tables}
     out.layout = [d for t in tables for d in t.layout]
     out.skipped_rows = [r for t in tables for r in t.skipped_rows]
+    out.duplicates = [d for t in tables for d in t.duplicates]
     out.empty_fields = list(dict.fromkeys(f for t in tables for f in t.empty_fields))
     out.columns, out.labels = tables[0].columns, tables[0].labels
     for t in tables:
