@@ -58,13 +58,19 @@ class CheckResult:
 
 def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
     """Extend ``vocab`` with a mapping file: ``columns: {header: field}`` (an empty field: not
-    filled in yet, skipped), ``ignore: [header]``;
+    filled in yet, skipped), ``ignore: [header]``, ``series_years: [year, …]`` (the years of a
+    block's value columns whose headers do not say them, left to right);
     return its ``directions: [{pattern, direction}]`` as indicator metadata (the plan's own
     declaration, before any name pattern of rules/directions.yaml)."""
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a mapping file is a mapping with columns/ignore/directions")
-    reject_unknown(data, {"columns", "ignore", "directions"}, str(path), "columns, ignore, directions")
+    reject_unknown(
+        data,
+        {"columns", "ignore", "directions", "series_years"},
+        str(path),
+        "columns, ignore, directions, series_years",
+    )
     columns = data.get("columns") or {}
     if not isinstance(columns, dict):
         raise ConfigError(f"{path}: columns: give one `header: field` per line")
@@ -75,6 +81,12 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     vocab.extend_aliases({str(h): "ignore" for h in data.get("ignore") or []})
+    years = data.get("series_years") or []
+    if not isinstance(years, list) or not all(isinstance(y, (str, int)) and str(y).strip() for y in years):
+        raise ConfigError(
+            f"{path}: series_years: give the years of a block's value columns, left to right: [R2, R3, …]"
+        )
+    vocab.series_years = tuple(str(y).strip() for y in years)
     extra = []
     for i, entry in enumerate(data.get("directions") or []):
         try:

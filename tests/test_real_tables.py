@@ -154,3 +154,26 @@ def test_scale_chosen_from_the_published_grades():
     # a scale given is used as given, and nothing is said
     scale, found = codes("tochigi_kankyo_H17_tasseido.csv", scale="a-d")
     assert scale == "a-d" and "H004" not in set(found["code"]) and (found["code"] == "G001").sum() == 4
+
+
+def test_a_mapping_gives_the_years_of_unlabelled_blocks(tmp_path):
+    # 大船渡市's six ⑦成果指標 blocks say no year; the repo's converter reads them as R2 … R7
+    from hyoka.normalise.vocabulary import load_vocabulary
+    from hyoka.pipeline import apply_mapping
+
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("series_years: [R2, R3, R4, R5, R6, R7]\n", encoding="utf-8")
+    vocab = load_vocabulary()
+    apply_mapping(vocab, mapping)
+    f = load_table(REAL / "published" / "ofunato_R7_kodomokatei.csv", vocab).frame
+    # 1719 結婚支援事業 (line 32): 相談件数 74, 127, 97, 108, 91, 0 → baseline 74 (R2), current 0 (R7, col 33)
+    r = f[(f["row"] == 32) & (f["block"] == "サ")].iloc[0]
+    assert (r["baseline"], r["baseline_year"], r["current"], r["current_year"], r["col_current"]) == (
+        "74",
+        "R2",
+        "0",
+        "R7",
+        33,
+    )
+    # a row whose latest value is in the fifth block: that block's year
+    assert set(f["current_year"]) <= {"R2", "R3", "R4", "R5", "R6", "R7", ""}

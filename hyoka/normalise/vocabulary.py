@@ -115,6 +115,9 @@ class Vocabulary:
     #: (word, field): a header ending with the word after a qualifier names the field
     #: (前期実施計画 → target), longest words first (rules/columns.yaml ``suffixes``)
     role_suffixes: tuple[tuple[str, str], ...] = ()
+    #: the years of a block's value columns, left to right, where the headers do not say them
+    #: (a mapping's ``series_years``: 大船渡市's six ⑦成果指標 blocks)
+    series_years: tuple[str, ...] = ()
     #: header text → how hyoka.read.header read it (cleared when aliases change)
     header_cache: dict = field(default_factory=dict, repr=False)
 

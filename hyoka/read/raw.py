@@ -102,7 +102,7 @@ def frame_from_rows(
     header = find_header(rows, vocab)
     if header is None:
         return None
-    plan = plan_columns(header)
+    plan = plan_columns(header, vocab.series_years)
     data_start = header.data_start
     if grid is not None:
         body = grid.iloc[data_start:]

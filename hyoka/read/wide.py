@@ -60,11 +60,21 @@ class ColumnPlan:
     wide: bool
 
 
-def plan_columns(header: Header) -> ColumnPlan:
-    """Decide which column gives which field (module doc)."""
+def plan_columns(header: Header, series_years: tuple[str, ...] = ()) -> ColumnPlan:
+    """Decide which column gives which field (module doc). ``series_years``: the years of a
+    block's value columns, left to right, for blocks whose headers say none (a mapping's
+    ``series_years``); used where a block has exactly that many value columns."""
     fields: dict[str, int] = {}
     unread: dict[int, str] = {}
     years = {c: r.year for c, r in header.columns.items() if r.year}
+    if series_years:
+        unlabelled: dict[str | None, list[int]] = {}
+        for c, r in sorted(header.columns.items()):
+            if r.field in ("series", "current") and r.year is None:
+                unlabelled.setdefault(r.block, []).append(c)
+        for group in unlabelled.values():
+            if len(group) == len(series_years):
+                years.update(zip(group, series_years))
     by_block: dict[str | None, dict[str, list[int]]] = {}
     for c, read in sorted(header.columns.items()):
         f = read.field
