@@ -47,7 +47,7 @@ from hyoka.check.expr import parse
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import LEVEL, VALUE, on_distinct
 from hyoka.normalise.scale import GradingScale
-from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc
+from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc, nfkc_series
 from hyoka.resources import load_yaml, reject_unknown
 
 DIRECTIONS = ("increase", "decrease", "keep")
@@ -141,8 +141,9 @@ def _contains(s: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
 
 
 def _nfkc(s: pd.Series) -> pd.Series:
-    """The NFKC of a text column (missing as ``""``), computed once per distinct text."""
-    return on_distinct(s.astype("string").fillna(""), lambda u: u.str.normalize("NFKC"))
+    """The NFKC of a text column (missing as ``""``), computed once per distinct text (by Arrow
+    for large columns: hyoka.normalise.vocabulary.nfkc_series)."""
+    return on_distinct(s.astype("string").fillna(""), nfkc_series)
 
 
 def _metadata(out: pd.DataFrame, metas: list[IndicatorMeta], indicator: pd.Series) -> dict[str, pd.Series]:
@@ -264,11 +265,12 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
 
     # cross-row: the same project twice; one indicator with different units or baselines
     # within one file: two files are two editions or two departments' sheets, not duplicates
-    key = [out["source_file"], _nfkc(out["department"]), _nfkc(out["project"]), indicator]
+    department = _nfkc(out["department"])
+    key = [out["source_file"], department, _nfkc(out["project"]), indicator]
     out["duplicate_count"] = out.groupby(key, sort=False)["row"].transform("size").astype("int64")
     named = indicator != ""
     units = out["baseline_unit"].where(present["baseline"]).fillna(out["current_unit"].where(present["current"]))
-    base = on_distinct(out["baseline_raw"], lambda u: u.str.normalize("NFKC").str.strip()).where(present["baseline"])
+    base = on_distinct(out["baseline_raw"], lambda u: nfkc_series(u).str.strip()).where(present["baseline"])
     grp = [out["source_file"], indicator]
     out["indicator_units"] = units.groupby(grp).transform("nunique").where(named, 0).astype("int64")
     out["indicator_baselines"] = base.groupby(grp).transform("nunique").where(named, 0).astype("int64")
@@ -277,7 +279,7 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
         out["department_known"] = pd.Series(pd.NA, index=idx, dtype="boolean")
     else:
         names = {nfkc(d).strip() for d in settings.departments} | set(vocab.renames.values())
-        out["department_known"] = _nfkc(out["department"]).isin(names).astype("boolean")
+        out["department_known"] = department.isin(names).astype("boolean")
 
     out["grade_is_status"] = (out["grade_standing"] == "status").fillna(False).astype(bool)
     _grade_by_values(out, scale)

@@ -25,27 +25,60 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hyoka.normalise.measures import on_distinct
 from hyoka.normalise.vocabulary import nfkc_series
 
 #: label texts (NFKC, whitespace removed, case folded) that mark a total or subtotal row
 TOTAL_WORDS = ("合計", "小計", "計", "総計", "総合計", "中計", "全体", "total", "subtotal", "grandtotal", "総数")
-NOTE_MARKS = ("※", "注", "(注", "(※", "*", "備考:", "出典", "資料:", "(資料")
+NOTE_MARKS = (
+    "※",
+    "注",
+    "(注",
+    "（注",
+    "(※",
+    "（※",
+    "*",
+    "＊",
+    "備考:",
+    "備考：",
+    "出典",
+    "資料:",
+    "資料：",
+    "(資料",
+    "（資料",
+)
 #: fields that carry down from the row above when a row continues its project
 CARRIED = ("project", "department", "grade", "effect")
 #: why a row is not a project; ``no_values`` is the long format's row without a value kind
 #: (hyoka.read.longform); the words shown are reports/strings.yaml ``skip_<reason>``
+#: a cell that may be a total holds one of these (checked before any key is computed)
+_TOTAL_CHARS = "計|[Tt][Oo][Tt][Aa][Ll]|ＴＯＴＡＬ|ｔｏｔａｌ|全体|総数"
 SKIP_REASONS = ("total", "note", "heading", "header", "continuation", "no_values", "blank")
 
 
-def _key(s: pd.Series) -> pd.Series:
-    """Whitespace removed, lower case, and NFKC for the short cells (a total word, a header; a
-    long text is never one): the form label cells are compared in."""
-    s = s.astype("string").fillna("").str.replace(r"\s+", "", regex=True)
-    short = (s.str.len() <= 40).to_numpy(bool) & (s != "").to_numpy(bool)
+#: Python's whitespace characters as a class of literals, so Arrow (RE2) strips them on the whole
+#: column (``\\s`` would send every cell through Python's re)
+_SPACE = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]+"
+
+
+def _filled(s: pd.Series) -> np.ndarray:
+    """Whether each cell holds anything but whitespace (bool per row; Arrow, no Python per cell)."""
+    return (s.astype("string").fillna("").str.strip() != "").to_numpy(bool)  # Arrow trims Unicode spaces
+
+
+def _short_keys(s: pd.Series, limit: int) -> pd.Series:
+    """The comparison key (NFKC, whitespace removed, lower case) of the cells at most ``limit``
+    characters long, ``""`` for the others: a total word or a header is short, so a long text is
+    never compared. The key is computed once per distinct short text."""
+    s = s.astype("string").fillna("")
+    short = (s.str.len() <= limit).to_numpy(bool) & (s != "").to_numpy(bool)
+    out = pd.Series("", index=s.index, dtype="string")
     if short.any():
-        s = s.copy()
-        s[short] = nfkc_series(s[short])
-    return s.str.lower()
+        cells = s[short]
+        out[short] = on_distinct(
+            cells, lambda u: nfkc_series(u.str.replace(_SPACE, "", regex=True)).str.replace(_SPACE, "", regex=True)
+        ).str.lower()
+    return out
 
 
 def classify_rows(
@@ -61,37 +94,62 @@ def classify_rows(
     rate, series); ``header_keys``: (column, its header text) pairs for the repeated-header test;
     ``names``: the columns that name a row (item, project, indicator): a row with none of them,
     no value and some text only continues the cells of the row above (``continuation``).
-    Raises nothing; an empty body gives an empty Series."""
+    Whole columns; keys only for short cells, once per distinct text. Raises nothing; an empty
+    body gives an empty Series."""
     n = len(labels[0]) if labels else (len(values[0]) if values else 0)
     index = labels[0].index if labels else (values[0].index if values else pd.RangeIndex(0))
-    keys = [_key(s) for s in labels]
-    filled = [(k != "").to_numpy(bool) for k in keys]
-    value_filled = (
-        np.logical_or.reduce([(_key(v) != "").to_numpy(bool) for v in values]) if values else np.zeros(n, bool)
-    )
+    filled = [_filled(s) for s in labels]
+    value_filled = np.logical_or.reduce([_filled(v) for v in values]) if values else np.zeros(n, bool)
     n_text = np.sum(filled, axis=0) if filled else np.zeros(n, int)
     reason = np.full(n, "", dtype=object)
     blank = (n_text == 0) & ~value_filled
     reason[blank] = "blank"
     # total: any label cell is a total word (計, 合計（一般会計）)
     pattern = r"^(?:" + "|".join(TOTAL_WORDS) + r")(?:[(（].*)?$"
-    total = np.logical_or.reduce([k.str.contains(pattern, regex=True).to_numpy(bool) for k in keys]) if keys else None
-    if total is not None:
-        reason[(reason == "") & total] = "total"
-    # the first non-empty label cell
-    first = pd.Series("", index=index, dtype="string")
-    for k in reversed(keys):
-        first = first.where(k == "", k)
-    note = first.str.startswith(NOTE_MARKS).to_numpy(bool) & ~value_filled
-    reason[(reason == "") & note] = "note"
+    for col in labels:
+        # only cells with a total's characters are keyed (Arrow filters; NFKC keeps 計 as it is)
+        col = col.astype("string").fillna("")
+        maybe = (col.str.len() <= 24).to_numpy(bool)  # a total is a short cell: long texts are not searched
+        if maybe.any():
+            maybe[maybe] = col[maybe].str.contains(_TOTAL_CHARS, regex=True).to_numpy(bool)
+        if maybe.any():
+            hit = np.zeros(n, bool)
+            hit[maybe] = _short_keys(col[maybe], 24).str.contains(pattern, regex=True).to_numpy(bool)
+            reason[(reason == "") & hit] = "total"
+    # the first non-empty label cell of the rows without values, as written (note marks are
+    # compared in both widths)
+    quiet = np.flatnonzero(~value_filled & (n_text > 0))
+    if len(quiet):
+        first = pd.Series("", index=range(len(quiet)), dtype="string")
+        for col, f in zip(reversed(labels), reversed(filled)):
+            cells = col.astype("string").fillna("").iloc[quiet].str.strip().reset_index(drop=True)
+            first = first.where(~f[quiet], cells)
+        note = np.zeros(n, bool)
+        note[quiet] = first.str.startswith(NOTE_MARKS).to_numpy(bool)
+        reason[(reason == "") & note] = "note"
     if filled:
         heading = filled[0] & (n_text == 1) & ~value_filled
         reason[(reason == "") & heading] = "heading"
     if names:
-        unnamed = ~np.logical_or.reduce([(_key(v) != "").to_numpy(bool) for v in names])
+        unnamed = ~np.logical_or.reduce([_filled(v) for v in names])
         reason[(reason == "") & unnamed & ~value_filled & (n_text > 0)] = "continuation"
     if header_keys:
-        same = np.sum([(_key(s) == h).to_numpy(bool) for s, h in header_keys if h], axis=0)
+        # a header repeated at a page break is a copy of it: its cells equal the header's text
+        # with whitespace removed; NFKC only for the few cells of that length
+        same = np.zeros(n, int)
+        for col, h in header_keys:
+            if not h:
+                continue
+            col = col.astype("string").fillna("")
+            # whitespace only lengthens a cell: cells shorter than the header or far longer are not it
+            length = col.str.len().to_numpy()
+            near = (length >= len(h)) & (length <= 3 * len(h) + 4)
+            if near.any():
+                near[near] = (col[near].str.replace(_SPACE, "", regex=True).str.len() == len(h)).to_numpy(bool)
+            if near.any():
+                hit = np.zeros(n, bool)
+                hit[near] = (_short_keys(col[near], len(h)) == h).to_numpy(bool)
+                same += hit
         reason[(reason == "") & (same >= 2)] = "header"
     return pd.Series(reason, index=index, dtype="string").fillna("")
 
