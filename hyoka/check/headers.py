@@ -7,9 +7,8 @@ from __future__ import annotations
 import pandas as pd
 
 from hyoka.check import findings as F
-from hyoka.check import registry
+from hyoka.check.notes import notes_frame, table_note
 from hyoka.check.rules import FIELD_LABELS
-from hyoka.check.text import render_text
 from hyoka.normalise.scale import ScaleFit
 from hyoka.read.raw import RawTable
 
@@ -23,35 +22,24 @@ def header_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
         return F.empty()
     rows = []
     for code, source, sheet, row, col, char_col, header, fld in items:  # a few header cells per file
-        spec = registry.code_info(code)
         ja, en = FIELD_LABELS.get(fld, (fld, fld))
-        values = {"header": " ".join(header.split()), "field_ja": ja, "field_en": en}
-        fill = lambda t, values=values: render_text(t, values)
+        shown = " ".join(header.split())
+        values = {"header": shown, "field_ja": ja, "field_en": en}
         rows.append(
-            {
-                "code": code,
-                "severity": spec.severity,
-                "department": "",
-                "item": "",
-                "project": "",
-                "indicator": "",
-                "field": fld,
-                "observed": values["header"],
-                "expected": fill(spec.text("expected", lang)),
-                "message": fill(spec.text("message", lang)),
-                "title": spec.text("title", lang),
-                "fix": fill(spec.text("fix", lang)),
-                "row_index": -1,
-                "source_file": source,
-                "sheet": sheet,
-                "row": 0,
-                "cell_row": row,
-                "col": col,
-                "char_col": char_col,
-                "waived": "",
-            }
+            table_note(
+                code,
+                lang,
+                values,
+                field=fld,
+                observed=shown,
+                source=source,
+                sheet=sheet,
+                cell_row=row,
+                col=col,
+                char_col=char_col,
+            )
         )
-    return F.typed(pd.DataFrame(rows))
+    return notes_frame(rows)
 
 
 def scale_finding(fit: ScaleFit | None, tables: list[RawTable], lang: str) -> pd.DataFrame:
@@ -60,7 +48,6 @@ def scale_finding(fit: ScaleFit | None, tables: list[RawTable], lang: str) -> pd
     when the scale was given. Placed on the first table as a whole."""
     if fit is None or not tables:
         return F.empty()
-    spec = registry.code_info("H004")
     name = fit.scale.name_ja if lang == "ja" else fit.scale.name_en
     sep = "、" if lang == "ja" else ", "
     missing = ""
@@ -68,27 +55,5 @@ def scale_finding(fit: ScaleFit | None, tables: list[RawTable], lang: str) -> pd
         shown = sep.join(fit.missing[:5])
         missing = f"合わない値: {shown}" if lang == "ja" else f"Grades it does not know: {shown}"
     values = {"scale": name, "id": fit.scale.id, "grades": sep.join(fit.grades[:8]), "missing": missing}
-    fill = lambda t: render_text(t, values)
-    row = {
-        "code": "H004",
-        "severity": spec.severity,
-        "department": "",
-        "item": "",
-        "project": "",
-        "indicator": "",
-        "field": "grade",
-        "observed": fit.scale.id,
-        "expected": fill(spec.text("expected", lang)),
-        "message": fill(spec.text("message", lang)).strip(),
-        "title": spec.text("title", lang),
-        "fix": fill(spec.text("fix", lang)),
-        "row_index": -1,
-        "source_file": tables[0].source,
-        "sheet": "",
-        "row": 0,
-        "cell_row": 0,
-        "col": 0,
-        "char_col": 0,
-        "waived": "",
-    }
-    return F.typed(pd.DataFrame([row]))
+    note = table_note("H004", lang, values, field="grade", observed=fit.scale.id, source=tables[0].source)
+    return notes_frame([note])

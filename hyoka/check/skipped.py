@@ -16,10 +16,10 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.check import registry
+from hyoka.check.notes import notes_frame, table_note
 from hyoka.check.profile import missing_fields
 from hyoka.check.rules import FIELD_LABELS, Rule
 from hyoka.check.schema import field_codes
-from hyoka.check.text import render_text
 
 _SEP = {"ja": "、", "en": ", "}
 
@@ -65,32 +65,9 @@ def skipped_findings(
         code = "H003" if (source, sheet, fld) in empty else "H002"
         if fld in OPTIONAL_FIELDS:  # an empty 備考 column is as ordinary as none
             continue
-        spec = registry.code_info(code)
         ja, en = FIELD_LABELS[fld]
-        checks = _SEP[lang].join(f"{code} {title[lang]}" for code, title in needed[fld])
+        checks = _SEP[lang].join(f"{c} {title[lang]}" for c, title in needed[fld])
         values = {"field_ja": ja, "field_en": en, "checks": checks}
-        records.append(
-            {
-                "code": code,
-                "severity": spec.severity,
-                "department": "",
-                "item": "",
-                "project": "",
-                "indicator": "",
-                "field": fld,
-                "observed": " ".join(code for code, _ in needed[fld]),
-                "expected": render_text(spec.text("expected", lang), values),
-                "message": render_text(spec.text("message", lang), values),
-                "title": spec.text("title", lang),
-                "fix": render_text(spec.text("fix", lang), values),
-                "row_index": -1,
-                "source_file": source,
-                "sheet": sheet,
-                "row": 0,
-                "cell_row": 0,
-                "col": 0,
-                "char_col": 0,
-                "waived": "",
-            }
-        )
-    return F.typed(pd.DataFrame(records)) if records else F.empty()
+        observed = " ".join(c for c, _ in needed[fld])
+        records.append(table_note(code, lang, values, field=fld, observed=observed, source=source, sheet=sheet))
+    return notes_frame(records)
