@@ -182,7 +182,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
     _distinct_sources(tables)
     # no scale given: the bundled one that reads the published grades (said by H004)
-    fitted = None if options.scale else choose_scale(_grades_seen(tables, vocab))
+    fitted = None if options.scale else choose_scale(_grades_seen(tables), vocab.missing_markers)
     scale = fitted.scale if fitted else load_scale(options.scale)
     settings = DeriveSettings(
         (load_indicator_metadata(options.indicators, vocab) if options.indicators else []) + mapped,
@@ -262,15 +262,13 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     return CheckResult(frame, found, tables, scale, rules, options, departments, edition, previous_tables)
 
 
-def _grades_seen(tables: list[RawTable], vocab: Vocabulary) -> dict[str, int]:
-    """The grade texts of ``tables`` (trimmed, as published) → rows, counted per distinct text;
-    missing markers (-, ―, 未集計 …) left out: a dash says nothing about the scale."""
+def _grades_seen(tables: list[RawTable]) -> dict[str, int]:
+    """The grade texts of ``tables`` (trimmed, as published) → rows, counted per distinct text."""
     counts: dict[str, int] = {}
     for t in tables:
         if "grade" in t.frame:
             for text, n in t.frame["grade"].astype("string").fillna("").str.strip().value_counts().items():
-                if nfkc(str(text)).strip() not in vocab.missing_markers:
-                    counts[str(text)] = counts.get(str(text), 0) + int(n)
+                counts[str(text)] = counts.get(str(text), 0) + int(n)
     return counts
 
 

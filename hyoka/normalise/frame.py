@@ -214,7 +214,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         out[f"{fld}_unit_known"] = m["unit_known"]
         out[f"{fld}_state"] = m["state"]
         year = take(f"{fld}_year")
-        y = parse_fiscal_years(year)
+        y = parse_fiscal_years(year, vocab.missing_markers)
         out[f"{fld}_year_raw"] = year.astype("string").fillna("")
         del year
         out[f"{fld}_year"] = y["year"]

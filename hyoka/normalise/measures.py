@@ -123,7 +123,7 @@ YEAR_RE = re.compile(
 )
 
 
-def parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
+def parse_fiscal_years(raw: pd.Series, missing: frozenset[str] = frozenset()) -> pd.DataFrame:
     """Parse a column of fiscal-year labels.
 
     Returns a frame with ``year`` (Int64 fiscal year, NA when empty or unreadable), ``state``
@@ -131,26 +131,87 @@ def parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
     span: H32 and later are really 令和, S65 and later 平成; H32 still parses as 2020 so the rules
     can say what was meant). Each distinct label is parsed once.
     """
-    return on_distinct(raw.astype("string").fillna(""), _parse_fiscal_years)
+    return on_distinct(raw.astype("string").fillna(""), lambda u: _parse_fiscal_years(u, missing))
 
 
-def _parse_fiscal_years(raw: pd.Series) -> pd.DataFrame:
-    text = nfkc_series(raw).str.strip()
-    m = text.str.extract(YEAR_RE)
-    era = m["era"].str.upper().replace({"令和": "R", "平成": "H", "昭和": "S"})
-    n = pd.to_numeric(m["n"].replace("元", "1"), errors="coerce")
-    base = era.map(_ERA_BASE)
-    year = (base.astype("float64") + n).where(era.notna(), pd.to_numeric(m["y"], errors="coerce"))
-    empty = text == ""
-    state = np.select([empty.to_numpy(bool), year.notna().to_numpy(bool)], [MISSING, VALUE], default=UNPARSEABLE)
-    # an era label past the era's end (平成 ended in its 31st year, 昭和 in its 64th) or year 0
-    last = era.map(_ERA_LAST).astype("float64")
-    era_ok = ~(era.notna() & ((n > last) | (n < 1))).fillna(False).astype(bool)
+_ERA_NAMES = {"令和": "R", "平成": "H", "昭和": "S"}
+#: one fiscal-year label as published (after NFKC): an era year or a western year, a period
+#: (H30〜35年度: its end), a date (平成25年3月31日, 2022年3月, R5.3.31, 2023/3/31), with 年度 / 年 and a
+#: point in the year (末, 当初, 中, 見込み, 時点, 現在). Sources: docs/glossary.md#values and the
+#: year cells of ../shared/real (SOURCES.md: 平成20年度 (平成20年4月1日時点), H30年度末, (平成21年)).
+_YEAR_LABEL = re.compile(
+    r"^(?:(?P<era>R|令和|H|平成|S|昭和)\s*(?P<n>[0-9]{1,2}|元)(?:\s*[-~〜～]\s*(?:(?:R|令和|H|平成)\s*)?(?P<n2>[0-9]{1,2}))?"
+    r"|(?:FY)?\s*(?P<y>[0-9]{4})(?:/(?P<fy>[0-9]{2}|[0-9]{4})(?![0-9./]))?(?:\s*[-~〜～]\s*(?P<y2>[0-9]{2}|[0-9]{4}))?)"
+    r"\s*(?P<unit>年度|年)?"
+    r"(?:\s*(?P<m>[0-9]{1,2})\s*月(?:\s*(?P<d>[0-9]{1,2})\s*日)?"
+    r"|[./](?P<m2>[0-9]{1,2})(?:[./](?P<d2>[0-9]{1,2}))?)?"
+    r"\s*(?:末|当初|中|見込み?|時点|現在|実績)?$",
+    re.I,
+)
+#: a bracketed note after the year (時点, 現在, 速報 …) or around it: not part of the label
+_YEAR_NOTE = re.compile(r"\s*[(\[【][^()\[\]【】]*[)\]】]\s*")
+_RECURRING = {"毎年度", "毎年", "各年度", "毎年度末"}
+#: in a year cell なし means "no year" (in a value cell it may mean zero, so it is not a marker there)
+_NO_YEAR = {"なし", "無し", "該当なし"}
+#: a note opened after the label and never closed (令和4年度 (令和5年3月)
+_OPEN_NOTE = re.compile(r"\s*[(\[【][^()\[\]【】]*$")
+
+
+def fiscal_year_of(text: str, missing: frozenset[str] = frozenset()) -> tuple[float | None, str, bool]:
+    """One year cell as published → (fiscal year or None, state, whether the era label is within
+    its era). The fiscal year runs April–March: a date in January–March of a calendar year (a
+    年 with a month: 平成25年3月31日, 2022年3月, R5.3.31) belongs to the fiscal year before. A
+    period is dated by its end; a year in brackets, alone or as a note beside the label, is read
+    (the label first). ``2019/20`` is the fiscal year 2019 (as UK and Canadian tables write it).
+    毎年度 (a recurring target) and the ``missing`` markers have no year: ``missing``."""
+    t = text.strip()
+    if not t or t in missing:  # a placeholder (-, −, 未定 …: rules/vocabulary.yaml)
+        return None, MISSING, True
+    if t in _RECURRING or t in _NO_YEAR:
+        return None, MISSING, True
+    candidates = [t]
+    bare = _OPEN_NOTE.sub("", _YEAR_NOTE.sub(" ", t)).strip()  # 平成20年度 (平成20年4月1日時点) → 平成20年度
+    if bare and bare != t:
+        candidates.append(bare)
+    inner = re.fullmatch(r"[(\[【]\s*(.*?)\s*[)\]】]", t)  # (平成21年) → 平成21年
+    if inner:
+        candidates.append(inner.group(1))
+    for c in candidates:
+        m = _YEAR_LABEL.match(c)
+        if m:
+            break
+    else:
+        return None, UNPARSEABLE, True
+    month = m.group("m") or m.group("m2")
+    era = m.group("era")
+    if era:
+        code = _ERA_NAMES.get(era, era.upper())
+        n = 1 if m.group("n") == "元" else int(m.group("n"))
+        end = int(m.group("n2")) if m.group("n2") else n
+        year = _ERA_BASE[code] + end
+        era_ok = 1 <= n <= _ERA_LAST[code] and 1 <= end <= _ERA_LAST[code]
+    else:
+        year = int(m.group("y"))
+        if m.group("y2"):
+            y2 = m.group("y2")
+            year = int(y2) if len(y2) == 4 else year // 100 * 100 + int(y2)
+            if year < int(m.group("y")):
+                year += 100
+        era_ok = True
+    # a calendar date in January–March is in the fiscal year that began the April before
+    if month and m.group("unit") != "年度" and 1 <= int(month) <= 3:
+        year -= 1
+    return float(year), VALUE, era_ok
+
+
+def _parse_fiscal_years(raw: pd.Series, missing: frozenset[str]) -> pd.DataFrame:
+    """:func:`fiscal_year_of` on each label of ``raw`` (called once per distinct label)."""
+    parsed = [fiscal_year_of(t, missing) for t in nfkc_series(raw).tolist()]
     return pd.DataFrame(
         {
-            "year": year.round().astype("Int64"),
-            "state": pd.Series(state, index=raw.index, dtype="string"),
-            "era_ok": era_ok,
+            "year": pd.array([p[0] for p in parsed], dtype="Float64").round().astype("Int64"),
+            "state": pd.Series([p[1] for p in parsed], index=raw.index, dtype="string"),
+            "era_ok": pd.Series([p[2] for p in parsed], index=raw.index, dtype=bool),
         },
         index=raw.index,
     )

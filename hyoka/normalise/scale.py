@@ -96,16 +96,19 @@ def scale_fits(grades: dict[str, int]) -> list[ScaleFit]:
     return fits
 
 
-def choose_scale(grades: dict[str, int]) -> ScaleFit | None:
+def choose_scale(grades: dict[str, int], missing: frozenset[str] = frozenset()) -> ScaleFit | None:
     """The bundled scale to check with when none was given: the one that reads the most rows of
-    ``grades`` (text as published → rows), if it reads more than the default A–D scale; None
-    when A–D reads as many (or there are no grades)."""
+    ``grades`` (text as published → rows), if it reads more than the default A–D scale and at
+    least one grade that is not a missing marker (a dash alone says nothing about the scale);
+    None when A–D reads as many (or there are no grades)."""
     grades = {g: n for g, n in grades.items() if g.strip()}
     if not grades:
         return None
     fits = scale_fits(grades)
     default = next(f for f in fits if f.scale.id == "a-d")
-    return fits[0] if fits[0].rows > default.rows else None
+    best = fits[0]
+    telling = [g for g in best.grades if g not in best.missing and text_key(g) not in missing]
+    return best if best.rows > default.rows and telling else None
 
 
 def grade_key(text: str) -> str:
