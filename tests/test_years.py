@@ -63,3 +63,30 @@ def test_reiwa_labels_in_every_width_and_suffix(n, suffix):
     got = parse_fiscal_years(pd.Series([f"R{n}{suffix}", f"令和{full}{suffix}"]))
     assert got["year"].tolist() == [2018 + n, 2018 + n]
     assert got["era_ok"].tolist() == [True, True]
+
+
+def test_a_year_in_the_value_cell_is_that_values_year():
+    # 男女共同参画白書 令和2年版 (examples/real/published, SOURCES.md §5): every target is dated 平成32年
+    # inside its cell (I-41, an era label after the era ended), and 検察官's latest value reads
+    # 25.4% (令和2年3月31日年) with a stray 年 (I-42). Both were dropped with the year before.
+    from pathlib import Path
+
+    from hyoka.options import CheckOptions
+    from hyoka.output.places import with_cells
+    from hyoka.pipeline import run_check
+
+    table = Path(__file__).parent.parent / "examples/real/published/gender_4ji_seika_mokuhyo_R2hakusho.csv"
+    result = run_check([table], CheckOptions())
+    f = result.frame.set_index("row")
+    assert (f.loc[7, "target_year_raw"], f.loc[7, "target_year"], f.loc[7, "target_year_era_ok"]) == (
+        "平成32年",
+        2020,
+        False,
+    )
+    assert (f.loc[7, "baseline_year_raw"], f.loc[7, "current_year_raw"]) == ("平成26年", "平成30年")
+    found = with_cells(result)
+    y003 = found[found["code"] == "Y003"]
+    assert len(y003) == 9 and set(y003["field"]) == {"target_year"}
+    assert y003["cell"].tolist()[0] == "gender_4ji_seika_mokuhyo_R2hakusho.csv:3:target"  # the value's cell
+    p003 = found[found["code"] == "P003"]
+    assert p003[["row", "observed"]].values.tolist() == [[11, "令和2年3月31日年"]]

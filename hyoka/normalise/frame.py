@@ -52,6 +52,8 @@ values) are the next stage's: :func:`hyoka.normalise.derive.derive` adds them to
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -111,6 +113,19 @@ def era_label(year: pd.Series) -> pd.Series:
     base = era.map({"R": 2018, "H": 1988, "S": 1925}).astype("Float64")
     n = (y - base).astype("Int64").astype("string")
     return (era + n).where(era != "", pd.NA).astype("string")
+
+
+#: a fiscal year at the end of a value cell, in brackets or on its own line: 13% (平成32年),
+#: 93.8⏎(H16), 22.4% (平成27年4月1日); the label is read by hyoka.normalise.measures.fiscal_year_of
+_YEAR_IN_CELL = re.compile(
+    r"(?:[(（]\s*|\n\s*)(?P<year>(?:R|令和|H|平成|S|昭和)\s*(?:[0-9０-９]{1,2}|元)[^()（）\n]{0,16}|[0-9]{4}年[^()（）\n]{0,12})\s*[)）]?\s*$"
+)
+
+
+def _years_in_cells(s: pd.Series) -> pd.Series:
+    """The year label written at the end of each value cell, ``""`` where there is none."""
+    found = s.str.extract(_YEAR_IN_CELL)["year"]
+    return found.fillna("").str.strip().astype("string")
 
 
 def _squeeze(s: pd.Series) -> pd.Series:
@@ -204,16 +219,23 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         dtype="string",
     )
 
+    year_in_cell: dict[str, np.ndarray] = {}
     for fld in VALUE_FIELDS:
         value = take(fld)
         m = parse_measures(value, vocab)
         out[f"{fld}_raw"] = value.astype("string").fillna("")
+        # a year written in the value's cell (13% (平成32年), 93.8⏎(H16)) is that value's year
+        in_cell = on_distinct(out[f"{fld}_raw"], _years_in_cells)
         del value
         out[f"{fld}_value"] = m["value"]
         out[f"{fld}_unit"] = m["unit"]
         out[f"{fld}_unit_known"] = m["unit_known"]
         out[f"{fld}_state"] = m["state"]
-        year = take(f"{fld}_year")
+        year = take(f"{fld}_year").astype("string").fillna("")
+        has = (in_cell != "").to_numpy(bool)
+        if has.any():
+            year = year.where(~has, in_cell)
+            year_in_cell[fld] = has
         y = parse_fiscal_years(year, vocab.missing_markers)
         out[f"{fld}_year_raw"] = year.astype("string").fillna("")
         del year
@@ -225,6 +247,12 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     for col in raw.columns:
         if col.startswith(PLACE_PREFIXES):
             out[col] = raw[col]
+    for fld, has in year_in_cell.items():  # those years are placed on the value's cell
+        for prefix in PLACE_PREFIXES:
+            target, source = f"{prefix}{fld}_year", f"{prefix}{fld}"
+            kept = out[target].to_numpy() if target in out else np.zeros(len(out), dtype="int64")
+            given = out[source].to_numpy() if source in out else np.zeros(len(out), dtype=kept.dtype)
+            out[target] = np.where(has, given, kept).astype(kept.dtype)
     for fld in ("grade", *VALUE_FIELDS):  # formula cells with no cached value (xlsx only)
         col = f"nocache_{fld}"
         out[col] = raw[col].fillna(False).astype(bool) if col in raw else False
