@@ -68,7 +68,7 @@ PLANTS: dict[str, tuple[float, str]] = {
     "M001": (0.010, "baseline missing (-, ―, －, blank)"),
     "M003": (0.005, "current value missing (-, ―, 未集計)"),
     "U001": (0.005, "current value in another unit than baseline and target"),
-    "P001": (0.003, "current value unreadable (集計中, 1,234.5.6)"),
+    "P001": (0.003, "current value unreadable (1.2.3件, 1,234.5.6)"),
     "G001": (0.003, "grade off the A–D scale (E, 済)"),
     "Y001": (0.003, "baseline year after the current year"),
     "B001": (0.003, "a rate over 100 %"),
@@ -284,7 +284,7 @@ def generate(
         elif plant == "U001":
             c_text = _num(c, kind, rng, "人" if unit != "人" else "件", decor=False)
         elif plant == "P001":
-            c_text = ["集計中", "1,234.5.6"][int(rng.integers(2))]
+            c_text = ["1.2.3件", "1,234.5.6"][int(rng.integers(2))]
         elif plant == "G001":
             grade = ["E", "済"][int(rng.integers(2))]
         elif plant == "Y001":

@@ -27,6 +27,14 @@ from hyoka.normalise.measures import parse_fiscal_year, parse_fiscal_years, pars
         ("△5", -5, ""),
         ("93.75％", 93.75, "%"),
         ("3 地区", 3, "地区"),
+        # units of the development tables (../shared/real SOURCES.md), read as units (#13)
+        ("281km", 281, "km"),  # Tottori H28_dourokensetsu
+        ("281a", 281, "a"),  # Tottori tottori_fukyu_2
+        ("8千人", 8, "千人"),  # Tottori kikitaisaku
+        ("12法人", 12, "法人"),  # Tottori hino_fukyu_2
+        ("534m²", 534, "m2"),  # ² is 2 under NFKC: m2 is a unit with a digit
+        ("１２０㎥／日", 120, "m3/日"),  # Ofunato's full-width notation
+        ("67分", 67, "分"),  # the gender white paper's 育児・家事関連時間
     ],
 )
 def test_numbers_with_units(vocab, raw, value, unit):

@@ -37,11 +37,12 @@ MULTIPLIERS = {"万": 1e4, "億": 1e8}
 def _measure_regex(vocab: Vocabulary) -> re.Pattern[str]:
     signs = "".join(re.escape(s) for s in vocab.negative_signs) + r"+"
     quals = "|".join(QUALIFIERS)
-    # a unit holds no digits, does not start with . or , (so 1,234.5.6 and 1e3 are unreadable)
+    # a unit holds no digits (but m2, m3, km2 and m3/日: ² and ³ become digits under NFKC), does
+    # not start with . or , (so 1,234.5.6 and 1e3 are unreadable)
     # and ends on a non-space, so no two parts of the pattern can take the same spaces (linear)
     return re.compile(
         rf"^(?:約|およそ)?\s*(?P<sign>[{signs}]?)\s*(?P<num>{_NUMBER})\s*"
-        rf"(?P<mult>[万億])?(?P<unit>[^0-9\s.,](?:[^0-9]*?[^0-9\s])??)?"
+        rf"(?P<mult>[万億])?(?P<unit>[^0-9\s.,](?:[^0-9]*?[^0-9\s])??|k?m[23](?:/[^0-9\s]+)?)?"
         rf"\s*(?:{quals})?\s*$",
         re.S,
     )
