@@ -117,11 +117,6 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
 
 _ERA_BASE = {"R": 2018, "令和": 2018, "H": 1988, "平成": 1988, "S": 1925, "昭和": 1925}
 _ERA_LAST = {"H": 31, "S": 64, "R": float("inf")}  # H31 = FY2019 (R1 began 1 May 2019)
-YEAR_RE = re.compile(
-    r"^(?:(?P<era>R|令和|H|平成|S|昭和)\s*(?P<n>[0-9]{1,2}|元)"
-    r"|(?:FY)?\s*(?P<y>[0-9]{4})(?:/(?:[0-9]{2}|[0-9]{4}))?)\s*(?:年度|年)?$",
-    re.I,
-)
 
 
 def parse_fiscal_years(raw: pd.Series, missing: frozenset[str] = frozenset()) -> pd.DataFrame:

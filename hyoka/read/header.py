@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hyoka.normalise.measures import VALUE, fiscal_year_of
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, header_key, nfkc
 
 HEADER_SCAN_ROWS = 30
@@ -23,11 +24,6 @@ HEADER_SCAN_ROWS = 30
 MIN_HEADER_FIELDS = 3
 MAX_HEADER_ROWS = 3
 
-_YEAR_LABEL = re.compile(
-    r"^(?:(?:R|令和|H|平成|S|昭和)(?:\d{1,2}|元)|(?:FY)?\d{4})(?:[-~〜～](?:\d{1,4}))?"
-    r"(?:年度|年)?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:末|当初|時点|現在|見込み?|実績)?$",
-    re.I,
-)
 #: a header that is a fiscal year and nothing else (R2, 令和2年度, H30年度末, 2020, FY2020)
 _BARE_YEAR = re.compile(r"^(?:(?:R|令和|H|平成|S|昭和)(?:\d{1,2}|元)|(?:FY)?\d{4})(?:年度|年)?(?:末|当初)?$", re.I)
 #: a year written before or after a field word: 平成14年実績, R5実績, H22の目標値, 実績値R5年度末
@@ -70,7 +66,7 @@ def _strip_brackets(key: str, vocab: Vocabulary) -> tuple[str, str | None, str |
         inner = m.group(1)
         if not inner:
             return ""
-        if _YEAR_LABEL.match(inner):
+        if fiscal_year_of(nfkc(inner))[1] == VALUE:  # the one year grammar (hyoka.normalise.measures)
             year = inner
             return ""
         if inner in vocab.unit_aliases or inner.lower() in ("km", "m", "t", "kg", "ha", "m2", "m²", "mg/l", "m3/日"):

@@ -67,7 +67,8 @@ def _filled(s: pd.Series) -> np.ndarray:
 
 
 def _short_keys(s: pd.Series, limit: int) -> pd.Series:
-    """The comparison key (NFKC, whitespace removed, lower case) of the cells at most ``limit``
+    """The comparison key (:func:`hyoka.normalise.text.text_key`: NFKC, whitespace removed, case
+    folded, here on whole columns through Arrow) of the cells at most ``limit``
     characters long, ``""`` for the others: a total word or a header is short, so a long text is
     never compared. The key is computed once per distinct short text."""
     s = s.astype("string").fillna("")
@@ -77,7 +78,7 @@ def _short_keys(s: pd.Series, limit: int) -> pd.Series:
         cells = s[short]
         out[short] = on_distinct(
             cells, lambda u: nfkc_series(u.str.replace(_SPACE, "", regex=True)).str.replace(_SPACE, "", regex=True)
-        ).str.lower()
+        ).str.casefold()
     return out
 
 

@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from hyoka.normalise.vocabulary import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary, nfkc
+from hyoka.normalise.text import text_key
+from hyoka.normalise.vocabulary import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary
 from hyoka.read.header import Header, find_header, find_unmapped
 from hyoka.read.layout import carry_down, classify_rows
 from hyoka.read.longform import LongRead, find_long, read_long
@@ -128,7 +129,7 @@ def frame_from_rows(
     first_value = value_cols[0] if value_cols else width
     label_cols = sorted({c for c in range(min(first_value, width))} | set(plan.fields.values()))
     label_cols = [c for c in label_cols if c not in value_cols and plan.fields.get("grade") != c]
-    header_keys = [(column(c), header_key_of(header.texts.get(c, ""))) for c in header.columns if c < width]
+    header_keys = [(column(c), text_key(header.texts.get(c, ""))) for c in header.columns if c < width]
     name_cols = [plan.fields[f] for f in ("item", "project", "indicator") if f in plan.fields]
     name_cols += [s.columns[0] for b in plan.blocks for f, s in b.sources.items() if f == "indicator"]
     reason = classify_rows(
@@ -178,6 +179,7 @@ def frame_from_rows(
             frame[f"col_{f}"] = np.full(m, c + 1, dtype="int16")
             if char_at is not None:
                 frame[f"char_{f}"] = char_at[f"c{c}"][kept]
+        chosen_current = None  # the column each row's current value came from (sources: current before baseline)
         for f, src in block.sources.items():
             cols = src.columns
             if src.pick == "only":
@@ -193,10 +195,11 @@ def frame_from_rows(
                 idx = np.where(nonempty.any(axis=1), idx, len(cols) - 1 if src.pick == "last" else 0)
                 text = values[np.arange(m), idx]
             chosen = np.asarray(cols, dtype=np.int64)[idx]
-            if src.pick == "first" and "current" in block.sources:
+            if f == "current":
+                chosen_current = chosen
+            elif src.pick == "first" and chosen_current is not None:
                 # a baseline from a series: not the same cell as the current value
-                same = chosen == _chosen_current(block, column, kept)
-                text = np.where(same, "", text)
+                text = np.where(chosen == chosen_current, "", text)
             frame[f] = pd.Series(text, dtype="string").fillna("")
             frame[f"col_{f}"] = (chosen + 1).astype("int16")
             if char_at is not None:
@@ -275,7 +278,7 @@ def frame_from_rows(
     table.duplicates = duplicates
     table.header_rows = [row_numbers[r] for r in range(header.first, data_start)]
     table.empty_fields = [(sheet, f) for f in empty_fields]
-    table.layout = describe_columns(header, plan, sheet, row_numbers)
+    table.layout = describe_columns(header, plan, sheet)
     for entry in table.layout:
         if entry["field"] in empty_fields and not entry["note"]:
             entry["note"] = "empty"  # the column is there, with nothing in it: the field is absent
@@ -312,28 +315,12 @@ def _first_col(block: Block) -> int:
     return min((c for s in block.sources.values() for c in s.columns), default=0)
 
 
-def _chosen_current(block: Block, column, kept: np.ndarray) -> np.ndarray:
-    """The column each row's current value is taken from (to keep a series' baseline apart)."""
-    src = block.sources["current"]
-    cols = src.columns
-    if len(cols) == 1:
-        return np.full(len(kept), cols[0], dtype=np.int64)
-    nonempty = np.stack([(column(c).str.strip() != "").to_numpy(bool)[kept] for c in cols], axis=1)
-    idx = len(cols) - 1 - np.argmax(nonempty[:, ::-1], axis=1)
-    return np.asarray(cols, dtype=np.int64)[idx]
-
-
 def _row_text(columns: list[pd.Series], i: int) -> str:
     """The label cells of body row ``i`` joined, for the list of skipped rows."""
     return " / ".join(str(s.iloc[i]).strip() for s in columns if str(s.iloc[i]).strip())[:80]
 
 
-def header_key_of(text: str) -> str:
-    """The form a header text is compared in with a body cell (a repeated header)."""
-    return "".join(nfkc(text).split()).lower()
-
-
-def describe_columns(header: Header, plan: ColumnPlan, sheet: str, row_numbers: list[int]) -> list[dict]:
+def describe_columns(header: Header, plan: ColumnPlan, sheet: str) -> list[dict]:
     """How each header column was read, for ``hyoka inspect``: one dict per column with
     ``column`` (1-based), ``header`` (as published), ``field`` (or None), ``block``, ``year``,
     ``unit``, ``note`` (why not read, or how it is used)."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hyoka.normalise.vocabulary import VALUE_FIELDS
-from hyoka.read.header import ColumnRead, Header
+from hyoka.read.header import Header
 
 #: fields read per block (an indicator of a wide table)
 BLOCK_FIELDS = (*VALUE_FIELDS, "rate", "series", "unit")
@@ -132,8 +132,3 @@ def plan_columns(header: Header, series_years: tuple[str, ...] = ()) -> ColumnPl
     if not blocks:
         blocks = [Block(None)]
     return ColumnPlan(fields, blocks, unread, years, wide)
-
-
-def block_reads(header: Header, block: Block) -> dict[str, ColumnRead]:
-    """The header reading of each column a block's fields come from (for year labels)."""
-    return {f: header.columns[s.columns[0]] for f, s in block.sources.items() if s.columns}
