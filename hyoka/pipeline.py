@@ -24,6 +24,7 @@ from hyoka.compare.editions import EditionInfo, compare_editions, department_key
 from hyoka.config import Config, load_departments, selected
 from hyoka.config import apply as apply_config
 from hyoka.errors import ConfigError, HyokaError, InputError
+from hyoka.normalise.spelling import add_misspellings
 from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import GradingScale, choose_scale, load_scale
@@ -193,6 +194,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     frame = _normalise_tables(tables, vocab, scale)
     step("derive")  # before --department: cross-row counts are over the whole table
     derive(frame, vocab, scale, settings)
+    add_misspellings(frame)
     if options.department:
         want = text_key(options.department)
         keep = (text_keys(frame["department"]) == want) | (text_keys(frame["department_previous"]) == want)
