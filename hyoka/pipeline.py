@@ -24,10 +24,10 @@ from hyoka.compare.editions import EditionInfo, compare_editions, department_key
 from hyoka.config import Config, load_departments, selected
 from hyoka.config import apply as apply_config
 from hyoka.errors import ConfigError, HyokaError, InputError
-from hyoka.normalise.spelling import add_misspellings
 from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import GradingScale, choose_scale, load_scale
+from hyoka.normalise.spelling import add_misspellings
 from hyoka.normalise.text import text_key, text_keys
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, load_vocabulary, nfkc
 from hyoka.options import CheckOptions
