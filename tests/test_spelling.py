@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hyoka.errors import ConfigError
-from hyoka.normalise.spelling import find_misspelling, load_misspellings
+from hyoka.normalise.spelling import find_lost_marks, find_misspelling, load_misspellings
 
 ENTRIES = load_misspellings()
 
@@ -58,3 +58,17 @@ def test_a_bad_entry_is_refused_naming_the_file(tmp_path):
     path.write_text('misspellings:\n- {pattern: "述べ", replace: "延べ\\\\2"}\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"replace uses \\2, but the pattern has 0 group"):
         load_misspellings(path)
+
+
+def test_circled_numbers_that_lost_their_lead_byte_are_restored():
+    # tidy/tottori_koteihyo.csv, TT_R3_chubu_ijikanri's 今年度の目標 (whitespace collapsed as the frame has it)
+    cell = "@県立美術館の開館に向けて、美術館への適正な案内について検討を進め、 A中部地域の流域治水 B県民の安心・安全"
+    assert find_lost_marks(cell) == ("@ A B", "① ② ③")
+    assert find_lost_marks("T【ひらく】\nU【つなげる】\nV【守る】") == ("T U V", "Ⅰ Ⅱ Ⅲ")
+
+
+@pytest.mark.parametrize(
+    "cell", ["A地区とB地区の整備", "Aランクの施設\nBランクの施設", "@ 123", "①県立美術館\n②中部地域"]
+)
+def test_letters_that_are_not_lost_marks_are_quiet(cell):
+    assert find_lost_marks(cell) == ("", "")

@@ -10,6 +10,14 @@ worth a clerk's look. A match made of one letter only (``www``, ``zzz``) is not 
 has, ``misspelt_<field>`` (the text as written, ``""`` where nothing matched) and
 ``spelling_<field>`` (the corrected text, ``""`` where nothing matched). The first entry that
 matches a cell wins; each distinct cell is looked at once (:func:`on_distinct`).
+
+It also adds ``lost_<field>`` and ``restored_<field>`` (rule T004): list marks that lost their
+lead byte. In Shift_JIS (CP932) the circled numbers ①–⑳ are 0x8740–0x8753 and the Roman numerals
+Ⅰ–Ⅹ 0x8754–0x875D; text decoded with errors ignored keeps only the trail byte, so ①②③ become
+``@AB`` and ⅠⅡⅢ ``TUV`` at the start of lines (鳥取県's 工程表 pages: ``@県立美術館の…``,
+``A中部地域の…``, ``T【ひらく】``). Lines starting with a character of that range followed by
+Japanese text (or words, once the line breaks are collapsed) are such marks when one of them is ``@`` (①) or the first two are ``T`` and ``U``
+(ⅠⅡ): ``A…`` and ``B…`` alone may be a list of grades A and B; ``lost_`` gives them as found (``@ A B``), ``restored_`` as they were (``① ② ③``).
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ SPELLING_FIELDS = ("item", "project", "activities", "indicator", "effect")
 _KEYS = {"pattern", "replace", "repeated_letter", "note"}
 _GROUP_REF = re.compile(r"\\(\d+)")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+#: a line (or, once whitespace is collapsed, a word) starting with a trail byte of ①–⑳ (0x40–0x53) or Ⅰ–Ⅹ (0x54–0x5D) and then Japanese text
+_LOST_MARK = re.compile(r"(?:^|(?<=\s))([@-\]])(?=[\u3000-\u30ff\u3400-\u9fff\uff01-\uff5e【「（])", re.M)
 
 
 @dataclass(frozen=True)
@@ -128,3 +138,32 @@ def add_misspellings(frame: pd.DataFrame, entries: tuple[Misspelling, ...] | Non
         found = on_distinct(frame[fld].fillna("").astype(str), both)
         frame[f"misspelt_{fld}"] = found["misspelt"].to_numpy()
         frame[f"spelling_{fld}"] = found["spelling"].to_numpy()
+
+
+def find_lost_marks(text: str) -> tuple[str, str]:
+    """``(marks as found, marks restored)`` for the list marks of ``text`` that lost their CP932
+    lead byte (module doc), ``("", "")`` when there are none."""
+    if not text:
+        return "", ""
+    marks = _LOST_MARK.findall(text)
+    # a list starts at ① (@) or Ⅰ (T): "A…⏎B…" alone may be a list of grades A and B
+    if "@" not in marks and marks[:2] != ["T", "U"]:
+        return "", ""
+    restored = [chr(0x2460 + ord(m) - 0x40) if m <= "S" else chr(0x2160 + ord(m) - 0x54) for m in marks]
+    return " ".join(marks), " ".join(restored)
+
+
+def add_lost_marks(frame: pd.DataFrame) -> None:
+    """Add ``lost_<field>`` and ``restored_<field>`` (str, ``""`` where none) for every field of
+    :data:`SPELLING_FIELDS` in ``frame``, in place (module doc)."""
+
+    def both(column: pd.Series) -> pd.DataFrame:
+        pairs = [find_lost_marks(v if isinstance(v, str) else "") for v in column]
+        return pd.DataFrame(pairs, index=column.index, columns=["lost", "restored"])
+
+    for fld in SPELLING_FIELDS:
+        if fld not in frame:
+            continue
+        found = on_distinct(frame[fld].fillna("").astype(str), both)
+        frame[f"lost_{fld}"] = found["lost"].to_numpy()
+        frame[f"restored_{fld}"] = found["restored"].to_numpy()
