@@ -43,15 +43,17 @@ def test_suite_json_shape_and_translations():
     for e in suite["expectations"]:
         by.setdefault(e["meta"]["hyoka_code"], []).append(e)
     assert set(CATALOG_CODES) <= set(by)
-    # D001: (target - baseline) * sign < 0 → two pair comparisons, one per sign
+    # D001: (target - baseline) * sign < 0 → one pair comparison per sign, times the two cases of
+    # (target_value != 0 or baseline_value < 0) (a zero target below a positive baseline is Z001's)
     d001 = by["D001"]
-    assert [e["type"] for e in d001] == ["expect_column_pair_values_a_to_be_greater_than_b"] * 2
+    assert [e["type"] for e in d001] == ["expect_column_pair_values_a_to_be_greater_than_b"] * 4
     assert (d001[0]["kwargs"]["column_A"], d001[0]["kwargs"]["column_B"]) == ("target_value", "baseline_value")
     assert (d001[1]["kwargs"]["column_A"], d001[1]["kwargs"]["column_B"]) == ("baseline_value", "target_value")
-    assert (
-        d001[0]["kwargs"]["row_condition"]
-        == "sign.copy() > 0 and direction_source == 'declared' and target_form == 'single' and units_agree == True"
+    assert d001[0]["kwargs"]["row_condition"] == (
+        "sign.copy() > 0 and direction_source == 'declared' and target_form == 'single' and units_agree == True"
+        " and standing_target == False and target_value.notna() and (target_value != 0)"
     )
+    assert d001[2]["kwargs"]["row_condition"].endswith("standing_target == False and baseline_value < 0")
     assert all(e["kwargs"]["condition_parser"] == "pandas" and e["kwargs"]["or_equal"] for e in d001)
     # M001: a value set under a row condition; != guarded against missing values
     m001 = by["M001"][0]
@@ -171,7 +173,8 @@ def _seed_rows():
 
 
 def _edit(rows, seed_project, **changes):
-    return {**rows[seed_project], "rate": "", **changes}  # the seed has no rate column: every row gets one
+    # the seed has no rate or target_min column (a minimum target): every row gets both, empty
+    return {**rows[seed_project], "rate": "", "target_min": "", **changes}
 
 
 # Each edit is meant to trigger the code on its left (checked by hand against the rule texts).
@@ -222,6 +225,12 @@ def _table_a(rows):
         ("Y002", _edit(rows, "自治公民館施設整備", project="公民館補助", target_year="R4")),
         ("Y001", _edit(rows, "自治会活動支援", project="活動補助", baseline_year="R6")),
         ("Z001", _edit(rows, "自治会加入促進に関する連携", project="加入率向上", target="0％")),
+        # 85.19％ → 87％ (R3 → R9), now 84％, no grade: moved away from the target
+        ("D003", _edit(rows, "自治会活動支援", project="活動支援（評価なし）", grade="", current="84％")),
+        # at least 80％, while the baseline 85.19％ already was
+        ("D004", _edit(rows, "自治会活動支援", project="加入率維持", target="", target_min="80％")),
+        # the baseline repeated as the current value, dated R3, in an R5 report
+        ("Y004", _edit(rows, "自治会活動支援", project="未更新", current="85.19％", current_year="R3")),
         ("R001", _edit(rows, "自治会活動支援", project="加入率の達成率", rate="95.0%")),  # 89.7 / 87 = 103.1 %
         ("Z002", _edit(rows, "市民活動センター団体登録事業", project="団体支援", current="0団体")),
         (
@@ -352,4 +361,4 @@ def test_a_gx_file_context_loads_the_exported_suite(tmp_path, gx):
     exported = json.loads((out / "hyoka.json").read_text(encoding="utf-8"))["expectations"]
     assert len(suite.expectations) == len(exported)
     d001 = [e for e in suite.expectations if e.meta["hyoka_code"] == "D001"]
-    assert [e.column_A for e in d001] == ["target_value", "baseline_value"]
+    assert [e.column_A for e in d001] == ["target_value", "baseline_value"] * 2

@@ -90,10 +90,14 @@ class Unit:
 
 @dataclass(frozen=True)
 class DirectionPattern:
+    """A rules/directions.yaml entry. ``weak``: a cue too general to overrule the numbers (a bare
+    〜率): hyoka.normalise.derive uses it only where target and baseline do not tell the direction."""
+
     pattern: re.Pattern[str]
     direction: str
     note_ja: str
     note_en: str
+    weak: bool = False
 
 
 @dataclass
@@ -221,7 +225,10 @@ def load_vocabulary(rules_dir: Path | None = None) -> Vocabulary:
             if direction not in ("increase", "decrease", "keep"):
                 raise ValueError(f"direction {direction!r} is not increase, decrease or keep")
             note = entry.get("note") or {}
-            directions.append(DirectionPattern(pat, direction, str(note.get("ja", "")), str(note.get("en", ""))))
+            weak = entry.get("weak", False)
+            if not isinstance(weak, bool):
+                raise ValueError("weak must be true or false")
+            directions.append(DirectionPattern(pat, direction, str(note.get("ja", "")), str(note.get("en", "")), weak))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ConfigError(f"{dir_path}: entry {i + 1}: {exc}") from None
 
