@@ -43,7 +43,9 @@ entries, patterns or grades, never over rows).
 - ``rate_consistent``, ``rate_computed``, ``rate_formula``: a published rate (達成率, 進捗率)
   recomputed from the values (see :func:`_rate_check`);
 - ``department_known`` (boolean; NA when the plan gave no department list);
-- ``grade_computed``, ``grade_defined``, ``grade_contradicts`` (see hyoka.normalise.scale).
+- ``grade_computed``, ``grade_defined``, ``grade_contradicts`` (see hyoka.normalise.scale);
+- across a row's yearly series: ``series_count``, ``series_text``, ``series_trailing_zeros``,
+  ``series_zero_at``, ``series_repeated`` and the places they point at (hyoka.normalise.series).
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ from hyoka.check.expr import parse
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import LEVEL, VALUE, on_distinct
 from hyoka.normalise.scale import GradingScale
+from hyoka.normalise.series import derive_series
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc, nfkc_series
 from hyoka.resources import load_yaml, reject_unknown
 
@@ -336,6 +339,7 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
 
     out["grade_is_status"] = (out["grade_standing"] == "status").fillna(False).astype(bool)
     _grade_by_values(out, scale)
+    derive_series(out)
 
 
 def _target_met(out: pd.DataFrame, comparable: pd.Series) -> None:

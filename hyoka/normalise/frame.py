@@ -46,6 +46,9 @@ rate (達成率, 進捗率: a published rate in percent)
     ``rate_raw`` (as published), ``rate_value`` (float64, percent: ``93.4%`` and ``93.4`` are both
     93.4), ``rate_decimals`` (int64, the decimals written: 1 for ``93.4%``), ``rate_state``
     (value/missing/unparseable; a unit other than % is unparseable).
+series (a wide or long table's yearly values)
+    ``series<i>_raw``, ``_value``, ``_state``, ``_year_raw`` and their places: see
+    :mod:`hyoka.normalise.series` (no such columns for a plain table).
 The derived columns (direction, progress, schedule, bounds, cross-row counts, grades defined by
 values) are the next stage's: :func:`hyoka.normalise.derive.derive` adds them to this frame.
 """
@@ -59,6 +62,7 @@ import pandas as pd
 
 from hyoka.normalise.measures import LEVEL, MISSING, UNPARSEABLE, VALUE, on_distinct, parse_fiscal_years, parse_measures
 from hyoka.normalise.scale import GradingScale
+from hyoka.normalise.series import normalise_series
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, nfkc_series
 from hyoka.read.raw import PLACE_PREFIXES, ensure_columns, fill_places
 
@@ -244,6 +248,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         out[f"{fld}_year_era_ok"] = y["era_ok"]
         out[f"{fld}_year_reiwa"] = era_label(y["year"])
 
+    normalise_series(raw, out, vocab, take)  # a wide or long table's yearly values
     for col in raw.columns:
         if col.startswith(PLACE_PREFIXES):
             out[col] = raw[col]
