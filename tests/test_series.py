@@ -176,6 +176,8 @@ def test_series_frames_mix_with_plain_ones():
     result = run_check([OFUNATO, REAL / "tidy" / "tottori_koteihyo.csv"], CheckOptions())
     f = result.frame
     plain = f["source_file"] == "tottori_koteihyo.csv"
-    assert (f.loc[plain, "series_text"] == "").all()
-    assert (f.loc[plain, "col_series0"] == 0).all()
-    assert pd.api.types.is_integer_dtype(f["col_series0"])
+    assert (f.loc[plain, "series_text"] == "").all() and (f.loc[plain, "series_zero_at"] == -1).all()
+    assert (f.loc[plain, "col_series_zero"] == 0).all()
+    assert pd.api.types.is_integer_dtype(f["col_series_zero"])
+    # the per-year columns stay with the reader: the normalised frame has only what rules read
+    assert not [c for c in f.columns if c.startswith(("series0", "col_series0"))]

@@ -27,7 +27,8 @@ entries, patterns or grades, never over rows).
   (target_year − baseline_year) (docs/glossary.md#progress-and-achievement, "Expected progress by
   elapsed time"); ``schedule_margin`` (the configured margin, a constant column); fractions, shown
   as percents by ``{progress|pct}`` in message templates;
-- ``duplicate_count`` (rows of one file with the same department, project and indicator),
+- ``duplicate_count`` (rows of one file with the same department, project and indicator; an
+  indicator with no name also with the same values: hyoka.normalise.names ``unnamed_key``),
   ``indicator_units`` and ``indicator_baselines`` (distinct units / baselines one indicator name
   has across the rows of one file);
 - ``target_met`` (boolean/NA): the current value meets the target (a single target in the
@@ -44,8 +45,8 @@ entries, patterns or grades, never over rows).
   recomputed from the values (see :func:`_rate_check`);
 - ``department_known`` (boolean; NA when the plan gave no department list);
 - ``grade_computed``, ``grade_defined``, ``grade_contradicts`` (see hyoka.normalise.scale);
-- across a row's yearly series: ``series_count``, ``series_text``, ``series_trailing_zeros``,
-  ``series_zero_at``, ``series_repeated`` and the places they point at (hyoka.normalise.series).
+- names: ``indicator_state``, ``has_values``, ``no_indicator``, ``unnamed_key`` and the
+  department spellings ``department_spelling``, ``department_usual`` … (hyoka.normalise.names);
 """
 
 from __future__ import annotations
@@ -61,8 +62,8 @@ import pandas as pd
 from hyoka.check.expr import parse
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import LEVEL, VALUE, on_distinct
+from hyoka.normalise.names import derive_names
 from hyoka.normalise.scale import GradingScale
-from hyoka.normalise.series import derive_series
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc, nfkc_series
 from hyoka.resources import load_yaml, reject_unknown
 
@@ -322,7 +323,9 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     # cross-row: the same project twice; one indicator with different units or baselines
     # within one file: two files are two editions or two departments' sheets, not duplicates
     department = _nfkc(out["department"])
-    key = [out["source_file"], department, _nfkc(out["project"]), indicator]
+    derive_names(out, vocab)  # indicator_state, unnamed_key, department spellings
+    # two rows whose indicator is not named are one indicator twice only with the same values
+    key = [out["source_file"], department, _nfkc(out["project"]), indicator, out["unnamed_key"]]
     out["duplicate_count"] = out.groupby(key, sort=False)["row"].transform("size").astype("int64")
     named = indicator != ""
     units = out["baseline_unit"].where(present["baseline"]).fillna(out["current_unit"].where(present["current"]))
@@ -339,7 +342,6 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
 
     out["grade_is_status"] = (out["grade_standing"] == "status").fillna(False).astype(bool)
     _grade_by_values(out, scale)
-    derive_series(out)
 
 
 def _target_met(out: pd.DataFrame, comparable: pd.Series) -> None:

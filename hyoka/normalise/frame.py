@@ -47,8 +47,8 @@ rate (達成率, 進捗率: a published rate in percent)
     93.4), ``rate_decimals`` (int64, the decimals written: 1 for ``93.4%``), ``rate_state``
     (value/missing/unparseable; a unit other than % is unparseable).
 series (a wide or long table's yearly values)
-    ``series<i>_raw``, ``_value``, ``_state``, ``_year_raw`` and their places: see
-    :mod:`hyoka.normalise.series` (no such columns for a plain table).
+    ``series_count``, ``series_text``, ``series_trailing_zeros`` … and the places of the values
+    the rules point at: see :mod:`hyoka.normalise.series` (constants for a plain table).
 The derived columns (direction, progress, schedule, bounds, cross-row counts, grades defined by
 values) are the next stage's: :func:`hyoka.normalise.derive.derive` adds them to this frame.
 """

@@ -5,28 +5,27 @@ A wide or long table gives some indicators one value per year (大船渡市's si
 (hyoka.read.raw: ``series<i>``, its place and year label). A plain table has none, and costs
 nothing here beyond a few constant columns.
 
-:func:`normalise_series` (called by hyoka.normalise.frame) adds, for each position ``i`` of the
-series (0 = leftmost):
-
-- ``series<i>_raw`` (str, as published, ``""`` when empty), ``series<i>_value`` (float64, NaN
-  unless a number), ``series<i>_state`` (value/level/missing/unparseable, as the values'
-  ``<f>_state``: hyoka.normalise.measures) and ``series<i>_year_raw`` (str, the column's year label);
-- the place columns ``col_series<i>`` … are carried over by the normaliser with the others.
-
-:func:`derive_series` (called by hyoka.normalise.derive) adds, on whole columns (a loop over the
-handful of positions, never over rows):
+:func:`normalise_series` (called by hyoka.normalise.frame) reads them and adds to the normalised
+frame, on whole columns (a loop over the handful of positions, never over rows), what the rules
+read — not the per-year columns themselves, so the frame stays narrow however many years a long
+table has:
 
 - ``series_count`` (int8): the row's yearly values that are numbers (0 without a series);
+  ``series_filled`` (int8): its cells that are neither empty nor a missing marker (numbers, levels,
+  unreadable text); ``series_nonzero`` (int8): those of them that are not a 0;
 - ``series_text`` (str): the series as published, ``234 / 230 / 200 / 159 / 0 / 0`` (empty cells
   left empty between the slashes), ``""`` without a series: what messages show;
 - ``series_trailing_zeros`` (int8): the zeros after the last non-zero number, when at least one
-  non-zero number comes before them (``234, 230, 200, 159, 0, 0`` → 2); ``series_after_end`` is
-  the place of the first of them (``col_``/``char_``/``cellrow_series_after_end``, 0 without);
+  non-zero number comes before them (``234, 230, 200, 159, 0, 0`` → 2); ``series_after_end_at``
+  (int8, −1 for none) the position of the first of them, whose cell is the place
+  ``col_``/``char_``/``cellrow_series_after_end`` (0 without);
 - ``series_zero_at`` (int8, −1 for none): the first zero that the series could not have reached
   by its own movement (:func:`_placeholder_zero`), placed by ``…_series_zero``;
 - ``series_repeated`` (bool): the last value equals the one of the year before, where an exact
   repeat is unlikely (:func:`_repeated_last`); the finding points at the current value, which
-  is that last value.
+  is that last value (the reader's current value is the last cell that is not a missing marker).
+
+A plain table gets these columns as constants (0, ``""``, −1, False) and no place columns.
 
 Sources: the inconsistencies of ../shared/real/published/SOURCES.md §1 (I-18 a value after the
 project's end, I-19/I-21 a placeholder 0 among real values, I-22 the last year copied from the
@@ -57,66 +56,58 @@ REPEAT_STEPS = 10.0
 MAX_DECIMALS = 6
 
 
-def positions(frame: pd.DataFrame, suffix: str = "") -> list[int]:
-    """The series positions ``frame`` has columns for (``series<i><suffix>``), in order."""
-    found = []
-    for col in frame.columns:
-        if suffix and not col.endswith(suffix):
-            continue
-        m = _SERIES_RAW.match(col.removesuffix(suffix) if suffix else col)
-        if m:
-            found.append(int(m.group(1)))
-    return sorted(found)
+def positions(frame: pd.DataFrame) -> list[int]:
+    """The series positions a raw frame has columns for (``series<i>``), in order."""
+    return sorted(int(m.group(1)) for col in frame.columns if (m := _SERIES_RAW.match(str(col))))
 
 
 def normalise_series(raw: pd.DataFrame, out: pd.DataFrame, vocab: Vocabulary, take) -> None:
-    """Read the loader's ``series<i>`` columns of ``raw`` into ``out`` (module doc), in place;
-    ``take(col)`` hands each raw column over (hyoka.normalise.frame.normalise)."""
-    for i in positions(raw):
-        text = take(f"series{i}").astype("string").fillna("")
-        m = parse_measures(text, vocab)
-        out[f"series{i}_raw"] = text
-        out[f"series{i}_value"] = m["value"].where(m["state"] == VALUE)
-        out[f"series{i}_state"] = m["state"]
-        year = f"series{i}_year"
-        out[f"series{i}_year_raw"] = (
-            take(year).astype("string").fillna("") if year in raw else pd.Series("", index=out.index, dtype="string")
-        )
-
-
-def derive_series(out: pd.DataFrame) -> None:
-    """Add the derived series columns (module doc) to the normalised frame ``out``, in place."""
+    """Read the loader's series columns of ``raw`` (``series<i>``, their places and year labels)
+    and add what the rules read to ``out`` (module doc), in place; ``take(col)`` hands each raw
+    text column over (hyoka.normalise.frame.normalise). The per-year columns themselves are not
+    carried into ``out``: a rule reads the columns derived here, and the frame stays narrow."""
     n = len(out)
-    pos = positions(out, "_raw")
+    pos = positions(raw)
     if not pos:
         out["series_count"] = np.zeros(n, dtype="int8")
+        out["series_filled"] = np.zeros(n, dtype="int8")
+        out["series_nonzero"] = np.zeros(n, dtype="int8")
         out["series_text"] = pd.Series("", index=out.index, dtype="string")
         out["series_trailing_zeros"] = np.zeros(n, dtype="int8")
         out["series_after_end_at"] = np.full(n, -1, dtype="int8")
         out["series_zero_at"] = np.full(n, -1, dtype="int8")
         out["series_repeated"] = np.zeros(n, dtype=bool)
         return
-    raw = [out[f"series{i}_raw"].astype("string").fillna("") for i in pos]
-    values = np.stack([out[f"series{i}_value"].to_numpy("float64", na_value=np.nan) for i in pos], axis=1)
-    written = np.stack([(r.str.strip() != "").to_numpy(bool) for r in raw], axis=1)
-    # a cell holding something other than a missing marker: the reader's current value is the
-    # last of them (hyoka.read.raw)
-    given = np.stack([(out[f"series{i}_state"] != MISSING).fillna(False).to_numpy(bool) for i in pos], axis=1)
-    number = ~np.isnan(values)
-    has = written.any(axis=1)
+    texts, values, given = [], [], []
+    for i in pos:
+        text = take(f"series{i}").astype("string").fillna("")
+        m = parse_measures(text, vocab)
+        texts.append(text.str.strip())
+        values.append(m["value"].where(m["state"] == VALUE).to_numpy("float64", na_value=np.nan))
+        # not empty and not a missing marker: the reader's current value is the last of them
+        given.append((m["state"] != MISSING).fillna(False).to_numpy(bool))
+    value = np.stack(values, axis=1)
+    filled = np.stack(given, axis=1)
+    number = ~np.isnan(value)
+    written = np.stack([(t != "").to_numpy(bool) for t in texts], axis=1)
     out["series_count"] = number.sum(axis=1).astype("int8")
-    text = raw[0].str.strip()
-    for r in raw[1:]:
-        text = text + " / " + r.str.strip()
-    out["series_text"] = text.where(has, "").astype("string")
-
-    trailing, after_end = _trailing_zeros(values, number)
+    out["series_filled"] = filled.sum(axis=1).astype("int8")
+    out["series_nonzero"] = (filled & ~(number & (value == 0))).sum(axis=1).astype("int8")
+    text = texts[0]
+    for t in texts[1:]:
+        text = text + " / " + t
+    out["series_text"] = text.where(written.any(axis=1), "").astype("string")
+    trailing, after_end = _trailing_zeros(value, number)
     out["series_trailing_zeros"] = trailing.astype("int8")
     out["series_after_end_at"] = after_end.astype("int8")
-    out["series_zero_at"] = _placeholder_zero(values, number).astype("int8")
-    out["series_repeated"] = _repeated_last(values, number, given)
+    out["series_zero_at"] = _placeholder_zero(value, number).astype("int8")
+    out["series_repeated"] = _repeated_last(value, number, filled)
     for cell, at in PLACED.items():
-        _place(out, cell, out[at].to_numpy(), pos)
+        _place(raw, out, cell, out[at].to_numpy(), pos)
+    done = [f"{p}series{i}" for i in pos for p in ("col_", "char_", "cellrow_")] + [f"series{i}_year" for i in pos]
+    for c in done:  # read: not carried into ``out`` by the normaliser's place columns
+        if c in raw:
+            del raw[c]
 
 
 def _trailing_zeros(values: np.ndarray, number: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -211,13 +202,13 @@ def _repeated_last(values: np.ndarray, number: np.ndarray, given: np.ndarray) ->
     return pair & ~seen & (number.sum(axis=1) >= 4) & moving
 
 
-def _place(out: pd.DataFrame, cell: str, at: np.ndarray, pos: list[int]) -> None:
-    """The place columns of ``cell`` (``col_``/``char_``/``cellrow_<cell>``): those of the series
-    position ``at`` of each row (0 where ``at`` is −1). In place."""
+def _place(raw: pd.DataFrame, out: pd.DataFrame, cell: str, at: np.ndarray, pos: list[int]) -> None:
+    """The place columns of ``cell`` in ``out`` (``col_``/``char_``/``cellrow_<cell>``): those of
+    the series position ``at`` of each row in ``raw`` (0 where ``at`` is −1). In place."""
     for prefix, dtype in (("col_", "int16"), ("char_", "int32"), ("cellrow_", "int64")):
         cols = [f"{prefix}series{i}" for i in pos]
-        if not all(c in out for c in cols):
+        if not all(c in raw for c in cols):
             continue
-        grid = np.stack([out[c].to_numpy(dtype) for c in cols], axis=1)
+        grid = np.stack([raw[c].fillna(0).to_numpy(dtype) for c in cols], axis=1)
         chosen = np.take_along_axis(grid, np.maximum(at, 0).astype(np.int64)[:, None], axis=1)[:, 0]
         out[f"{prefix}{cell}"] = np.where(at >= 0, chosen, 0).astype(dtype)
