@@ -45,8 +45,8 @@ entries, patterns or grades, never over rows).
   recomputed from the values (see :func:`_rate_check`);
 - ``department_known`` (boolean; NA when the plan gave no department list);
 - ``grade_computed``, ``grade_defined``, ``grade_contradicts`` (see hyoka.normalise.scale);
-- names: ``indicator_state``, ``has_values``, ``no_indicator``, ``unnamed_key`` and the
-  department spellings ``department_spelling``, ``department_usual`` … (hyoka.normalise.names);
+- names: ``indicator_state``, ``has_values``, ``no_indicator`` and, where a department is written
+  several ways, ``department_usual`` and ``department_usual_rows`` (hyoka.normalise.names);
 """
 
 from __future__ import annotations
@@ -323,9 +323,12 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     # cross-row: the same project twice; one indicator with different units or baselines
     # within one file: two files are two editions or two departments' sheets, not duplicates
     department = _nfkc(out["department"])
-    derive_names(out, vocab)  # indicator_state, unnamed_key, department spellings
-    # two rows whose indicator is not named are one indicator twice only with the same values
-    key = [out["source_file"], department, _nfkc(out["project"]), indicator, out["unnamed_key"]]
+    # indicator_state, department spellings; two rows whose indicator is not named are one
+    # indicator twice only with the same values (unnamed_key)
+    unnamed_key = derive_names(out, vocab)
+    key = [out["source_file"], department, _nfkc(out["project"]), indicator]
+    if (unnamed_key != "").any():
+        key.append(unnamed_key)
     out["duplicate_count"] = out.groupby(key, sort=False)["row"].transform("size").astype("int64")
     named = indicator != ""
     units = out["baseline_unit"].where(present["baseline"]).fillna(out["current_unit"].where(present["current"]))

@@ -13,20 +13,22 @@ loops only over distinct names, never over rows):
   not ``named``, and no value is other than 0 (a placeholder's zeros, 測定指標なし with no values).
   Rules about its missing values are noise there: the finding is the name (N001) or the grade
   without an indicator (T002);
-- ``unnamed_key`` (str): what tells two rows apart whose indicator is not named, for the duplicate
-  count (X001): ``""`` for a named indicator or a table without an indicator column (the name is
-  the key there), else the indicator's column and the values as written — two blocks of one wide
-  row, or two unnamed indicators with other values, are not one indicator twice;
-- ``department_spelling`` (str): the department as written (NFKC, the new name of a ``旧→新`` cell,
-  whitespace runs one space, a line break in a cell dropped: it is layout); ``department_usual``
-  (str, NA where the row writes it the usual way): the spelling most rows of the same department
-  use, where the department is written several ways; ``department_usual_rows`` and
-  ``department_spelling_rows`` (int64): the rows written each way. Two spellings are one department
+- ``department_usual`` (str, NA where the row writes its department the usual way): the spelling
+  most rows of the same department use, where the department is written several ways;
+  ``department_usual_rows`` (int32): the rows written that way. A spelling is the department as
+  written (NFKC, the new name of a ``旧→新`` cell, whitespace runs one space, a line break in a
+  cell dropped: it is layout). Two spellings are one department
   when they are equal without whitespace (``保健福祉部　こども家庭センター`` and ``保健福祉部こども家庭センター``,
   SOURCES.md I-12), or when one is the other with one 部, 課 or 局 left out (``保健福祉こども家庭センター``,
   I-11). Nothing else is merged: ``中部総合事務所 環境建築局 環境・循環推進課`` and ``西部総合事務所
   生活環境局 環境・循環推進課`` stay two departments. The usual spelling is the one most rows use
   (the first written, on a tie).
+
+It returns ``unnamed_key`` (a Series, not kept in the frame): what tells two rows apart whose
+indicator is not named, for the duplicate count (X001) — ``""`` for a named indicator or a table
+without an indicator column (the name is the key there), else the indicator's column and the
+values as written: two blocks of one wide row, or two unnamed indicators with other values, are
+not one indicator twice.
 """
 
 from __future__ import annotations
@@ -49,13 +51,15 @@ _ARROWS = r"(?:→|⇒|->)"
 _NUMBER = re.compile(r"^[0-9０-９.,．，\s]+$")
 
 
-def derive_names(out: pd.DataFrame, vocab: Vocabulary) -> None:
-    """Add the columns of the module doc to the normalised frame ``out``, in place."""
-    _indicator_state(out, vocab)
+def derive_names(out: pd.DataFrame, vocab: Vocabulary) -> pd.Series:
+    """Add the columns of the module doc to the normalised frame ``out``, in place; return the
+    ``unnamed_key`` of its rows (module doc)."""
+    key = _indicator_state(out, vocab)
     _department_spellings(out)
+    return key
 
 
-def _indicator_state(out: pd.DataFrame, vocab: Vocabulary) -> None:
+def _indicator_state(out: pd.DataFrame, vocab: Vocabulary) -> pd.Series:
     def state(u: pd.Series) -> pd.Series:
         key = nfkc_series(u).str.replace(r"\s+", "", regex=True)
         placeholder = key.isin(vocab.missing_markers) | key.str.match(_NUMBER.pattern).fillna(False).astype(bool)
@@ -92,7 +96,7 @@ def _indicator_state(out: pd.DataFrame, vocab: Vocabulary) -> None:
         if "series_text" in sub:
             text = text + "\x1f" + sub["series_text"].astype("string").fillna("")
         key[unnamed] = text.astype("string")
-    out["unnamed_key"] = key
+    return key
 
 
 def _spelling(u: pd.Series) -> pd.Series:
@@ -106,9 +110,8 @@ def _spelling(u: pd.Series) -> pd.Series:
 def _department_spellings(out: pd.DataFrame) -> None:
     idx = out.index
     spelling = on_distinct(out["department_raw"].astype("string").fillna(""), _spelling)
-    out["department_spelling"] = spelling
     usual = pd.Series(pd.NA, index=idx, dtype="string")
-    usual_rows = np.zeros(len(out), dtype="int64")
+    usual_rows = np.zeros(len(out), dtype="int32")
     codes, spellings = pd.factorize(spelling, use_na_sentinel=False)
     rows_of = np.bincount(codes, minlength=len(spellings))
     keys = ["".join(str(s).split()) for s in spellings]
@@ -124,10 +127,9 @@ def _department_spellings(out: pd.DataFrame) -> None:
         other = target[codes] != codes
         chosen = np.asarray(spellings, dtype=object)[target[codes]]
         usual = usual.mask(other, pd.Series(chosen, index=idx, dtype="string"))
-        usual_rows = np.where(other, rows_of[target[codes]], 0).astype("int64")
+        usual_rows = np.where(other, rows_of[target[codes]], 0).astype("int32")
     out["department_usual"] = usual
     out["department_usual_rows"] = usual_rows
-    out["department_spelling_rows"] = rows_of[codes].astype("int64")
 
 
 def _groups(keys: list[str]) -> list[int]:
