@@ -181,3 +181,31 @@ def test_series_frames_mix_with_plain_ones():
     assert pd.api.types.is_integer_dtype(f["col_series_zero"])
     # the per-year columns stay with the reader: the normalised frame has only what rules read
     assert not [c for c in f.columns if c.startswith(("series0", "col_series0"))]
+
+
+def test_mixed_notation_within_a_series(ofunato):
+    # I-16: 1891 (line 42) サ 交流広場の利用者数 and ス 市内の子育て応援店・事業所数 write －, －, －
+    # (U+FF0D) then - (ASCII) in block 4 (columns 27 and 29); シ is －, －, －, 35: one spelling
+    assert _codes(ofunato, "V004") == [
+        (42, "交流広場の利用者数", 27),
+        (42, "市内の子育て応援店・事業所数", 29),
+    ]
+    # I-17: 0992 (line 36) ス 定員充足率 70.0, 66.099999999999994, 57, 44.3, 53.71, 51.4 → 53.71
+    # (block 5, column 32); サ 39.3, 39.4, 36.700000000000003, 40.6, 37.4, 42 has no odd one
+    assert _codes(ofunato, "V005") == [(36, "公立こども園定員充足率（入所児童数／定員）", 32)]
+    assert set(ofunato.findings[ofunato.findings["code"].isin(["V004", "V005"])]["severity"]) == {"info"}
+
+
+_markers = st.lists(st.sampled_from(["", "－", "-", "―"]), min_size=1, max_size=7)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_markers)
+def test_an_odd_marker_is_one_written_otherwise(row):
+    from hyoka.normalise.series import _odd_marker
+
+    at = _odd_marker(np.array([row], dtype=object))[0]
+    spellings = {m for m in row if m}
+    assert (at == -1) == (len(spellings) <= 1)
+    if at >= 0:  # it is a marker, and not the spelling most cells use
+        assert row[at] and row.count(row[at]) <= max(row.count(m) for m in spellings)

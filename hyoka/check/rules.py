@@ -68,6 +68,8 @@ FIELD_LABELS = {
 SERIES_CELLS = {
     "series_after_end": ("終了後の年度の値", "value after the end"),
     "series_zero": ("年度別の値（0）", "yearly value (0)"),
+    "series_marker": ("年度別の値（欠測記号）", "yearly value (missing marker)"),
+    "series_decimals": ("年度別の値（小数の桁）", "yearly value (decimals)"),
 }
 CELL_LABELS = {**FIELD_LABELS, **SERIES_CELLS}
 _KEYS = {

@@ -23,13 +23,17 @@ table has:
   by its own movement (:func:`_placeholder_zero`), placed by ``…_series_zero``;
 - ``series_repeated`` (bool): the last value equals the one of the year before, where an exact
   repeat is unlikely (:func:`_repeated_last`); the finding points at the current value, which
-  is that last value (the reader's current value is the last cell that is not a missing marker).
+  is that last value (the reader's current value is the last cell that is not a missing marker);
+- ``series_marker_at`` (int8, −1 for none): a missing marker written otherwise than the row's
+  others (:func:`_odd_marker`), placed by ``…_series_marker``; ``series_decimals_at`` (int8): a
+  number with more decimals than the rest of its series (:func:`_odd_decimals`), placed by
+  ``…_series_decimals``.
 
 A plain table gets these columns as constants (0, ``""``, −1, False) and no place columns.
 
 Sources: the inconsistencies of ../shared/real/published/SOURCES.md §1 (I-18 a value after the
 project's end, I-19/I-21 a placeholder 0 among real values, I-22 the last year copied from the
-year before); the thresholds are argued in each function's doc.
+year before, I-16 a placeholder written two ways, I-17 one value at another precision); the thresholds are argued in each function's doc.
 """
 
 from __future__ import annotations
@@ -45,7 +49,12 @@ from hyoka.normalise.vocabulary import Vocabulary
 _SERIES_RAW = re.compile(r"^series(\d+)$")
 #: the cells of a series the rules point at (hyoka.check.rules: SERIES_CELLS), by the column of
 #: the position each takes
-PLACED = {"series_after_end": "series_after_end_at", "series_zero": "series_zero_at"}
+PLACED = {
+    "series_after_end": "series_after_end_at",
+    "series_zero": "series_zero_at",
+    "series_marker": "series_marker_at",
+    "series_decimals": "series_decimals_at",
+}
 #: a value this many times the usual year-to-year change away from 0 (and at least MIN_LEVEL)
 #: cannot have fallen to 0 by its own movement; see _placeholder_zero
 ZERO_DISTANCE = 3.0
@@ -77,6 +86,8 @@ def normalise_series(raw: pd.DataFrame, out: pd.DataFrame, vocab: Vocabulary, ta
         out["series_after_end_at"] = np.full(n, -1, dtype="int8")
         out["series_zero_at"] = np.full(n, -1, dtype="int8")
         out["series_repeated"] = np.zeros(n, dtype=bool)
+        out["series_marker_at"] = np.full(n, -1, dtype="int8")
+        out["series_decimals_at"] = np.full(n, -1, dtype="int8")
         return
     texts, values, given = [], [], []
     for i in pos:
@@ -102,6 +113,11 @@ def normalise_series(raw: pd.DataFrame, out: pd.DataFrame, vocab: Vocabulary, ta
     out["series_after_end_at"] = after_end.astype("int8")
     out["series_zero_at"] = _placeholder_zero(value, number).astype("int8")
     out["series_repeated"] = _repeated_last(value, number, filled)
+    marker = np.stack(
+        [np.where(w & ~f, t.to_numpy(dtype=object), "") for w, f, t in zip(written.T, filled.T, texts)], 1
+    )
+    out["series_marker_at"] = _odd_marker(marker).astype("int8")
+    out["series_decimals_at"] = _odd_decimals(value, number).astype("int8")
     for cell, at in PLACED.items():
         _place(raw, out, cell, out[at].to_numpy(), pos)
     done = [f"{p}series{i}" for i in pos for p in ("col_", "char_", "cellrow_")] + [f"series{i}_year" for i in pos]
@@ -200,6 +216,42 @@ def _repeated_last(values: np.ndarray, number: np.ndarray, given: np.ndarray) ->
     change = _median_change(values, number & (idx <= before[:, None]))
     moving = np.nan_to_num(change, nan=0.0) >= REPEAT_STEPS * step
     return pair & ~seen & (number.sum(axis=1) >= 4) & moving
+
+
+def _odd_marker(marker: np.ndarray) -> np.ndarray:
+    """The first cell of each row whose missing marker is written otherwise than the marker most
+    of the row's markers are (the first of them on a tie), −1 where one spelling is used
+    throughout (``marker``: rows × positions of marker texts, ``""`` where the cell holds none).
+    大船渡市 I-16: ``－, －, －, -`` (full-width, then ASCII) → the ``-``. The same marker in
+    two spellings reads as two things (not measured, not yet counted) to whoever reads the table."""
+    rows, k = marker.shape
+    present = marker != ""
+    same = np.zeros((rows, k), dtype=np.int64)
+    for i in range(k):  # a handful of positions: k × k comparisons of whole columns
+        for j in range(k):
+            same[:, i] += present[:, j] & (marker[:, i] == marker[:, j])
+    most = np.argmax(np.where(present, same, -1), axis=1)
+    usual = marker[np.arange(rows), most]
+    odd = present & (marker != usual[:, None])
+    return np.where(odd.any(axis=1), np.argmax(odd, axis=1), -1)
+
+
+def _odd_decimals(values: np.ndarray, number: np.ndarray) -> np.ndarray:
+    """The cell of each row whose number has more decimals than every other number of its series,
+    where those are written with decimals (at least one of them has one) and there are at least
+    three; −1 where there is none. Decimals as Excel shows the number (66.099999999999994 is
+    66.1). 大船渡市 I-17: ``70.0, 66.1, 57, 44.3, 53.71, 51.4`` → 53.71, read at another precision
+    than the rest (or typed from another source). A series of whole numbers with one decimal
+    value (an average) is not flagged."""
+    rows, k = values.shape
+    dec = np.where(number, _decimals(np.where(number, values, np.nan)).astype(np.int64), -1)
+    out = np.full(rows, -1, dtype=np.int64)
+    for i in range(k):
+        others = np.delete(dec, i, axis=1)
+        top = others.max(axis=1) if k > 1 else np.full(rows, -1)
+        hit = number[:, i] & (dec[:, i] > top) & (top >= 1) & ((others >= 0).sum(axis=1) >= 3) & (out == -1)
+        out[hit] = i
+    return out
 
 
 def _place(raw: pd.DataFrame, out: pd.DataFrame, cell: str, at: np.ndarray, pos: list[int]) -> None:
