@@ -62,7 +62,8 @@ def test_suite_json_shape_and_translations():
         "column": "baseline_state",
         "value_set": ["missing"],
         "condition_parser": "pandas",
-        "row_condition": "nocache_baseline == False and grade_is_status == False",
+        # no_indicator: a row that is no indicator is reported by its name (N001), not its values
+        "row_condition": "nocache_baseline == False and grade_is_status == False and no_indicator == False",
     }
     assert "baseline_value.notna() and (baseline_value != 0)" in by["Z001"][0]["kwargs"]["row_condition"]
     # the schema: department not null is S001; partners' pattern S002; years 1950-2100 S003

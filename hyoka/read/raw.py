@@ -305,6 +305,11 @@ def frame_from_rows(
             columns[f] = cols[0]
             headers[f] = header.texts.get(cols[0], "")
     labels = {c + 1: f for f, c in columns.items()}
+    # a yearly value's column is named by its year where the header says one (table.csv:2:R5)
+    for b in plan.blocks:
+        series = b.sources.get("current")
+        if series is not None and series.pick == "last":
+            labels.update({c + 1: plan.years[c] for c in series.columns if plan.years.get(c) and c + 1 not in labels})
     table = RawTable(frame, source, [sheet] if sheet else [], [], headers, unmapped, columns, labels=labels)
     table.skipped_rows = skipped
     table.duplicates = duplicates
