@@ -209,3 +209,16 @@ def test_an_odd_marker_is_one_written_otherwise(row):
     assert (at == -1) == (len(spellings) <= 1)
     if at >= 0:  # it is a marker, and not the spelling most cells use
         assert row[at] and row.count(row[at]) <= max(row.count(m) for m in spellings)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(0, 99999).map(lambda n: n / 100)), min_size=1, max_size=8))
+def test_an_odd_precision_is_the_one_most_precise_value(row):
+    from hyoka.normalise.series import _decimals, _odd_decimals
+
+    v, n = _grid([row])
+    at = _odd_decimals(v, n)[0]
+    if at >= 0:
+        dec = _decimals(v)[0]
+        others = [int(d) for j, d in enumerate(dec) if j != at and n[0, j]]
+        assert n[0, at] and dec[at] > max(others) >= 1 and len(others) >= 3

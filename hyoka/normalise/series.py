@@ -225,14 +225,19 @@ def _odd_marker(marker: np.ndarray) -> np.ndarray:
     大船渡市 I-16: ``－, －, －, -`` (full-width, then ASCII) → the ``-``. The same marker in
     two spellings reads as two things (not measured, not yet counted) to whoever reads the table."""
     rows, k = marker.shape
-    present = marker != ""
+    codes, spellings = pd.factorize(pd.Series(marker.ravel(), dtype=object), use_na_sentinel=False)
+    codes = codes.reshape(rows, k)
+    blank = int(spellings.get_loc("")) if "" in spellings else -1
+    present = codes != blank
+    # how many cells of its row write each spelling (a handful of spellings: one pass each)
     same = np.zeros((rows, k), dtype=np.int64)
-    for i in range(k):  # a handful of positions: k × k comparisons of whole columns
-        for j in range(k):
-            same[:, i] += present[:, j] & (marker[:, i] == marker[:, j])
+    for code in range(len(spellings)):
+        if code != blank:
+            is_code = codes == code
+            same += is_code * is_code.sum(axis=1, keepdims=True)
     most = np.argmax(np.where(present, same, -1), axis=1)
-    usual = marker[np.arange(rows), most]
-    odd = present & (marker != usual[:, None])
+    usual = codes[np.arange(rows), most]
+    odd = present & (codes != usual[:, None])
     return np.where(odd.any(axis=1), np.argmax(odd, axis=1), -1)
 
 
@@ -243,15 +248,12 @@ def _odd_decimals(values: np.ndarray, number: np.ndarray) -> np.ndarray:
     66.1). 大船渡市 I-17: ``70.0, 66.1, 57, 44.3, 53.71, 51.4`` → 53.71, read at another precision
     than the rest (or typed from another source). A series of whole numbers with one decimal
     value (an average) is not flagged."""
-    rows, k = values.shape
     dec = np.where(number, _decimals(np.where(number, values, np.nan)).astype(np.int64), -1)
-    out = np.full(rows, -1, dtype=np.int64)
-    for i in range(k):
-        others = np.delete(dec, i, axis=1)
-        top = others.max(axis=1) if k > 1 else np.full(rows, -1)
-        hit = number[:, i] & (dec[:, i] > top) & (top >= 1) & ((others >= 0).sum(axis=1) >= 3) & (out == -1)
-        out[hit] = i
-    return out
+    top = dec.max(axis=1)
+    at_top = dec == top[:, None]
+    second = np.where(at_top, -1, dec).max(axis=1)  # the most decimals of the other numbers
+    hit = (at_top.sum(axis=1) == 1) & (second >= 1) & (number.sum(axis=1) >= 4)
+    return np.where(hit, np.argmax(at_top, axis=1), -1)
 
 
 def _place(raw: pd.DataFrame, out: pd.DataFrame, cell: str, at: np.ndarray, pos: list[int]) -> None:
