@@ -268,6 +268,37 @@ def _table_c(rows):  # f-s-a-b-c-x-y-z: the status X (not started) must agree wi
     ]
 
 
+def _series(rows, seed_project, values, **changes):
+    """A seed row with yearly values (headed R2 …) in place of its current value and year."""
+    row = {k: v for k, v in _edit(rows, seed_project, **changes).items() if k not in ("current", "current_year")}
+    return {**row, **{f"R{i + 2}": v for i, v in enumerate(values)}}
+
+
+def _table_d(rows):  # yearly values on the direction scale (大船渡市's sheet, SOURCES.md I-11 … I-22)
+    seed = "市民活動センター団体登録事業"
+    return [
+        ("V001", _series(rows, seed, ["234", "230", "200", "159", "0", "0"], project="少年センター", grade="３　終了")),
+        (
+            "V002",
+            _series(rows, seed, ["100", "0", "100", "100", "100", "100"], project="代替職員", grade="１　現状維持"),
+        ),
+        ("V003", _series(rows, seed, ["445", "462", "503", "420", "348", "348"], project="ひまわり", grade="現状維持")),
+        ("V004", _series(rows, seed, ["－", "－", "－", "-", "44239", "40000"], project="交流広場", grade="現状維持")),
+        (
+            "V005",
+            _series(rows, seed, ["70.0", "66.1", "57", "44.3", "53.71", "51.4"], project="充足率", grade="現状維持"),
+        ),
+        (
+            "N001",
+            _series(rows, seed, ["0", "0", "0", "0", "0", "0"], project="一時預かり", indicator="0", grade="現状維持"),
+        ),
+        (
+            "X004",
+            _series(rows, seed, ["11", "19", "16"], project="用品貸与", department="市民協働推進 課", grade="現状維持"),
+        ),
+    ]
+
+
 def _write_xlsx(path: Path, edited):
     from openpyxl import Workbook
 
@@ -309,7 +340,9 @@ def test_edited_seed_rows_gx_flags_the_same_rows_for_every_rule(tmp_path):
     table_c = _table_c(rows)
     found_c = _check_table(_write_xlsx(tmp_path / "c.xlsx", table_c), table_c, CheckOptions(scale="f-s-a-b-c-x-y-z"))
     assert found_c["G006"] == {0}  # the row that has not moved is no contradiction
-    exercised = {c for f in (found_a, found_b, found_c) for c, v in f.items() if v}
+    table_d = _table_d(rows)
+    found_d = _check_table(_write_xlsx(tmp_path / "d.xlsx", table_d), table_d, CheckOptions(scale="direction"))
+    exercised = {c for f in (found_a, found_b, found_c, found_d) for c, v in f.items() if v}
     assert set(CATALOG_CODES + SCHEMA_ROW_CODES) <= exercised, sorted(set(CATALOG_CODES + SCHEMA_ROW_CODES) - exercised)
 
 
