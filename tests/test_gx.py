@@ -276,6 +276,7 @@ def _series(rows, seed_project, values, **changes):
 
 def _table_d(rows):  # yearly values on the direction scale (大船渡市's sheet, SOURCES.md I-11 … I-22)
     seed = "市民活動センター団体登録事業"
+    lost = "@県立美術館の開館に向けて、案内を検討する。\nA中部地域の流域治水を進める。"  # ①② lost in CP932
     return [
         ("V001", _series(rows, seed, ["234", "230", "200", "159", "0", "0"], project="少年センター", grade="３　終了")),
         (
@@ -292,6 +293,11 @@ def _table_d(rows):  # yearly values on the direction scale (大船渡市's shee
             "N001",
             _series(rows, seed, ["0", "0", "0", "0", "0", "0"], project="一時預かり", indicator="0", grade="現状維持"),
         ),
+        (
+            "T003",
+            _series(rows, seed, ["1810", "2149"], project="一時預かり", indicator="述べ利用人数", grade="現状維持"),
+        ),
+        ("T004", _series(rows, seed, ["5088", "7132"], project=lost, grade="現状維持")),
         (
             "X004",
             _series(rows, seed, ["11", "19", "16"], project="用品貸与", department="市民協働推進 課", grade="現状維持"),
