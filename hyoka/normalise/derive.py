@@ -9,7 +9,8 @@ entries, patterns or grades, never over rows).
   ``direction_basis`` (plan/table/target/name/inferred/none: declared by the plan's indicator
   metadata file (first), by the table's own direction column (``direction_declared``: a long
   table's 改善の上向き／下向き, hyoka.read.longform), by a target given as a minimum only (increase), a maximum only (decrease) or a
-  range (keep), or by a rules/directions.yaml name pattern, else inferred from target vs baseline;
+  range (keep) — in bound columns or written in the target cell (30%以上, 5%以下, 40%以上,60%以下) — or
+  a target that states only a direction (減少傾向へ: ``target_stated_direction``), or by a rules/directions.yaml name pattern, else inferred from target vs baseline;
   docs/glossary.md#progress-and-achievement: a target below the baseline implies the indicator
   should fall), ``sign`` (+1.0/−1.0/NaN). Codes only: message templates show them with
   ``{direction|label}`` (rules/labels.yaml);
@@ -45,7 +46,7 @@ import pandas as pd
 
 from hyoka.check.expr import parse
 from hyoka.errors import ConfigError
-from hyoka.normalise.measures import LEVEL, VALUE, on_distinct
+from hyoka.normalise.measures import LEVEL, RANGE, VALUE, on_distinct
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc, nfkc_series
 from hyoka.resources import load_yaml, reject_unknown
@@ -81,8 +82,8 @@ class DeriveSettings:
 
 def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[IndicatorMeta]:
     """Read an indicator metadata file: ``indicators:`` a list of entries with ``name`` or
-    ``pattern`` and any of ``direction`` (increase/decrease/keep), ``unit`` (a unit of
-    rules/vocabulary.yaml), ``cumulative`` (bool), ``bounds`` ([min, max], null for open),
+    ``pattern`` and any of ``direction`` (increase/decrease/keep), ``unit`` (any unit: a spelling
+    rules/vocabulary.yaml lists becomes its canonical unit), ``cumulative`` (bool), ``bounds`` ([min, max], null for open),
     ``progress`` (linear/none). Raises ConfigError naming file, entry and key."""
     path = Path(path)
     data = load_yaml(path)
@@ -101,10 +102,11 @@ def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[Indicat
         if direction is not None and direction not in DIRECTIONS:
             raise ConfigError(f"{where}: direction must be one of {', '.join(DIRECTIONS)}")
         unit = e.get("unit")
-        if unit is not None:
-            unit = vocab.unit_aliases.get(nfkc(str(unit)))
-            if unit is None:
-                raise ConfigError(f"{where}: unit {e['unit']!r} is not in rules/vocabulary.yaml")
+        if unit is not None:  # any unit: a listed spelling becomes its canonical unit
+            written = nfkc(str(unit)).strip()
+            if not written:
+                raise ConfigError(f"{where}: unit is empty")
+            unit = vocab.unit_aliases.get(written, written)
         cumulative = e.get("cumulative")
         if cumulative is not None and not isinstance(cumulative, bool):
             raise ConfigError(f"{where}: cumulative must be true or false")
@@ -193,8 +195,10 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     idx = out.index
     present = {f: out[f"{f}_state"].isin([VALUE, LEVEL]) for f in VALUE_FIELDS}
     # a bare number ("" unit) beside one with a unit disagrees with it (50％ → 0.65 is a fraction
-    # typed for a percentage, not a fall); a level can only match a level
-    unit = {f: out[f"{f}_unit"].where(present[f], pd.NA) for f in VALUE_FIELDS}
+    # typed for a percentage, not a fall); a level can only match a level; a range (23.4〜30.7%)
+    # has a unit too. Units of one family are already converted to one (hyoka.normalise.frame:
+    # 8千人 beside 1.5万人 are both in 人), so this compares after conversion.
+    unit = {f: out[f"{f}_unit"].where(present[f] | (out[f"{f}_state"] == RANGE), pd.NA) for f in VALUE_FIELDS}
     agree = pd.Series(True, index=idx)
     for a, b in (("baseline", "target"), ("baseline", "current"), ("target", "current")):
         agree &= (unit[a].isna() | unit[b].isna() | (unit[a] == unit[b])).fillna(True).astype(bool)
@@ -211,7 +215,11 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     # a target given as a minimum only, a maximum only or a range says the direction itself (GC
     # InfoBase: "a lower-is-better target is given as target_max only"): after the plan's list,
     # before a guess from the indicator's words
+    # (30%以上, 5%以下: hyoka.normalise.frame reads the qualifier as the form), or a target that
+    # states only a direction (減少傾向へ: target_form direction)
     by_target = out["target_form"].map(_FORM_DIRECTION).astype("string")
+    if "target_stated_direction" in out:
+        by_target = by_target.fillna(out["target_stated_direction"].where(out["target_form"] == "direction"))
     # the table's own column (上向き / 下向き): after the plan's list, before anything guessed
     by_table = (
         out["direction_declared"].astype("string")
