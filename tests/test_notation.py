@@ -355,6 +355,19 @@ def test_a_unit_in_the_indicator_name_is_the_bare_values_unit():
     assert set(frame["target_unit"]) == {"%", "t-NOx"}  # 【t-NOx】 is a unit too; 【参考】 would not be
 
 
+def test_a_unit_column_and_a_unit_at_the_end_of_the_name():
+    # ofunato: units in their own column (サ：単位 ％, 人, 千円, 箇所); values are bare numbers
+    f = checked("ofunato_R7_kodomokatei.csv").frame
+    row = f[f["indicator"] == "乳児全戸訪問実施率"].iloc[0]
+    assert (row["baseline_raw"], row["baseline_unit"], row["bound_max"]) == ("97.5", "%", 100.0)
+    assert f[f["indicator"] == "支給額"]["current_unit"].tolist() == ["千円"]
+    assert f[f["indicator"] == "市内の子育て応援店・事業所数"]["current_unit"].tolist() == ["か所"]
+    assert (f[f["indicator"] == "0"]["current_unit"] == "").all()  # the unit cell 0 is a placeholder
+    # mie: 生活排水処理率 (%): 57.2 → 60(57), now 60
+    row = frame_row("mie_h15_kihonjigyo_excelhtml.csv", 2)
+    assert (row["baseline_unit"], row["target_unit"], row["target_second_raw"]) == ("%", "%", "57")
+
+
 # 7. missing markers ------------------------------------------------------------------------------
 
 

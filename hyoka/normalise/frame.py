@@ -35,7 +35,8 @@ values, for f in baseline, target, current (read by hyoka.normalise.measures, wh
     NA), ``target_stated_direction`` (increase/decrease/keep of a direction-only target; NA).
     Values of one row in units of one family (8千人 beside 1.5万人; 2時間 beside 67分:
     rules/vocabulary.yaml ``base``/``factor``) are converted to the row's finest unit; bare
-    numbers take a unit written in the indicator's name (達成率【%】). ``f_year`` (Int64 fiscal year), ``f_year_raw``,
+    numbers take the unit the table declares for their row: a column of units (単位), else one
+    written in the indicator's name (達成率【%】, 生活排水処理率 (%)). ``f_year`` (Int64 fiscal year), ``f_year_raw``,
     ``f_year_state``; ``nocache_f`` (bool: a formula with no cached value, so the text is empty
     for a reason the clerk can fix by recalculating; also ``nocache_grade``).
     ``f_year_era_ok`` (False for 平成32 and other labels past an era's end), ``f_year_reiwa``
@@ -281,7 +282,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         out[f"{fld}_year_state"] = y["state"]
         out[f"{fld}_year_era_ok"] = y["era_ok"]
         out[f"{fld}_year_reiwa"] = era_label(y["year"])
-    _unit_from_name(out, vocab)
+    _declared_units(out, take("unit") if "unit" in raw else None, vocab)
     _harmonise_units(out, vocab)
 
     for col in raw.columns:
@@ -304,25 +305,39 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     return out
 
 
-#: a unit written in brackets in the indicator's name (大気環境基準達成率【%】, 排出削減量【t-NOx】)
+#: a unit written in brackets in the indicator's name (大気環境基準達成率【%】, 排出削減量【t-NOx】),
+#: or in round brackets at its end (生活排水処理率 (%)); after NFKC
 _NAME_UNIT = re.compile(r"【([^【】]{1,12})】")
+_NAME_UNIT_END = re.compile(r"\(([^()]{1,8})\)[※*0-9\s]*$")
 
 
-def _unit_from_name(out: pd.DataFrame, vocab: Vocabulary) -> None:
-    """Bare numbers of a row whose indicator name gives a unit in 【】 carry that unit (in place):
-    a known unit (canonical spelling) or one written in letters and signs (t-NOx); 【参考】 is not
-    a unit. The unit counts as known: the table declared it."""
+def _declared_units(out: pd.DataFrame, unit_column: pd.Series | None, vocab: Vocabulary) -> None:
+    """Bare numbers carry the unit the table declares for their row (in place): a column of units
+    (大船渡市's サ：単位: ％, 人, 千円; a known unit, or any text without digits that is not a
+    missing marker), else a unit in the indicator's name: in 【】 a known unit or one written in
+    letters and signs (【%】, 【t-NOx】; 【参考】 is not a unit), in round brackets at the end of the
+    name a known unit only (生活排水処理率 (%); not (NOx) or (注2)). The unit counts as known: the
+    table declared it (P002 is for a unit written after a number)."""
 
-    def units(u: pd.Series) -> pd.Series:
-        inner = nfkc_series(u.str.extract(_NAME_UNIT, expand=False).fillna("")).str.strip()
+    def from_names(u: pd.Series) -> pd.Series:
+        u = nfkc_series(u)
+        inner = u.str.extract(_NAME_UNIT, expand=False).fillna("").str.strip()
         canon = inner.map(vocab.unit_aliases)
         spelled = inner.str.fullmatch(r"[A-Za-z%/\-.0-9]*[A-Za-z%][A-Za-z%/\-.0-9]*").fillna(False).astype(bool)
-        return canon.fillna(inner.where(spelled, pd.NA)).astype("string")
+        at_end = u.str.extract(_NAME_UNIT_END, expand=False).fillna("").str.strip().map(vocab.unit_aliases)
+        return canon.fillna(inner.where(spelled, pd.NA)).fillna(at_end).astype("string")
 
+    def from_column(u: pd.Series) -> pd.Series:
+        u = nfkc_series(u).str.strip()
+        written = ~u.str.contains("[0-9]", regex=True).fillna(True).astype(bool) & ~u.isin(vocab.missing_markers)
+        return u.map(vocab.unit_aliases).fillna(u.where(written, pd.NA)).astype("string")
+
+    unit = pd.Series(pd.NA, index=out.index, dtype="string")
+    if unit_column is not None:
+        unit = on_distinct(unit_column.astype("string").fillna(""), from_column)
     names = out["indicator"].astype("string").fillna("")
-    if not names.str.contains("【", regex=False).any():
-        return
-    unit = on_distinct(names, units)
+    if names.str.contains("[【(（]", regex=True).any():
+        unit = unit.fillna(on_distinct(names, from_names))
     if not unit.notna().any():
         return
     for fld in VALUE_FIELDS:

@@ -215,7 +215,9 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
         ~short,
         text.where(short, "")
         .str.replace(
-            rf"(?:[{_WS}]*(?:※[0-9]*|[(\[【〔](?:[^0-9.▲△()\[\]【】〔〕-][^()\[\]【】〔〕]*)?[)\]】〕]))+$", "", regex=True
+            rf"(?:[{_WS}]*(?:※[0-9]*|[(\[【〔](?:[^0-9.▲△()\[\]【】〔〕-][^()\[\]【】〔〕]*)?[)\]】〕]))+$",
+            "",
+            regex=True,
         )
         .str.rstrip(),
     )
