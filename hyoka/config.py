@@ -43,6 +43,7 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError
+from hyoka.normalise.vocabulary import check_vocabulary
 from hyoka.resources import MAX_YAML_BYTES, load_yaml, reject_unknown
 
 _PATH_KEYS = ("scale", "rules", "mapping", "indicators", "departments", "waivers")
@@ -147,8 +148,6 @@ def load_config(path: Path | str) -> Config:
         if isinstance(voc, str) and voc.strip():
             cfg.vocabulary = base / voc
         elif isinstance(voc, dict):
-            from hyoka.normalise.vocabulary import check_vocabulary
-
             check_vocabulary(voc, f"{name} [vocabulary]")
             cfg.vocabulary = voc
         else:

@@ -237,6 +237,18 @@ def _table_a(rows):
             ),
         ),
         ("P003", _edit(rows, "各種助成制度の情報提供", project="策定時事業", baseline_year="策定時")),
+        ("P004", _edit(rows, "自治会活動支援", project="男女別", current="男性:80% 女性:90%")),
+        (
+            "U003",
+            _edit(
+                rows,
+                "自治会活動支援",
+                project="対象拡大",
+                baseline="85%(100団体)",
+                target="87%(120団体)",
+                current="89.7%(120団体)",
+            ),
+        ),
         ("S002", _edit(rows, "コミュニティ設立支援", project="協働事業", partners="A社")),
         ("S003", _edit(rows, "自治会活動支援", project="年度誤り", current_year="2200年度")),
         ("S001", _edit(rows, "コミュニティ設立支援", project="担当課なし", department="")),

@@ -459,8 +459,21 @@ UNITS = sorted({a for u in VOCAB.units.values() for a in u.aliases if not a.star
 numbers = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False)
 
 
+#: cells as clerks write them: a qualifier, a sign, a number with a multiplier, a unit, a note
+cells = st.builds(
+    lambda pre, sign, n, mult, unit, post, note: f"{pre}{sign}{n}{mult}{unit}{post}{note}",
+    st.sampled_from(["", "約", "およそ"]),
+    st.sampled_from(["", "▲", "△", "-"]),
+    numbers,
+    st.sampled_from(["", "", "万", "億", "千"]),
+    st.sampled_from(UNITS + ["", "", "団休", "人見込み"]),
+    st.sampled_from(["", "", "以上", "以下", "未満", "超", "程度", "以内"]),
+    st.sampled_from(["", "", "※", "※1", "（速報値）", "(推計)", " (平成26年)", "(注3)", "(57)", "(10施設)"]),
+)
+
+
 @FAST
-@given(st.lists(st.text(max_size=40), min_size=1, max_size=10))
+@given(st.lists(cells | st.text(max_size=40), min_size=1, max_size=10))
 def test_the_two_paths_read_alike(texts):
     """Every cell the column-wide pattern reads as a value, the one-by-one grammar reads alike."""
     out = parse_measures(pd.Series(texts, dtype="object"), VOCAB)
@@ -468,12 +481,23 @@ def test_the_two_paths_read_alike(texts):
     import unicodedata
 
     for text, (_, row) in zip(texts, out.iterrows()):
-        if row["state"] != "value" or row["unit"] == "":
+        if row["state"] != "value":
             continue
         one = read_measure(unicodedata.normalize("NFKC", text).strip(), VOCAB, g)
-        if one.state == "value":
-            assert math.isclose(one.value, row["value"], rel_tol=1e-12, abs_tol=1e-12), text
-            assert one.unit == row["unit"], text
+        assert one.state == "value", text
+        assert math.isclose(one.value, row["value"], rel_tol=1e-12, abs_tol=1e-12), text
+        assert one.unit == row["unit"], text
+        assert one.qualifier == (None if pd.isna(row["qualifier"]) else row["qualifier"]), text
+
+
+@FAST
+@given(st.lists(cells | st.text(max_size=40), min_size=1, max_size=5))
+def test_a_reading_does_not_depend_on_the_column(texts):
+    """A cell reads the same alone and among 3,000 others (Arrow's path for large columns)."""
+    alone = parse_measures(pd.Series(texts, dtype="object"), VOCAB)
+    crowd = parse_measures(pd.Series(texts + [f"{i}件" for i in range(3000)], dtype="object"), VOCAB)
+    crowd = crowd.iloc[: len(texts)]
+    pd.testing.assert_frame_equal(alone.reset_index(drop=True), crowd.reset_index(drop=True), check_dtype=False)
 
 
 @FAST

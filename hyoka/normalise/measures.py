@@ -104,11 +104,12 @@ def _grammar(vocab: Vocabulary) -> _Grammar:
     mult_class = f"[{mult}]" if vocab.multipliers else "(?!)"
     est = _alternation(vocab.estimate_markers)
     # a unit holds no digits (but m2, m3, km2 and m3/日: ² and ³ become digits under NFKC), does
-    # not start with . or , (so 1,234.5.6 and 1e3 are unreadable) and ends on a non-space, so no
-    # two parts of the pattern can take the same spaces (linear)
+    # not start with . or , (so 1,234.5.6 and 1e3 are unreadable), a bracket, a slash or a dash
+    # (a second quantity, a range: read one by one) and ends on a non-space, so no two parts of
+    # the pattern can take the same spaces (linear)
     fast = re.compile(
         rf"^(?:(?P<pre>{pre})\s*)?(?P<sign>[{signs}]?)\s*(?P<num>{_NUMBER})\s*"
-        rf"(?P<mult>{mult_class})?(?P<unit>[^0-9\s.,](?:[^0-9]*?[^0-9\s])??|k?m[23](?:/[^0-9\s]+)?)?"
+        rf"(?P<mult>{mult_class})?(?P<unit>[^0-9\s.,〜~:;()\[\]【】〔〕、/\-–—―−](?:[^0-9\s.,〜~:;()\[\]【】〔〕、]*?[^0-9\s.,〜~:;()\[\]【】〔〕、])??|k?m[23](?:/[^0-9\s]+?)?)?"
         rf"\s*(?P<qual>{post})?\s*$",
         re.S,
     )
@@ -120,6 +121,7 @@ def _grammar(vocab: Vocabulary) -> _Grammar:
         rf"(?:(?P<pre>{pre})\s*)?(?P<sign>[{signs}]?)(?P<num>{_NUMBER})"
         rf"(?P<tail>(?:\s*{mult_class}\s*(?:{_NUMBER})?)*)\s*"
         rf"(?P<unit>k?m[23](?:/[^{stop}]+)?|{unit_char}(?:(?:[^{stop}]|/(?=[^0-9\s/]))*{unit_char})?)?"
+        rf"(?P<qual>{post})?"
     )
     words = _alternation(vocab.basis_words)
     basis = re.compile(rf"^(?P<basis>.*?(?:{words})[^0-9{signs}]*?)\s*(?=[0-9{signs}.])", re.S) if words else None
@@ -231,11 +233,15 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
     # 千 before a unit of its own (千円, 千人) is that unit, not a multiplier
     mult = m["mult"].fillna("")
     unit_text = m["unit"].fillna("").str.strip()
+    if vocab.estimate_markers:  # 120人見込み: the unit is 人
+        unit_text = unit_text.str.replace(g.estimate_tail, "", regex=True).str.strip()
+    # a bare number's qualifier (30以上) is not its unit
+    only_qualifier = unit_text.isin(vocab.qualifiers_after.keys())
+    qual_written = m["qual"].mask(only_qualifier, unit_text)
+    unit_text = unit_text.mask(only_qualifier, "")
     own = (mult != "") & (mult + unit_text).isin(vocab.unit_aliases.keys())
     unit_text = unit_text.mask(own, mult + unit_text)
     mult = mult.mask(own, "")
-    if vocab.estimate_markers:  # 120人見込み: the unit is 人
-        unit_text = unit_text.str.replace(g.estimate_tail, "", regex=True).str.strip()
     number = pd.to_numeric(m["num"].str.replace(",", "", regex=False), errors="coerce")
     multiplied = mult != ""
     if multiplied.any():
@@ -244,8 +250,8 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
     value = number.where(~negative, -number).where(fast)
     value = value.where(~is_level, level_rank.astype("float64")).mask(zero, 0.0)
     qualifier = pd.Series(pd.NA, index=idx, dtype=object)
-    for col, table in (("qual", vocab.qualifiers_after), ("pre", vocab.qualifiers_before)):
-        written = m[col].dropna()  # few cells carry a qualifier: look up only those
+    for written_col, table in ((qual_written, vocab.qualifiers_after), (m["pre"], vocab.qualifiers_before)):
+        written = written_col.dropna()  # few cells carry a qualifier: look up only those
         if len(written):
             qualifier.loc[written.index] = written.map(table).to_numpy(dtype=object)
     unit_canon = unit_text.map(vocab.unit_aliases)
@@ -354,7 +360,7 @@ def _quantity(m: re.Match[str], label: str, vocab: Vocabulary, g: _Grammar) -> _
     order (1万2兆)."""
     value = _number(m.group("num"))
     unit = (m.group("unit") or "").strip()
-    qualifier = vocab.qualifiers_before.get(m.group("pre") or "")
+    qualifier = vocab.qualifiers_before.get(m.group("pre") or "") or vocab.qualifiers_after.get(m.group("qual") or "")
     # qualifiers and estimate words glued to the unit (30%以上, 120人見込み)
     for word in sorted(vocab.qualifiers_after, key=len, reverse=True):
         if unit.endswith(word):
