@@ -277,33 +277,21 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
     }
     none = pd.Series(pd.NA, index=idx, dtype=object)
     for col in ("second", "basis", "labels", "direction"):
-        out[col] = none.copy()
-    out["low"] = out["high"] = out["value"]
+        out[col] = none
+    out["low"] = out["high"] = out["value"]  # a single value is both its ends
 
     # the rest, one by one: ranges, second quantities, bases, several values, compound numbers
     slow = short & (state == UNPARSEABLE).to_numpy(bool) & (text != "").to_numpy(bool)
     if slow.any():
-        read = [read_measure(t, vocab, g) for t in text[slow].tolist()]
-        where = np.flatnonzero(slow)
-        cols = {c: out[c].to_numpy(copy=True) for c in out}
-        for i, r in zip(where, read):
-            cols["state"][i] = r.state
-            cols["value"][i] = r.value
-            cols["unit"][i] = r.unit if r.unit is not None else pd.NA
-            cols["unit_known"][i] = r.unit_known
-            cols["qualifier"][i] = r.qualifier or pd.NA
-            cols["second"][i] = r.second or pd.NA
-            cols["basis"][i] = r.basis or pd.NA
-            cols["labels"][i] = r.labels or pd.NA
-            cols["direction"][i] = r.direction or pd.NA
-        low = cols["value"].copy()
-        high = cols["value"].copy()
-        for i, r in zip(where, read):
-            low[i], high[i] = r.low, r.high
+        cols = {c: v.to_numpy(copy=True) for c, v in out.items()}
+        for i, t in zip(np.flatnonzero(slow), text[slow].tolist()):
+            r = read_measure(t, vocab, g)
+            for c in ("state", "value", "unit_known", "low", "high"):
+                cols[c][i] = getattr(r, c)
+            for c in ("unit", "qualifier", "second", "basis", "labels", "direction"):
+                v = getattr(r, c)
+                cols[c][i] = pd.NA if v is None or (c != "unit" and not v) else v
         out = {c: pd.Series(v, index=idx) for c, v in cols.items()}
-        out["low"], out["high"] = pd.Series(low, index=idx), pd.Series(high, index=idx)
-    else:
-        out["low"], out["high"] = out["value"].copy(), out["value"].copy()
     frame = pd.DataFrame(
         {
             "value": out["value"].astype("float64"),
@@ -510,7 +498,7 @@ def _single(
         q.value,
         q.qualifier,
         second,
-        " ".join(bases) or None,
+        " ".join(re.sub(r"\s+", "", b) for b in bases) or None,  # 1日 当たり is 1日当たり: compared as text
     )
 
 
