@@ -239,6 +239,18 @@ def _table_a(rows):
         ("P003", _edit(rows, "各種助成制度の情報提供", project="策定時事業", baseline_year="策定時")),
         ("P004", _edit(rows, "自治会活動支援", project="男女別", current="男性:80% 女性:90%")),
         (
+            "U004",
+            _edit(
+                rows,
+                "自治会活動支援",
+                project="活動時間",
+                indicator="活動時間",
+                baseline="67分",
+                target="2時間30分",
+                current="83分",
+            ),
+        ),
+        (
             "U003",
             _edit(
                 rows,

@@ -281,15 +281,21 @@ def test_a_row_of_one_unit_family_is_compared_in_its_finest_unit(tmp_path):
     assert f["target_value"].tolist() == [15000.0, 1500.0, 150.0]
     assert f["target_unit"].tolist() == ["人", "千円", "分"]
     assert f["units_agree"].all() and result.findings[result.findings["code"].isin(["U001", "P001"])].empty
+    assert f["baseline_converted"].tolist() == [True, False, False]  # 8千人 → 8000人 (U004, info)
+    assert f["target_converted"].tolist() == [False, False, True]  # 2時間30分 → 150分
     assert f["target_raw"].tolist()[0] == "1.5万人"  # the text stays as written
 
 
 def test_gender_4ji_time_target_is_read_in_minutes():
-    # I-45: target 1日当たり 2時間30分 against values in minutes (67分, 83分): read, not P001
+    # I-45: target 1日当たり 2時間30分 against values in minutes (67分, 83分): read, not P001, and
+    # noted (U004, info) as written in another unit than the row's other values
     row = frame_row("gender_4ji_seika_mokuhyo_R2hakusho.csv", 9)
     assert (row["target_value"], row["target_unit"], row["baseline_value"]) == (150.0, "分", 67.0)
-    assert row["units_agree"]
+    assert row["units_agree"] and row["target_converted"] and not row["baseline_converted"]
     assert not [c for c in codes_at("gender_4ji_seika_mokuhyo_R2hakusho.csv", 9) if c[0] in ("P001", "U001")]
+    f = checked("gender_4ji_seika_mokuhyo_R2hakusho.csv").findings
+    (msg,) = f[(f["code"] == "U004") & (f["row"] == 9)]["message"]
+    assert "「1日当たり 2時間30分 (平成32年)」" in msg and "150分に換算" in msg
 
 
 # 6. unit aliases and conversions as data, extendable per plan -----------------------------------

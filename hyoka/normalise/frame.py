@@ -32,7 +32,9 @@ values, for f in baseline, target, current (read by hyoka.normalise.measures, wh
     速報, 暫定), ``f_second_raw`` (a second quantity in the value's unit: 60(57) → 57; NA),
     ``f_basis`` (what the value is measured over: 100%(10施設) → 10施設, 5戸/14戸 → 14戸,
     1日当たり67分 → 1日当たり; NA), ``f_labels`` (the names of several values: 男女計、男性、女性;
-    NA), ``target_stated_direction`` (increase/decrease/keep of a direction-only target; NA).
+    NA), ``target_stated_direction`` (increase/decrease/keep of a direction-only target; NA),
+    ``f_converted`` (bool: the value was converted to compare with the row's other values: written
+    2時間30分 or 8千人 beside values in 分 or 人).
     Values of one row in units of one family (8千人 beside 1.5万人; 2時間 beside 67分:
     rules/vocabulary.yaml ``base``/``factor``) are converted to the row's finest unit; bare
     numbers take the unit the table declares for their row: a column of units (単位), else one
@@ -268,6 +270,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         out[f"{fld}_second_raw"] = m["second"]
         out[f"{fld}_basis"] = m["basis"]
         out[f"{fld}_labels"] = m["labels"]
+        out[f"{fld}_converted"] = m["converted"]
         if fld == "target":
             out["target_stated_direction"] = m["direction"].where(state == DIRECTION, pd.NA)
         year = take(f"{fld}_year").astype("string").fillna("")
@@ -284,6 +287,12 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         out[f"{fld}_year_reiwa"] = era_label(y["year"])
     _declared_units(out, take("unit") if "unit" in raw else None, vocab)
     _harmonise_units(out, vocab)
+    # a value in units written otherwise than the row's others (2時間30分 beside 67分, 8千人 beside
+    # 1.5万人) is noted where the row has another value to compare it with (U004)
+    present = {f: out[f"{f}_state"].isin([VALUE, RANGE]).to_numpy(bool) for f in VALUE_FIELDS}
+    for fld in VALUE_FIELDS:
+        others = np.logical_or.reduce([present[f] for f in VALUE_FIELDS if f != fld])
+        out[f"{fld}_converted"] = out[f"{fld}_converted"].to_numpy(bool) & others
 
     for col in raw.columns:
         if col.startswith(PLACE_PREFIXES):
@@ -388,6 +397,9 @@ def _harmonise_units(out: pd.DataFrame, vocab: Vocabulary) -> None:
             values = out[f"{f}_{col}"].to_numpy(dtype="float64", copy=True)
             values[at] = values[at] * scale
             out[f"{f}_{col}"] = values
+        converted = out[f"{f}_converted"].to_numpy(bool, copy=True)
+        converted[at] |= scale != 1.0
+        out[f"{f}_converted"] = converted
         unit = out[f"{f}_unit"].copy()
         unit.iloc[at] = finest_unit.to_numpy()[sel]
         out[f"{f}_unit"] = unit

@@ -72,6 +72,7 @@ MEASURE_COLUMNS = (
     "basis",
     "labels",
     "direction",
+    "converted",
 )
 #: brackets after NFKC: ( ) [ ] 【 】 〔 〕
 _OPEN, _CLOSE = "([【〔", ")]】〕"
@@ -173,8 +174,9 @@ def parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
     ``estimate`` (bool), ``second`` (str: a second quantity in the value's unit, ``60(57)`` → 57),
     ``basis`` (str: the quantity or basis the value is measured over: 10施設, 14戸, 1日当たり),
     ``labels`` (str: what each of several values is called, joined by 、), ``direction``
-    (increase/decrease/keep for a text that only states one); NA where there is none. Each distinct
-    cell text is parsed once.
+    (increase/decrease/keep for a text that only states one); NA where there is none;
+    ``converted`` (bool: units of one family added up into the last one, 2時間30分 → 150分). Each
+    distinct cell text is parsed once.
     """
     return on_distinct(raw.astype("string").fillna(""), lambda s: _parse_measures(s, vocab))
 
@@ -279,6 +281,7 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
     for col in ("second", "basis", "labels", "direction"):
         out[col] = none
     out["low"] = out["high"] = out["value"]  # a single value is both its ends
+    out["converted"] = pd.Series(False, index=idx)
 
     # the rest, one by one: ranges, second quantities, bases, several values, compound numbers
     slow = short & (state == UNPARSEABLE).to_numpy(bool) & (text != "").to_numpy(bool)
@@ -286,7 +289,7 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
         cols = {c: v.to_numpy(copy=True) for c, v in out.items()}
         for i, t in zip(np.flatnonzero(slow), text[slow].tolist()):
             r = read_measure(t, vocab, g)
-            for c in ("state", "value", "unit_known", "low", "high"):
+            for c in ("state", "value", "unit_known", "low", "high", "converted"):
                 cols[c][i] = getattr(r, c)
             for c in ("unit", "qualifier", "second", "basis", "labels", "direction"):
                 v = getattr(r, c)
@@ -306,6 +309,7 @@ def _parse_measures(raw: pd.Series, vocab: Vocabulary) -> pd.DataFrame:
             "basis": out["basis"].astype("string"),
             "labels": out["labels"].astype("string"),
             "direction": out["direction"].astype("string"),
+            "converted": out["converted"].astype(bool),
         },
         index=idx,
     )
@@ -327,6 +331,7 @@ class Reading:
     basis: str | None = None
     labels: str | None = None
     direction: str | None = None
+    converted: bool = False  # units of one family added up (2時間30分 → 150分)
 
 
 @dataclass(frozen=True)
@@ -337,6 +342,7 @@ class _Quantity:
     unit_known: bool
     qualifier: str | None
     text: str  # as written (14戸)
+    converted: bool = False  # the sum of quantities in units of one family (2時間30分)
 
 
 def _number(text: str) -> float:
@@ -499,6 +505,7 @@ def _single(
         q.qualifier,
         second,
         " ".join(re.sub(r"\s+", "", b) for b in bases) or None,  # 1日 当たり is 1日当たり: compared as text
+        converted=q.converted,
     )
 
 
@@ -516,7 +523,7 @@ def _compound(quantities: list[_Quantity], vocab: Vocabulary) -> _Quantity | Non
     last = factors[-1]
     total = sum(q.value * f / last for q, f in zip(quantities, factors))
     q = quantities[-1]
-    return _Quantity("", total, q.unit, True, q.qualifier, "".join(x.text for x in quantities))
+    return _Quantity("", total, q.unit, True, q.qualifier, "".join(x.text for x in quantities), converted=True)
 
 
 def _direction_only(text: str, vocab: Vocabulary) -> Reading:
