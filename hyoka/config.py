@@ -9,6 +9,7 @@ to the configuration file)::
     mapping = "mapping.yaml"        # column aliases and indicator directions
     indicators = "indicators.yaml"  # indicator metadata
     departments = "departments.yaml"  # the plan's department list and renames
+    vocabulary = "vocabulary.yaml"  # the plan's units, missing markers, levels … (or a [vocabulary] table)
     waivers = "waivers.yaml"
     previous = ["r4.xlsx"]          # last year's edition: compared with this year's (E-codes)
     select = ["G", "D001"]          # codes or prefixes to run (default: all)
@@ -22,6 +23,8 @@ to the configuration file)::
     "legacy_*.csv" = ["M"]
     [margins]
     schedule = 0.2                  # G007: progress may trail the elapsed time by this much
+    [vocabulary]                    # instead of a vocabulary file: its entries
+    zero_markers = ["なし"]          # in this plan なし means 0 (hyoka.normalise.vocabulary.extend_vocabulary)
 
 Selection follows ruff: a code runs when the most specific ``select``/``extend-select`` entry that
 matches it is more specific than the most specific ``ignore`` entry that matches it. Unknown keys
@@ -40,11 +43,16 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError
+from hyoka.normalise.vocabulary import check_vocabulary
 from hyoka.resources import MAX_YAML_BYTES, load_yaml, reject_unknown
 
 _PATH_KEYS = ("scale", "rules", "mapping", "indicators", "departments", "waivers")
 _LIST_KEYS = ("select", "extend-select", "ignore")
-_KEYS = set(_PATH_KEYS) | set(_LIST_KEYS) | {"fail-on", "lang", "severity", "per-file-ignores", "margins", "previous"}
+_KEYS = (
+    set(_PATH_KEYS)
+    | set(_LIST_KEYS)
+    | {"fail-on", "lang", "severity", "per-file-ignores", "margins", "previous", "vocabulary"}
+)
 _MARGINS = {"schedule"}
 
 
@@ -66,6 +74,8 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     margins: dict[str, float] = field(default_factory=dict)
     previous: list[Path] | None = None
+    #: the plan's vocabulary: a file, or the entries of a [vocabulary] table
+    vocabulary: Path | dict | None = None
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -133,6 +143,15 @@ def load_config(path: Path | str) -> Config:
         if not isinstance(prev, list) or not prev or not all(isinstance(p, str) and p.strip() for p in prev):
             raise ConfigError(f"{name} previous: must be a file path or a list of file paths (last year's tables)")
         cfg.previous = [base / p for p in prev]
+    if "vocabulary" in data:
+        voc = data["vocabulary"]
+        if isinstance(voc, str) and voc.strip():
+            cfg.vocabulary = base / voc
+        elif isinstance(voc, dict):
+            check_vocabulary(voc, f"{name} [vocabulary]")
+            cfg.vocabulary = voc
+        else:
+            raise ConfigError(f"{name} vocabulary: a vocabulary file path, or a [vocabulary] table of its entries")
     if "select" in data:
         cfg.select = _codes(data["select"], f"{name} select")
     cfg.extend_select = _codes(data.get("extend-select", []), f"{name} extend-select")

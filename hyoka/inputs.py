@@ -14,7 +14,7 @@ from hyoka.read.raw import RawTable
 
 def input_paths(options: CheckOptions, tables: list[RawTable] | None = None) -> list[Path]:
     """Every file a check reads: the tables, last year's tables, and the waiver, mapping,
-    indicator, department, rule, scale and configuration files. No output may be written to one."""
+    indicator, department, vocabulary, rule, scale and configuration files. No output may be written to one."""
     named: list[Path | str | None] = [
         options.waivers,
         options.mapping,
@@ -22,6 +22,7 @@ def input_paths(options: CheckOptions, tables: list[RawTable] | None = None) -> 
         options.departments_file,
         options.rules,
         options.config_file,
+        options.vocabulary if isinstance(options.vocabulary, (str, Path)) else None,
         *(options.previous or []),
     ]
     if options.scale and Path(options.scale).is_file():

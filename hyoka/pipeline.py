@@ -29,7 +29,7 @@ from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import GradingScale, choose_scale, load_scale
 from hyoka.normalise.spelling import add_lost_marks, add_misspellings
 from hyoka.normalise.text import text_key, text_keys
-from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, load_vocabulary, nfkc
+from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, extend_vocabulary, load_vocabulary, nfkc
 from hyoka.options import CheckOptions
 from hyoka.read.csv import release_memory
 from hyoka.read.raw import RawTable
@@ -155,6 +155,7 @@ def options_from(config: Config | None, **flags) -> CheckOptions:
         config_dir=cfg.path.parent if cfg.path else None,
         config_file=cfg.path,
         previous=cfg.previous,
+        vocabulary=cfg.vocabulary,
     )
     for key, value in flags.items():
         if value is None:
@@ -173,6 +174,9 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     step = progress or (lambda stage: None)
     step("load")
     vocab = load_vocabulary()
+    if options.vocabulary is not None:
+        where = f"{options.config_file}: [vocabulary]" if isinstance(options.vocabulary, dict) else None
+        extend_vocabulary(vocab, options.vocabulary, where)
     mapped = apply_mapping(vocab, Path(options.mapping)) if options.mapping else []
     if options.departments_file:
         listed, renames = load_departments(options.departments_file)

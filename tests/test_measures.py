@@ -98,7 +98,7 @@ def test_fiscal_year_states():
 @pytest.mark.parametrize(
     "raw, value, unit",
     [
-        ("３０件以上", 30, "件"),  # qualifiers do not change the measure or its unit
+        ("３０件以上", 30, "件"),  # qualifiers do not change the number or its unit (kept aside: test_notation)
         ("約30件", 30, "件"),
         ("5回程度", 5, "回"),
         ("1.5万件", 15000, "件"),  # 万 multiplies
@@ -111,9 +111,15 @@ def test_qualifiers_and_multipliers(vocab, raw, value, unit):
     assert (out["state"], out["value"], out["unit"]) == ("value", value, unit)
 
 
-@pytest.mark.parametrize("raw", ["1,234.5.6", "1e3", "12.3.4件", "30件 40件"])
+@pytest.mark.parametrize("raw", ["1,234.5.6", "1e3", "12.3.4件"])
 def test_malformed_numbers_are_unparseable(vocab, raw):
     assert parse_measures(pd.Series([raw]), vocab).iloc[0]["state"] == "unparseable"
+
+
+def test_two_values_are_several_not_the_first(vocab):
+    # read as written (#13): two measures in one cell are several values (P004), not one
+    out = parse_measures(pd.Series(["30件 40件"]), vocab).iloc[0]
+    assert (out["state"], out["labels"]) == ("several", "30件、40件")
 
 
 def test_digits_of_other_scripts_are_unparseable_not_a_value_without_a_number():

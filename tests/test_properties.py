@@ -15,7 +15,7 @@ from hyoka.pipeline import run_check
 
 VOCAB = load_vocabulary()
 UNITS = sorted({a for u in VOCAB.units.values() for a in u.aliases})
-STATES = {"value", "level", "missing", "unparseable"}
+STATES = {"value", "level", "missing", "unparseable", "range", "several", "direction"}
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -68,6 +68,14 @@ def check(
     ] = None,
     indicators: CheckIndicators = None,
     departments: Departments = None,
+    vocabulary: Annotated[
+        Path | None,
+        typer.Option(
+            "--vocabulary",
+            help="The plan's own vocabulary (YAML): units and their conversions, missing markers, "
+            "words that mean zero (なし), levels … added to rules/vocabulary.yaml.",
+        ),
+    ] = None,
     select: Select = None,
     ignore: Ignore = None,
     config: CheckConfig = None,
@@ -113,6 +121,7 @@ def check(
                 waivers=waivers,
                 indicators=indicators,
                 departments_file=departments,
+                vocabulary=vocabulary,
                 select=split_codes(select),
                 ignore=split_codes(ignore),
                 previous=previous or None,

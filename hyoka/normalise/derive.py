@@ -9,7 +9,9 @@ entries, patterns or grades, never over rows).
   ``direction_basis`` (:data:`DIRECTION_BASES`, first that applies): ``plan``, the plan's
   indicator metadata file; ``table``, the table's own direction column (``direction_declared``:
   a long table's 改善の上向き／下向き, hyoka.read.longform); ``target``, a target given as a
-  minimum only (increase), a maximum only (decrease) or a range (keep); ``name``, a
+  minimum only (increase), a maximum only (decrease) or a range (keep) — in bound columns or
+  written in the target cell (30%以上, 5%以下, 40%以上,60%以下) — or a target that states only a
+  direction (減少傾向へ: ``target_stated_direction``); ``name``, a
   rules/directions.yaml name pattern (削減, 死亡率 …); ``inferred``, target above or below the
   baseline (docs/glossary.md#progress-and-achievement: a target below the baseline implies the
   indicator should fall; baseline and target must share a unit, the current value's unit does
@@ -61,7 +63,7 @@ import pandas as pd
 
 from hyoka.check.expr import parse
 from hyoka.errors import ConfigError
-from hyoka.normalise.measures import LEVEL, VALUE, on_distinct
+from hyoka.normalise.measures import LEVEL, RANGE, VALUE, on_distinct
 from hyoka.normalise.names import derive_names
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc, nfkc_series
@@ -100,8 +102,8 @@ class DeriveSettings:
 
 def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[IndicatorMeta]:
     """Read an indicator metadata file: ``indicators:`` a list of entries with ``name`` or
-    ``pattern`` and any of ``direction`` (increase/decrease/keep), ``unit`` (a unit of
-    rules/vocabulary.yaml), ``cumulative`` (bool), ``bounds`` ([min, max], null for open),
+    ``pattern`` and any of ``direction`` (increase/decrease/keep), ``unit`` (any unit: a spelling
+    rules/vocabulary.yaml lists becomes its canonical unit), ``cumulative`` (bool), ``bounds`` ([min, max], null for open),
     ``progress`` (linear/none). Raises ConfigError naming file, entry and key."""
     path = Path(path)
     data = load_yaml(path)
@@ -120,10 +122,11 @@ def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[Indicat
         if direction is not None and direction not in DIRECTIONS:
             raise ConfigError(f"{where}: direction must be one of {', '.join(DIRECTIONS)}")
         unit = e.get("unit")
-        if unit is not None:
-            unit = vocab.unit_aliases.get(nfkc(str(unit)))
-            if unit is None:
-                raise ConfigError(f"{where}: unit {e['unit']!r} is not in rules/vocabulary.yaml")
+        if unit is not None:  # any unit: a listed spelling becomes its canonical unit
+            written = nfkc(str(unit)).strip()
+            if not written:
+                raise ConfigError(f"{where}: unit is empty")
+            unit = vocab.unit_aliases.get(written, written)
         cumulative = e.get("cumulative")
         if cumulative is not None and not isinstance(cumulative, bool):
             raise ConfigError(f"{where}: cumulative must be true or false")
@@ -217,8 +220,10 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     idx = out.index
     present = {f: out[f"{f}_state"].isin([VALUE, LEVEL]) for f in VALUE_FIELDS}
     # a bare number ("" unit) beside one with a unit disagrees with it (50％ → 0.65 is a fraction
-    # typed for a percentage, not a fall); a level can only match a level
-    unit = {f: out[f"{f}_unit"].where(present[f], pd.NA) for f in VALUE_FIELDS}
+    # typed for a percentage, not a fall); a level can only match a level; a range (23.4〜30.7%)
+    # has a unit too. Units of one family are already converted to one (hyoka.normalise.frame:
+    # 8千人 beside 1.5万人 are both in 人), so this compares after conversion.
+    unit = {f: out[f"{f}_unit"].where(present[f] | (out[f"{f}_state"] == RANGE), pd.NA) for f in VALUE_FIELDS}
     agree = pd.Series(True, index=idx)
     for a, b in (("baseline", "target"), ("baseline", "current"), ("target", "current")):
         agree &= _same_unit(unit[a], unit[b])
@@ -239,7 +244,11 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     # a target given as a minimum only, a maximum only or a range says the direction itself (GC
     # InfoBase: "a lower-is-better target is given as target_max only"): after the plan's list,
     # before a guess from the indicator's words
+    # (30%以上, 5%以下: hyoka.normalise.frame reads the qualifier as the form), or a target that
+    # states only a direction (減少傾向へ: target_form direction)
     by_target = out["target_form"].map(_FORM_DIRECTION).astype("string")
+    if "target_stated_direction" in out:
+        by_target = by_target.fillna(out["target_stated_direction"].where(out["target_form"] == "direction"))
     # the table's own column (上向き / 下向き): after the plan's list, before anything guessed
     by_table = (
         out["direction_declared"].astype("string")

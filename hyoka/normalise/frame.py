@@ -22,9 +22,23 @@ grade
     ``grade_raw`` (as published), ``grade`` (the scale's code, NA when missing or off-scale),
     ``grade_rank`` (Int64), ``grade_standing`` (upper/middle/lower/status),
     ``grade_state`` (``on_scale``/``off_scale``/``missing``).
-values, for f in baseline, target, current
-    ``f_raw``, ``f_value`` (float64; a level's rank), ``f_unit``, ``f_unit_known``, ``f_state``
-    (value/level/missing/unparseable), ``f_year`` (Int64 fiscal year), ``f_year_raw``,
+values, for f in baseline, target, current (read by hyoka.normalise.measures, whose doc lists the notations)
+    ``f_raw`` (as published; a binary float written out in full, 69.900000000000006, shown as
+    Excel shows it: 69.9), ``f_value`` (float64; a level's rank), ``f_unit``, ``f_unit_known``,
+    ``f_state`` (value/level/missing/unparseable, ``range`` for 23.4〜30.7%, ``several`` for
+    男女計:8.5% 男性:12.9%, and for the target only ``direction`` for 減少傾向へ),
+    ``f_low``/``f_high`` (float64: a range's ends, the value itself otherwise), ``f_qualifier``
+    (ge/gt/le/lt/approx: 以上/超/以下・以内/未満/約・程度; NA), ``f_estimate`` (bool: 推計, 見込,
+    速報, 暫定), ``f_second_raw`` (a second quantity in the value's unit: 60(57) → 57; NA),
+    ``f_basis`` (what the value is measured over: 100%(10施設) → 10施設, 5戸/14戸 → 14戸,
+    1日当たり67分 → 1日当たり; NA), ``f_labels`` (the names of several values: 男女計、男性、女性;
+    NA), ``target_stated_direction`` (increase/decrease/keep of a direction-only target; NA),
+    ``f_converted`` (bool: the value was converted to compare with the row's other values: written
+    2時間30分 or 8千人 beside values in 分 or 人).
+    Values of one row in units of one family (8千人 beside 1.5万人; 2時間 beside 67分:
+    rules/vocabulary.yaml ``base``/``factor``) are converted to the row's finest unit; bare
+    numbers take the unit the table declares for their row: a column of units (単位), else one
+    written in the indicator's name (達成率【%】, 生活排水処理率 (%)). ``f_year`` (Int64 fiscal year), ``f_year_raw``,
     ``f_year_state``; ``nocache_f`` (bool: a formula with no cached value, so the text is empty
     for a reason the clerk can fix by recalculating; also ``nocache_grade``).
     ``f_year_era_ok`` (False for 平成32 and other labels past an era's end), ``f_year_reiwa``
@@ -36,8 +50,11 @@ target bounds (results frameworks: Canada's GC InfoBase gives a lower-is-better 
     ``target_state`` is missing) but a bound, the bounds become the target: one bound gives
     ``target_raw``/``_value``/``_unit``/``_state`` and the place (``col_target`` …) of its cell;
     both give ``target_raw`` ``min–max``, ``target_value`` NaN, ``target_state`` ``range`` and
-    the place of the minimum. ``target_form`` says which: ``single`` (a target cell), ``min``,
-    ``max``, ``range``, ``none`` (no target).
+    the place of the minimum. Without bound columns the target cell says its form itself:
+    ``30%以上`` (or 超) is a minimum (``target_min`` 30, the value kept), ``5%以下`` (以内, 未満) a
+    maximum, ``40%以上,60%以下`` a range (``target_min``/``target_max``, ``target_value`` NaN),
+    ``減少傾向へ`` a direction. ``target_form`` says which: ``single`` (a target cell, also
+    ``30%程度``), ``min``, ``max``, ``range``, ``direction``, ``none`` (no target).
 direction (a table's own column of the better direction: a long table's 改善の上向き／下向き)
     ``direction_raw`` (as published, ``""`` without the column) and ``direction_declared``
     (increase/decrease/keep, NA when the cell says none of them: :data:`DECLARED_DIRECTIONS`);
@@ -60,7 +77,18 @@ import re
 import numpy as np
 import pandas as pd
 
-from hyoka.normalise.measures import LEVEL, MISSING, UNPARSEABLE, VALUE, on_distinct, parse_fiscal_years, parse_measures
+from hyoka.normalise.measures import (
+    DIRECTION,
+    LEVEL,
+    MISSING,
+    RANGE,
+    UNPARSEABLE,
+    VALUE,
+    on_distinct,
+    parse_fiscal_years,
+    parse_measures,
+    shown_numbers,
+)
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.series import normalise_series
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, nfkc_series
@@ -227,14 +255,28 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     for fld in VALUE_FIELDS:
         value = take(fld)
         m = parse_measures(value, vocab)
-        out[f"{fld}_raw"] = value.astype("string").fillna("")
+        # as a person sees the cell: a binary float written out in full (69.900000000000006) is 69.9
+        out[f"{fld}_raw"] = shown_numbers(value)
         # a year written in the value's cell (13% (平成32年), 93.8⏎(H16)) is that value's year
         in_cell = on_distinct(out[f"{fld}_raw"], _years_in_cells)
         del value
+        state = m["state"]
+        if fld != "target":  # only a target can state a direction instead of a number
+            state = state.mask(state == DIRECTION, UNPARSEABLE)
         out[f"{fld}_value"] = m["value"]
         out[f"{fld}_unit"] = m["unit"]
         out[f"{fld}_unit_known"] = m["unit_known"]
-        out[f"{fld}_state"] = m["state"]
+        out[f"{fld}_state"] = state
+        out[f"{fld}_low"] = m["low"]
+        out[f"{fld}_high"] = m["high"]
+        out[f"{fld}_qualifier"] = m["qualifier"]
+        out[f"{fld}_estimate"] = m["estimate"]
+        out[f"{fld}_second_raw"] = m["second"]
+        out[f"{fld}_basis"] = m["basis"]
+        out[f"{fld}_labels"] = m["labels"]
+        out[f"{fld}_converted"] = m["converted"]
+        if fld == "target":
+            out["target_stated_direction"] = m["direction"].where(state == DIRECTION, pd.NA)
         year = take(f"{fld}_year").astype("string").fillna("")
         has = (in_cell != "").to_numpy(bool)
         if has.any():
@@ -247,6 +289,14 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         out[f"{fld}_year_state"] = y["state"]
         out[f"{fld}_year_era_ok"] = y["era_ok"]
         out[f"{fld}_year_reiwa"] = era_label(y["year"])
+    _declared_units(out, take("unit") if "unit" in raw else None, vocab)
+    _harmonise_units(out, vocab)
+    # a value in units written otherwise than the row's others (2時間30分 beside 67分, 8千人 beside
+    # 1.5万人) is noted where the row has another value to compare it with (U004)
+    present = {f: out[f"{f}_state"].isin([VALUE, RANGE]).to_numpy(bool) for f in VALUE_FIELDS}
+    for fld in VALUE_FIELDS:
+        others = np.logical_or.reduce([present[f] for f in VALUE_FIELDS if f != fld])
+        out[f"{fld}_converted"] = out[f"{fld}_converted"].to_numpy(bool) & others
 
     normalise_series(raw, out, vocab, take)  # a wide or long table's yearly values
     for col in raw.columns:
@@ -267,6 +317,97 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     _target_bounds(out, take("target_min"), take("target_max"), vocab)
     _rate(out, take("rate"), vocab)
     return out
+
+
+#: a unit written in brackets in the indicator's name (大気環境基準達成率【%】, 排出削減量【t-NOx】),
+#: or in round brackets at its end (生活排水処理率 (%)); after NFKC
+_NAME_UNIT = re.compile(r"【([^【】]{1,12})】")
+_NAME_UNIT_END = re.compile(r"\(([^()]{1,8})\)[※*0-9\s]*$")
+
+
+def _declared_units(out: pd.DataFrame, unit_column: pd.Series | None, vocab: Vocabulary) -> None:
+    """Bare numbers carry the unit the table declares for their row (in place): a column of units
+    (大船渡市's サ：単位: ％, 人, 千円; a known unit, or any text without digits that is not a
+    missing marker), else a unit in the indicator's name: in 【】 a known unit or one written in
+    letters and signs (【%】, 【t-NOx】; 【参考】 is not a unit), in round brackets at the end of the
+    name a known unit only (生活排水処理率 (%); not (NOx) or (注2)). The unit counts as known: the
+    table declared it (P002 is for a unit written after a number)."""
+
+    def from_names(u: pd.Series) -> pd.Series:
+        u = nfkc_series(u)
+        inner = u.str.extract(_NAME_UNIT, expand=False).fillna("").str.strip()
+        canon = inner.map(vocab.unit_aliases)
+        spelled = inner.str.fullmatch(r"[A-Za-z%/\-.0-9]*[A-Za-z%][A-Za-z%/\-.0-9]*").fillna(False).astype(bool)
+        at_end = u.str.extract(_NAME_UNIT_END, expand=False).fillna("").str.strip().map(vocab.unit_aliases)
+        return canon.fillna(inner.where(spelled, pd.NA)).fillna(at_end).astype("string")
+
+    def from_column(u: pd.Series) -> pd.Series:
+        u = nfkc_series(u).str.strip()
+        written = ~u.str.contains("[0-9]", regex=True).fillna(True).astype(bool) & ~u.isin(vocab.missing_markers)
+        return u.map(vocab.unit_aliases).fillna(u.where(written, pd.NA)).astype("string")
+
+    unit = pd.Series(pd.NA, index=out.index, dtype="string")
+    if unit_column is not None:
+        unit = on_distinct(unit_column.astype("string").fillna(""), from_column)
+    names = out["indicator"].astype("string").fillna("")
+    if names.str.contains("[【(（]", regex=True).any():
+        unit = unit.fillna(on_distinct(names, from_names))
+    if not unit.notna().any():
+        return
+    for fld in VALUE_FIELDS:
+        bare = (out[f"{fld}_unit"] == "").fillna(False) & unit.notna() & out[f"{fld}_state"].isin([VALUE, RANGE])
+        out[f"{fld}_unit"] = out[f"{fld}_unit"].mask(bare, unit)
+        out[f"{fld}_unit_known"] = out[f"{fld}_unit_known"] | bare
+
+
+def _harmonise_units(out: pd.DataFrame, vocab: Vocabulary) -> None:
+    """Values of one row written in units of one family (8千人 beside 1.5万人 = 15,000人; 2時間
+    beside 67分: rules/vocabulary.yaml ``base``/``factor``) are given in the row's finest unit, so
+    that they compare (in place: ``_value``, ``_low``, ``_high``, ``_unit``; the raw text stays). A
+    row whose values share one unit keeps it (a column of 千円 stays 千円)."""
+    family = {u: vocab.conversion(u) for u in vocab.units}
+    if not any(root != u for u, (root, _) in family.items()):
+        return
+    units = {f: out[f"{f}_unit"].where(out[f"{f}_state"].isin([VALUE, RANGE]), pd.NA) for f in VALUE_FIELDS}
+    present = {f: (units[f].fillna("") != "").to_numpy(bool) for f in VALUE_FIELDS}
+    differ = np.zeros(len(out), dtype=bool)
+    for a, b in (("baseline", "target"), ("baseline", "current"), ("target", "current")):
+        differ |= present[a] & present[b] & (units[a] != units[b]).fillna(False).to_numpy(bool)
+    if not differ.any():  # most tables: every row in one unit; the lookups below only on the others
+        return
+    rows = np.flatnonzero(differ)
+    sub = {f: units[f].iloc[rows] for f in VALUE_FIELDS}
+    roots = {f: u.map({k: r for k, (r, _) in family.items()}).fillna(u) for f, u in sub.items()}
+    factors = {f: u.map({k: x for k, (_, x) in family.items()}).astype("float64") for f, u in sub.items()}
+    here = {f: present[f][rows] for f in VALUE_FIELDS}
+    convert = np.ones(len(rows), dtype=bool)
+    for a, b in (("baseline", "target"), ("baseline", "current"), ("target", "current")):
+        both = here[a] & here[b]
+        convert &= ~both | (roots[a] == roots[b]).fillna(False).to_numpy(bool)
+    for f in VALUE_FIELDS:  # every present unit must be in a family (convertible)
+        convert &= ~here[f] | factors[f].notna().to_numpy(bool)
+    if not convert.any():
+        return
+    finest = pd.concat([factors[f].where(here[f]) for f in VALUE_FIELDS], axis=1).min(axis=1)
+    finest_unit = pd.Series(pd.NA, index=finest.index, dtype="string")
+    for f in VALUE_FIELDS:
+        finest_unit = finest_unit.fillna(sub[f].where(here[f] & (factors[f] == finest).to_numpy(bool)))
+    for f in VALUE_FIELDS:
+        sel = convert & here[f]
+        if not sel.any():
+            continue
+        at = rows[sel]
+        scale = (factors[f] / finest).to_numpy()[sel]
+        for col in ("value", "low", "high"):
+            values = out[f"{f}_{col}"].to_numpy(dtype="float64", copy=True)
+            values[at] = values[at] * scale
+            out[f"{f}_{col}"] = values
+        converted = out[f"{f}_converted"].to_numpy(bool, copy=True)
+        converted[at] |= scale != 1.0
+        out[f"{f}_converted"] = converted
+        unit = out[f"{f}_unit"].copy()
+        unit.iloc[at] = finest_unit.to_numpy()[sel]
+        out[f"{f}_unit"] = unit
 
 
 def _declared_direction(s: pd.Series) -> pd.Series:
@@ -294,10 +435,25 @@ def _target_bounds(out: pd.DataFrame, lo_raw: pd.Series, hi_raw: pd.Series, voca
     out["target_max"] = hi["value"].where(hi["state"] == VALUE)
     has_lo, has_hi = (lo["state"] != MISSING).to_numpy(bool), (hi["state"] != MISSING).to_numpy(bool)
     single = (out["target_state"] != MISSING).to_numpy(bool)
+    # the target cell itself says its form (30%以上, 5%以下, 40%以上,60%以下, 減少傾向へ) where the
+    # table has no bound columns for the row (those win)
+    own = single & ~has_lo & ~has_hi
+    state, qual = out["target_state"], out["target_qualifier"]
+    cell_range = own & (state == RANGE).to_numpy(bool)
+    cell_direction = own & (state == DIRECTION).to_numpy(bool)
+    is_value = own & state.isin([VALUE, LEVEL]).to_numpy(bool)
+    cell_min = is_value & qual.isin(["ge", "gt"]).fillna(False).to_numpy(bool)
+    cell_max = is_value & qual.isin(["le", "lt"]).fillna(False).to_numpy(bool)
+    out["target_min"] = out["target_min"].mask(cell_range, out["target_low"]).mask(cell_min, out["target_value"])
+    out["target_max"] = out["target_max"].mask(cell_range, out["target_high"]).mask(cell_max, out["target_value"])
     use = ~single & (has_lo | has_hi)
     both, only_lo, only_hi = use & has_lo & has_hi, use & has_lo & ~has_hi, use & ~has_lo & has_hi
     out["target_form"] = pd.Series(
-        np.select([single, both, only_lo, only_hi], ["single", "range", "min", "max"], default="none"),
+        np.select(
+            [cell_range, cell_direction, cell_min, cell_max, single, both, only_lo, only_hi],
+            ["range", "direction", "min", "max", "single", "range", "min", "max"],
+            default="none",
+        ),
         index=out.index,
         dtype="string",
     )
@@ -313,6 +469,8 @@ def _target_bounds(out: pd.DataFrame, lo_raw: pd.Series, hi_raw: pd.Series, voca
     ranged = both & (lo["state"] == VALUE).to_numpy(bool) & (hi["state"] == VALUE).to_numpy(bool)
     out["target_value"] = out["target_value"].mask(both, np.nan)
     out["target_state"] = out["target_state"].mask(ranged, "range").mask(both & ~ranged, UNPARSEABLE)
+    out["target_low"] = out["target_low"].mask(use, out["target_min"].where(has_lo, out["target_max"]))
+    out["target_high"] = out["target_high"].mask(use, out["target_max"].where(has_hi, out["target_min"]))
     for prefix in ("col_", "char_", "cellrow_"):
         lo_col, hi_col = f"{prefix}target_min", f"{prefix}target_max"
         if lo_col not in out and hi_col not in out:

@@ -83,9 +83,20 @@ def nfkc_series(s):
 
 @dataclass(frozen=True)
 class Unit:
+    """A unit of rules/vocabulary.yaml: its spellings, its kind (``count`` or ``rate``) and, for a
+    unit that converts into another, ``base`` and ``factor`` (1 千人 = 1000 人)."""
+
     unit: str
     aliases: tuple[str, ...]
     kind: str = "count"
+    base: str | None = None
+    factor: float = 1.0
+
+
+#: codes of the qualifiers (rules/vocabulary.yaml ``qualifiers``): at least, more than, at most,
+#: less than, about
+QUALIFIER_CODES = ("ge", "gt", "le", "lt", "approx")
+DIRECTIONS = ("increase", "decrease", "keep")
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,19 @@ class Vocabulary:
     #: indicator names that say there is none (NFKC, no whitespace: rules/vocabulary.yaml
     #: ``no_indicator``; hyoka.normalise.names)
     no_indicator: frozenset[str] = frozenset()
+    #: words read as the number 0 (a plan whose なし means zero: ``zero_markers: [なし]``)
+    zero_markers: frozenset[str] = frozenset()
+    #: qualifier word → code (:data:`QUALIFIER_CODES`), written before (約) or after (以上) a number
+    qualifiers_before: dict[str, str] = field(default_factory=dict)
+    qualifiers_after: dict[str, str] = field(default_factory=dict)
+    #: words marking an estimate (推計, 見込, 速報, 暫定)
+    estimate_markers: tuple[str, ...] = ()
+    #: multiplier → factor (千, 万, 億, 兆)
+    multipliers: dict[str, float] = field(default_factory=dict)
+    #: words ending a basis written before a value (1日当たり67分)
+    basis_words: tuple[str, ...] = ()
+    #: direction → words of a target that states only a direction (減少傾向へ)
+    direction_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: header text → how hyoka.read.header read it (cleared when aliases change)
     header_cache: dict = field(default_factory=dict, repr=False)
 
@@ -146,6 +170,24 @@ class Vocabulary:
                 )
             self.aliases[header_key(str(header))] = fld
         self.header_cache.clear()
+
+    def conversion(self, unit: str) -> tuple[str, float]:
+        """The root unit of ``unit``'s family and how many root units one ``unit`` is (千人 →
+        (人, 1000); 時間 → (分, 60); t → (g, 1e6)); a unit that converts into nothing is its own root."""
+        factor, seen = 1.0, {unit}
+        u = self.units.get(unit)
+        while u is not None and u.base:
+            factor *= u.factor
+            unit = u.base
+            if unit in seen:  # a cycle in a vocabulary file: stop (load_vocabulary refuses it)
+                break
+            seen.add(unit)
+            u = self.units.get(unit)
+        return unit, factor
+
+    def is_missing(self, text: str) -> bool:
+        """Whether one trimmed NFKC cell text is a missing marker (compared casefolded)."""
+        return text in self.missing_markers or text.casefold() in self.missing_markers
 
 
 _SLOW_REGEX = re.compile(r"\(\?(?:=|!|<=|<!|P=)|\\[1-9]")
@@ -201,23 +243,8 @@ def load_vocabulary(rules_dir: Path | None = None) -> Vocabulary:
 
     voc_path = rules_dir / "vocabulary.yaml"
     voc = _mapping(load_yaml(voc_path), voc_path, "vocabularies")
-    try:
-        markers = frozenset(nfkc(str(m)).strip() for m in voc.get("missing_markers", []))
-        signs = tuple(str(s) for s in voc.get("negative_signs", []))
-        units: dict[str, Unit] = {}
-        unit_aliases: dict[str, str] = {}
-        for entry in voc.get("units", []):
-            u = Unit(
-                str(entry["unit"]),
-                tuple(str(a) for a in entry.get("aliases", [entry["unit"]])),
-                str(entry.get("kind", "count")),
-            )
-            units[u.unit] = u
-            for a in (u.unit, *u.aliases):
-                unit_aliases[nfkc(a)] = u.unit
-        levels = {nfkc(str(e["level"])): int(e["rank"]) for e in voc.get("levels", [])}
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"{voc_path}: malformed entry ({exc})") from None
+    signs = tuple(str(s) for s in voc.get("negative_signs", []))
+    vocab_parts = _vocabulary_entries(voc, str(voc_path))
 
     dir_path = rules_dir / "directions.yaml"
     directions: list[DirectionPattern] = []
@@ -239,16 +266,163 @@ def load_vocabulary(rules_dir: Path | None = None) -> Vocabulary:
     deps = _mapping(load_yaml(dep_path), dep_path, "settings")
     renames = {nfkc(str(k)).strip(): nfkc(str(v)).strip() for k, v in (deps.get("renames") or {}).items()}
     role_suffixes = tuple(sorted(suffixes, key=lambda s: len(s[0]), reverse=True))
-    no_indicator = frozenset("".join(nfkc(str(w)).split()) for w in voc.get("no_indicator") or [])
-    return Vocabulary(
-        aliases,
-        markers,
-        signs,
-        units,
-        unit_aliases,
-        levels,
-        directions,
-        renames,
-        role_suffixes,
-        no_indicator=no_indicator,
-    )
+    vocab = Vocabulary(aliases, frozenset(), signs, {}, {}, {}, directions, renames, role_suffixes=role_suffixes)
+    _merge(vocab, vocab_parts, str(voc_path))
+    return vocab
+
+
+#: the keys of a vocabulary file (rules/vocabulary.yaml, or a plan's own: :func:`extend_vocabulary`)
+VOCABULARY_KEYS = (
+    "missing_markers",
+    "not_missing",
+    "zero_markers",
+    "negative_signs",
+    "units",
+    "levels",
+    "qualifiers",
+    "estimate_markers",
+    "multipliers",
+    "basis_words",
+    "direction_words",
+    "no_indicator",
+)
+
+
+def _words(data: dict, key: str, where: str) -> list[str]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise ConfigError(f"{where}: {key}: expected a list of words")
+    return [nfkc(str(v)).strip() for v in value]
+
+
+def _vocabulary_entries(data: dict, where: str) -> dict:
+    """The entries of one vocabulary file, checked (ConfigError naming ``where`` and the key)."""
+    unknown = set(data) - set(VOCABULARY_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (known: {', '.join(VOCABULARY_KEYS)})"
+        )
+    out: dict = {
+        k: _words(data, k, where)
+        for k in ("missing_markers", "not_missing", "zero_markers", "estimate_markers", "basis_words")
+    }
+    out["no_indicator"] = ["".join(w.split()) for w in _words(data, "no_indicator", where)]
+    units = []
+    for i, entry in enumerate(data.get("units") or [], start=1):
+        try:
+            if not isinstance(entry, dict):
+                raise TypeError("each unit is a mapping {unit, aliases, kind, base, factor}")
+            bad = set(entry) - {"unit", "aliases", "kind", "base", "factor"}
+            if bad:
+                raise ValueError(f"unknown key(s) {', '.join(sorted(map(str, bad)))}")
+            name = nfkc(str(entry["unit"])).strip()
+            kind = str(entry.get("kind", "count"))
+            if kind not in ("count", "rate"):
+                raise ValueError(f"kind {kind!r} is not count or rate")
+            base = entry.get("base")
+            factor = entry.get("factor", 1)
+            if base is not None and (
+                isinstance(factor, bool) or not isinstance(factor, (int, float)) or not factor > 0
+            ):
+                raise ValueError("factor must be a positive number (how many base units one unit is)")
+            aliases = tuple(nfkc(str(a)).strip() for a in entry.get("aliases", [name]))
+            units.append(
+                Unit(name, aliases, kind, nfkc(str(base)).strip() if base is not None else None, float(factor))
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{where}: units[{i}]: {exc}") from None
+    out["units"] = units
+    try:
+        out["levels"] = {nfkc(str(e["level"])).strip(): int(e["rank"]) for e in data.get("levels") or []}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: levels: each entry is {{level, rank}} ({exc})") from None
+    quals = _mapping(data.get("qualifiers"), Path(where), "qualifiers: {before: {word: code}, after: {…}}")
+    for side in ("before", "after"):
+        table = _mapping(quals.get(side), Path(where), f"qualifiers.{side}: {{word: code}}")
+        for word, code in table.items():
+            if code not in QUALIFIER_CODES:
+                raise ConfigError(
+                    f"{where}: qualifiers.{side}: {word}: {code!r} is not one of {', '.join(QUALIFIER_CODES)}"
+                )
+        out[f"qualifiers_{side}"] = {nfkc(str(w)).strip(): str(c) for w, c in table.items()}
+    mult = _mapping(data.get("multipliers"), Path(where), "multipliers: {word: factor}")
+    for word, factor in mult.items():
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor <= 0 or len(str(word)) != 1:
+            raise ConfigError(f"{where}: multipliers: {word}: one character and a positive factor")
+    out["multipliers"] = {nfkc(str(w)): float(f) for w, f in mult.items()}
+    words = _mapping(data.get("direction_words"), Path(where), "direction_words: {direction: [words]}")
+    for d in words:
+        if d not in DIRECTIONS:
+            raise ConfigError(f"{where}: direction_words: {d!r} is not one of {', '.join(DIRECTIONS)}")
+    out["direction_words"] = {d: tuple(_words(words, d, f"{where}: direction_words")) for d in words}
+    if "negative_signs" in data:
+        out["negative_signs"] = [str(x) for x in data.get("negative_signs") or []]
+    return out
+
+
+def check_vocabulary(data: dict, where: str) -> None:
+    """Raise ConfigError naming ``where`` when ``data`` is not a valid vocabulary (the checks of
+    :func:`extend_vocabulary`, on an empty vocabulary: a base unit not listed is fine here)."""
+    _vocabulary_entries(data, where)
+
+
+def _merge(vocab: Vocabulary, parts: dict, where: str) -> None:
+    """Add one vocabulary file's entries to ``vocab`` (in place): lists and tables are extended, a
+    unit or level given again is replaced; ``not_missing`` and ``zero_markers`` take words out of
+    the missing markers. Raises ConfigError for a unit conversion that loops."""
+    markers = set(vocab.missing_markers) | {w for m in parts["missing_markers"] for w in (m, m.casefold())}
+    gone = {w for m in parts["not_missing"] + parts["zero_markers"] for w in (m, m.casefold())}
+    vocab.missing_markers = frozenset(markers - gone)
+    vocab.zero_markers = frozenset(set(vocab.zero_markers) | set(parts["zero_markers"]))
+    for u in parts["units"]:
+        vocab.units[u.unit] = u
+        for a in (u.unit, *u.aliases):
+            vocab.unit_aliases[nfkc(a)] = u.unit
+    for u in vocab.units.values():  # a base named by its spelling (時間 → 分) is that unit
+        if u.base is not None and u.base not in vocab.units and u.base in vocab.unit_aliases:
+            vocab.units[u.unit] = Unit(u.unit, u.aliases, u.kind, vocab.unit_aliases[u.base], u.factor)
+    for name in vocab.units:
+        root, seen = name, {name}
+        unit: Unit | None = vocab.units[name]
+        while unit is not None and unit.base:
+            root = unit.base
+            if root in seen:
+                raise ConfigError(f"{where}: units: the conversions of {name!r} loop back to {root!r}")
+            seen.add(root)
+            unit = vocab.units.get(root)
+    vocab.levels.update(parts["levels"])
+    vocab.qualifiers_before.update(parts["qualifiers_before"])
+    vocab.qualifiers_after.update(parts["qualifiers_after"])
+    vocab.estimate_markers = tuple(dict.fromkeys((*vocab.estimate_markers, *parts["estimate_markers"])))
+    vocab.multipliers.update(parts["multipliers"])
+    vocab.no_indicator = frozenset(set(vocab.no_indicator) | set(parts["no_indicator"]))
+    vocab.basis_words = tuple(dict.fromkeys((*vocab.basis_words, *parts["basis_words"])))
+    for d, ws in parts["direction_words"].items():
+        vocab.direction_words[d] = tuple(dict.fromkeys((*vocab.direction_words.get(d, ()), *ws)))
+    if "negative_signs" in parts:
+        vocab.negative_signs = tuple(dict.fromkeys((*vocab.negative_signs, *parts["negative_signs"])))
+
+
+def extend_vocabulary(vocab: Vocabulary, source: Path | str | dict, where: str | None = None) -> None:
+    """Add a plan's own vocabulary to ``vocab`` (in place): a YAML file, or the same entries as a
+    mapping (``[vocabulary]`` in hyoka.toml, named by ``where``). Keys are those of
+    rules/vocabulary.yaml (:data:`VOCABULARY_KEYS`: units with their spellings and conversions,
+    missing markers, words that mean zero, levels, qualifiers, estimate markers, multipliers,
+    basis and direction words), plus ``not_missing`` (markers that are not missing in this plan).
+    Entries add to the bundled ones; a unit or level given again replaces it. Example::
+
+        zero_markers: [なし]                  # in this plan なし means 0
+        units:
+          - {unit: 万人, aliases: [万人], base: 人, factor: 10000}
+        levels:
+          - {level: 検討, rank: 0}
+
+    Raises ConfigError naming the file (or ``where``) and the key."""
+    if isinstance(source, dict):
+        name = where or "vocabulary"
+        data = source
+    else:
+        path = Path(source)
+        name = str(path)
+        data = _mapping(load_yaml(path), path, "vocabularies (units, missing_markers, levels …)")
+    _merge(vocab, _vocabulary_entries(data, name), name)

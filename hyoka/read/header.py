@@ -69,7 +69,8 @@ def _strip_brackets(key: str, vocab: Vocabulary) -> tuple[str, str | None, str |
         if fiscal_year_of(nfkc(inner))[1] == VALUE:  # the one year grammar (hyoka.normalise.measures)
             year = inner
             return ""
-        if inner in vocab.unit_aliases or inner.lower() in ("km", "m", "t", "kg", "ha", "m2", "m²", "mg/l", "m3/日"):
+        spelled = nfkc(inner).strip()
+        if spelled in vocab.unit_aliases or spelled.lower() in vocab.unit_aliases:  # 【m²】, (ｋｍ), (KM)
             unit = inner
             return ""
         if _DESCRIPTORS.match(inner) or _LETTER_LABEL.match(inner) or inner.startswith(("注", "※")):

@@ -30,6 +30,7 @@ from xml.etree import ElementTree as ET
 
 from hyoka.cellref import column_index
 from hyoka.errors import InputError
+from hyoka.normalise.measures import number_text
 
 MAX_UNCOMPRESSED = 500 * 1024 * 1024  # 500 MB of XML is far beyond any evaluation table
 MAX_CELLS = 30_000_000  # rows × columns of a sheet's used range (1M rows × 30)
@@ -61,10 +62,12 @@ def cell_text(value, number_format: str | None = None) -> str:
     if isinstance(value, (int, float)):
         section = (number_format or "").split(";")[0]
         unit = "".join(re.findall(r'"([^"]*)"', section)).strip()
+        # as Excel shows a number: 15 significant digits (69.900000000000006 is 69.9; 1234567.5
+        # stays 1234567.5, where :g gave 1.23457e+06)
         if "%" in section.replace('"%"', ""):
-            return f"{round(value * 100, 10):g}%"
+            return f"{number_text(value * 100)}%"
         if isinstance(value, float):
-            text = f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else f"{round(value, 10):g}"
+            text = f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else number_text(value)
         else:
             text = str(value)
         return text + unit
