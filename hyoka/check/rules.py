@@ -36,7 +36,6 @@ from hyoka.check.text import BLANK, check_template, render
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import on_distinct
 from hyoka.normalise.scale import GradingScale
-from hyoka.normalise.vocabulary import nfkc_series
 from hyoka.resources import data_dir, load_yaml, reject_unknown
 
 LANGS = ("ja", "en")
@@ -219,8 +218,10 @@ def grade_context(rows: pd.DataFrame, scale: GradingScale, lang: str) -> dict[st
     blank = BLANK[lang]
     published = rows["grade_raw"].astype("string").fillna("")
     code = rows["grade"].astype("string")
-    key = on_distinct(published, lambda u: nfkc_series(u).str.strip().str.casefold())
-    same = (key == code.str.casefold()).fillna(True).astype(bool)
+    # the code is added where the spelling is not the code itself, brackets aside: (A) is A
+    same = on_distinct(
+        published, lambda u: pd.Series([scale.is_code(t) for t in u], index=u.index, dtype=bool)
+    ) | code.isna().to_numpy(bool)
     shown = published.where(same, published + " (" + code + ")")
     meanings = {g.code: (g.meaning_ja if lang == "ja" else g.meaning_en) for g in scale.grades}
     meaning = code.map(meanings).astype("string")

@@ -205,7 +205,8 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     # grades onto the plan's scale
     grade_raw = take("grade").astype("string").fillna("")
     key = on_distinct(grade_raw, lambda u: nfkc_series(u).str.strip().str.casefold())
-    code = on_distinct(key, lambda u: pd.Series([scale.code_for(k) for k in u], index=u.index, dtype=object))
+    # read by the scale (hyoka.normalise.scale: (A), ◎(予定以上), B*, １　現状維持 …), once per spelling
+    code = on_distinct(grade_raw, lambda u: pd.Series([scale.code_for(t) for t in u], index=u.index, dtype=object))
     blank = key.isin(vocab.missing_markers) & code.isna()
     out["grade_raw"] = grade_raw
     out["grade"] = code.astype("string")
