@@ -60,11 +60,15 @@ def test_no_department_and_no_project_column_kenko():
     h = found[found["code"] == "H002"]
     assert set(h["cell"]) == {"kenko_nippon21.csv"} and set(h["row"]) == {0} and set(h["col"]) == {0}
     assert set(h["severity"]) == {"info"} and set(h["row_index"]) == {-1}
-    # the table has grades: their checks still run ((A), (D) and B* are not on the A–D scale)
-    assert found.loc[found["code"] == "G001", "cell"].tolist() == [
-        "kenko_nippon21.csv:2:grade",
-        "kenko_nippon21.csv:3:grade",
-        "kenko_nippon21.csv:5:grade",
+    # the table has grades: their checks still run. (A), (D), A and B* are the 健康日本21 scale's
+    # (H004); on the circles scale each spelling is off the scale, said once
+    assert found.loc[found["code"] == "H004", "observed"].tolist() == ["kenko"]
+    circles = check("kenko_nippon21.csv", scale="circles")
+    assert circles.loc[circles["code"] == "G001", ["cell", "observed"]].values.tolist() == [
+        ["kenko_nippon21.csv:2:grade", "(A)"],
+        ["kenko_nippon21.csv:3:grade", "(D)"],
+        ["kenko_nippon21.csv:4:grade", "A"],
+        ["kenko_nippon21.csv:5:grade", "B*"],
     ]
 
 
