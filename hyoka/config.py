@@ -11,6 +11,7 @@ to the configuration file)::
     departments = "departments.yaml"  # the plan's department list and renames
     waivers = "waivers.yaml"
     previous = ["r4.xlsx"]          # last year's edition: compared with this year's (E-codes)
+    as-of = 2017-03-31              # the report's date (or fiscal year "R5"): status scales judge against it
     select = ["G", "D001"]          # codes or prefixes to run (default: all)
     extend-select = ["T"]           # added to select
     ignore = ["P002"]               # codes or prefixes not to run
@@ -33,6 +34,7 @@ from __future__ import annotations
 import fnmatch
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +42,24 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError
+from hyoka.normalise.status import as_of_year
 from hyoka.resources import MAX_YAML_BYTES, load_yaml, reject_unknown
 
 _PATH_KEYS = ("scale", "rules", "mapping", "indicators", "departments", "waivers")
 _LIST_KEYS = ("select", "extend-select", "ignore")
-_KEYS = set(_PATH_KEYS) | set(_LIST_KEYS) | {"fail-on", "lang", "severity", "per-file-ignores", "margins", "previous"}
+_KEYS = (
+    set(_PATH_KEYS)
+    | set(_LIST_KEYS)
+    | {
+        "fail-on",
+        "lang",
+        "severity",
+        "per-file-ignores",
+        "margins",
+        "previous",
+        "as-of",
+    }
+)
 _MARGINS = {"schedule"}
 
 
@@ -66,6 +81,7 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     margins: dict[str, float] = field(default_factory=dict)
     previous: list[Path] | None = None
+    as_of: str | date | None = None
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -133,6 +149,17 @@ def load_config(path: Path | str) -> Config:
         if not isinstance(prev, list) or not prev or not all(isinstance(p, str) and p.strip() for p in prev):
             raise ConfigError(f"{name} previous: must be a file path or a list of file paths (last year's tables)")
         cfg.previous = [base / p for p in prev]
+    if "as-of" in data:
+        value = data["as-of"]
+        if isinstance(value, datetime):
+            value = value.date()
+        if not isinstance(value, (str, date)) or not str(value).strip():
+            raise ConfigError(f'{name} as-of: give the report\'s date (as-of = 2017-03-31) or fiscal year ("R5")')
+        try:
+            as_of_year(value)
+        except ConfigError as exc:
+            raise ConfigError(f"{name} {exc}") from None
+        cfg.as_of = value
     if "select" in data:
         cfg.select = _codes(data["select"], f"{name} select")
     cfg.extend_select = _codes(data.get("extend-select", []), f"{name} extend-select")

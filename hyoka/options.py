@@ -29,3 +29,4 @@ class CheckOptions:
     config_dir: Path | None = None  # per-file-ignores globs are relative to it
     config_file: Path | None = None  # the configuration file read (an input: never written)
     previous: list[Path] | None = None  # last year's edition (hyoka.compare.editions): compared, E-codes
+    as_of: str | date | None = None  # the report's date or fiscal year (hyoka.normalise.status.as_of_year)

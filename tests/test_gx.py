@@ -258,6 +258,14 @@ def _table_c(rows):  # f-s-a-b-c-x-y-z: the status X (not started) must agree wi
     ]
 
 
+def _table_d(rows):  # graded on 1 row of 3: a blank current where ungraded is the only sign of a gap (M004)
+    return [
+        ("M004", _edit(rows, "コミュニティ設立支援", grade="", current="")),
+        (None, _edit(rows, "自治会活動支援", grade="")),
+        (None, _edit(rows, "コミュニティ助成")),
+    ]
+
+
 def _write_xlsx(path: Path, edited):
     from openpyxl import Workbook
 
@@ -299,7 +307,9 @@ def test_edited_seed_rows_gx_flags_the_same_rows_for_every_rule(tmp_path):
     table_c = _table_c(rows)
     found_c = _check_table(_write_xlsx(tmp_path / "c.xlsx", table_c), table_c, CheckOptions(scale="f-s-a-b-c-x-y-z"))
     assert found_c["G006"] == {0}  # the row that has not moved is no contradiction
-    exercised = {c for f in (found_a, found_b, found_c) for c, v in f.items() if v}
+    table_d = _table_d(rows)
+    found_d = _check_table(_write_xlsx(tmp_path / "d.xlsx", table_d), table_d, CheckOptions())
+    exercised = {c for f in (found_a, found_b, found_c, found_d) for c, v in f.items() if v}
     assert set(CATALOG_CODES + SCHEMA_ROW_CODES) <= exercised, sorted(set(CATALOG_CODES + SCHEMA_ROW_CODES) - exercised)
 
 

@@ -98,7 +98,7 @@ def test_no_current_column_fukuoka_still_gets_missing_targets():
     found = check("fukuoka_seika_shihyo.csv")
     assert not found["code"].isin(["M003", "G004", "S001"]).any()
     listed = h002(found)
-    assert listed["current"] == "M003 P001 P002 U001 G002 G003 G005 G006 U002 G007 Y002 B001 Z002 F001 R001"
+    assert listed["current"] == "M003 M004 P001 P002 U001 G002 G003 G005 G006 U002 G007 Y002 B001 Z002 F001 R001"
     assert listed["current_year"] == "P003 G007 Y002 Y003 S003"
     # the target column is there: the two 上位概念 rows (lines 4, 5) leave it blank, a real gap
     assert found.loc[found["code"] == "M002", "cell"].tolist() == [

@@ -149,8 +149,8 @@ def test_scale_chosen_from_the_published_grades():
     # 大船渡市: １　現状維持 / ２　改革改善（縮小・統合含む）/ ３　終了・廃止・休止 are proposals (今後の方向性)
     scale, found = codes("ofunato_R7_kodomokatei.csv")
     assert scale == "direction" and "G001" not in set(found["code"])
-    # Canada: success / failure (GC InfoBase status_color) are met / not met
-    assert codes("canada_drr2016_TSB.csv")[0] == "achievement"
+    # Canada: success / failure (GC InfoBase status_color) are the GC results legend's met / not met
+    assert codes("canada_drr2016_TSB.csv")[0] == "gc-results"
     # a scale given is used as given, and nothing is said
     scale, found = codes("tochigi_kankyo_H17_tasseido.csv", scale="a-d")
     assert scale == "a-d" and "H004" not in set(found["code"])

@@ -63,6 +63,9 @@ FIELD_LABELS = {
     "target_min": ("目標値（下限）", "minimum target"),
     "target_max": ("目標値（上限）", "maximum target"),
     "rate": ("達成率", "rate"),
+    "value_type": ("値の種類", "value type"),
+    "target_month": ("目標月", "target month"),
+    "period": ("達成時期の区分", "period"),
 }
 _KEYS = {
     "code",
@@ -317,7 +320,7 @@ def _row_lists(
     first = groups.ngroup()
     lead = first[~first.duplicated()]  # the first row of each group, in row order
     listed = numbers.groupby(first.to_numpy()).agg(list)
-    text = pd.Series([_rows_text(listed[g], lang) for g in lead], index=lead.index, dtype="string")
+    text = pd.Series([rows_text(listed[g], lang) for g in lead], index=lead.index, dtype="string")
     count = pd.Series([str(len(listed[g])) for g in lead], index=lead.index, dtype="string")
     differ = {}
     for col in ("project", "item", "indicator"):
@@ -327,13 +330,15 @@ def _row_lists(
     return text, count, differ
 
 
-def _rows_text(numbers: list[int], lang: str) -> str:
-    """``[44, 45, 46]`` → ``44、45、46行目の3行`` / ``rows 44, 45, 46 (3 rows)``; ``[2]`` → ``2行目`` /
-    ``row 2`` (:data:`ROWS_SHOWN` at most, the rest counted)."""
+def rows_text(numbers: list[int], lang: str, counted: bool = True) -> str:
+    """``[44, 45, 46]`` → ``44、45、46行目の3行`` / ``rows 44, 45, 46 (3 rows)`` (without the count
+    unless ``counted``); ``[2]`` → ``2行目`` / ``row 2``; :data:`ROWS_SHOWN` at most, the rest
+    counted."""
     shown, rest, n = numbers[:ROWS_SHOWN], len(numbers) - ROWS_SHOWN, len(numbers)
     if lang == "ja":
         text = "、".join(map(str, shown)) + "行目" + (f"ほか{rest}行" if rest > 0 else "")
-        return text + (f"の{n}行" if n > 1 else "")
+        return text + (f"の{n}行" if n > 1 and counted else "")
     if n == 1:
         return f"row {shown[0]}"
-    return "rows " + ", ".join(map(str, shown)) + (f" and {rest} more" if rest > 0 else "") + f" ({n} rows)"
+    more = f" and {rest} more" if rest > 0 else ""
+    return "rows " + ", ".join(map(str, shown)) + more + (f" ({n} rows)" if counted else "")

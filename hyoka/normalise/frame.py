@@ -24,7 +24,7 @@ grade
     ``grade_state`` (``on_scale``/``off_scale``/``missing``).
 values, for f in baseline, target, current
     ``f_raw``, ``f_value`` (float64; a level's rank), ``f_unit``, ``f_unit_known``, ``f_state``
-    (value/level/missing/unparseable), ``f_year`` (Int64 fiscal year), ``f_year_raw``,
+    (value/level/missing/unparseable, or text: words where the row says its values are words), ``f_year`` (Int64 fiscal year), ``f_year_raw``,
     ``f_year_state``; ``nocache_f`` (bool: a formula with no cached value, so the text is empty
     for a reason the clerk can fix by recalculating; also ``nocache_grade``).
     ``f_year_era_ok`` (False for 平成32 and other labels past an era's end), ``f_year_reiwa``
@@ -42,6 +42,11 @@ direction (a table's own column of the better direction: a long table's 改善�
     ``direction_raw`` (as published, ``""`` without the column) and ``direction_declared``
     (increase/decrease/keep, NA when the cell says none of them: :data:`DECLARED_DIRECTIONS`);
     hyoka.normalise.derive takes it after the plan's indicator list.
+status (a results framework's columns: hyoka.normalise.status)
+    ``value_type_raw`` and ``period_raw`` (as published, ``""`` without the column); a value of a
+    row whose type is narrative (``text``) has the state ``text`` (or ``missing`` when it opens
+    with a missing marker: ``N/A In fiscal year …``); a ``target_month`` is written into the target
+    year label (``2018`` + ``3`` → ``2018年3月``, fiscal year 2017).
 rate (達成率, 進捗率: a published rate in percent)
     ``rate_raw`` (as published), ``rate_value`` (float64, percent: ``93.4%`` and ``93.4`` are both
     93.4), ``rate_decimals`` (int64, the decimals written: 1 for ``93.4%``), ``rate_state``
@@ -59,6 +64,7 @@ import pandas as pd
 
 from hyoka.normalise.measures import LEVEL, MISSING, UNPARSEABLE, VALUE, on_distinct, parse_fiscal_years, parse_measures
 from hyoka.normalise.scale import GradingScale
+from hyoka.normalise.status import narratives, with_month
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, nfkc_series
 from hyoka.read.raw import PLACE_PREFIXES, ensure_columns, fill_places
 
@@ -221,6 +227,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     )
 
     year_in_cell: dict[str, np.ndarray] = {}
+    target_month = take("target_month")  # a results framework's month of the date to achieve
     for fld in VALUE_FIELDS:
         value = take(fld)
         m = parse_measures(value, vocab)
@@ -233,6 +240,8 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         out[f"{fld}_unit_known"] = m["unit_known"]
         out[f"{fld}_state"] = m["state"]
         year = take(f"{fld}_year").astype("string").fillna("")
+        if fld == "target":  # 2018 with 3 in target_month: 2018年3月 (hyoka.normalise.status)
+            year = with_month(year, target_month)
         has = (in_cell != "").to_numpy(bool)
         if has.any():
             year = year.where(~has, in_cell)
@@ -262,6 +271,11 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     out["direction_declared"] = on_distinct(out["direction_raw"], _declared_direction)
     _target_bounds(out, take("target_min"), take("target_max"), vocab)
     _rate(out, take("rate"), vocab)
+    # a results framework's own words on how to read the row (hyoka.normalise.status)
+    value_type = take("value_type")
+    out["value_type_raw"] = value_type.astype("string").fillna("")
+    narratives(out, value_type, VALUE_FIELDS, vocab.missing_markers)
+    out["period_raw"] = take("period").astype("string").fillna("")
     return out
 
 

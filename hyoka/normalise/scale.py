@@ -23,7 +23,7 @@ them as written (``B*`` is a grade of the 健康日本21 scale, only a footnoted
 
 ``when`` (optional) is a condition in the rule language (hyoka.check.expr) over the normalised frame's
 columns. For an ordinal grade it *defines* the grade: hyoka computes each row's grade as the first
-grade in file order whose condition holds, and a reported grade whose own condition is false is a
+grade in file order (statuses included) whose condition holds, and a reported grade whose own condition is false is a
 finding (G005) with the computed grade as expected. For a status (``standing: status``) it is what
 the values must agree with (G006): "not started" with a current value beyond baseline is a
 contradiction. Rows whose grade has a condition are judged by it, not by the generic progress rules

@@ -1,0 +1,144 @@
+"""Grade and status findings on the real tables (examples/real, SOURCES.md beside each file),
+checked by hand against the CSV lines quoted (issue #13: report what is wrong, stay quiet on what
+a table simply does not have).
+"""
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from hyoka.normalise.status import as_of_year
+from hyoka.options import CheckOptions
+from hyoka.pipeline import run_check
+
+REAL = Path(__file__).parent.parent / "examples" / "real"
+CANADA = REAL / "published" / "canada_drr2016_TSB.csv"
+TOTTORI = REAL / "tidy" / "tottori_koteihyo.csv"
+
+
+def codes_at(found, code):
+    sub = found[found["code"] == code]
+    return sub["row"].tolist()
+
+
+@pytest.fixture(scope="module")
+def canada():
+    return run_check([CANADA])
+
+
+def test_canada_reads_its_status_legend(canada):
+    # status_color success / failure are the GC results legend (met / not met), not 達成 / 未達成
+    assert canada.scale.id == "gc-results"
+    f = canada.frame.set_index("row")
+    # NI101-0008-2016 (line 6) is a text indicator: target "Continue downward trend in accident
+    # rate", actual "Met: There has been a significant downward trend in the accident rate …"
+    assert (f.at[6, "value_type_raw"], f.at[6, "target_raw"]) == ("text", "Continue downward trend in accident rate")
+    assert (f.at[6, "target_state"], f.at[6, "current_state"]) == ("text", "text")
+    # NI101-0022-2016 (line 35): "N/A In fiscal year 2016-17, no investigations were completed." —
+    # words that open with N/A: the result is not available
+    assert f.at[35, "current_state"] == "missing"
+    # NI101-0004-2016 (line 2): target_year 2018, target_month 3 = March 2018, the fiscal year 2017
+    assert (f.at[2, "target_year_raw"], f.at[2, "target_year"]) == ("2018年3月", 2017)
+    assert (f.at[3, "target_year_raw"], f.at[3, "target_year"]) == ("2017年3月", 2016)
+    # status_period future (line 2), past (line 3), other (line 37: tells neither)
+    assert f.loc[[2, 3, 37], "target_future"].tolist() == [True, False, pd.NA]
+
+
+def test_canada_narrative_results_are_not_unreadable(canada):
+    # before: P001 on each of the 12 text indicators' results ("Met: …", "Not met: …", "N/A …",
+    # "At this time, there are no outstanding active Pipeline recommendations …")
+    assert codes_at(canada.findings, "P001") == []
+    # target_year "other" (NI101-0024, -0031; I-25) stays unreadable
+    assert codes_at(canada.findings, "P003") == [37, 44]
+
+
+def test_canada_met_or_not_met_before_the_date_to_achieve(canada):
+    # I-24: status_period future (target_year 2018) yet a met / not-met colour: NI101-0004 (line 2),
+    # -0006 (4), -0017 (28), -0022 (35), -0023 (36), -0028 (41), -0029 (42), -0030 (43)
+    g5 = canada.findings[canada.findings["code"] == "G005"]
+    assert g5["row"].tolist() == [2, 4, 28, 35, 36, 41, 42, 43]
+    expected = dict(zip(g5["row"], g5["expected"]))
+    assert expected[2] == "future（値から求めた評価）"
+    # I-23: NI101-0022/-0023 report "N/A … no investigations were completed" as success: the
+    # values say the result is not available (said once, on the grade: no M003 beside it)
+    assert expected[35] == expected[36] == "not available（値から求めた評価）"
+    assert codes_at(canada.findings, "M003") == []
+    # the past rows agree with their colours: 64 < 65 failure (line 3), 438 ≤ 450 success (line 12)
+    assert not set(g5["row"]) & {3, 5, 12, 13, 14}
+
+
+def test_canada_judged_against_a_report_date():
+    # --as-of the end of fiscal year 2017-18: March 2018 targets are due, so the colours stand,
+    # but N/A is still not "met"
+    r = run_check([CANADA], CheckOptions(as_of="2018-03-31"))
+    assert codes_at(r.findings, "G005") == [35, 36]
+    # the end of 2016-17 (the report's own year): the same as the table's status_period says
+    r = run_check([CANADA], CheckOptions(as_of="2017-03-31"))
+    assert codes_at(r.findings, "G005") == [2, 4, 28, 35, 36, 41, 42, 43]
+
+
+@pytest.mark.parametrize(
+    "value, year",
+    [("2017-03-31", 2016), ("2017-04-01", 2017), ("2016-10", 2016), ("R5", 2023), ("2016/17", 2016), (None, None)],
+)
+def test_as_of_is_a_fiscal_year(value, year):
+    assert as_of_year(value) == year
+
+
+def test_as_of_in_the_configuration(tmp_path):
+    from hyoka.config import load_config
+    from hyoka.errors import ConfigError
+
+    p = tmp_path / "hyoka.toml"
+    p.write_text("as-of = 2017-03-31\n", encoding="utf-8")
+    assert as_of_year(load_config(p).as_of) == 2016
+    p.write_text('as-of = "soon"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="as-of 'soon'"):
+        load_config(p)
+
+
+@pytest.fixture(scope="module")
+def tottori():
+    return run_check([TOTTORI])
+
+
+def test_tottori_grades_on_two_rows_are_said_once(tottori):
+    # the grade column is filled on lines 2 (◎(予定以上)) and 3 (○(予定どおり)) only: the source
+    # stores evaluations only on short pages. Before: G004 on each of the other 24 rows
+    found = tottori.findings
+    assert codes_at(found, "G004") == []
+    h6 = found[found["code"] == "H006"].set_index("field")
+    assert h6.at["grade", "observed"] == "24/26"
+    assert "記入のある行: 2、3行目" in h6.at["grade", "message"] and "G004" in h6.at["grade", "message"]
+    # 今年度実績値 blank on 16 of 26 rows: the work plans of the year, not evaluated yet
+    assert h6.at["current", "observed"] == "16/26"
+    assert (h6["severity"] == "warning").all() and (h6["row"] == 0).all()
+
+
+def test_tottori_current_missing_only_under_a_grade(tottori):
+    # TT_R3_dourokensetsu (line 2): ◎(予定以上), reason 「目標値に対して実績値が上回った」, yet the
+    # 今年度実績値 cell is empty; TT_R3_chubu_ijikanri (line 3): ○(予定どおり) on 測定指標なし with no
+    # value. Before: M003 on 16 rows, 14 of them ungraded plan-stage rows (自主防災組織率 63.2% → 93.2%, …)
+    m3 = tottori.findings[tottori.findings["code"] == "M003"]
+    assert m3["row"].tolist() == [2, 3]
+    assert m3["observed"].tolist() == ["◎(予定以上): （空欄）", "○(予定どおり): （空欄）"]
+    assert "評価「◎(予定以上) (◎)」がついていますが、現状値が「（空欄）」" in m3["message"].iloc[0]
+    assert not (tottori.findings["code"] == "M004").any()
+
+
+def test_a_blank_current_in_a_table_without_grades(tmp_path):
+    # the gender white paper (tidy, no grade column; every 最新値 given): 衆議院議員の候補者 16.6%
+    # blanked — the one gap of the table is M004; a 未集計 there says plainly there is no value
+    src = REAL / "tidy" / "gender_whitepaper_h27_seika_mokuhyo.csv"
+    rows = list(csv.reader(src.open(encoding="utf-8")))
+    assert rows[1][5].startswith("衆議院議員の候補者") and rows[1][10] == "16.6%"
+    for blank, fires in (("", [2]), ("未集計", [])):
+        rows[1][10] = blank
+        p = tmp_path / "gender.csv"
+        with p.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+        found = run_check([p]).findings
+        assert codes_at(found, "M004") == fires
+        assert codes_at(found, "M003") == []
