@@ -36,8 +36,8 @@ def test_check_json_and_exit_code(tmp_path):
     r = hyoka_process("check", SEED_XLSX, "--format", "json", "--out", tmp_path / "rep")
     assert r.returncode == 1  # D001 is an error; --fail-on defaults to error
     data = json.loads(r.stdout)
-    assert [list(d) for d in data] == [KEYS] * 3
-    assert {d["code"] for d in data} == {"D001", "G002", "M001"}
+    assert [list(d) for d in data] == [KEYS] * 4
+    assert {d["code"] for d in data} == {"D001", "G002", "M001", "G008"}  # G008: information
 
 
 @pytest.mark.parametrize("fail_on, code", [("never", 0), ("error", 1), ("warning", 1)])

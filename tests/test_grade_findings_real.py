@@ -142,3 +142,40 @@ def test_a_blank_current_in_a_table_without_grades(tmp_path):
         found = run_check([p]).findings
         assert codes_at(found, "M004") == fires
         assert codes_at(found, "M003") == []
+
+
+SEED_HEAD = ["事業名", "担当課", "事業の評価", "目標指標", "基準値（R3)", "目標値（R9)", "現状値（R5)"]
+# the seed's 市職員研修 (実施回数 2回 → 3回, now 1回, graded D) and 自治会活動支援 (85.19％ → 87％, Ａ)
+SEED_ROWS = [
+    ["市職員研修", "市民協働推進課", "D", "実施回数", "2回", "3回", "1回"],
+    ["自治会活動支援", "市民協働推進課", "Ａ", "補助金活用自治会の割合", "85.19％", "87％", "89.7％"],
+]
+
+
+@pytest.mark.parametrize(
+    "header, fires",
+    [("効果、理由（問題点）", [2]), ("課題", [2]), ("備考", []), (None, [])],
+)
+def test_no_reason_only_where_the_table_has_a_reason_column(tmp_path, header, fires):
+    # a D with its reason column empty is T001; a remarks column (備考) is no reason column, and a
+    # table without either has nowhere to give one (the other row fills the column in, so it is
+    # not empty in every row)
+    p = tmp_path / "t.csv"
+    with p.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(SEED_HEAD + ([header] if header else []))
+        for row, note in zip(SEED_ROWS, ["", "加入率が目標を上回った。"]):
+            w.writerow(row + ([note] if header else []))
+    assert codes_at(run_check([p]).findings, "T001") == fires
+
+
+def test_upper_grade_below_the_top_on_a_far_exceeded_target():
+    # the seed (examples/seed_r5.csv, the record from line 2): センターへの相談件数 17件 → 30件, now 45件 (150 %),
+    # graded Ｂ: information, not a warning; its three hand-checked findings stay
+    from .conftest import SEED_CSV
+
+    found = run_check([SEED_CSV]).findings
+    g8 = found[found["code"] == "G008"]
+    assert g8["row"].tolist() == [2] and g8["severity"].tolist() == ["info"]
+    assert g8["observed"].tolist() == ["Ｂ: 45件 / 30件"]
+    assert g8["expected"].tolist() == ["A の評価、または目標値の見直し（最上位としない理由の記載）"]

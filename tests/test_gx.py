@@ -162,7 +162,8 @@ def test_seed_gx_flags_the_same_rows_as_hyoka():
     assert {int(row[i]) for i in found["D001"]} == {6}
     assert {int(row[i]) for i in found["G002"]} == {26}
     assert {int(row[i]) for i in found["M001"]} == {38}
-    assert all(not v for k, v in found.items() if k not in ("D001", "G002", "M001"))
+    assert {int(row[i]) for i in found["G008"]} == {2}  # 45件 against 30件 graded Ｂ: information
+    assert all(not v for k, v in found.items() if k not in ("D001", "G002", "M001", "G008"))
 
 
 def _seed_rows():

@@ -18,7 +18,7 @@ from hyoka.output.places import with_cells
 from hyoka.pipeline import run_check
 
 DATA = Path(__file__).parent / "data" / "profile"
-GRADE_CHECKS = "G001 G002 G003 G004 G005 G006 G007 Z002 T001 T002 F001"
+GRADE_CHECKS = "G001 G002 G003 G004 G005 G006 G007 G008 Z002 T001 T002 F001"
 
 
 def check(name: str, **options) -> pd.DataFrame:
@@ -98,7 +98,7 @@ def test_no_current_column_fukuoka_still_gets_missing_targets():
     found = check("fukuoka_seika_shihyo.csv")
     assert not found["code"].isin(["M003", "G004", "S001"]).any()
     listed = h002(found)
-    assert listed["current"] == "M003 M004 P001 P002 U001 G002 G003 G005 G006 U002 G007 Y002 B001 Z002 F001 R001"
+    assert listed["current"] == "M003 M004 P001 P002 U001 G002 G003 G005 G006 U002 G007 G008 Y002 B001 Z002 F001 R001"
     assert listed["current_year"] == "P003 G007 Y002 Y003 S003"
     # the target column is there: the two 上位概念 rows (lines 4, 5) leave it blank, a real gap
     assert found.loc[found["code"] == "M002", "cell"].tolist() == [
@@ -124,7 +124,7 @@ def test_select_and_ignore():
     assert "H002" not in set(found["code"])
     # only the checks that were selected are said not to have run; S001 was not selected
     found = check("gender_whitepaper_h27.csv", select=["G00", "H002"])
-    assert h002(found) == {"grade": "G001 G002 G003 G004 G005 G006 G007"}
+    assert h002(found) == {"grade": "G001 G002 G003 G004 G005 G006 G007 G008"}
     found = check("gender_whitepaper_h27.csv", select=["S001", "H"])
     assert h002(found) == {"department": "S001"}
     found = check("gender_whitepaper_h27.csv", severity={"H002": "warning"})

@@ -86,7 +86,7 @@ def test_ofunato_indicator_blocks_and_yearly_series(vocab):
 def test_tochigi_two_targets_and_an_empty_remarks_column(vocab):
     t, fields, skipped = _read(vocab, "tochigi_kankyo_H17_tasseido.csv")
     assert fields == {1: "item", 2: "indicator", 3: "baseline", 4: "current", 5: "target", 7: "grade"}
-    assert t.empty_fields == [("", "effect")]  # 備 考 is empty in all four rows
+    assert t.empty_fields == [("", "remarks")]  # 備 考 is empty in all four rows
     # H22の目標値 (the plan's final target) is the second target: reported, not silently dropped
     assert [(u[2], u[4], u[5]) for u in t.duplicates] == [(6, "H22の目標値", "target")]
     assert t.unmapped == []

@@ -18,7 +18,7 @@ Templates (:mod:`hyoka.check.text`: ``{name}`` or ``{name|filter}``) fill ``{nam
 row's column of that name in the normalised frame (see :mod:`hyoka.normalise.frame`) or from the
 context: ``field_ja``/``field_en`` (the field's label), ``scale_name``, ``scale_codes``,
 ``scale_upper``, ``scale_lower``, ``scale_below_upper`` (middle and lower grades),
-``scale_above_lower`` (upper and middle grades), ``rows`` (the rows a finding is about, as text:
+``scale_above_lower`` (upper and middle grades), ``scale_top`` (the grade ranked 1), ``rows`` (the rows a finding is about, as text:
 ``44、45、46行目の3行`` / ``rows 44, 45, 46 (3 rows)``; the row itself unless the rule has ``group_by``) and
 ``row_count``; filters make display text from codes and numbers
 (``{direction|label}``, ``{progress|pct}``, ``{bound|range}``). Only names are allowed, so a
@@ -53,6 +53,7 @@ FIELD_LABELS = {
     "partners": ("協働の相手", "partners"),
     "grade": ("事業の評価", "grade"),
     "effect": ("効果、理由（問題点）", "effect"),
+    "remarks": ("備考", "remarks"),
     "indicator": ("目標指標", "indicator"),
     "baseline": ("基準値", "baseline"),
     "target": ("目標値", "target"),
@@ -180,6 +181,7 @@ def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str
             "scale_lower",
             "scale_below_upper",
             "scale_above_lower",
+            "scale_top",
             "grade_shown",
             "grade_meaning",
             "rows",
@@ -229,6 +231,7 @@ def scale_context(scale: GradingScale, lang: str) -> dict[str, str]:
         "scale_lower": sep.join(scale.codes("lower")),
         "scale_below_upper": sep.join(scale.codes("middle") + scale.codes("lower")),
         "scale_above_lower": sep.join(scale.codes("upper") + scale.codes("middle")),
+        "scale_top": sep.join(g.code for g in scale.grades if g.rank == 1),
     }
 
 

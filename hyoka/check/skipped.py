@@ -42,7 +42,7 @@ def checks_needing(rules: list[Rule], runs: Callable[[str], bool]) -> dict[str, 
 
 #: fields many templates do not have (free text, a published rate, target bounds): their absence is
 #: not worth a finding on every table, nor is an empty column of them
-OPTIONAL_FIELDS = ("activities", "partners", "effect", "rate", "target_min", "target_max")
+OPTIONAL_FIELDS = ("activities", "partners", "effect", "remarks", "rate", "target_min", "target_max")
 
 
 def skipped_findings(

@@ -8,7 +8,8 @@ provenance
     canonical field, ``char_<field>`` and ``cellrow_<field>`` where the loader gave them (as
     numbers: :mod:`hyoka.read.table`).
 text
-    ``item``, ``project``, ``activities``, ``effect``, ``indicator`` as published (①, ㈱, Ⅲ and
+    ``item``, ``project``, ``activities``, ``effect`` (効果・理由: the reason for the grade),
+    ``remarks`` (備考), ``indicator`` as published (①, ㈱, Ⅲ and
     full-width letters kept: people read them in every output), whitespace collapsed and trimmed
     only; code that matches names compares them by :func:`hyoka.normalise.text.text_key` or NFKC
     at the point of comparison. ``partners`` (NFKC except circled numbers ①–⑳, which stay
@@ -180,7 +181,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     out["row"] = raw["row"].astype("int64")
     for fld in ("item", "project", "indicator"):
         out[fld] = _text(take(fld))
-    for fld in ("activities", "effect"):
+    for fld in ("activities", "effect", "remarks"):
         out[fld] = _text(take(fld), keep_newlines=True)
     out["partners"] = _partners(take("partners"))
 

@@ -176,10 +176,11 @@ def scale_fits(grades: dict[str, int]) -> list[ScaleFit]:
 def choose_scale(grades: dict[str, int], missing: frozenset[str] = frozenset()) -> ScaleFit | None:
     """The bundled scale to check with when none was given: the one that reads the most rows of
     ``grades`` (text as published → rows), and of those the most as written, if it reads more
-    than the default A–D scale (or as many, more of them as written: ``B*``, ``(D)`` and ``E`` are
-    the 健康日本21 scale's, not a footnoted A–D) and at least one grade that is not a missing marker
-    (a dash alone says nothing about the scale); None when A–D reads as well (or there are no
-    grades)."""
+    than the default A–D scale (or as many, more of them as written: ``B*`` is the 健康日本21
+    scale's, only a footnoted B on A–D) on at least :data:`SWITCH_SHARE` of the rows, and at least
+    one grade that is not a missing marker (a dash alone says nothing about the scale); None when
+    A–D reads as well (or there are no grades). A stray ``E`` among a thousand A–D grades is a
+    grade off the A–D scale (G001), not a reason to read every A, B and D on another scale."""
     grades = {g: n for g, n in grades.items() if g.strip()}
     if not grades:
         return None
@@ -188,7 +189,22 @@ def choose_scale(grades: dict[str, int], missing: frozenset[str] = frozenset()) 
     best = fits[0]
     telling = [g for g in best.grades if g not in best.missing and text_key(g) not in missing]
     better = (best.rows, best.as_written) > (default.rows, default.as_written)
-    return best if better and telling else None
+    if not (better and telling):
+        return None
+    gained = sum(n for g, n in grades.items() if _reads_better(best.scale, default.scale, g))
+    return best if gained >= SWITCH_SHARE * sum(grades.values()) else None
+
+
+#: the share of graded rows a scale must read better than the default A–D (at all, or as written
+#: where A–D reads them only by notation) for the automatic choice to switch to it
+SWITCH_SHARE = 0.1
+
+
+def _reads_better(scale: GradingScale, default: GradingScale, text: str) -> bool:
+    """Whether ``scale`` reads a grade spelling and ``default`` does not, or ``scale`` reads it
+    as written where ``default`` reads it only by notation."""
+    (code, written), (dcode, dwritten) = scale.read(text), default.read(text)
+    return code is not None and (dcode is None or (written and not dwritten))
 
 
 def grade_key(text: str) -> str:

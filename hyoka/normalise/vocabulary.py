@@ -18,7 +18,7 @@ from hyoka.normalise.text import nfkc, text_key
 from hyoka.resources import data_dir, load_yaml
 
 #: The canonical fields of an evaluation row, in report order (docs/glossary.md#columns-of-a-row).
-TEXT_FIELDS = ("item", "project", "department", "activities", "partners", "grade", "effect", "indicator")
+TEXT_FIELDS = ("item", "project", "department", "activities", "partners", "grade", "effect", "remarks", "indicator")
 VALUE_FIELDS = ("baseline", "target", "current")
 YEAR_FIELDS = tuple(f"{f}_year" for f in VALUE_FIELDS)
 #: the bounds a results framework gives instead of one target (Canada's GC InfoBase: a lower-is-better
