@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hyoka.normalise.status import as_of_year
 from hyoka.options import CheckOptions
@@ -179,3 +181,16 @@ def test_upper_grade_below_the_top_on_a_far_exceeded_target():
     assert g8["row"].tolist() == [2] and g8["severity"].tolist() == ["info"]
     assert g8["observed"].tolist() == ["Ｂ: 45件 / 30件"]
     assert g8["expected"].tolist() == ["A の評価、または目標値の見直し（最上位としない理由の記載）"]
+
+
+@given(st.integers(1990, 2100), st.integers(1, 12), st.booleans())
+def test_a_target_month_dates_the_fiscal_year(year, month, wide):
+    # property: target_year + target_month (Canada's 2018 / 3) is the fiscal year April–March
+    from hyoka.normalise.measures import parse_fiscal_years
+    from hyoka.normalise.status import with_month
+
+    m = str(month).translate(str.maketrans("0123456789", "０１２３４５６７８９")) if wide else str(month)
+    label = with_month(pd.Series([str(year)]), pd.Series([m]))
+    fy = parse_fiscal_years(label)["year"].iloc[0]
+    assert fy == (year - 1 if month <= 3 else year)
+    assert as_of_year(f"{year}-{month:02d}-15") == fy  # a report dated that month: the same year

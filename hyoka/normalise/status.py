@@ -107,7 +107,10 @@ def with_month(year: pd.Series, month: pd.Series) -> pd.Series:
     ``3`` → ``2018年3月``; a year that is not four digits alone, or a month that is not 1–12, is
     left as it was. Whole columns."""
     y = year.astype("string").fillna("")
-    m = month.astype("string").fillna("").str.normalize("NFKC")
+    month = month.astype("string").fillna("")
+    if not (month != "").any():  # no month column (nearly every table): nothing to write in
+        return y
+    m = on_distinct(month, lambda u: u.str.normalize("NFKC"))
     both = (y.str.match(_WESTERN_YEAR) & m.str.match(_MONTH)).fillna(False).astype(bool)
     if not both.any():
         return y
