@@ -27,6 +27,7 @@ from hyoka.errors import ConfigError, HyokaError, InputError
 from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import GradingScale, choose_scale, load_scale
+from hyoka.normalise.spelling import add_lost_marks, add_misspellings
 from hyoka.normalise.status import as_of_year
 from hyoka.normalise.text import text_key, text_keys
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, load_vocabulary, nfkc
@@ -196,6 +197,8 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     frame = _normalise_tables(tables, vocab, scale)
     step("derive")  # before --department: cross-row counts are over the whole table
     derive(frame, vocab, scale, settings)
+    add_misspellings(frame)
+    add_lost_marks(frame)
     if options.department:
         want = text_key(options.department)
         keep = (text_keys(frame["department"]) == want) | (text_keys(frame["department_previous"]) == want)

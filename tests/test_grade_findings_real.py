@@ -121,12 +121,14 @@ def test_tottori_grades_on_two_rows_are_said_once(tottori):
 
 def test_tottori_current_missing_only_under_a_grade(tottori):
     # TT_R3_dourokensetsu (line 2): ◎(予定以上), reason 「目標値に対して実績値が上回った」, yet the
-    # 今年度実績値 cell is empty; TT_R3_chubu_ijikanri (line 3): ○(予定どおり) on 測定指標なし with no
-    # value. Before: M003 on 16 rows, 14 of them ungraded plan-stage rows (自主防災組織率 63.2% → 93.2%, …)
+    # 今年度実績値 cell is empty. TT_R3_chubu_ijikanri (line 3): ○(予定どおり) on 測定指標なし is a grade
+    # without an indicator (T002), not a missing value. Before: M003 on 16 rows, 14 of them
+    # ungraded plan-stage rows (自主防災組織率 63.2% → 93.2%, 防災士登録者数 378人 → 1,600人, …)
     m3 = tottori.findings[tottori.findings["code"] == "M003"]
-    assert m3["row"].tolist() == [2, 3]
-    assert m3["observed"].tolist() == ["◎(予定以上): （空欄）", "○(予定どおり): （空欄）"]
+    assert m3["row"].tolist() == [2]
+    assert m3["observed"].tolist() == ["◎(予定以上): （空欄）"]
     assert "評価「◎(予定以上) (◎)」がついていますが、現状値が「（空欄）」" in m3["message"].iloc[0]
+    assert codes_at(tottori.findings, "T002") == [3]
     assert not (tottori.findings["code"] == "M004").any()
 
 

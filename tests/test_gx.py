@@ -43,15 +43,17 @@ def test_suite_json_shape_and_translations():
     for e in suite["expectations"]:
         by.setdefault(e["meta"]["hyoka_code"], []).append(e)
     assert set(CATALOG_CODES) <= set(by)
-    # D001: (target - baseline) * sign < 0 → two pair comparisons, one per sign
+    # D001: (target - baseline) * sign < 0 → one pair comparison per sign, times the two cases of
+    # (target_value != 0 or baseline_value < 0) (a zero target below a positive baseline is Z001's)
     d001 = by["D001"]
-    assert [e["type"] for e in d001] == ["expect_column_pair_values_a_to_be_greater_than_b"] * 2
+    assert [e["type"] for e in d001] == ["expect_column_pair_values_a_to_be_greater_than_b"] * 4
     assert (d001[0]["kwargs"]["column_A"], d001[0]["kwargs"]["column_B"]) == ("target_value", "baseline_value")
     assert (d001[1]["kwargs"]["column_A"], d001[1]["kwargs"]["column_B"]) == ("baseline_value", "target_value")
-    assert (
-        d001[0]["kwargs"]["row_condition"]
-        == "sign.copy() > 0 and direction_source == 'declared' and target_form == 'single' and units_agree == True"
+    assert d001[0]["kwargs"]["row_condition"] == (
+        "sign.copy() > 0 and direction_source == 'declared' and target_form == 'single' and units_agree == True"
+        " and standing_target == False and target_value.notna() and (target_value != 0)"
     )
+    assert d001[2]["kwargs"]["row_condition"].endswith("standing_target == False and baseline_value < 0")
     assert all(e["kwargs"]["condition_parser"] == "pandas" and e["kwargs"]["or_equal"] for e in d001)
     # M001: a value set under a row condition; != guarded against missing values
     m001 = by["M001"][0]
@@ -60,7 +62,8 @@ def test_suite_json_shape_and_translations():
         "column": "baseline_state",
         "value_set": ["missing"],
         "condition_parser": "pandas",
-        "row_condition": "nocache_baseline == False and grade_is_status == False",
+        # no_indicator: a row that is no indicator is reported by its name (N001), not its values
+        "row_condition": "nocache_baseline == False and grade_is_status == False and no_indicator == False",
     }
     assert "baseline_value.notna() and (baseline_value != 0)" in by["Z001"][0]["kwargs"]["row_condition"]
     # the schema: department not null is S001; partners' pattern S002; years 1950-2100 S003
@@ -172,7 +175,8 @@ def _seed_rows():
 
 
 def _edit(rows, seed_project, **changes):
-    return {**rows[seed_project], "rate": "", **changes}  # the seed has no rate column: every row gets one
+    # the seed has no rate or target_min column (a minimum target): every row gets both, empty
+    return {**rows[seed_project], "rate": "", "target_min": "", **changes}
 
 
 # Each edit is meant to trigger the code on its left (checked by hand against the rule texts).
@@ -223,6 +227,12 @@ def _table_a(rows):
         ("Y002", _edit(rows, "自治公民館施設整備", project="公民館補助", target_year="R4")),
         ("Y001", _edit(rows, "自治会活動支援", project="活動補助", baseline_year="R6")),
         ("Z001", _edit(rows, "自治会加入促進に関する連携", project="加入率向上", target="0％")),
+        # 85.19％ → 87％ (R3 → R9), now 84％, no grade: moved away from the target
+        ("D003", _edit(rows, "自治会活動支援", project="活動支援（評価なし）", grade="", current="84％")),
+        # at least 80％, while the baseline 85.19％ already was
+        ("D004", _edit(rows, "自治会活動支援", project="加入率維持", target="", target_min="80％")),
+        # the baseline repeated as the current value, dated R3, in an R5 report
+        ("Y004", _edit(rows, "自治会活動支援", project="未更新", current="85.19％", current_year="R3")),
         ("R001", _edit(rows, "自治会活動支援", project="加入率の達成率", rate="95.0%")),  # 89.7 / 87 = 103.1 %
         ("Z002", _edit(rows, "市民活動センター団体登録事業", project="団体支援", current="0団体")),
         (
@@ -259,7 +269,44 @@ def _table_c(rows):  # f-s-a-b-c-x-y-z: the status X (not started) must agree wi
     ]
 
 
-def _table_d(rows):  # graded on 1 row of 3: a blank current where ungraded is the only sign of a gap (M004)
+def _series(rows, seed_project, values, **changes):
+    """A seed row with yearly values (headed R2 …) in place of its current value and year."""
+    row = {k: v for k, v in _edit(rows, seed_project, **changes).items() if k not in ("current", "current_year")}
+    return {**row, **{f"R{i + 2}": v for i, v in enumerate(values)}}
+
+
+def _table_d(rows):  # yearly values on the direction scale (大船渡市's sheet, SOURCES.md I-11 … I-22)
+    seed = "市民活動センター団体登録事業"
+    lost = "@県立美術館の開館に向けて、案内を検討する。\nA中部地域の流域治水を進める。"  # ①② lost in CP932
+    return [
+        ("V001", _series(rows, seed, ["234", "230", "200", "159", "0", "0"], project="少年センター", grade="３　終了")),
+        (
+            "V002",
+            _series(rows, seed, ["100", "0", "100", "100", "100", "100"], project="代替職員", grade="１　現状維持"),
+        ),
+        ("V003", _series(rows, seed, ["445", "462", "503", "420", "348", "348"], project="ひまわり", grade="現状維持")),
+        ("V004", _series(rows, seed, ["－", "－", "－", "-", "44239", "40000"], project="交流広場", grade="現状維持")),
+        (
+            "V005",
+            _series(rows, seed, ["70.0", "66.1", "57", "44.3", "53.71", "51.4"], project="充足率", grade="現状維持"),
+        ),
+        (
+            "N001",
+            _series(rows, seed, ["0", "0", "0", "0", "0", "0"], project="一時預かり", indicator="0", grade="現状維持"),
+        ),
+        (
+            "T003",
+            _series(rows, seed, ["1810", "2149"], project="一時預かり", indicator="述べ利用人数", grade="現状維持"),
+        ),
+        ("T004", _series(rows, seed, ["5088", "7132"], project=lost, grade="現状維持")),
+        (
+            "X004",
+            _series(rows, seed, ["11", "19", "16"], project="用品貸与", department="市民協働推進 課", grade="現状維持"),
+        ),
+    ]
+
+
+def _table_e(rows):  # graded on 1 row of 3: a blank current where ungraded is the only sign of a gap (M004)
     return [
         ("M004", _edit(rows, "コミュニティ設立支援", grade="", current="")),
         (None, _edit(rows, "自治会活動支援", grade="")),
@@ -309,8 +356,10 @@ def test_edited_seed_rows_gx_flags_the_same_rows_for_every_rule(tmp_path):
     found_c = _check_table(_write_xlsx(tmp_path / "c.xlsx", table_c), table_c, CheckOptions(scale="f-s-a-b-c-x-y-z"))
     assert found_c["G006"] == {0}  # the row that has not moved is no contradiction
     table_d = _table_d(rows)
-    found_d = _check_table(_write_xlsx(tmp_path / "d.xlsx", table_d), table_d, CheckOptions())
-    exercised = {c for f in (found_a, found_b, found_c, found_d) for c, v in f.items() if v}
+    found_d = _check_table(_write_xlsx(tmp_path / "d.xlsx", table_d), table_d, CheckOptions(scale="direction"))
+    table_e = _table_e(rows)
+    found_e = _check_table(_write_xlsx(tmp_path / "e.xlsx", table_e), table_e, CheckOptions())
+    exercised = {c for f in (found_a, found_b, found_c, found_d, found_e) for c, v in f.items() if v}
     assert set(CATALOG_CODES + SCHEMA_ROW_CODES) <= exercised, sorted(set(CATALOG_CODES + SCHEMA_ROW_CODES) - exercised)
 
 
@@ -363,4 +412,4 @@ def test_a_gx_file_context_loads_the_exported_suite(tmp_path, gx):
     exported = json.loads((out / "hyoka.json").read_text(encoding="utf-8"))["expectations"]
     assert len(suite.expectations) == len(exported)
     d001 = [e for e in suite.expectations if e.meta["hyoka_code"] == "D001"]
-    assert [e.column_A for e in d001] == ["target_value", "baseline_value"]
+    assert [e.column_A for e in d001] == ["target_value", "baseline_value"] * 2

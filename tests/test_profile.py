@@ -56,7 +56,7 @@ def test_no_department_and_no_project_column_kenko():
     # 10 rows of the table each got S001 before; a missing column is said once
     assert not found["code"].isin(["S001", "X001", "X003", "T001", "S002"]).any()
     # effect and partners are free text many templates lack: their absence is not a finding
-    assert h002(found) == {"department": "X003 S001", "project": "X001"}
+    assert h002(found) == {"department": "X003 X004 S001", "project": "X001"}
     h = found[found["code"] == "H002"]
     assert set(h["cell"]) == {"kenko_nippon21.csv"} and set(h["row"]) == {0} and set(h["col"]) == {0}
     assert set(h["severity"]) == {"info"} and set(h["row_index"]) == {-1}
@@ -75,7 +75,7 @@ def test_no_department_and_no_project_column_kenko():
 def test_no_grade_column_gender_whitepaper():
     found = check("gender_whitepaper_h27.csv")
     assert not found["code"].str.startswith("G").any()  # no G004 on each of the 3 rows
-    assert h002(found) == {"department": "X003 S001", "grade": GRADE_CHECKS, "project": "X001"}
+    assert h002(found) == {"department": "X003 X004 S001", "grade": GRADE_CHECKS, "project": "X001"}
     grade = found[(found["code"] == "H002") & (found["field"] == "grade")].iloc[0]
     assert grade["message"].startswith(
         "この表には事業の評価の列がないため、事業の評価についての次の検査は行っていません: G001 評価が評価尺度にない、G002 "
@@ -89,7 +89,8 @@ def test_h002_in_english():
     dep = found[(found["code"] == "H002") & (found["field"] == "department")].iloc[0]
     assert dep["message"] == (
         "This table has no department column, so these checks did not run on it: "
-        "X003 Department not in the department list, S001 Department missing"
+        "X003 Department not in the department list, X004 One department written several ways, "
+        "S001 Department missing"
     )
     assert dep["title"] == "Checks not run for a missing column"
 
@@ -98,8 +99,10 @@ def test_no_current_column_fukuoka_still_gets_missing_targets():
     found = check("fukuoka_seika_shihyo.csv")
     assert not found["code"].isin(["M003", "G004", "S001"]).any()
     listed = h002(found)
-    assert listed["current"] == "M003 M004 P001 P002 U001 G002 G003 G005 G006 U002 G007 G008 Y002 B001 Z002 F001 R001"
-    assert listed["current_year"] == "P003 G007 Y002 Y003 S003"
+    assert listed["current"] == (
+        "M003 M004 P001 P002 U001 D003 G002 G003 G005 G006 U002 G007 G008 Y002 Y004 B001 Z002 F001 R001"
+    )
+    assert listed["current_year"] == "P003 G007 Y002 Y003 Y004 S003"
     # the target column is there: the two 上位概念 rows (lines 4, 5) leave it blank, a real gap
     assert found.loc[found["code"] == "M002", "cell"].tolist() == [
         "fukuoka_seika_shihyo.csv:4:target",

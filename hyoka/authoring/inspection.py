@@ -77,7 +77,7 @@ TEXTS = {
         "unit": "単位",
         "note": "備考",
         "blocks": "指標ブロック（横長の表: 1行に複数の指標）",
-        "series_note": "複数列の値は年度別の系列: 最後に記入された値を現状値、最初の値を基準値とします（基準値の列があればそれを使います）",
+        "series_note": "複数列の値は年度別の系列: 最後に記入された値を現状値、最初の値を基準値とします（基準値の列があればそれを使います。「－」などの欠測記号は値とみなしません）",
         "skipped": "事業として読まなかった行",
         "reason": "理由",
         "text": "内容",
@@ -123,7 +123,8 @@ TEXTS = {
         "note": "Note",
         "blocks": "Indicator blocks (a wide table: several indicators per row)",
         "series_note": "A field with several columns is a yearly series: the latest filled value is the current "
-        "value and the earliest the baseline (unless a baseline column is given)",
+        "value and the earliest the baseline (unless a baseline column is given; a missing marker such as － "
+        "is no value)",
         "skipped": "Rows not read as projects",
         "reason": "Reason",
         "text": "Text",

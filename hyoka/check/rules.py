@@ -4,7 +4,8 @@ A rule is a YAML mapping with ``code`` (stable, e.g. ``G002``), ``name`` (kebab-
 ``severity`` (error / warning / info), ``fields`` (the fields it reads), optionally ``needs`` (the
 fields a table must have columns for, or the rule does not run on its rows: see
 :mod:`hyoka.check.profile`; default ``fields``. A field the condition can do without, such as the
-indicator a message names, is left out), ``cell`` (the field whose cell the finding points at), ``when`` (a condition in the language of :mod:`hyoka.check.expr`),
+indicator a message names, is left out), ``cell`` (the field whose cell the finding points at, or one value of the row's yearly series:
+:data:`SERIES_CELLS`), ``when`` (a condition in the language of :mod:`hyoka.check.expr`),
 ``title``, ``description``, ``expected``, ``message``, ``fix`` (each ``{ja, en}``), ``observed``
 (one template) and optionally ``each`` (a list of fields: the rule is applied once per field, with
 ``$field`` in every text replaced by it), ``group_by`` (columns of the normalised frame: the rows a
@@ -67,7 +68,19 @@ FIELD_LABELS = {
     "value_type": ("値の種類", "value type"),
     "target_month": ("目標月", "target month"),
     "period": ("達成時期の区分", "period"),
+    # a row's yearly values (a wide or long table: hyoka.normalise.series); a case row writes
+    # them as one text, "234 | 230 | 0" (hyoka.authoring.cases)
+    "series": ("年度別の値", "yearly values"),
 }
+#: cells a finding may point at besides the fields' own: one value of a row's yearly series,
+#: placed by hyoka.normalise.series (``col_``/``char_``/``cellrow_<cell>``)
+SERIES_CELLS = {
+    "series_after_end": ("終了後の年度の値", "value after the end"),
+    "series_zero": ("年度別の値（0）", "yearly value (0)"),
+    "series_marker": ("年度別の値（欠測記号）", "yearly value (missing marker)"),
+    "series_decimals": ("年度別の値（小数の桁）", "yearly value (decimals)"),
+}
+CELL_LABELS = {**FIELD_LABELS, **SERIES_CELLS}
 _KEYS = {
     "code",
     "name",
@@ -166,8 +179,8 @@ def _sub(text: str, fld: str | None) -> str:
 def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str, known: set[str] | None) -> Rule:
     when = parse(_sub(str(entry.get("when", "")), fld), known, where)
     cell = _sub(str(entry.get("cell", "")), fld)
-    if cell not in FIELD_LABELS:
-        raise ConfigError(f"{where}: `cell` must name a field ({', '.join(FIELD_LABELS)})")
+    if cell not in CELL_LABELS:
+        raise ConfigError(f"{where}: `cell` must name a field ({', '.join(CELL_LABELS)})")
     texts = {k: _text(entry, k, where) for k in ("title", "description", "expected", "message", "fix")}
     texts = {k: {lang: _sub(v, fld) for lang, v in t.items()} for k, t in texts.items()}
     observed = _sub(str(entry.get("observed", "")), fld)
@@ -280,7 +293,7 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
             sub = sub.loc[rows_text.index]
         c: dict[str, object] = {**ctx, **grade_context(sub, scale, lang), "rows": rows_text, "row_count": count}
         if rule.each_field or rule.cell:
-            ja, en = FIELD_LABELS[rule.each_field or rule.cell]
+            ja, en = CELL_LABELS[rule.each_field or rule.cell]
             c.update(field_ja=ja, field_en=en)
         parts.append(
             F.from_rows(

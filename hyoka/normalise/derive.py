@@ -6,13 +6,18 @@ entries, patterns or grades, never over rows).
 
 - ``units_agree`` (bool): baseline, target and current that are present carry one unit;
 - ``direction`` (increase/decrease/keep/NA), ``direction_source`` (declared/inferred/none),
-  ``direction_basis`` (plan/table/target/name/inferred/none: declared by the plan's indicator
-  metadata file (first), by the table's own direction column (``direction_declared``: a long
-  table's 改善の上向き／下向き, hyoka.read.longform), by a target given as a minimum only (increase), a maximum only (decrease) or a
-  range (keep), or by a rules/directions.yaml name pattern, else inferred from target vs baseline;
-  docs/glossary.md#progress-and-achievement: a target below the baseline implies the indicator
-  should fall), ``sign`` (+1.0/−1.0/NaN). Codes only: message templates show them with
-  ``{direction|label}`` (rules/labels.yaml);
+  ``direction_basis`` (:data:`DIRECTION_BASES`, first that applies): ``plan``, the plan's
+  indicator metadata file; ``table``, the table's own direction column (``direction_declared``:
+  a long table's 改善の上向き／下向き, hyoka.read.longform); ``target``, a target given as a
+  minimum only (increase), a maximum only (decrease) or a range (keep); ``name``, a
+  rules/directions.yaml name pattern (削減, 死亡率 …); ``inferred``, target above or below the
+  baseline (docs/glossary.md#progress-and-achievement: a target below the baseline implies the
+  indicator should fall; baseline and target must share a unit, the current value's unit does
+  not matter); ``name_weak``, a weak name pattern (a bare 〜率: only where the numbers do not
+  tell); ``equal``, a target equal to the baseline (keep: hold the level); else ``none``. The
+  first four are ``declared``, the next three ``inferred``. ``sign`` (+1.0/−1.0/NaN). Codes
+  only: message templates show them with ``{direction|label}`` and ``{direction_basis|label}``
+  (rules/labels.yaml);
 - ``declared_unit`` (str/NA), ``cumulative`` (boolean/NA), ``progress_model`` (linear/none);
 - ``bound_min``/``bound_max`` (float/NaN): from metadata, else 0–100 for a rate in %, ≥ 0 for a
   count unit of rules/vocabulary.yaml (issue: "a rate in % between 0 and 100, counts not negative");
@@ -22,11 +27,20 @@ entries, patterns or grades, never over rows).
   (target_year − baseline_year) (docs/glossary.md#progress-and-achievement, "Expected progress by
   elapsed time"); ``schedule_margin`` (the configured margin, a constant column); fractions, shown
   as percents by ``{progress|pct}`` in message templates;
-- ``duplicate_count`` (rows of one file with the same department, project and indicator),
+- ``duplicate_count`` (rows of one file with the same department, project and indicator; an
+  indicator with no name also with the same values: hyoka.normalise.names ``unnamed_key``),
   ``indicator_units`` and ``indicator_baselines`` (distinct units / baselines one indicator name
   has across the rows of one file);
 - ``target_met`` (boolean/NA): the current value meets the target (a single target in the
-  indicator's direction, a minimum, a maximum or a range: ``target_form``);
+  indicator's direction, a target to hold, a minimum, a maximum or a range: ``target_form``;
+  see :func:`_target_met`), NA where current and target cannot be compared: different units,
+  except a bare number beside a non-rate unit (285 beside 300a: the unit left off);
+- ``standing_target`` (bool): neither the target nor the baseline has a year, so the target is a
+  standard every period must meet (a KPI table's target beside last quarter's value), not a
+  change planned from a dated baseline (D001, D004 skip it);
+- ``current_repeats_baseline`` (bool): the current value is the baseline's value (or level), in
+  its unit and with its year; ``latest_current_year`` (Int64): the latest year a current value of
+  the file is dated (Y004: a row not updated for the report);
 - ``rate_consistent``, ``rate_computed``, ``rate_formula``: a published rate (達成率, 進捗率)
   recomputed from the values (see :func:`_rate_check`);
 - ``department_known`` (boolean; NA when the plan gave no department list);
@@ -34,7 +48,9 @@ entries, patterns or grades, never over rows).
   after it: hyoka.normalise.status);
 - ``grade_sparse``, ``current_sparse`` (bool: the row's table has the column but it is blank on
   most of its rows: hyoka.check.profile.sparse);
-- ``grade_computed``, ``grade_defined``, ``grade_contradicts`` (see hyoka.normalise.scale).
+- ``grade_computed``, ``grade_defined``, ``grade_contradicts`` (see hyoka.normalise.scale);
+- names: ``indicator_state``, ``has_values``, ``no_indicator`` and, where a department is written
+  several ways, ``department_usual`` and ``department_usual_rows`` (hyoka.normalise.names);
 """
 
 from __future__ import annotations
@@ -51,6 +67,7 @@ from hyoka.check.expr import parse
 from hyoka.check.profile import sparse
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import LEVEL, MISSING, VALUE, on_distinct
+from hyoka.normalise.names import derive_names
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.status import report_dates
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc, nfkc_series
@@ -61,6 +78,8 @@ DIRECTIONS = ("increase", "decrease", "keep")
 _FORM_DIRECTION = {"min": "increase", "max": "decrease", "range": "keep"}
 #: the formulas a published rate is recomputed with (codes shown by ``{rate_formula|label}``)
 RATE_FORMULAS = ("achievement", "inverse", "progress")
+#: how a row's direction was known, first basis first (codes shown by ``{direction_basis|label}``)
+DIRECTION_BASES = ("plan", "table", "target", "name", "inferred", "name_weak", "equal")
 _META_KEYS = {"name", "pattern", "direction", "unit", "cumulative", "bounds", "progress"}
 
 
@@ -147,6 +166,11 @@ def _contains(s: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
         return s.str.contains(pattern, regex=True).fillna(False).astype(bool)
 
 
+def _same_unit(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Two values' units agree: equal, or either value absent (NA unit)."""
+    return (a.isna() | b.isna() | (a == b)).fillna(True).astype(bool)
+
+
 def _nfkc(s: pd.Series) -> pd.Series:
     """The NFKC of a text column (missing as ``""``), computed once per distinct text (by Arrow
     for large columns: hyoka.normalise.vocabulary.nfkc_series)."""
@@ -204,7 +228,7 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     unit = {f: out[f"{f}_unit"].where(present[f], pd.NA) for f in VALUE_FIELDS}
     agree = pd.Series(True, index=idx)
     for a, b in (("baseline", "target"), ("baseline", "current"), ("target", "current")):
-        agree &= (unit[a].isna() | unit[b].isna() | (unit[a] == unit[b])).fillna(True).astype(bool)
+        agree &= _same_unit(unit[a], unit[b])
     out["units_agree"] = agree
 
     # names are shown as published; they are matched by their NFKC (as the vocabulary's patterns are)
@@ -212,9 +236,13 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     meta = _metadata(out, settings.indicators, indicator)
     by_meta = meta["direction"]
     by_name = pd.Series(pd.NA, index=idx, dtype="string")
-    for d in vocab.directions:  # a handful of patterns, each on the whole column
-        hit = by_name.isna() & _contains(indicator, d.pattern)
-        by_name = by_name.mask(hit, d.direction)
+    by_cue = pd.Series(pd.NA, index=idx, dtype="string")  # weak cues (a bare 〜率): after the numbers
+    for d in vocab.directions:  # a handful of patterns, each on the whole column; the first wins
+        hit = by_name.isna() & by_cue.isna() & _contains(indicator, d.pattern)
+        if d.weak:
+            by_cue = by_cue.mask(hit, d.direction)
+        else:
+            by_name = by_name.mask(hit, d.direction)
     # a target given as a minimum only, a maximum only or a range says the direction itself (GC
     # InfoBase: "a lower-is-better target is given as target_max only"): after the plan's list,
     # before a guess from the indicator's words
@@ -227,30 +255,46 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     )
     declared = by_meta.fillna(by_table).fillna(by_target).fillna(by_name)
 
+    # the numbers: a target above the baseline says "rise", below "fall"; baseline and target need
+    # one unit between them (the current value's unit does not change what the plan asked for)
     diff = out["target_value"] - out["baseline_value"]
-    comparable = agree & present["baseline"] & present["target"]
+    comparable = _same_unit(unit["baseline"], unit["target"]) & present["baseline"] & present["target"]
     inferred = pd.Series(
         np.where(diff > 0, "increase", np.where(diff < 0, "decrease", pd.NA)), index=idx, dtype="string"
     ).where(comparable, pd.NA)
-    direction = declared.fillna(inferred)
+    # a target equal to the baseline is "hold the level" where nothing else tells the direction
+    equal = pd.Series("keep", index=idx, dtype="string").where(comparable & (diff == 0).fillna(False), pd.NA)
+    direction = declared.fillna(inferred).fillna(by_cue).fillna(equal)
     conds = [
         by_meta.notna().to_numpy(bool),
         by_table.notna().to_numpy(bool),
         by_target.notna().to_numpy(bool),
         by_name.notna().to_numpy(bool),
         inferred.notna().to_numpy(bool),
+        by_cue.notna().to_numpy(bool),
+        equal.notna().to_numpy(bool),
     ]
     out["direction"] = direction
     out["direction_source"] = pd.Series(
-        np.select(conds, ["declared"] * 4 + ["inferred"], default="none"), index=idx, dtype="string"
+        np.select(conds, ["declared"] * 4 + ["inferred"] * 3, default="none"), index=idx, dtype="string"
     )
     out["direction_basis"] = pd.Series(
-        np.select(conds, ["plan", "table", "target", "name", "inferred"], default="none"), index=idx, dtype="string"
+        np.select(conds, list(DIRECTION_BASES), default="none"), index=idx, dtype="string"
     )
     out["sign"] = direction.map({"increase": 1.0, "decrease": -1.0}).astype("float64")
     denom = diff.where((diff * out["sign"].fillna(np.sign(diff))) > 0)  # target beyond baseline
     out["progress"] = ((out["current_value"] - out["baseline_value"]) / denom).where(agree)
-    _target_met(out)
+    # a bare number beside a count or a measure is that quantity with its unit left off (U001 says
+    # so: 285 beside 300a); beside a rate it may be a fraction (0.65 for 65%), so not comparable
+    kinds = {u.unit: u.kind for u in vocab.units.values()}
+    rate_unit = unit["target"].map(kinds).eq("rate").fillna(False).astype(bool)
+    rate_current = unit["current"].map(kinds).eq("rate").fillna(False).astype(bool)
+    bare_current = (unit["current"] == "").fillna(False).astype(bool)
+    bare_target = (unit["target"] == "").fillna(False).astype(bool)
+    _target_met(
+        out,
+        _same_unit(unit["current"], unit["target"]) | (bare_current & ~rate_unit) | (bare_target & ~rate_current),
+    )
     _rate_check(out, agree)
 
     out["declared_unit"] = meta["unit"]
@@ -260,9 +304,22 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     elapsed = (out["current_year"] - out["baseline_year"]).astype("Float64")
     out["expected_progress"] = (elapsed / span.where(span > 0)).astype("float64").clip(upper=1.0)
     out["schedule_margin"] = float(settings.schedule_margin)
+    # a target with no year beside a baseline with no year is a standard every period must meet (a
+    # KPI table's target beside last quarter's value), not a change planned from a dated baseline
+    out["standing_target"] = (out["target_year"].isna() & out["baseline_year"].isna()).astype(bool)
+    # the current value repeats the baseline: the same value (or level) in the same unit, dated the
+    # same year; with ``latest_current_year`` (the latest year a current value of the file is dated)
+    # a rule tells a row not updated for the report from a first report
+    out["current_repeats_baseline"] = (
+        out["current_state"].isin([VALUE, LEVEL])
+        & (out["current_state"] == out["baseline_state"])
+        & (out["current_value"] == out["baseline_value"])
+        & (unit["current"] == unit["baseline"]).fillna(False)
+        & (out["current_year"] == out["baseline_year"]).fillna(False)
+    ).astype(bool)
+    out["latest_current_year"] = out.groupby(out["source_file"])["current_year"].transform("max").astype("Int64")
 
     # bounds: metadata first, else by the unit's kind (rate 0–100, counts ≥ 0)
-    kinds = {u.unit: u.kind for u in vocab.units.values()}
     any_unit = out["baseline_unit"].fillna(out["target_unit"]).fillna(out["current_unit"])
     kind = any_unit.map(kinds)
     default_min = pd.Series(np.where(kind.isin(["rate", "count"]), 0.0, np.nan), index=idx)
@@ -273,7 +330,12 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     # cross-row: the same project twice; one indicator with different units or baselines
     # within one file: two files are two editions or two departments' sheets, not duplicates
     department = _nfkc(out["department"])
+    # indicator_state, department spellings; two rows whose indicator is not named are one
+    # indicator twice only with the same values (unnamed_key)
+    unnamed_key = derive_names(out, vocab)
     key = [out["source_file"], department, _nfkc(out["project"]), indicator]
+    if (unnamed_key != "").any():
+        key.append(unnamed_key)
     out["duplicate_count"] = out.groupby(key, sort=False)["row"].transform("size").astype("int64")
     named = indicator != ""
     units = out["baseline_unit"].where(present["baseline"]).fillna(out["current_unit"].where(present["current"]))
@@ -296,30 +358,32 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
     _grade_by_values(out, scale)
 
 
-def _target_met(out: pd.DataFrame) -> None:
+def _target_met(out: pd.DataFrame, comparable: pd.Series) -> None:
     """``target_met`` (boolean, NA when it cannot be told), in place: a single target is met when
     the current value is on or beyond it in the indicator's direction ((current − target) × sign
-    ≥ 0; NA with no direction); a minimum when current ≥ min, a maximum when current ≤ max, a range
-    when min ≤ current ≤ max (GC InfoBase glossary, RESULTS_MET: "higher than the minimum target;
-    lower than the maximum target; within the target range")."""
+    ≥ 0; NA with no direction); a target to hold (direction keep) when the current value equals
+    it (NA otherwise: whether another value is better cannot be told); a minimum when current ≥
+    min, a maximum when current ≤ max, a range when min ≤ current ≤ max (GC InfoBase glossary,
+    RESULTS_MET: "higher than the minimum target; lower than the maximum target; within the
+    target range"). ``comparable``: current and target can be compared (their units); NA
+    elsewhere."""
     cur, form = out["current_value"], out["target_form"]
-    single = (cur - out["target_value"]) * out["sign"] >= 0
+    keep = (out["direction"] == "keep").fillna(False).astype(bool)
+    single = ((cur - out["target_value"]) * out["sign"] >= 0) | (keep & (cur == out["target_value"]))
     at_least = cur >= out["target_min"]
     at_most = cur <= out["target_max"]
+    is_single, is_min, is_max = ((form == f).fillna(False).to_numpy(bool) for f in ("single", "min", "max"))
     met = pd.Series(
-        np.select(
-            [(form == "single").fillna(False), (form == "min").fillna(False), (form == "max").fillna(False)],
-            [single, at_least, at_most],
-            default=at_least & at_most,
-        ),
+        np.select([is_single, is_min, is_max], [single, at_least, at_most], default=at_least & at_most),
         index=out.index,
     )
     # NaN on either side of a comparison is "cannot be told", not "not met"
+    both = cur.notna() & out["target_value"].notna()
     known = pd.Series(
         np.select(
-            [(form == "single").fillna(False), (form == "min").fillna(False), (form == "max").fillna(False)],
+            [is_single, is_min, is_max],
             [
-                (cur.notna() & out["target_value"].notna() & out["sign"].notna()),
+                both & (out["sign"].notna() | (keep & (cur == out["target_value"]))),
                 (cur.notna() & out["target_min"].notna()),
                 (cur.notna() & out["target_max"].notna()),
             ],
@@ -329,7 +393,7 @@ def _target_met(out: pd.DataFrame) -> None:
         ),
         index=out.index,
     )
-    out["target_met"] = met.astype("boolean").where(known, pd.NA)
+    out["target_met"] = met.astype("boolean").where(known & comparable, pd.NA)
 
 
 def _rate_check(out: pd.DataFrame, agree: pd.Series) -> None:

@@ -52,6 +52,9 @@ rate (達成率, 進捗率: a published rate in percent)
     ``rate_raw`` (as published), ``rate_value`` (float64, percent: ``93.4%`` and ``93.4`` are both
     93.4), ``rate_decimals`` (int64, the decimals written: 1 for ``93.4%``), ``rate_state``
     (value/missing/unparseable; a unit other than % is unparseable).
+series (a wide or long table's yearly values)
+    ``series_count``, ``series_text``, ``series_trailing_zeros`` … and the places of the values
+    the rules point at: see :mod:`hyoka.normalise.series` (constants for a plain table).
 The derived columns (direction, progress, schedule, bounds, cross-row counts, grades defined by
 values) are the next stage's: :func:`hyoka.normalise.derive.derive` adds them to this frame.
 """
@@ -65,6 +68,7 @@ import pandas as pd
 
 from hyoka.normalise.measures import LEVEL, MISSING, UNPARSEABLE, VALUE, on_distinct, parse_fiscal_years, parse_measures
 from hyoka.normalise.scale import GradingScale
+from hyoka.normalise.series import normalise_series
 from hyoka.normalise.status import narratives, with_month
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, nfkc_series
 from hyoka.read.raw import PLACE_PREFIXES, ensure_columns, fill_places
@@ -255,6 +259,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         out[f"{fld}_year_era_ok"] = y["era_ok"]
         out[f"{fld}_year_reiwa"] = era_label(y["year"])
 
+    normalise_series(raw, out, vocab, take)  # a wide or long table's yearly values
     for col in raw.columns:
         if col.startswith(PLACE_PREFIXES):
             out[col] = raw[col]

@@ -94,10 +94,14 @@ class Unit:
 
 @dataclass(frozen=True)
 class DirectionPattern:
+    """A rules/directions.yaml entry. ``weak``: a cue too general to overrule the numbers (a bare
+    〜率): hyoka.normalise.derive uses it only where target and baseline do not tell the direction."""
+
     pattern: re.Pattern[str]
     direction: str
     note_ja: str
     note_en: str
+    weak: bool = False
 
 
 @dataclass
@@ -122,6 +126,9 @@ class Vocabulary:
     #: the years of a block's value columns, left to right, where the headers do not say them
     #: (a mapping's ``series_years``: 大船渡市's six ⑦成果指標 blocks)
     series_years: tuple[str, ...] = ()
+    #: indicator names that say there is none (NFKC, no whitespace: rules/vocabulary.yaml
+    #: ``no_indicator``; hyoka.normalise.names)
+    no_indicator: frozenset[str] = frozenset()
     #: header text → how hyoka.read.header read it (cleared when aliases change)
     header_cache: dict = field(default_factory=dict, repr=False)
 
@@ -225,7 +232,10 @@ def load_vocabulary(rules_dir: Path | None = None) -> Vocabulary:
             if direction not in ("increase", "decrease", "keep"):
                 raise ValueError(f"direction {direction!r} is not increase, decrease or keep")
             note = entry.get("note") or {}
-            directions.append(DirectionPattern(pat, direction, str(note.get("ja", "")), str(note.get("en", ""))))
+            weak = entry.get("weak", False)
+            if not isinstance(weak, bool):
+                raise ValueError("weak must be true or false")
+            directions.append(DirectionPattern(pat, direction, str(note.get("ja", "")), str(note.get("en", "")), weak))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ConfigError(f"{dir_path}: entry {i + 1}: {exc}") from None
 
@@ -233,4 +243,16 @@ def load_vocabulary(rules_dir: Path | None = None) -> Vocabulary:
     deps = _mapping(load_yaml(dep_path), dep_path, "settings")
     renames = {nfkc(str(k)).strip(): nfkc(str(v)).strip() for k, v in (deps.get("renames") or {}).items()}
     role_suffixes = tuple(sorted(suffixes, key=lambda s: len(s[0]), reverse=True))
-    return Vocabulary(aliases, markers, signs, units, unit_aliases, levels, directions, renames, role_suffixes)
+    no_indicator = frozenset("".join(nfkc(str(w)).split()) for w in voc.get("no_indicator") or [])
+    return Vocabulary(
+        aliases,
+        markers,
+        signs,
+        units,
+        unit_aliases,
+        levels,
+        directions,
+        renames,
+        role_suffixes,
+        no_indicator=no_indicator,
+    )

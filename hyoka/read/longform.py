@@ -19,6 +19,8 @@ Each indicator becomes one row of the raw frame (hyoka.read.raw), every value wi
   that row;
 - ``current``: the latest non-empty 実績値; ``baseline``: the earliest, unless it is the same
   cell; their years: the year column's header (``cellrow_<f>_year`` = the header's line);
+- the 実績値 of every year from the first to the last any indicator of the table reports, as a
+  series (``series<i>`` …, hyoka.read.raw), each placed on its cell;
 - ``target``: the latest non-empty 目標値; ``target_year``: the 目標年度 cell of that column when
   it holds a year (placed there), else the column's year (placed on the header) — the RS files
   flag the target's year with ``1`` in the 目標年度 row;
@@ -290,6 +292,21 @@ def read_long(
         r_c, found_c, i_c = pick("current", last=True)
         put("current", r_c, found_c, i_c)
         put_year("current_year", found_c, i_c)
+        # the actuals of every year, kept for the rules that read the years in between: the
+        # years from the first to the last any indicator reports (not all 54 of an RS file)
+        have_c = r_c >= 0
+        actual = np.zeros((g_count, len(year_cols)), dtype=bool)
+        actual[have_c] = filled[r_c[have_c]]
+        span = np.flatnonzero(actual.any(axis=0))
+        if len(span) > 1:
+            row_of = np.maximum(r_c, 0)
+            for i, j in enumerate(range(int(span[0]), int(span[-1]) + 1)):
+                frame[f"series{i}"] = pd.Series(np.where(have_c, values[row_of, j], ""), dtype="string")
+                frame[f"col_series{i}"] = np.where(have_c, year_cols[j] + 1, 0).astype("int16")
+                frame[f"cellrow_series{i}"] = np.where(have_c, nums[row_of], 0).astype("int64")
+                if year_chars is not None:
+                    frame[f"char_series{i}"] = np.where(have_c, year_chars[row_of, j], 0).astype(np.int32)
+                frame[f"series{i}_year"] = pd.Series(np.where(have_c, labels_at[j], ""), dtype="string")
         _, _, i_b = pick("current", last=False)
         distinct = ~(i_b == i_c)
         put("baseline", r_c, found_c, i_b, keep=distinct)

@@ -13,6 +13,16 @@
   because a quoted cell before it runs on), and ``cellrow_<field>`` (int64) for a year written in
   a value header (``基準値（R3)``): the header's row, where that ``<field>_year`` cell is.
 
+- a yearly series, on the rows of an indicator whose current value is the latest of several
+  columns (a wide table's ``平成13年実績`` / ``平成14年実績`` …, 大船渡市's six ⑦成果指標 blocks; a long
+  table's 実績値 row, hyoka.read.longform), kept so rules can read the years in between:
+  ``series<i>`` (str, the i-th value cell as published, left to right from 0, ``""`` when empty),
+  its place ``col_series<i>`` / ``char_series<i>`` (and ``cellrow_series<i>`` in a long table,
+  where the values sit on a row of their own) and ``series<i>_year`` (str, the column's year
+  label, ``""`` when the header says none). A plain table has none of these columns (no memory
+  spent on a million rows that have no series); the rows of a block without a series have
+  ``""`` and place 0.
+
 A cell is shown as ``[book.xlsx]Sheet!H12`` or ``table.csv:12:baseline`` only when a finding is
 reported on it (:mod:`hyoka.output.places`); a CSV place names the column by
 ``RawTable.labels`` (the field it was read as, else its 1-based number).
@@ -35,8 +45,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from hyoka.normalise.measures import on_distinct
 from hyoka.normalise.text import text_key
-from hyoka.normalise.vocabulary import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary
+from hyoka.normalise.vocabulary import CANONICAL_FIELDS, VALUE_FIELDS, Vocabulary, nfkc_series
 from hyoka.read.header import Header, find_header, find_unmapped
 from hyoka.read.layout import carry_down, classify_rows
 from hyoka.read.longform import LongRead, find_long, read_long
@@ -112,6 +123,15 @@ def frame_from_rows(
         body_rows = rows[data_start:]
         n, width = len(body_rows), max((len(r) for r in body_rows), default=0)
     cache: dict[int, pd.Series] = {}
+    filled_cache: dict[int, np.ndarray] = {}
+
+    def filled(c: int) -> np.ndarray:
+        """Whether each body cell of column ``c`` holds something other than a missing marker
+        (``－`` is a placeholder, not a value: a series' baseline is its earliest value)."""
+        if c not in filled_cache:
+            key = on_distinct(column(c), lambda u: nfkc_series(u).str.strip())
+            filled_cache[c] = (~key.isin(vocab.missing_markers)).to_numpy(bool)
+        return filled_cache[c]
 
     def column(c: int) -> pd.Series:
         if c not in cache:
@@ -188,15 +208,27 @@ def frame_from_rows(
             else:
                 values = np.stack([column(c).to_numpy(dtype=object)[kept] for c in cols], axis=1)
                 nonempty = np.stack([(column(c).str.strip() != "").to_numpy(bool)[kept] for c in cols], axis=1)
+                # the latest (earliest) value, not a placeholder after (before) it: － in the years
+                # before the indicator was measured or not yet counted, as hyoka.read.longform
+                # reads a long table; a series of placeholders only: its last (first) one
+                valued = np.stack([filled(c)[kept] for c in cols], axis=1) & nonempty
                 if src.pick == "last":
-                    idx = len(cols) - 1 - np.argmax(nonempty[:, ::-1], axis=1)
+                    idx = (
+                        len(cols)
+                        - 1
+                        - np.where(
+                            valued.any(axis=1), np.argmax(valued[:, ::-1], axis=1), np.argmax(nonempty[:, ::-1], axis=1)
+                        )
+                    )
                 else:
-                    idx = np.argmax(nonempty, axis=1)
+                    idx = np.where(valued.any(axis=1), np.argmax(valued, axis=1), np.argmax(nonempty, axis=1))
                 idx = np.where(nonempty.any(axis=1), idx, len(cols) - 1 if src.pick == "last" else 0)
                 text = values[np.arange(m), idx]
             chosen = np.asarray(cols, dtype=np.int64)[idx]
             if f == "current":
                 chosen_current = chosen
+                if src.pick == "last":
+                    _put_series(frame, cols, values, plan.years, char_at, kept)
             elif src.pick == "first" and chosen_current is not None:
                 # a baseline from a series: not the same cell as the current value
                 text = np.where(chosen == chosen_current, "", text)
@@ -273,6 +305,11 @@ def frame_from_rows(
             columns[f] = cols[0]
             headers[f] = header.texts.get(cols[0], "")
     labels = {c + 1: f for f, c in columns.items()}
+    # a yearly value's column is named by its year where the header says one (table.csv:2:R5)
+    for b in plan.blocks:
+        series = b.sources.get("current")
+        if series is not None and series.pick == "last":
+            labels.update({c + 1: plan.years[c] for c in series.columns if plan.years.get(c) and c + 1 not in labels})
     table = RawTable(frame, source, [sheet] if sheet else [], [], headers, unmapped, columns, labels=labels)
     table.skipped_rows = skipped
     table.duplicates = duplicates
@@ -305,6 +342,19 @@ def _long_table(read: LongRead, source: str, sheet: str) -> RawTable:
     table.header_rows = read.header_rows
     table.layout = read.layout
     return table
+
+
+def _put_series(
+    frame: pd.DataFrame, cols: list[int], values: np.ndarray, years: dict[int, str], char_at, kept: np.ndarray
+) -> None:
+    """Keep a block's yearly series on its rows (module doc: ``series<i>`` …): the text of each of
+    ``cols`` (``values``: rows × columns), its place and its column's year label. In place."""
+    for i, c in enumerate(cols):
+        frame[f"series{i}"] = pd.Series(values[:, i], dtype="string").fillna("")
+        frame[f"col_series{i}"] = np.full(len(frame), c + 1, dtype="int16")
+        if char_at is not None:
+            frame[f"char_series{i}"] = char_at[f"c{c}"][kept].astype(np.int32)
+        frame[f"series{i}_year"] = pd.Series([years.get(c, "")] * len(frame), dtype="string")
 
 
 def _all_block_cols(plan: ColumnPlan) -> list[int]:

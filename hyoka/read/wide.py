@@ -12,9 +12,11 @@ blocks, each block one indicator:
   ``5ヵ年目標``, ``R2``…``R7``.
 
 Each block becomes one row per table row (see :func:`plan_columns`). Where a field has several
-columns (a series), the latest non-empty one is the current value and the earliest the baseline
-unless the table gives a baseline; several targets: the one without a year (this year's target)
-or else the latest. Every value keeps its own cell: the place of the value chosen in each row.
+columns (a series), the latest value is the current value and the earliest the baseline unless the
+table gives a baseline (a missing marker such as ``－``, before the indicator was first measured or
+for a year not yet counted, is no value: it is chosen only where the series holds nothing else); several targets: the one without a year (this year's target) or else the latest.
+Every value keeps its own cell: the place of the value chosen in each row; the whole series is
+kept too (hyoka.read.raw: ``series<i>``), for the rules that read a row's years in between.
 """
 
 from __future__ import annotations
