@@ -12,6 +12,7 @@ to the configuration file)::
     vocabulary = "vocabulary.yaml"  # the plan's units, missing markers, levels … (or a [vocabulary] table)
     waivers = "waivers.yaml"
     previous = ["r4.xlsx"]          # last year's edition: compared with this year's (E-codes)
+    as-of = 2017-03-31              # the report's date (or fiscal year "R5"): status scales judge against it
     select = ["G", "D001"]          # codes or prefixes to run (default: all)
     extend-select = ["T"]           # added to select
     ignore = ["P002"]               # codes or prefixes not to run
@@ -36,6 +37,7 @@ from __future__ import annotations
 import fnmatch
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,7 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError
+from hyoka.normalise.status import as_of_year
 from hyoka.normalise.vocabulary import check_vocabulary
 from hyoka.resources import MAX_YAML_BYTES, load_yaml, reject_unknown
 
@@ -51,7 +54,16 @@ _LIST_KEYS = ("select", "extend-select", "ignore")
 _KEYS = (
     set(_PATH_KEYS)
     | set(_LIST_KEYS)
-    | {"fail-on", "lang", "severity", "per-file-ignores", "margins", "previous", "vocabulary"}
+    | {
+        "fail-on",
+        "lang",
+        "severity",
+        "per-file-ignores",
+        "margins",
+        "previous",
+        "as-of",
+        "vocabulary",
+    }
 )
 _MARGINS = {"schedule"}
 
@@ -76,6 +88,7 @@ class Config:
     previous: list[Path] | None = None
     #: the plan's vocabulary: a file, or the entries of a [vocabulary] table
     vocabulary: Path | dict | None = None
+    as_of: str | date | None = None
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -152,6 +165,17 @@ def load_config(path: Path | str) -> Config:
             cfg.vocabulary = voc
         else:
             raise ConfigError(f"{name} vocabulary: a vocabulary file path, or a [vocabulary] table of its entries")
+    if "as-of" in data:
+        value = data["as-of"]
+        if isinstance(value, datetime):
+            value = value.date()
+        if not isinstance(value, (str, date)) or not str(value).strip():
+            raise ConfigError(f'{name} as-of: give the report\'s date (as-of = 2017-03-31) or fiscal year ("R5")')
+        try:
+            as_of_year(value)
+        except ConfigError as exc:
+            raise ConfigError(f"{name} {exc}") from None
+        cfg.as_of = value
     if "select" in data:
         cfg.select = _codes(data["select"], f"{name} select")
     cfg.extend_select = _codes(data.get("extend-select", []), f"{name} extend-select")

@@ -19,7 +19,7 @@ from hyoka.check.headers import header_findings, scale_finding
 from hyoka.check.rules import Rule, evaluate, load_catalog
 from hyoka.check.schema import validate
 from hyoka.check.selection import check_codes
-from hyoka.check.skipped import skipped_findings
+from hyoka.check.skipped import skipped_findings, sparse_findings
 from hyoka.compare.editions import EditionInfo, compare_editions, department_keys, name_key
 from hyoka.config import Config, load_departments, selected
 from hyoka.config import apply as apply_config
@@ -28,6 +28,7 @@ from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_i
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import GradingScale, choose_scale, load_scale
 from hyoka.normalise.spelling import add_lost_marks, add_misspellings
+from hyoka.normalise.status import as_of_year
 from hyoka.normalise.text import text_key, text_keys
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, extend_vocabulary, load_vocabulary, nfkc
 from hyoka.options import CheckOptions
@@ -156,6 +157,7 @@ def options_from(config: Config | None, **flags) -> CheckOptions:
         config_file=cfg.path,
         previous=cfg.previous,
         vocabulary=cfg.vocabulary,
+        as_of=cfg.as_of,
     )
     for key, value in flags.items():
         if value is None:
@@ -193,6 +195,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         (load_indicator_metadata(options.indicators, vocab) if options.indicators else []) + mapped,
         options.schedule_margin,
         options.departments,
+        as_of_year(options.as_of),
     )
     step("normalise")
     frame = _normalise_tables(tables, vocab, scale)
@@ -239,6 +242,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
                 runs,
                 {(t.source, sheet, fld) for t in tables for sheet, fld in t.empty_fields},
             ),
+            sparse_findings(frame, rules, options.lang),
             edition_found,
         ]
     )

@@ -36,8 +36,8 @@ def test_check_json_and_exit_code(tmp_path):
     r = hyoka_process("check", SEED_XLSX, "--format", "json", "--out", tmp_path / "rep")
     assert r.returncode == 1  # D001 is an error; --fail-on defaults to error
     data = json.loads(r.stdout)
-    assert [list(d) for d in data] == [KEYS] * 3
-    assert {d["code"] for d in data} == {"D001", "G002", "M001"}
+    assert [list(d) for d in data] == [KEYS] * 4
+    assert {d["code"] for d in data} == {"D001", "G002", "M001", "G008"}  # G008: information
 
 
 @pytest.mark.parametrize("fail_on, code", [("never", 0), ("error", 1), ("warning", 1)])
@@ -115,9 +115,11 @@ def test_uk_table_with_mapping_and_rag_scale(tmp_path):
     )
     data = json.loads(r.stdout)
     off_scale = [d for d in data if d["code"] == "G001"]
-    # SNH03, SNH04, SNH06 carry the status `ld`, which the council's legend does not define
-    assert [d["cell"] for d in off_scale] == [f"hart_dc_kpi_2014q1.csv:{n}:grade" for n in (44, 45, 46)]
-    assert {d["observed"] for d in off_scale} == {"ld"}
+    # SNH03, SNH04, SNH06 carry the status `ld`, which the council's legend does not define: one
+    # finding on the first of them, listing the three
+    assert [d["cell"] for d in off_scale] == ["hart_dc_kpi_2014q1.csv:44:grade"]
+    assert [d["observed"] for d in off_scale] == ["ld"]
+    assert off_scale[0]["message"].endswith("rows 44, 45, 46 (3 rows).")
     depts = {d["department"] for d in data}
     # (Finance, Revs and Bens had only D001 findings, on standing targets, which are no more: #13)
     assert "Environmental & Technical Services" in depts and "IT Services" in depts

@@ -39,7 +39,7 @@ def test_seed_with_selection_and_severity(tmp_path):
     cfg = tmp_path / "hyoka.toml"
     cfg.write_text('ignore = ["M"]\n[severity]\nD001 = "warning"\n', encoding="utf-8")
     r = run_check([SEED_CSV], options_from(load_config(cfg)))
-    assert sorted(r.findings["code"]) == ["D001", "G002"]  # M001 ignored
+    assert sorted(r.findings["code"]) == ["D001", "G002", "G008"]  # M001 ignored
     assert r.findings.set_index("code").loc["D001", "severity"] == "warning"
 
 
@@ -185,4 +185,4 @@ def test_scale_meaning_may_be_plain_text(tmp_path):
         encoding="utf-8",
     )
     r = run_check([SEED_CSV], options_from(None, scale=str(p)))
-    assert sorted(r.findings["code"]) == ["D001", "G002", "M001"]
+    assert sorted(r.findings["code"]) == ["D001", "G002", "G008", "M001"]

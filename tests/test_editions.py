@@ -131,6 +131,7 @@ def test_every_edit_is_reported_with_its_code_and_cell_and_nothing_else(r4):
     found_all = with_cells(result)
     own = found_all[~found_all["code"].str.startswith("E")]
     assert set(zip(own["code"], own["cell"])) == {
+        ("G008", "seed_r5.csv:2:grade"),
         ("D001", "seed_r5.csv:6:target"),
         ("G002", "seed_r5.csv:26:grade"),
         ("M001", "seed_r5.csv:38:baseline"),

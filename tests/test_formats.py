@@ -69,6 +69,8 @@ def test_sarif_of_the_seed_is_valid_and_places_the_three_findings(sarif_schema, 
         for r in run["results"]
     ]
     assert places == [
+        # センターへの相談件数 45件 against 30件 graded Ｂ: information (a note)
+        ("G008", "note", "examples/seed_r5.csv", {"startLine": 2, "startColumn": 111}),
         ("D001", "error", "examples/seed_r5.csv", {"startLine": 6, "startColumn": 193}),
         ("G002", "warning", "examples/seed_r5.csv", {"startLine": 26, "startColumn": 111}),
         ("M001", "warning", "examples/seed_r5.csv", {"startLine": 38}),
@@ -82,12 +84,13 @@ def test_sarif_of_the_seed_is_valid_and_places_the_three_findings(sarif_schema, 
     assert [(d["id"], d["defaultConfiguration"]["level"]) for d in driver["rules"]] == [
         ("D001", "error"),
         ("G002", "warning"),
+        ("G008", "note"),
         ("M001", "warning"),
     ]
-    assert driver["rules"][2]["shortDescription"]["text"] == "基準値が未記入"
+    assert driver["rules"][3]["shortDescription"]["text"] == "基準値が未記入"
     assert "直し方" in driver["rules"][0]["help"]["text"]
-    assert [r["ruleIndex"] for r in run["results"]] == [0, 1, 2]
-    d001 = run["results"][0]
+    assert [r["ruleIndex"] for r in run["results"]] == [2, 0, 1, 3]
+    d001 = run["results"][1]
     assert "目標値 60％ が基準値 60.4％ より悪い方向" in d001["message"]["text"]
     assert d001["properties"]["cell"] == "seed_r5.csv:6:target"
     assert d001["properties"]["project"] == "自治会加入促進に関する連携"
@@ -95,8 +98,8 @@ def test_sarif_of_the_seed_is_valid_and_places_the_three_findings(sarif_schema, 
 
 def test_waived_finding_is_an_external_suppression(seed_sarif):
     results = json.loads(seed_sarif)["runs"][0]["results"]
-    assert [("suppressions" in r) for r in results] == [False, False, True]
-    (suppression,) = results[2]["suppressions"]
+    assert [("suppressions" in r) for r in results] == [False, False, False, True]
+    (suppression,) = results[3]["suppressions"]
     assert suppression["kind"] == "external" and suppression["status"] == "accepted"
     assert suppression["justification"].startswith("計画策定時（R3）にはコミュニティ・スクールが未導入")
 
@@ -119,6 +122,7 @@ def test_sarif_of_the_workbook_names_sheet_and_cell(sarif_schema):
             )
         )
     assert got == [
+        ("G008", "examples/seed_r5.xlsx", {"startLine": 4, "startColumn": 6}, "R5実施状況!F4", "R5実施状況"),
         ("D001", "examples/seed_r5.xlsx", {"startLine": 7, "startColumn": 10}, "R5実施状況!J7", "R5実施状況"),
         ("G002", "examples/seed_r5.xlsx", {"startLine": 14, "startColumn": 6}, "R5実施状況!F14", "R5実施状況"),
         ("M001", "examples/seed_r5.xlsx", {"startLine": 17, "startColumn": 9}, "R5実施状況!I17", "R5実施状況"),
@@ -174,12 +178,13 @@ def test_github_commands_for_the_seed():
     assert r.returncode == 1
     lines = r.stdout.decode("utf-8").splitlines()
     assert [line.split("::")[1] for line in lines] == [
+        "notice file=examples/seed_r5.csv,line=2,col=111,title=G008 目標を大きく上回るのに最上位でない評価",
         "error file=examples/seed_r5.csv,line=6,col=193,title=D001 目標値が基準値より悪い方向",
         "warning file=examples/seed_r5.csv,line=26,col=111,title=G002 上位の評価なのに基準値より悪化",
         "warning file=examples/seed_r5.csv,line=38,title=M001 基準値が未記入",
     ]
-    assert lines[0].split("::", 2)[2].startswith("seed_r5.csv:6:target: 「自治会加入率」は増加が望ましい指標")
-    assert "%0A期待される内容: " in lines[0]
+    assert lines[1].split("::", 2)[2].startswith("seed_r5.csv:6:target: 「自治会加入率」は増加が望ましい指標")
+    assert "%0A期待される内容: " in lines[1]
 
 
 def test_github_escaping():
@@ -208,10 +213,11 @@ def test_findings_places_are_integers():
     )
     xl = run_check([ROOT / "examples" / "seed_r5.xlsx"]).findings
     assert sorted(zip(xl["sheet"], xl["col"], xl["cell_row"])) == [
+        ("R5実施状況", 6, 4),
         ("R5実施状況", 6, 14),
         ("R5実施状況", 9, 17),
         ("R5実施状況", 10, 7),
-    ]  # F14, I17, J7
+    ]  # F4, F14, I17, J7
 
 
 def test_sarif_column_needs_no_second_reading(tmp_path, monkeypatch):
@@ -224,9 +230,14 @@ def test_sarif_column_needs_no_second_reading(tmp_path, monkeypatch):
     table.unlink()
     log = json.loads(render("sarif", result))
     regions = [r["locations"][0]["physicalLocation"]["region"] for r in log["runs"][0]["results"]]
-    assert regions == [{"startLine": 6, "startColumn": 193}, {"startLine": 26, "startColumn": 111}, {"startLine": 38}]
+    assert regions == [
+        {"startLine": 2, "startColumn": 111},
+        {"startLine": 6, "startColumn": 193},
+        {"startLine": 26, "startColumn": 111},
+        {"startLine": 38},
+    ]
     github = render("github", result).decode("utf-8").splitlines()
-    assert github[0].startswith("::error file=seed_r5.csv,line=6,col=193,")
+    assert github[1].startswith("::error file=seed_r5.csv,line=6,col=193,")
 
 
 def _edited_seed(tmp_path: Path, name: str, line: int, old: str, new: str) -> Path:
@@ -244,11 +255,11 @@ def test_github_escapes_data_from_the_table(tmp_path):
     r = hyoka("check", path.name, "--format", "github", "--no-report", cwd=tmp_path)
     assert r.returncode == 1, r.stderr
     lines = r.stdout.decode("utf-8").splitlines()
-    assert len(lines) == 3  # one line per finding: line breaks are escaped
+    assert len(lines) == 4  # one line per finding: line breaks are escaped
     # the target moved right by the quotes and the 5 added characters: 193 + 7
-    assert lines[0].startswith("::error file=r5%2C本%3A表.csv,line=6,col=200,title=D001 ")
-    assert "::r5,本:表.csv:6:target: 「自治会加入率%25,:目標」は" in lines[0]
-    assert "%0A期待される内容" in lines[0]
+    assert lines[1].startswith("::error file=r5%2C本%3A表.csv,line=6,col=200,title=D001 ")
+    assert "::r5,本:表.csv:6:target: 「自治会加入率%25,:目標」は" in lines[1]
+    assert "%0A期待される内容" in lines[1]
 
 
 def test_csv_has_bom_json_keys_and_neutralised_formulas(tmp_path):
@@ -271,9 +282,9 @@ def test_csv_has_bom_json_keys_and_neutralised_formulas(tmp_path):
         "message",
         "waived",
     ]
-    assert [row["code"] for row in rows] == ["D001", "G002", "M001"]
-    assert rows[0]["project"] == '\'=HYPERLINK("http://x","y")'
-    assert rows[2]["observed"] == "-"  # the missing marker is not a formula
+    assert [row["code"] for row in rows] == ["G008", "D001", "G002", "M001"]
+    assert rows[1]["project"] == '\'=HYPERLINK("http://x","y")'
+    assert rows[3]["observed"] == "-"  # the missing marker is not a formula
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "sarif", "junit", "github"])
@@ -295,8 +306,8 @@ def test_output_file_gets_the_format_and_the_terminal_a_summary(tmp_path):
     out = tmp_path / "hyoka.sarif"
     r = hyoka("check", "examples/seed_r5.csv", "--format", "sarif", "--output", out, "--no-report")
     assert r.returncode == 1
-    assert json.loads(out.read_text(encoding="utf-8"))["runs"][0]["results"][0]["ruleId"] == "D001"
-    assert r.stdout.decode("utf-8").strip() == f"15行を確認：エラー 1件、警告 2件、情報 0件 → {out}"
+    assert json.loads(out.read_text(encoding="utf-8"))["runs"][0]["results"][1]["ruleId"] == "D001"
+    assert r.stdout.decode("utf-8").strip() == f"15行を確認：エラー 1件、警告 2件、情報 1件 → {out}"
     assert not list(tmp_path.glob(".*.tmp"))  # written through a temporary file, renamed
 
 

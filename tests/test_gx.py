@@ -165,7 +165,8 @@ def test_seed_gx_flags_the_same_rows_as_hyoka():
     assert {int(row[i]) for i in found["D001"]} == {6}
     assert {int(row[i]) for i in found["G002"]} == {26}
     assert {int(row[i]) for i in found["M001"]} == {38}
-    assert all(not v for k, v in found.items() if k not in ("D001", "G002", "M001"))
+    assert {int(row[i]) for i in found["G008"]} == {2}  # 45件 against 30件 graded Ｂ: information
+    assert all(not v for k, v in found.items() if k not in ("D001", "G002", "M001", "G008"))
 
 
 def _seed_rows():
@@ -329,6 +330,14 @@ def _table_d(rows):  # yearly values on the direction scale (大船渡市's shee
     ]
 
 
+def _table_e(rows):  # graded on 1 row of 3: a blank current where ungraded is the only sign of a gap (M004)
+    return [
+        ("M004", _edit(rows, "コミュニティ設立支援", grade="", current="")),
+        (None, _edit(rows, "自治会活動支援", grade="")),
+        (None, _edit(rows, "コミュニティ助成")),
+    ]
+
+
 def _write_xlsx(path: Path, edited):
     from openpyxl import Workbook
 
@@ -372,7 +381,9 @@ def test_edited_seed_rows_gx_flags_the_same_rows_for_every_rule(tmp_path):
     assert found_c["G006"] == {0}  # the row that has not moved is no contradiction
     table_d = _table_d(rows)
     found_d = _check_table(_write_xlsx(tmp_path / "d.xlsx", table_d), table_d, CheckOptions(scale="direction"))
-    exercised = {c for f in (found_a, found_b, found_c, found_d) for c, v in f.items() if v}
+    table_e = _table_e(rows)
+    found_e = _check_table(_write_xlsx(tmp_path / "e.xlsx", table_e), table_e, CheckOptions())
+    exercised = {c for f in (found_a, found_b, found_c, found_d, found_e) for c, v in f.items() if v}
     assert set(CATALOG_CODES + SCHEMA_ROW_CODES) <= exercised, sorted(set(CATALOG_CODES + SCHEMA_ROW_CODES) - exercised)
 
 

@@ -1,6 +1,6 @@
 """``hyoka init`` (adopting hyoka in a data repository), the pre-commit hook, and the waiver file as
 the CI baseline — on the seed table, whose findings are D001 seed_r5.csv:6:target (error),
-G002 :26:grade and M001 :38:baseline (warnings)."""
+G002 :26:grade and M001 :38:baseline (warnings), and G008 :2:grade (information)."""
 
 import csv
 import importlib.util
@@ -22,6 +22,7 @@ from .inprocess import run_cli
 
 GIT = shutil.which("git")
 SEED_FINDINGS = [
+    ("G008", "info", "seed_r5.csv:2:grade"),
     ("D001", "error", "seed_r5.csv:6:target"),
     ("G002", "warning", "seed_r5.csv:26:grade"),
     ("M001", "warning", "seed_r5.csv:38:baseline"),
@@ -326,7 +327,7 @@ def test_waiver_baseline_fails_only_on_new_findings(tmp_path):
         "企画課",
         cwd=tmp_path,
     )
-    assert r.returncode == 0 and "3件" in r.stdout
+    assert r.returncode == 0 and "4件" in r.stdout
     assert hyoka("check", "--no-report", "--fail-on", "info", "seed_r5.csv", cwd=tmp_path).returncode == 0
     code, found = findings("seed_r5.csv", cwd=tmp_path)
     assert code == 0 and found == [(c, s, cell, True) for c, s, cell in SEED_FINDINGS]
@@ -335,6 +336,7 @@ def test_waiver_baseline_fails_only_on_new_findings(tmp_path):
     edited_seed(tmp_path / "seed_r5.csv", "補助金交付割合", "target", "70％")
     code, found = findings("seed_r5.csv", cwd=tmp_path)
     assert code == 1
+    # (93.75％ against a target of 70％ set below the baseline 75％ is D001's, not a target exceeded: no G008)
     assert [f for f in found if not f[3]] == [("D001", "error", "seed_r5.csv:7:target", False)]
 
     # the accepted D001 fixed: its waiver is stale (W002, info), which never fails at fail-on error …
@@ -361,8 +363,8 @@ def test_expired_waivers_give_w001_and_the_findings_back(tmp_path):
     path.write_text(text.replace("expires: 20", "expires: 2000-01-01 #"), encoding="utf-8")
     code, found = findings("seed_r5.csv", cwd=tmp_path)
     assert code == 1  # the D001 error is no longer waived
-    assert sorted(f[:2] for f in found if f[0] == "W001") == [("W001", "warning")] * 3
-    assert [f[:3] for f in found if f[0] == "D001"] == [SEED_FINDINGS[0]]
+    assert sorted(f[:2] for f in found if f[0] == "W001") == [("W001", "warning")] * 4
+    assert [f[:3] for f in found if f[0] == "D001"] == [SEED_FINDINGS[1]]
     # a team that wants an expired waiver itself to stop CI raises W001's severity
     toml = tmp_path / "hyoka.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + '\n[severity]\nW001 = "error"\n', encoding="utf-8")

@@ -45,7 +45,7 @@ def test_output_never_replaces_a_settings_file(tmp_path):
 def test_two_inputs_with_one_name_stay_two_tables(tmp_path):
     """a/t.csv and b/t.csv (one CSV per department folder) used to be one table: 30 X001 pairs
     across the files and every SARIF place in b/t.csv. Each is named by its folder now, and
-    gives the seed's three findings on its own lines."""
+    gives the seed's findings (three, and G008 as information) on its own lines."""
     for d in ("a", "b"):
         (tmp_path / d).mkdir()
         shutil.copy(SEED_CSV, tmp_path / d / "t.csv")
@@ -56,6 +56,8 @@ def test_two_inputs_with_one_name_stay_two_tables(tmp_path):
         ("D001", "b/t.csv:6:target"),
         ("G002", "a/t.csv:26:grade"),
         ("G002", "b/t.csv:26:grade"),
+        ("G008", "a/t.csv:2:grade"),
+        ("G008", "b/t.csv:2:grade"),
         ("M001", "a/t.csv:38:baseline"),
         ("M001", "b/t.csv:38:baseline"),
     ]
@@ -73,6 +75,8 @@ def test_two_inputs_with_one_name_stay_two_tables(tmp_path):
         ("D001", "b/t.csv", 6),
         ("G002", "a/t.csv", 26),
         ("G002", "b/t.csv", 26),
+        ("G008", "a/t.csv", 2),
+        ("G008", "b/t.csv", 2),
         ("M001", "a/t.csv", 38),
         ("M001", "b/t.csv", 38),
     ]

@@ -106,7 +106,7 @@ def test_tochigi_grades_fit_circles_plus_and_unread_target():
     assert ins.fits[0].scale.id == "circles-plus"
     h22 = _column(ins, 6)
     assert (h22["header"], h22["field"], h22["year"], h22["note"]) == ("H22の目標値", "target", "H22", "unread")
-    assert ins.table.empty_fields == [("", "effect")]  # 備 考 is empty in all 4 rows
+    assert ins.table.empty_fields == [("", "remarks")]  # 備 考 is empty in all 4 rows
 
 
 def test_ofunato_wide_blocks_and_grades():

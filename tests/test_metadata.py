@@ -16,7 +16,7 @@ from .conftest import EXAMPLES, SEED_CSV
 def test_seed_with_metadata_says_where_the_direction_comes_from():
     r = run_check([SEED_CSV], CheckOptions(indicators=EXAMPLES / "indicators.yaml"))
     f = r.findings.set_index("code")
-    assert sorted(f.index) == ["D001", "G002", "M001"]  # the same hand-checked findings
+    assert sorted(f.index) == ["D001", "G002", "G008", "M001"]  # the same hand-checked findings
     assert "増加が望ましい指標（計画の指標一覧で指定）" in f.loc["D001", "message"]
     by = r.frame.set_index("indicator")
     assert by.loc["実施回数", "direction_basis"] == "plan"

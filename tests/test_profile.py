@@ -18,7 +18,7 @@ from hyoka.output.places import with_cells
 from hyoka.pipeline import run_check
 
 DATA = Path(__file__).parent / "data" / "profile"
-GRADE_CHECKS = "G001 G002 G003 G004 G005 G006 G007 Z002 T001 T002 F001"
+GRADE_CHECKS = "G001 G002 G003 G004 G005 G006 G007 G008 Z002 T001 T002 F001"
 
 
 def check(name: str, **options) -> pd.DataFrame:
@@ -60,11 +60,15 @@ def test_no_department_and_no_project_column_kenko():
     h = found[found["code"] == "H002"]
     assert set(h["cell"]) == {"kenko_nippon21.csv"} and set(h["row"]) == {0} and set(h["col"]) == {0}
     assert set(h["severity"]) == {"info"} and set(h["row_index"]) == {-1}
-    # the table has grades: their checks still run ((A), (D) and B* are not on the A–D scale)
-    assert found.loc[found["code"] == "G001", "cell"].tolist() == [
-        "kenko_nippon21.csv:2:grade",
-        "kenko_nippon21.csv:3:grade",
-        "kenko_nippon21.csv:5:grade",
+    # the table has grades: their checks still run. (A), (D), A and B* are the 健康日本21 scale's
+    # (H004); on the circles scale each spelling is off the scale, said once
+    assert found.loc[found["code"] == "H004", "observed"].tolist() == ["kenko"]
+    circles = check("kenko_nippon21.csv", scale="circles")
+    assert circles.loc[circles["code"] == "G001", ["cell", "observed"]].values.tolist() == [
+        ["kenko_nippon21.csv:2:grade", "(A)"],
+        ["kenko_nippon21.csv:3:grade", "(D)"],
+        ["kenko_nippon21.csv:4:grade", "A"],
+        ["kenko_nippon21.csv:5:grade", "B*"],
     ]
 
 
@@ -95,9 +99,8 @@ def test_no_current_column_fukuoka_still_gets_missing_targets():
     found = check("fukuoka_seika_shihyo.csv")
     assert not found["code"].isin(["M003", "G004", "S001"]).any()
     listed = h002(found)
-    assert (
-        listed["current"]
-        == "M003 P001 P002 P004 U001 U003 U004 D003 G002 G003 G005 G006 U002 G007 Y002 Y004 B001 Z002 F001 R001"
+    assert listed["current"] == (
+        "M003 M004 P001 P002 P004 U001 U003 U004 D003 G002 G003 G005 G006 U002 G007 G008 Y002 Y004 B001 Z002 F001 R001"
     )
     assert listed["current_year"] == "P003 G007 Y002 Y003 Y004 S003"
     # the target column is there: the two 上位概念 rows (lines 4, 5) leave it blank, a real gap
@@ -124,7 +127,7 @@ def test_select_and_ignore():
     assert "H002" not in set(found["code"])
     # only the checks that were selected are said not to have run; S001 was not selected
     found = check("gender_whitepaper_h27.csv", select=["G00", "H002"])
-    assert h002(found) == {"grade": "G001 G002 G003 G004 G005 G006 G007"}
+    assert h002(found) == {"grade": "G001 G002 G003 G004 G005 G006 G007 G008"}
     found = check("gender_whitepaper_h27.csv", select=["S001", "H"])
     assert h002(found) == {"department": "S001"}
     found = check("gender_whitepaper_h27.csv", severity={"H002": "warning"})

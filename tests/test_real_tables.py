@@ -86,7 +86,7 @@ def test_ofunato_indicator_blocks_and_yearly_series(vocab):
 def test_tochigi_two_targets_and_an_empty_remarks_column(vocab):
     t, fields, skipped = _read(vocab, "tochigi_kankyo_H17_tasseido.csv")
     assert fields == {1: "item", 2: "indicator", 3: "baseline", 4: "current", 5: "target", 7: "grade"}
-    assert t.empty_fields == [("", "effect")]  # 備 考 is empty in all four rows
+    assert t.empty_fields == [("", "remarks")]  # 備 考 is empty in all four rows
     # H22の目標値 (the plan's final target) is the second target: reported, not silently dropped
     assert [(u[2], u[4], u[5]) for u in t.duplicates] == [(6, "H22の目標値", "target")]
     assert t.unmapped == []
@@ -149,13 +149,16 @@ def test_scale_chosen_from_the_published_grades():
     # 大船渡市: １　現状維持 / ２　改革改善（縮小・統合含む）/ ３　終了・廃止・休止 are proposals (今後の方向性)
     scale, found = codes("ofunato_R7_kodomokatei.csv")
     assert scale == "direction" and "G001" not in set(found["code"])
-    # Canada: success / failure (GC InfoBase status_color) are met / not met
-    assert codes("canada_drr2016_TSB.csv")[0] == "achievement"
+    # Canada: success / failure (GC InfoBase status_color) are the GC results legend's met / not met
+    assert codes("canada_drr2016_TSB.csv")[0] == "gc-results"
     # a scale given is used as given, and nothing is said
     scale, found = codes("tochigi_kankyo_H17_tasseido.csv", scale="a-d")
     assert scale == "a-d" and "H004" not in set(found["code"])
-    # ◎ ◎ ○ are off the A–D scale; − (U+2212) is a dash there: a grade not given
-    assert ((found["code"] == "G001").sum(), (found["code"] == "G004").sum()) == (3, 1)
+    # ◎ ◎ ○ are off the A–D scale, said once per spelling (◎ on lines 2 and 3, ○ on 5);
+    # − (U+2212) is a dash there: a grade not given
+    g001 = found[found["code"] == "G001"]
+    assert list(zip(g001["row"], g001["observed"])) == [(2, "◎"), (5, "○")]
+    assert (found["code"] == "G004").sum() == 1
 
 
 def test_a_mapping_gives_the_years_of_unlabelled_blocks(tmp_path):

@@ -8,6 +8,9 @@ Seed rows (CSV line / xlsx row), as published (baseline R3 → target R9, curren
   B is in the upper half of A–D while the rate fell below its baseline: G002 on the grade.
 - コミュニティ・スクールの導入 (line 38 / row 17): baseline "-" (not known), target 100％,
   now 30％: M001 on the baseline; the dash must not be read as 0.
+- 各種助成制度の情報提供 (line 2 / row 4): センターへの相談件数 17件 → 30件, now 45件 (150 % of the
+  target), graded Ｂ, not the top grade A: G008, information only (issue #13: a target exceeded by
+  far under an upper grade below the top is worth a look, not a warning).
 Every other row is consistent: e.g. コミュニティ設立支援 (未設置地区 3 → 2, now 3, grade D) is a
 lower-is-better indicator that did not improve, graded D; 市職員研修 (2回 → 3回, now 1回) is
 graded D; 自治会活動支援 (85.19％ → 87％, now 89.7％) is graded Ａ.
@@ -36,6 +39,13 @@ EXPECTED = {
         "Ｂ: 60％ → 56.5％",
         "seed_r5.csv:26:grade",
         "[seed_r5.xlsx]R5実施状況!F14",
+    ),
+    "G008": (
+        "各種助成制度の情報提供",
+        "grade",
+        "Ｂ: 45件 / 30件",
+        "seed_r5.csv:2:grade",
+        "[seed_r5.xlsx]R5実施状況!F4",
     ),
     "M001": (
         "コミュニティ・スクールの導入",
@@ -70,6 +80,7 @@ def test_severities_and_departments(result):
     assert f.loc["D001", "severity"] == "error"
     assert f.loc["G002", "severity"] == "warning"
     assert f.loc["M001", "severity"] == "warning"
+    assert f.loc["G008", "severity"] == "info"
     assert f.loc["G002", "department"] == "社会福祉課"
     assert f.loc["M001", "department"] == "生涯学習課"
 
@@ -88,7 +99,8 @@ def test_japanese_messages_name_values_as_published(result):
 def test_consistent_rows_raise_no_grade_or_unit_finding(result):
     _, r = result
     f = r.findings
-    graded = set(f.loc[f["code"].str.startswith("G"), "project"])
+    warned = f[f["severity"] != "info"]
+    graded = set(warned.loc[warned["code"].str.startswith("G"), "project"])
     assert graded == {"避難行動要支援者の支援"}
     assert not f["code"].str.startswith("U").any()
     assert not f["code"].str.startswith("S").any()  # the schema accepts every seed row

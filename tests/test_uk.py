@@ -30,8 +30,12 @@ def cells(findings, code):
 
 
 def test_status_codes_the_legend_does_not_define(findings):
-    # SNH03, SNH04, SNH06 are `ld` in both quarters; the legend defines lg, la, lr, lu only
-    assert cells(findings, "G001") == [f"q{q}.csv:{n}:grade" for q in (1, 2) for n in (44, 45, 46)]
+    # SNH03, SNH04, SNH06 (Safer North Hants, lines 44–46) are `ld` in both quarters; the legend
+    # defines lg, la, lr, lu only: one finding per quarter's table, on the first row, listing all three
+    assert cells(findings, "G001") == ["q1.csv:44:grade", "q2.csv:44:grade"]
+    for d in (d for d in findings if d["code"] == "G001"):
+        assert (d["department"], d["observed"], d["project"], d["indicator"]) == ("Safer North Hants", "ld", "", "")
+        assert "rows 44, 45, 46 (3 rows)" in d["message"]
 
 
 def test_grades_the_values_contradict(findings):

@@ -59,7 +59,7 @@ def test_waiver_marks_d001_waived_and_check_exits_zero(tmp_path):
     r = hyoka("check", SEED_CSV, "--no-report", "--waivers", w, "--format", "json")
     assert r.returncode == 0  # --fail-on error
     data = json.loads(r.stdout)
-    assert len(data) == 3  # shown, not dropped
+    assert len(data) == 4  # shown, not dropped (G008 is information)
     assert [d["waived"] for d in data if d["code"] == "D001"] == ["受入済み"]
     assert list(data[0])[-2:] == ["message", "waived"]
 
@@ -220,9 +220,10 @@ def test_waive_adopts_the_legacy_table(tmp_path):
     args = ("waive", SEED_CSV, "--waivers", w, "--reason", "導入前からの既知の指摘", "--by", "企画課 佐藤")
     r = hyoka(*args)
     assert r.returncode == 0, r.stderr
-    assert "3件" in r.stdout
+    assert "4件" in r.stdout
     entries = load_waivers(w)
     assert [(e.code, e.department, e.project, e.indicator) for e in entries] == [
+        ("G008", "市民協働推進課", "各種助成制度の情報提供", "センターへの相談件数"),
         ("D001", "市民協働推進課", "自治会加入促進に関する連携", "自治会加入率"),
         ("G002", "社会福祉課", "避難行動要支援者の支援", "同意取得者に対する個別計画の作成率"),
         ("M001", "生涯学習課", "コミュニティ・スクールの導入", "コミュニティ・スクールの導入率"),
@@ -240,7 +241,7 @@ def test_waive_adopts_the_legacy_table(tmp_path):
     r = hyoka("check", SEED_CSV, "--waivers", w, "--format", "json", "--no-report", "--fail-on", "info")
     assert r.returncode == 0
     data = json.loads(r.stdout)
-    assert sorted(d["code"] for d in data) == ["D001", "G002", "M001"]
+    assert sorted(d["code"] for d in data) == ["D001", "G002", "G008", "M001"]
     assert all(d["waived"] == "導入前からの既知の指摘" for d in data)
     assert SEED_CSV.read_bytes() == before
 
@@ -270,12 +271,16 @@ def test_waive_selection_and_appending_keeps_comments(tmp_path):
         "--lang",
         "en",
     )
-    assert r.returncode == 0 and "Added 1 waiver entries" in r.stdout
+    assert r.returncode == 0 and "Added 2 waiver entries" in r.stdout
     text = w.read_text(encoding="utf-8")
     assert text.startswith("# our accepted findings\nwaivers:\n- code: M001   # 基準値なし\n")
-    assert [(e.code, e.expires) for e in load_waivers(w)] == [("M001", date(2099, 1, 1)), ("G002", date(2030, 4, 1))]
+    assert [(e.code, e.expires) for e in load_waivers(w)] == [
+        ("M001", date(2099, 1, 1)),
+        ("G008", date(2030, 4, 1)),
+        ("G002", date(2030, 4, 1)),
+    ]
     r = hyoka("waive", SEED_CSV, "--waivers", w, "--reason", "x", "--by", "y", "--department", "市民協働推進課")
-    assert r.returncode == 0 and [e.code for e in load_waivers(w)] == ["M001", "G002", "D001"]
+    assert r.returncode == 0 and [e.code for e in load_waivers(w)] == ["M001", "G008", "G002", "D001"]
 
 
 @pytest.mark.parametrize("extra", [("--expires", "2020-01-01"), ("--expires", "2030-02-30"), ("--reason", " ")])

@@ -92,7 +92,11 @@ def run_case(case: Case, lang: str = "ja", select: list[str] | None = None):
                 w.writeheader()
                 w.writerows(rows)
         options = CheckOptions(
-            scale=settings.get("scale"), departments=settings.get("departments"), lang=lang, select=select
+            scale=settings.get("scale"),
+            departments=settings.get("departments"),
+            lang=lang,
+            select=select,
+            as_of=settings.get("as_of"),
         )
         if "indicators" in settings:
             meta = Path(tmp) / "indicators.yaml"

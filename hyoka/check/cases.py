@@ -16,7 +16,7 @@ as published; the rows that run are a consistent row of the seed table changed b
 (:mod:`hyoka.authoring.cases`). A case may also carry the settings of its check: ``scale`` (preset
 or file), ``departments`` (the plan's department list), ``indicators`` (indicator metadata
 entries), ``formulas`` (field → formula: the table is an .xlsx whose formulas were never calculated;
-``{}`` for an .xlsx without formulas).
+``{}`` for an .xlsx without formulas), ``as_of`` (the report's date, ``--as-of``).
 
 This module only reads and validates the format (:func:`parse_cases`, raising ConfigError naming
 the file, the rule and the case); running cases is :mod:`hyoka.authoring.cases`.
@@ -29,7 +29,7 @@ from dataclasses import field as _field
 
 from hyoka.errors import ConfigError
 
-SETTINGS = ("scale", "departments", "indicators", "formulas")
+SETTINGS = ("scale", "departments", "indicators", "formulas", "as_of")
 _KINDS = ("fire", "quiet")
 _COMMON = {"row", "rows", *SETTINGS}
 _FIRE = {"field", "observed", "at"}

@@ -10,6 +10,11 @@ it lacks (H002: :mod:`hyoka.check.skipped`).
 
 A frame without a ``col_<field>`` column at all (built by hand, not by the loader) is taken to
 have the field: the profile only ever switches a check off on evidence.
+
+A column can also be there but mostly empty (:func:`sparse`): a grade column filled on 2 of 26
+rows (a work plan whose evaluations are not written yet, or a source that stored them for some
+rows only). Its blanks are not each an omission; the rules that would report every blank
+(G004, M004) stay quiet on such a table and it gets one H006 instead (:mod:`hyoka.check.skipped`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ import pandas as pd
 
 #: the columns that name a table: a file, and a worksheet of it (``""`` for a CSV)
 TABLE_KEYS = ("source_file", "sheet")
+#: a column blank on more than this share of a table's rows is mostly empty (:func:`sparse`) …
+SPARSE_SHARE = 0.5
+#: … in a table of at least this many rows (as a column empty in every row: hyoka.read.raw)
+SPARSE_MIN_ROWS = 3
 
 
 def has_fields(frame: pd.DataFrame, fields: Iterable[str]) -> np.ndarray:
@@ -48,3 +57,23 @@ def missing_fields(frame: pd.DataFrame, fields: Iterable[str]) -> list[tuple[str
     present = pd.DataFrame({f: frame[f"col_{f}"].to_numpy() > 0 for f in fields}, index=frame.index)
     per_table = present.groupby([keys[k] for k in TABLE_KEYS], sort=False).any()
     return [(str(src), str(sheet), f) for (src, sheet), row in per_table.iterrows() for f in fields if not row[f]]
+
+
+def table_groups(frame: pd.DataFrame) -> list[pd.Series]:
+    """The :data:`TABLE_KEYS` columns of ``frame`` as group keys (``""`` where a column is absent)."""
+    return [
+        frame[k].astype("string").fillna("") if k in frame else pd.Series("", index=frame.index, dtype="string")
+        for k in TABLE_KEYS
+    ]
+
+
+def sparse(frame: pd.DataFrame, fld: str, blank: pd.Series) -> pd.Series:
+    """Per row: whether its table has ``fld``'s column (``col_<fld>`` > 0, or no place column at all)
+    and ``blank`` (bool per row: the field is blank there) holds on more than :data:`SPARSE_SHARE`
+    of the table's rows, the table having at least :data:`SPARSE_MIN_ROWS`. A bool Series on
+    ``frame``'s index; whole columns."""
+    blank = blank.fillna(False).astype(bool)
+    groups = blank.groupby(table_groups(frame), sort=False)
+    share, size = groups.transform("mean"), groups.transform("size")
+    mostly = (share > SPARSE_SHARE) & (size >= SPARSE_MIN_ROWS)
+    return pd.Series(has_fields(frame, [fld]), index=frame.index) & mostly

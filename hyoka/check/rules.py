@@ -8,7 +8,10 @@ indicator a message names, is left out), ``cell`` (the field whose cell the find
 :data:`SERIES_CELLS`), ``when`` (a condition in the language of :mod:`hyoka.check.expr`),
 ``title``, ``description``, ``expected``, ``message``, ``fix`` (each ``{ja, en}``), ``observed``
 (one template) and optionally ``each`` (a list of fields: the rule is applied once per field, with
-``$field`` in every text replaced by it), ``cases`` (rows that must fire it and near misses that
+``$field`` in every text replaced by it), ``group_by`` (columns of the normalised frame: the rows a
+rule fires on that share a table, a department and these columns' text (NFKC, ends trimmed) give
+one finding, on the first of them, its project, item and indicator blank where the rows differ:
+G001 is said once per spelling of a grade, not once per row), ``cases`` (rows that must fire it and near misses that
 must not: :mod:`hyoka.check.cases`, run by tests/test_rule_cases.py and shown in the docs) and
 ``example`` (older form of one case that fires, for catalogs without ``cases``).
 
@@ -16,7 +19,9 @@ Templates (:mod:`hyoka.check.text`: ``{name}`` or ``{name|filter}``) fill ``{nam
 row's column of that name in the normalised frame (see :mod:`hyoka.normalise.frame`) or from the
 context: ``field_ja``/``field_en`` (the field's label), ``scale_name``, ``scale_codes``,
 ``scale_upper``, ``scale_lower``, ``scale_below_upper`` (middle and lower grades),
-``scale_above_lower`` (upper and middle grades); filters make display text from codes and numbers
+``scale_above_lower`` (upper and middle grades), ``scale_top`` (the grade ranked 1), ``rows`` (the rows a finding is about, as text:
+``44、45、46行目の3行`` / ``rows 44, 45, 46 (3 rows)``; the row itself unless the rule has ``group_by``) and
+``row_count``; filters make display text from codes and numbers
 (``{direction|label}``, ``{progress|pct}``, ``{bound|range}``). Only names are allowed, so a
 template cannot reach attributes or call anything.
 """
@@ -37,7 +42,7 @@ from hyoka.check.text import BLANK, check_template, render
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import on_distinct
 from hyoka.normalise.scale import GradingScale
-from hyoka.normalise.vocabulary import nfkc_series
+from hyoka.normalise.text import text_keys
 from hyoka.resources import data_dir, load_yaml, reject_unknown
 
 LANGS = ("ja", "en")
@@ -49,6 +54,7 @@ FIELD_LABELS = {
     "partners": ("協働の相手", "partners"),
     "grade": ("事業の評価", "grade"),
     "effect": ("効果、理由（問題点）", "effect"),
+    "remarks": ("備考", "remarks"),
     "indicator": ("目標指標", "indicator"),
     "baseline": ("基準値", "baseline"),
     "target": ("目標値", "target"),
@@ -59,6 +65,9 @@ FIELD_LABELS = {
     "target_min": ("目標値（下限）", "minimum target"),
     "target_max": ("目標値（上限）", "maximum target"),
     "rate": ("達成率", "rate"),
+    "value_type": ("値の種類", "value type"),
+    "target_month": ("目標月", "target month"),
+    "period": ("達成時期の区分", "period"),
     # a row's yearly values (a wide or long table: hyoka.normalise.series); a case row writes
     # them as one text, "234 | 230 | 0" (hyoka.authoring.cases)
     "series": ("年度別の値", "yearly values"),
@@ -89,7 +98,10 @@ _KEYS = {
     "each",
     "example",
     "cases",
+    "group_by",
 }
+#: rows listed by ``{rows}`` in one finding; more are counted (… ほか12行)
+ROWS_SHOWN = 10
 _CODE = re.compile(r"^[A-Z]{1,3}\d{3}$")
 
 
@@ -111,6 +123,7 @@ class Rule:
     each_field: str | None = None  # the field this instance of an `each` rule is about
     cases: Cases | None = None  # shared by all instances of an `each` rule
     needs: tuple[str, ...] = ()  # the fields a table must have for the rule to run on its rows
+    group_by: tuple[str, ...] = ()  # one finding per table, department and these columns' text
 
 
 def _text(entry: dict, key: str, where: str) -> dict[str, str]:
@@ -181,8 +194,11 @@ def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str
             "scale_lower",
             "scale_below_upper",
             "scale_above_lower",
+            "scale_top",
             "grade_shown",
             "grade_meaning",
+            "rows",
+            "row_count",
         }
         for tmpl in [observed] + [v for t in texts.values() for v in t.values()]:
             check_template(tmpl, known | context, where)
@@ -193,6 +209,12 @@ def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str
     needs = tuple(_sub(str(f), fld) for f in needs_given)
     if bad := [f for f in needs if f not in FIELD_LABELS]:
         raise ConfigError(f"{where}: `needs` names no field: {', '.join(bad)} ({', '.join(FIELD_LABELS)})")
+    group_by = entry.get("group_by", [])
+    if not isinstance(group_by, list) or not all(isinstance(g, str) for g in group_by):
+        raise ConfigError(f"{where}: `group_by` is a list of columns, e.g. [grade_raw]")
+    group_by = [_sub(g, fld) for g in group_by]
+    if known is not None and (unknown := set(group_by) - known):
+        raise ConfigError(f"{where}: `group_by` names unknown column(s) {', '.join(sorted(unknown))}")
     return Rule(
         code,
         str(entry.get("name", code)),
@@ -209,6 +231,7 @@ def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str
         entry.get("example"),
         fld,
         needs=needs,
+        group_by=tuple(group_by),
     )
 
 
@@ -221,6 +244,7 @@ def scale_context(scale: GradingScale, lang: str) -> dict[str, str]:
         "scale_lower": sep.join(scale.codes("lower")),
         "scale_below_upper": sep.join(scale.codes("middle") + scale.codes("lower")),
         "scale_above_lower": sep.join(scale.codes("upper") + scale.codes("middle")),
+        "scale_top": sep.join(g.code for g in scale.grades if g.rank == 1),
     }
 
 
@@ -232,8 +256,10 @@ def grade_context(rows: pd.DataFrame, scale: GradingScale, lang: str) -> dict[st
     blank = BLANK[lang]
     published = rows["grade_raw"].astype("string").fillna("")
     code = rows["grade"].astype("string")
-    key = on_distinct(published, lambda u: nfkc_series(u).str.strip().str.casefold())
-    same = (key == code.str.casefold()).fillna(True).astype(bool)
+    # the code is added where the spelling is not the code itself, brackets aside: (A) is A
+    same = on_distinct(
+        published, lambda u: pd.Series([scale.is_code(t) for t in u], index=u.index, dtype=bool)
+    ) | code.isna().to_numpy(bool)
     shown = published.where(same, published + " (" + code + ")")
     meanings = {g.code: (g.meaning_ja if lang == "ja" else g.meaning_en) for g in scale.grades}
     meaning = code.map(meanings).astype("string")
@@ -262,7 +288,10 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
         if not mask.any():
             continue
         sub = frame.loc[mask.to_numpy()]
-        c: dict[str, object] = {**ctx, **grade_context(sub, scale, lang)}
+        rows_text, count, differ = _row_lists(sub, rule.group_by, lang)
+        if rule.group_by:
+            sub = sub.loc[rows_text.index]
+        c: dict[str, object] = {**ctx, **grade_context(sub, scale, lang), "rows": rows_text, "row_count": count}
         if rule.each_field or rule.cell:
             ja, en = CELL_LABELS[rule.each_field or rule.cell]
             c.update(field_ja=ja, field_en=en)
@@ -279,4 +308,53 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
                 fix=render(rule.fix[lang], sub, lang, c),
             )
         )
+        if rule.group_by:  # a name the grouped rows do not share names none of them
+            for col, d in differ.items():
+                parts[-1].loc[d.to_numpy(bool), col] = ""
     return F.combine(parts)
+
+
+def _row_lists(
+    rows: pd.DataFrame, group_by: tuple[str, ...], lang: str
+) -> tuple[pd.Series, pd.Series, dict[str, pd.Series]]:
+    """For a rule with ``group_by``: the first row of each group of ``rows`` (same table, department
+    and grouping texts) → the group's rows as text (``{rows}``), their count (``{row_count}``), and
+    per name column (project, item, indicator) whether the group's rows differ in it; all indexed
+    by the first rows. Without ``group_by`` each row is its own group. Whole columns: a group
+    key, then one pass over the (few) rows that fire."""
+    numbers = rows["row"].astype("int64")
+    if not group_by:
+        n = numbers.astype("string")
+        single = (n + "行目") if lang == "ja" else ("row " + n)
+        return single, pd.Series("1", index=rows.index, dtype="string"), {}
+    keys = [rows[k].astype("string").fillna("") for k in ("source_file", "sheet") if k in rows]
+    keys.append(rows["department"].astype("string").fillna(""))
+    keys += [text_keys(rows[g], fold=False, spaces="ends") for g in group_by]
+    groups = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)}, index=rows.index).groupby(
+        [f"k{i}" for i in range(len(keys))], sort=False
+    )
+    first = groups.ngroup()
+    lead = first[~first.duplicated()]  # the first row of each group, in row order
+    listed = numbers.groupby(first.to_numpy()).agg(list)
+    text = pd.Series([rows_text(listed[g], lang) for g in lead], index=lead.index, dtype="string")
+    count = pd.Series([str(len(listed[g])) for g in lead], index=lead.index, dtype="string")
+    differ = {}
+    for col in ("project", "item", "indicator"):
+        if col in rows:
+            n = rows[col].astype("string").fillna("").groupby(first.to_numpy()).nunique()
+            differ[col] = pd.Series((n.loc[lead.to_numpy()] > 1).to_numpy(), index=lead.index)
+    return text, count, differ
+
+
+def rows_text(numbers: list[int], lang: str, counted: bool = True) -> str:
+    """``[44, 45, 46]`` → ``44、45、46行目の3行`` / ``rows 44, 45, 46 (3 rows)`` (without the count
+    unless ``counted``); ``[2]`` → ``2行目`` / ``row 2``; :data:`ROWS_SHOWN` at most, the rest
+    counted."""
+    shown, rest, n = numbers[:ROWS_SHOWN], len(numbers) - ROWS_SHOWN, len(numbers)
+    if lang == "ja":
+        text = "、".join(map(str, shown)) + "行目" + (f"ほか{rest}行" if rest > 0 else "")
+        return text + (f"の{n}行" if n > 1 and counted else "")
+    if n == 1:
+        return f"row {shown[0]}"
+    more = f" and {rest} more" if rest > 0 else ""
+    return "rows " + ", ".join(map(str, shown)) + more + (f" ({n} rows)" if counted else "")

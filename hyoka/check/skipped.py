@@ -1,5 +1,6 @@
 """H002/H003: the checks a table's missing (H002) or empty (H003: a column blank in every row,
-hyoka.read.raw) columns switched off, said once per table and field.
+hyoka.read.raw) columns switched off, said once per table and field; H006: a column blank on most
+of its table's rows (:func:`hyoka.check.profile.sparse`), whose blanks are not reported row by row.
 
 A rule that needs a field (``needs`` in rules/catalog.yaml) and a schema check about a field
 (rules/schema_findings.yaml) do not run on the rows of a table without that field's column
@@ -17,8 +18,8 @@ import pandas as pd
 from hyoka.check import findings as F
 from hyoka.check import registry
 from hyoka.check.notes import notes_frame, table_note
-from hyoka.check.profile import missing_fields
-from hyoka.check.rules import FIELD_LABELS, Rule
+from hyoka.check.profile import missing_fields, table_groups
+from hyoka.check.rules import FIELD_LABELS, Rule, rows_text
 from hyoka.check.schema import field_codes
 
 _SEP = {"ja": "、", "en": ", "}
@@ -41,7 +42,7 @@ def checks_needing(rules: list[Rule], runs: Callable[[str], bool]) -> dict[str, 
 
 #: fields many templates do not have (free text, a published rate, target bounds): their absence is
 #: not worth a finding on every table, nor is an empty column of them
-OPTIONAL_FIELDS = ("activities", "partners", "effect", "rate", "target_min", "target_max")
+OPTIONAL_FIELDS = ("activities", "partners", "effect", "remarks", "rate", "target_min", "target_max")
 
 
 def skipped_findings(
@@ -70,4 +71,40 @@ def skipped_findings(
         values = {"field_ja": ja, "field_en": en, "checks": checks}
         observed = " ".join(c for c, _ in needed[fld])
         records.append(table_note(code, lang, values, field=fld, observed=observed, source=source, sheet=sheet))
+    return notes_frame(records)
+
+
+#: the fields a mostly-blank column is said of once (H006), with the per-row checks it keeps quiet
+#: (rules/catalog.yaml: G004 and M004 do not fire on the rows of such a table)
+SPARSE_FIELDS = {"grade": ("G004",), "current": ("M004",)}
+
+
+def sparse_findings(frame: pd.DataFrame, rules: list[Rule], lang: str) -> pd.DataFrame:
+    """The H006 findings of ``frame`` (the normalised rows, with ``<field>_sparse`` from
+    hyoka.normalise.derive): one per table and field of :data:`SPARSE_FIELDS` whose column is blank
+    on most rows, when one of ``rules`` (those that run) is a check it keeps quiet; placed on the
+    table, the rows that fill the field in listed. A findings table (:mod:`hyoka.check.findings`)."""
+    titles = {r.code: r.title for r in rules}
+    records = []
+    for fld, codes in SPARSE_FIELDS.items():
+        quiet = [c for c in codes if c in titles]
+        col = f"{fld}_sparse"
+        if not quiet or col not in frame or not frame[col].any():
+            continue
+        rows = frame[frame[col].to_numpy(bool)]
+        filled = rows[f"{fld}_state"] != "missing"
+        ja, en = FIELD_LABELS[fld]
+        checks = _SEP[lang].join(f"{c} {titles[c][lang]}" for c in quiet)
+        for (source, sheet), part in rows.groupby(table_groups(rows), sort=False):  # a few tables
+            numbers = part.loc[filled.loc[part.index].to_numpy(bool), "row"].astype(int).tolist()
+            values = {
+                "field_ja": ja,
+                "field_en": en,
+                "rows": str(len(part)),
+                "blank": str(len(part) - len(numbers)),
+                "filled": rows_text(numbers, lang, counted=False),
+                "checks": checks,
+            }
+            observed = f"{len(part) - len(numbers)}/{len(part)}"
+            records.append(table_note("H006", lang, values, field=fld, observed=observed, source=source, sheet=sheet))
     return notes_frame(records)

@@ -88,6 +88,16 @@ def check(
             "commented, and listed on a first sheet.",
         ),
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="<date>",
+            help="The report's date (2017-03-31) or fiscal year (R5, 2016/17): a status scale judges "
+            "'met' against it (a target dated after it is still to come). Default: as-of in hyoka.toml, "
+            "else the table's own period column, if any.",
+        ),
+    ] = None,
     previous: Annotated[
         list[Path] | None,
         typer.Option(
@@ -125,6 +135,7 @@ def check(
                 select=split_codes(select),
                 ignore=split_codes(ignore),
                 previous=previous or None,
+                as_of=as_of,
             )
         if output is not None:
             from hyoka.inputs import check_output_file

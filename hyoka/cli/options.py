@@ -50,7 +50,7 @@ FORMAT_HELP = (
 )
 SCALE_HELP = (
     "Grading scale file, or a bundled preset (a-d, s-a-b-c, f-s-a-b-c-x-y-z, circles, circles-plus, achievement, "
-    "direction, rag). Without it: the preset that reads the table's grades (H004 says which), else a-d."
+    "direction, gc-results, kenko, kenko-chukan, rag). Without it: the preset that reads the table's grades (H004 says which), else a-d."
 )
 MAPPING_HELP = "A plan's column aliases and indicator directions (YAML)."
 DEPARTMENT_HELP = "(current or previous name)."

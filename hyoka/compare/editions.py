@@ -43,7 +43,7 @@ Comparisons on matched rows (exact, fuzzy and renamed; all on whole columns):
   rank), one edition has a baseline and the other is missing, unreadable texts differ, or the
   baseline years differ.
 - E002 (warning) target changed (the same test on target) and this year's row has no note: a ※
-  or trailing parenthesised remark in the target cell, or effect/activities text matching the
+  or trailing parenthesised remark in the target cell, or effect/remarks/activities text matching the
   spec's ``note_pattern``.
 - E007 (warning) current value moved against the indicator's direction (``sign`` of this year's
   row, else last year's; hyoka.normalise.derive) in one unit, while the grade's rank improved (rank 1 is

@@ -190,7 +190,7 @@ def compare_editions(
         cur["target_raw"].astype("string").fillna("").str.normalize("NFKC").str.contains(_NOTE_IN_CELL, regex=True)
     )
     note_text = pd.Series(False, index=cur.index)
-    for col in ("effect", "activities"):  # texts as published: the note pattern is matched on their NFKC
+    for col in ("effect", "remarks", "activities"):  # texts as published: the note pattern is matched on their NFKC
         text = cur[col].astype("string").fillna("").str.normalize("NFKC")
         note_text = note_text | text.str.contains(spec.note_pattern, regex=True)
     noted = (note_cell | note_text).fillna(False).astype(bool).to_numpy()

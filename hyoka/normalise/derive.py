@@ -46,6 +46,10 @@ entries, patterns or grades, never over rows).
 - ``rate_consistent``, ``rate_computed``, ``rate_formula``: a published rate (達成率, 進捗率)
   recomputed from the values (see :func:`_rate_check`);
 - ``department_known`` (boolean; NA when the plan gave no department list);
+- ``as_of_year``, ``target_future`` (the report's fiscal year, and whether the target's date is
+  after it: hyoka.normalise.status);
+- ``grade_sparse``, ``current_sparse`` (bool: the row's table has the column but it is blank on
+  most of its rows: hyoka.check.profile.sparse);
 - ``grade_computed``, ``grade_defined``, ``grade_contradicts`` (see hyoka.normalise.scale);
 - names: ``indicator_state``, ``has_values``, ``no_indicator`` and, where a department is written
   several ways, ``department_usual`` and ``department_usual_rows`` (hyoka.normalise.names);
@@ -62,10 +66,12 @@ import numpy as np
 import pandas as pd
 
 from hyoka.check.expr import parse
+from hyoka.check.profile import sparse
 from hyoka.errors import ConfigError
-from hyoka.normalise.measures import LEVEL, RANGE, VALUE, on_distinct
+from hyoka.normalise.measures import LEVEL, MISSING, RANGE, VALUE, on_distinct
 from hyoka.normalise.names import derive_names
 from hyoka.normalise.scale import GradingScale
+from hyoka.normalise.status import report_dates
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc, nfkc_series
 from hyoka.resources import load_yaml, reject_unknown
 
@@ -98,6 +104,7 @@ class DeriveSettings:
     indicators: list[IndicatorMeta] = field(default_factory=list)
     schedule_margin: float = 0.2
     departments: list[str] | None = None
+    as_of_year: int | None = None  # the report's fiscal year (hyoka.normalise.status.as_of_year)
 
 
 def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[IndicatorMeta]:
@@ -215,7 +222,15 @@ def _metadata(out: pd.DataFrame, metas: list[IndicatorMeta], indicator: pd.Serie
 
 
 def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: DeriveSettings | None = None) -> None:
-    """Add the derived columns (module doc) to the normalised frame ``out``, in place."""
+    """Add the derived columns (module doc) to the normalised frame ``out``, in place. The frame
+    grows column by column (in place, so no copy of a million rows); pandas' warning that such a
+    frame is "fragmented" is about that, and is not shown to the user."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+        _derive(out, vocab, scale, settings)
+
+
+def _derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: DeriveSettings | None) -> None:
     settings = settings or DeriveSettings()
     idx = out.index
     present = {f: out[f"{f}_state"].isin([VALUE, LEVEL]) for f in VALUE_FIELDS}
@@ -353,6 +368,10 @@ def derive(out: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, settings: 
         out["department_known"] = department.isin(names).astype("boolean")
 
     out["grade_is_status"] = (out["grade_standing"] == "status").fillna(False).astype(bool)
+    report_dates(out, settings.as_of_year)  # as_of_year, target_future: scale conditions read them
+    # a grade or current column blank on most of its table's rows (hyoka.check.profile.sparse)
+    out["grade_sparse"] = sparse(out, "grade", (out["grade_state"] == MISSING) & ~out["nocache_grade"])
+    out["current_sparse"] = sparse(out, "current", (out["current_state"] == MISSING) & ~out["nocache_current"])
     _grade_by_values(out, scale)
 
 
@@ -439,8 +458,8 @@ def _rate_check(out: pd.DataFrame, agree: pd.Series) -> None:
 
 
 def _grade_by_values(out: pd.DataFrame, scale: GradingScale) -> None:
-    """Grades a scale defines by values (see hyoka.normalise.scale): ``grade_computed`` (the first grade
-    whose condition holds), ``grade_defined`` (the reported grade has a condition) and
+    """Grades a scale defines by values (see hyoka.normalise.scale): ``grade_computed`` (the first grade,
+    statuses included, whose condition holds), ``grade_defined`` (the reported grade has a condition) and
     ``grade_contradicts`` (that condition is definitely false), in place."""
     known = set(out.columns)
     computed = pd.Series(pd.NA, index=out.index, dtype="string")
@@ -456,8 +475,8 @@ def _grade_by_values(out: pd.DataFrame, scale: GradingScale) -> None:
             raise
         except Exception as exc:  # a condition that does not fit these columns (types, arithmetic)
             raise ConfigError(f"{where}: cannot evaluate `{g.when}` ({type(exc).__name__}: {exc})") from None
-        if g.standing != "status":
-            computed = computed.mask(computed.isna() & cond.fillna(False).astype(bool), g.code)
+        # a status the values imply (future, not available) is the computed grade too
+        computed = computed.mask(computed.isna() & cond.fillna(False).astype(bool), g.code)
         mine = (out["grade"] == g.code).fillna(False).astype(bool)
         defined |= mine
         contradicts |= mine & (cond == False).fillna(False).astype(bool)  # noqa: E712 (nullable)

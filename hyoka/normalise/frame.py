@@ -8,7 +8,8 @@ provenance
     canonical field, ``char_<field>`` and ``cellrow_<field>`` where the loader gave them (as
     numbers: :mod:`hyoka.read.table`).
 text
-    ``item``, ``project``, ``activities``, ``effect``, ``indicator`` as published (①, ㈱, Ⅲ and
+    ``item``, ``project``, ``activities``, ``effect`` (効果・理由: the reason for the grade),
+    ``remarks`` (備考), ``indicator`` as published (①, ㈱, Ⅲ and
     full-width letters kept: people read them in every output), whitespace collapsed and trimmed
     only; code that matches names compares them by :func:`hyoka.normalise.text.text_key` or NFKC
     at the point of comparison. ``partners`` (NFKC except circled numbers ①–⑳, which stay
@@ -25,7 +26,8 @@ grade
 values, for f in baseline, target, current (read by hyoka.normalise.measures, whose doc lists the notations)
     ``f_raw`` (as published; a binary float written out in full, 69.900000000000006, shown as
     Excel shows it: 69.9), ``f_value`` (float64; a level's rank), ``f_unit``, ``f_unit_known``,
-    ``f_state`` (value/level/missing/unparseable, ``range`` for 23.4〜30.7%, ``several`` for
+    ``f_state`` (value/level/missing/unparseable, ``text`` (words where the row says its values are
+    words), ``range`` for 23.4〜30.7%, ``several`` for
     男女計:8.5% 男性:12.9%, and for the target only ``direction`` for 減少傾向へ),
     ``f_low``/``f_high`` (float64: a range's ends, the value itself otherwise), ``f_qualifier``
     (ge/gt/le/lt/approx: 以上/超/以下・以内/未満/約・程度; NA), ``f_estimate`` (bool: 推計, 見込,
@@ -59,6 +61,11 @@ direction (a table's own column of the better direction: a long table's 改善�
     ``direction_raw`` (as published, ``""`` without the column) and ``direction_declared``
     (increase/decrease/keep, NA when the cell says none of them: :data:`DECLARED_DIRECTIONS`);
     hyoka.normalise.derive takes it after the plan's indicator list.
+status (a results framework's columns: hyoka.normalise.status)
+    ``value_type_raw`` and ``period_raw`` (as published, ``""`` without the column); a value of a
+    row whose type is narrative (``text``) has the state ``text`` (or ``missing`` when it opens
+    with a missing marker: ``N/A In fiscal year …``); a ``target_month`` is written into the target
+    year label (``2018`` + ``3`` → ``2018年3月``, fiscal year 2017).
 rate (達成率, 進捗率: a published rate in percent)
     ``rate_raw`` (as published), ``rate_value`` (float64, percent: ``93.4%`` and ``93.4`` are both
     93.4), ``rate_decimals`` (int64, the decimals written: 1 for ``93.4%``), ``rate_state``
@@ -91,6 +98,7 @@ from hyoka.normalise.measures import (
 )
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.series import normalise_series
+from hyoka.normalise.status import narratives, with_month
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, nfkc_series
 from hyoka.read.raw import PLACE_PREFIXES, ensure_columns, fill_places
 
@@ -206,7 +214,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     out["row"] = raw["row"].astype("int64")
     for fld in ("item", "project", "indicator"):
         out[fld] = _text(take(fld))
-    for fld in ("activities", "effect"):
+    for fld in ("activities", "effect", "remarks"):
         out[fld] = _text(take(fld), keep_newlines=True)
     out["partners"] = _partners(take("partners"))
 
@@ -237,7 +245,8 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     # grades onto the plan's scale
     grade_raw = take("grade").astype("string").fillna("")
     key = on_distinct(grade_raw, lambda u: nfkc_series(u).str.strip().str.casefold())
-    code = on_distinct(key, lambda u: pd.Series([scale.code_for(k) for k in u], index=u.index, dtype=object))
+    # read by the scale (hyoka.normalise.scale: (A), ◎(予定以上), B*, １　現状維持 …), once per spelling
+    code = on_distinct(grade_raw, lambda u: pd.Series([scale.code_for(t) for t in u], index=u.index, dtype=object))
     blank = key.isin(vocab.missing_markers) & code.isna()
     out["grade_raw"] = grade_raw
     out["grade"] = code.astype("string")
@@ -252,6 +261,7 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     )
 
     year_in_cell: dict[str, np.ndarray] = {}
+    target_month = take("target_month")  # a results framework's month of the date to achieve
     for fld in VALUE_FIELDS:
         value = take(fld)
         m = parse_measures(value, vocab)
@@ -278,6 +288,8 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         if fld == "target":
             out["target_stated_direction"] = m["direction"].where(state == DIRECTION, pd.NA)
         year = take(f"{fld}_year").astype("string").fillna("")
+        if fld == "target":  # 2018 with 3 in target_month: 2018年3月 (hyoka.normalise.status)
+            year = with_month(year, target_month)
         has = (in_cell != "").to_numpy(bool)
         if has.any():
             year = year.where(~has, in_cell)
@@ -316,6 +328,11 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     out["direction_declared"] = on_distinct(out["direction_raw"], _declared_direction)
     _target_bounds(out, take("target_min"), take("target_max"), vocab)
     _rate(out, take("rate"), vocab)
+    # a results framework's own words on how to read the row (hyoka.normalise.status)
+    value_type = take("value_type")
+    out["value_type_raw"] = value_type.astype("string").fillna("")
+    narratives(out, value_type, VALUE_FIELDS, vocab.missing_markers)
+    out["period_raw"] = take("period").astype("string").fillna("")
     return out
 
 

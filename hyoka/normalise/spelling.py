@@ -23,6 +23,7 @@ Japanese text (or words, once the line breaks are collapsed) are such marks when
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
@@ -132,12 +133,7 @@ def add_misspellings(frame: pd.DataFrame, entries: tuple[Misspelling, ...] | Non
         pairs = [find_misspelling(v if isinstance(v, str) else "", entries) for v in column]
         return pd.DataFrame(pairs, index=column.index, columns=["misspelt", "spelling"])
 
-    for fld in SPELLING_FIELDS:
-        if fld not in frame:
-            continue
-        found = on_distinct(frame[fld].fillna("").astype(str), both)
-        frame[f"misspelt_{fld}"] = found["misspelt"].to_numpy()
-        frame[f"spelling_{fld}"] = found["spelling"].to_numpy()
+    _add(frame, both, "misspelt", "spelling")
 
 
 def find_lost_marks(text: str) -> tuple[str, str]:
@@ -161,9 +157,17 @@ def add_lost_marks(frame: pd.DataFrame) -> None:
         pairs = [find_lost_marks(v if isinstance(v, str) else "") for v in column]
         return pd.DataFrame(pairs, index=column.index, columns=["lost", "restored"])
 
-    for fld in SPELLING_FIELDS:
-        if fld not in frame:
-            continue
-        found = on_distinct(frame[fld].fillna("").astype(str), both)
-        frame[f"lost_{fld}"] = found["lost"].to_numpy()
-        frame[f"restored_{fld}"] = found["restored"].to_numpy()
+    _add(frame, both, "lost", "restored")
+
+
+def _add(frame: pd.DataFrame, both, first: str, second: str) -> None:
+    """``frame[<first>_<field>]``, ``frame[<second>_<field>]`` from ``both`` (a column → a frame of
+    the two), in place; pandas' "fragmented frame" warning on growing a frame in place is not shown."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+        for fld in SPELLING_FIELDS:
+            if fld not in frame:
+                continue
+            found = on_distinct(frame[fld].fillna("").astype(str), both)
+            frame[f"{first}_{fld}"] = found[first].to_numpy()
+            frame[f"{second}_{fld}"] = found[second].to_numpy()

@@ -18,7 +18,7 @@ from hyoka.normalise.text import nfkc, text_key
 from hyoka.resources import data_dir, load_yaml
 
 #: The canonical fields of an evaluation row, in report order (docs/glossary.md#columns-of-a-row).
-TEXT_FIELDS = ("item", "project", "department", "activities", "partners", "grade", "effect", "indicator")
+TEXT_FIELDS = ("item", "project", "department", "activities", "partners", "grade", "effect", "remarks", "indicator")
 VALUE_FIELDS = ("baseline", "target", "current")
 YEAR_FIELDS = tuple(f"{f}_year" for f in VALUE_FIELDS)
 #: the bounds a results framework gives instead of one target (Canada's GC InfoBase: a lower-is-better
@@ -28,7 +28,11 @@ TARGET_BOUND_FIELDS = ("target_min", "target_max")
 #: a published rate (達成率, 進捗率) in percent: its own kind, not a value of the indicator (no
 #: year, not compared with baseline or target; recomputed from them in hyoka.normalise.derive)
 RATE_FIELDS = ("rate",)
-CANONICAL_FIELDS = TEXT_FIELDS + VALUE_FIELDS + YEAR_FIELDS + TARGET_BOUND_FIELDS + RATE_FIELDS
+#: how a results framework says to read a row (hyoka.normalise.status): the values' type (a
+#: narrative ``text`` or a number), the month of the date to achieve, and whether that date is past
+#: or future at the report
+STATUS_FIELDS = ("value_type", "target_month", "period")
+CANONICAL_FIELDS = TEXT_FIELDS + VALUE_FIELDS + YEAR_FIELDS + TARGET_BOUND_FIELDS + RATE_FIELDS + STATUS_FIELDS
 #: what a header alias may name: a canonical field, ``unit`` (a column of the values' units) or
 #: ``ignore`` (a column read as nothing and never reported)
 ALIAS_FIELDS = CANONICAL_FIELDS + ("unit", "ignore")

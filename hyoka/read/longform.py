@@ -65,7 +65,7 @@ KINDS = {
 #: the order of the kinds within one indicator
 KIND_ORDER = {"target_year": 1, "target": 2, "current": 3, "rate": 4}
 #: text fields a label column may give (values come from the year columns)
-LABEL_FIELDS = ("item", "project", "department", "indicator", "activities", "effect", "unit")
+LABEL_FIELDS = ("item", "project", "department", "indicator", "activities", "effect", "remarks", "unit")
 #: header words of the column that declares the better direction (改善の上向き／下向き)
 DIRECTION_HEADERS = ("上向き", "下向き", "改善の方向", "増減の方向")
 #: header words of identity columns besides the fields read (予算事業ID, 番号)

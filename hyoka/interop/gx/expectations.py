@@ -128,6 +128,8 @@ def rule_expectations(rule: Rule, severity: str | None = None) -> list[dict]:
         }
         if rule.each_field:
             meta["hyoka_field"] = rule.each_field
+        if rule.group_by:  # GX fails every row; hyoka says it once per group, listing the rows
+            meta["hyoka_group_by"] = list(rule.group_by)
         if len(conj) > 1:
             meta["hyoka_case"] = f"{len(out) + 1}/{len(conj)}"
         out.append({"type": kind, "kwargs": kwargs, "meta": meta})

@@ -100,7 +100,8 @@ def suite_columns(suite: dict) -> set[str]:
 
 
 def hyoka_rows(findings: pd.DataFrame, codes: list[str] | set[str]) -> dict[str, set[int]]:
-    """hyoka's findings in the shape :func:`validate_with_gx` returns, for ``codes``."""
+    """hyoka's findings in the shape :func:`validate_with_gx` returns, for ``codes``. A rule with
+    ``group_by`` (G001) gives one finding per group, on its first row: GX fails each of the rows."""
     sub = findings[findings["code"].isin(list(codes))]
     out: dict[str, set[int]] = {c: set() for c in codes}
     for code, idx in sub.groupby("code")["row_index"]:
