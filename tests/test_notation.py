@@ -201,8 +201,9 @@ def test_second_quantities_and_bases_are_kept(raw, value, unit, second, basis):
 def test_a_changed_basis_is_reported_u003():
     # tottori row 37: 100%(10施設) → 100%(51施設): the denominator changes inside the value
     assert ("U003", "target") in codes_at("tottori_koteihyo.csv", 37)
-    # tottori row 18: 5戸/14戸 → 7戸/15戸 (target) and 6戸/15戸 (current)
-    assert {("U003", "target"), ("U003", "current")} <= set(codes_at("tottori_koteihyo.csv", 18))
+    # tottori row 18: 5戸/14戸 → 7戸/15戸 (target) and 6戸/15戸 (current): the change is said
+    # once, on the target; the current value keeps the target's basis
+    assert [c for c in codes_at("tottori_koteihyo.csv", 18) if c[0] == "U003"] == [("U003", "target")]
     # tottori rows 43 and 52: 100%(27施設) → 100%(27施設), 100%(90施設) → 100%(90施設): same basis
     for row in (43, 52):
         assert "U003" not in {c for c, _ in codes_at("tottori_koteihyo.csv", row)}
@@ -386,19 +387,19 @@ def test_missing_markers(raw):
 
 def test_missing_with_an_explanation_is_missing_not_unreadable():
     # canada TSB rows 35 and 36: "N/A In fiscal year 2016-17, no investigations were completed…"
-    # graded success (I-23): the current value is missing (M003), not unreadable (P001)
+    # graded success (I-23): the current value is missing, not unreadable (P001); the status
+    # "success" on a result not available is G005 (gc-results: "not available")
     for row in (35, 36):
-        assert ("M003", "current") in codes_at("canada_drr2016_TSB.csv", row)
-        assert ("P001", "current") not in codes_at("canada_drr2016_TSB.csv", row)
+        assert codes_at("canada_drr2016_TSB.csv", row) == [("G005", "grade")]
+        assert frame_row("canada_drr2016_TSB.csv", row)["current_state"] == "missing"
     assert read("- 5")["value"] == -5  # a dash before a number is still a sign
 
 
 def test_tottori_nashi_placeholders_are_missing():
-    # tottori row 56 (TT_H30_shoukouseisaku): baseline 1兆7,319億円, target and actual なし
-    assert [c for c in codes_at("tottori_koteihyo.csv", 56) if c[0][0] in "MP"] == [
-        ("M002", "target"),
-        ("M003", "current"),
-    ]
+    # tottori row 56 (TT_H30_shoukouseisaku): baseline 1兆7,319億円, target and actual なし: the
+    # missing target is M002; the actual of an ungraded row in a graded table is not yet due (no M003)
+    assert [c for c in codes_at("tottori_koteihyo.csv", 56) if c[0][0] in "MP"] == [("M002", "target")]
+    assert frame_row("tottori_koteihyo.csv", 56)["current_state"] == "missing"
     assert frame_row("tottori_koteihyo.csv", 56)["baseline_value"] == 1.7319e12
 
 
@@ -566,3 +567,17 @@ def test_number_text_is_excels_15_digits(x):
     text = number_text(x)
     assert "e" not in text
     assert float(text) == float(f"{x:.15g}")
+
+
+def test_a_target_written_as_a_sentence_is_words_not_an_unreadable_number(tmp_path):
+    # kenko rows 10, 11: 目標値 望まない受動喫煙のない社会の実現 (健康日本21 states an aim, no number)
+    for row in (10, 11):
+        assert "P001" not in {c for c, _ in codes_at("kenko_nippon21_2nd_final.csv", row)}
+        assert frame_row("kenko_nippon21_2nd_final.csv", row)["target_state"] == "text"
+    # a number in kanji numerals is not a sentence: 百二十九団体 stays unreadable
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "事業名,目標指標,基準値,目標値,現状値\n支援,登録団体数,120団体,百二十九団体,125団体\n", encoding="utf-8"
+    )
+    found = run_check([path], CheckOptions()).findings
+    assert found.loc[found["code"] == "P001", "field"].tolist() == ["target"]

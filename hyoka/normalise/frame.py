@@ -98,7 +98,7 @@ from hyoka.normalise.measures import (
 )
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.series import normalise_series
-from hyoka.normalise.status import narratives, with_month
+from hyoka.normalise.status import TEXT, narratives, with_month
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, nfkc_series
 from hyoka.read.raw import PLACE_PREFIXES, ensure_columns, fill_places
 
@@ -332,8 +332,32 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     value_type = take("value_type")
     out["value_type_raw"] = value_type.astype("string").fillna("")
     narratives(out, value_type, VALUE_FIELDS, vocab.missing_markers)
+    _narrative_targets(out)
     out["period_raw"] = take("period").astype("string").fillna("")
     return out
+
+
+#: a target written as a sentence: no digit and no kanji numeral (so 百二十九団体 stays a number
+#: that cannot be read), at least this many characters after NFKC
+_NARRATIVE_MIN_CHARS = 10
+_NUMERAL = re.compile(r"[0-9〇零一二三四五六七八九十百千万億兆]")
+
+
+def _narrative_targets(out: pd.DataFrame) -> None:
+    """A target written as a sentence (健康日本21's 望まない受動喫煙のない社会の実現, a plan's
+    「〜の推進」) states an aim, not a number misread: its unparseable state becomes ``text``
+    (hyoka.normalise.status.TEXT), as a results framework's narrative target does; in place."""
+    state = out["target_state"]
+    unreadable = (state == UNPARSEABLE).fillna(False).to_numpy(bool)
+    if not unreadable.any():
+        return
+
+    def sentence(u: pd.Series) -> pd.Series:
+        keys = nfkc_series(u.astype("string").fillna("")).str.strip()
+        return (keys.str.len() >= _NARRATIVE_MIN_CHARS) & ~keys.str.contains(_NUMERAL.pattern, regex=True)
+
+    words_ = unreadable & on_distinct(out["target_raw"], sentence).fillna(False).to_numpy(bool)
+    out["target_state"] = state.mask(words_, TEXT)
 
 
 #: a unit written in brackets in the indicator's name (大気環境基準達成率【%】, 排出削減量【t-NOx】),
