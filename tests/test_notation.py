@@ -581,3 +581,24 @@ def test_a_target_written_as_a_sentence_is_words_not_an_unreadable_number(tmp_pa
     )
     found = run_check([path], CheckOptions()).findings
     assert found.loc[found["code"] == "P001", "field"].tolist() == ["target"]
+
+
+@pytest.mark.parametrize(
+    "raw, value, unit",
+    [
+        ("1万2千人", 12_000, "人"),  # 千 multiplies the 2 (not the unit 千人: 10,002千人)
+        ("3千5百人", 3_500, "人"),
+        ("1億2千万円", 120_000_000, "円"),  # (1)億 + (2千)万
+        ("1兆7,319億円", 1.7319e12, "円"),  # tottori TT_H30_shoukouseisaku
+        ("1,200千円", 1_200, "千円"),  # 千円 alone is the unit
+        ("8千人", 8, "千人"),  # tottori TT_R2_kikitaisaku: compared with 1.5万人 through 千人 = 1,000人
+        ("1.5百万円", 1.5, "百万円"),  # 百万円, a budget's unit
+    ],
+)
+def test_japanese_numbers_count_in_groups_of_man_oku_cho(raw, value, unit):
+    out = read(raw)
+    assert (out["value"], out["unit"], out["state"]) == (value, unit, "value")
+
+
+def test_multipliers_out_of_order_are_unreadable():
+    assert read("1万2兆円")["state"] == "unparseable"

@@ -248,6 +248,24 @@ def scale_context(scale: GradingScale, lang: str) -> dict[str, str]:
     }
 
 
+def _subject(rows: pd.DataFrame, template: str) -> dict[str, pd.Series]:
+    """A message that names its row by ``{indicator}`` alone names a row whose indicator is blank by
+    its project, else its item (「（空欄）」の目標年度… says nothing to a clerk). A message that
+    names the project itself (N001: 「{project}」の目標指標の名称が「{indicator}」) keeps the blank."""
+    if "{indicator}" not in template or "{project}" in template or "indicator" not in rows:
+        return {}
+    blank = rows["indicator"].astype("string").fillna("").str.strip() == ""
+    if not blank.any():
+        return {}
+    other = pd.Series("", index=rows.index, dtype="string")
+    for col in ("item", "project"):  # the project wins over the item
+        if col in rows:
+            text = rows[col].astype("string").fillna("")
+            other = text.where(text.str.strip() != "", other)
+    shown = rows["indicator"].astype("string").fillna("").where(~blank | (other.str.strip() == ""), other)
+    return {"indicator": shown}
+
+
 def grade_context(rows: pd.DataFrame, scale: GradingScale, lang: str) -> dict[str, pd.Series]:
     """Display texts of the grades of ``rows`` (normalised rows: ``grade_raw``, ``grade``), for
     messages, made once per distinct grade: ``grade_shown`` (as published, with the scale's code
@@ -303,7 +321,7 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
                 field=rule.cell,
                 observed=render(rule.observed, sub, lang, c),
                 expected=render(rule.expected[lang], sub, lang, c),
-                message=render(rule.message[lang], sub, lang, c),
+                message=render(rule.message[lang], sub, lang, {**c, **_subject(sub, rule.message[lang])}),
                 title=rule.title[lang],
                 fix=render(rule.fix[lang], sub, lang, c),
             )

@@ -35,6 +35,7 @@ values, for f in baseline, target, current (read by hyoka.normalise.measures, wh
     ``f_basis`` (what the value is measured over: 100%(10施設) → 10施設, 5戸/14戸 → 14戸,
     1日当たり67分 → 1日当たり; NA), ``f_labels`` (the names of several values: 男女計、男性、女性;
     NA), ``target_stated_direction`` (increase/decrease/keep of a direction-only target; NA),
+    ``f_unclosed`` (bool: the cell opens a bracket it does not close: 100%(56施設),
     ``f_converted`` (bool: the value was converted to compare with the row's other values: written
     2時間30分 or 8千人 beside values in 分 or 人).
     Values of one row in units of one family (8千人 beside 1.5万人; 2時間 beside 67分:
@@ -333,6 +334,8 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     out["value_type_raw"] = value_type.astype("string").fillna("")
     narratives(out, value_type, VALUE_FIELDS, vocab.missing_markers)
     _narrative_targets(out)
+    for fld in VALUE_FIELDS:
+        out[f"{fld}_unclosed"] = on_distinct(out[f"{fld}_raw"], _unclosed).fillna(False).to_numpy(bool)
     out["period_raw"] = take("period").astype("string").fillna("")
     return out
 
@@ -341,6 +344,16 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
 #: that cannot be read), at least this many characters after NFKC
 _NARRATIVE_MIN_CHARS = 10
 _NUMERAL = re.compile(r"[0-9〇零一二三四五六七八九十百千万億兆]")
+
+
+_OPEN = re.compile(r"[(（\[［【「]")
+_CLOSE = re.compile(r"[)）\]］】」]")
+
+
+def _unclosed(u: pd.Series) -> pd.Series:
+    """True where a cell opens more brackets than it closes (100%(56施設: a cut or a typo)."""
+    text = u.astype("string").fillna("")
+    return text.str.count(_OPEN.pattern) > text.str.count(_CLOSE.pattern)
 
 
 def _narrative_targets(out: pd.DataFrame) -> None:

@@ -364,18 +364,28 @@ def _quantity(m: re.Match[str], label: str, vocab: Vocabulary, g: _Grammar) -> _
     parts = re.findall(rf"([{''.join(map(re.escape, vocab.multipliers))}])\s*({_NUMBER})?", m.group("tail") or "")
     if parts:
         last_mult, last_num = parts[-1]
-        if not last_num and last_mult + unit in vocab.unit_aliases:  # 1,200千円: 千円 is the unit
+        # 1,200千円: 千円 is the unit; in 1万2千人 the 千 multiplies the 2 (12,000人, not 10,002千人)
+        if not last_num and len(parts) == 1 and last_mult + unit in vocab.unit_aliases:
             unit = last_mult + unit
             parts = parts[:-1]
-        total, previous = 0.0, math.inf
+        # Japanese numbers count in groups of 万, 億, 兆 (big), each group written with 千 and 百
+        # (small): 1億2千万 = (1)億 + (2千)万 = 120,000,000; 3千5百 = 3,500. Out of order is None.
+        total, group = 0.0, 0.0
+        big, small = math.inf, math.inf
         carry: float | None = value
         for mult, num in parts:
             factor = vocab.multipliers[mult]
-            if carry is None or factor >= previous:
-                return None
-            total += carry * factor
-            previous, carry = factor, (_number(num) if num else None)
-        value = total + (carry or 0.0)
+            if factor < 1e4:
+                if carry is None or factor >= small:
+                    return None
+                group, small = group + carry * factor, factor
+            else:
+                if factor >= big or (carry is None and group == 0):
+                    return None
+                total += (group + (carry or 0.0)) * factor
+                group, big, small = 0.0, factor, math.inf
+            carry = _number(num) if num else None
+        value = total + group + (carry or 0.0)
     if m.group("sign") in vocab.negative_signs:
         value = -value
     canon = vocab.unit_aliases.get(unit)
