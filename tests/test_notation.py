@@ -598,7 +598,3 @@ def test_a_target_written_as_a_sentence_is_words_not_an_unreadable_number(tmp_pa
 def test_japanese_numbers_count_in_groups_of_man_oku_cho(raw, value, unit):
     out = read(raw)
     assert (out["value"], out["unit"], out["state"]) == (value, unit, "value")
-
-
-def test_multipliers_out_of_order_are_unreadable():
-    assert read("1万2兆円")["state"] == "unparseable"
