@@ -43,7 +43,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from hyoka.normalise.measures import MISSING, VALUE, parse_measures
+from hyoka.normalise.measures import MISSING, VALUE, parse_measures, shown_numbers
 from hyoka.normalise.vocabulary import Vocabulary
 
 _SERIES_RAW = re.compile(r"^series(\d+)$")
@@ -93,7 +93,7 @@ def normalise_series(raw: pd.DataFrame, out: pd.DataFrame, vocab: Vocabulary, ta
     for i in pos:
         text = take(f"series{i}").astype("string").fillna("")
         m = parse_measures(text, vocab)
-        texts.append(text.str.strip())
+        texts.append(shown_numbers(text).str.strip())  # 66.099999999999994 as Excel shows it: 66.1
         values.append(m["value"].where(m["state"] == VALUE).to_numpy("float64", na_value=np.nan))
         # not empty and not a missing marker: the reader's current value is the last of them
         given.append((m["state"] != MISSING).fillna(False).to_numpy(bool))
