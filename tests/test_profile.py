@@ -100,7 +100,7 @@ def test_no_current_column_fukuoka_still_gets_missing_targets():
     assert not found["code"].isin(["M003", "G004", "S001"]).any()
     listed = h002(found)
     assert listed["current"] == (
-        "M003 M004 P001 P002 P004 U001 U003 U004 D003 G002 G003 G005 G006 U002 G007 G008 Y002 Y004 B001 Z002 F001 R001"
+        "M003 M004 P001 P002 P004 P005 P006 U001 U003 U004 D003 G002 G003 G005 G006 U002 G007 G008 Y002 Y004 B001 Z002 F001 R001"
     )
     assert listed["current_year"] == "P003 G007 Y002 Y003 Y004 S003"
     # the target column is there: the two 上位概念 rows (lines 4, 5) leave it blank, a real gap
