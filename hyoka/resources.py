@@ -56,3 +56,21 @@ def reject_unknown(data: dict, allowed: set[str] | frozenset[str], where: str, h
     Keys are compared as text and listed sorted."""
     if unknown := set(map(str, data)) - set(allowed):
         raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}" + (f" ({hint})" if hint else ""))
+
+
+def yaml_entries(path: Path | str, key: str, allowed: set[str] | frozenset[str]) -> list[tuple[str, dict]]:
+    """The entries of a YAML file made of ``key:`` and a list of mappings (an indicator list,
+    rules/misspellings.yaml), each with the place to name in errors (``file: key[3]``). Raises
+    ConfigError naming the file, and the entry, when the list is missing, an entry is not a mapping
+    or has a key outside ``allowed``."""
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise ConfigError(f"{path}: expected `{key}:` followed by a list")
+    out = []
+    for i, entry in enumerate(data[key], start=1):
+        where = f"{path}: {key}[{i}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: each entry is a mapping")
+        reject_unknown(entry, allowed, where)
+        out.append((where, entry))
+    return out

@@ -73,7 +73,7 @@ from hyoka.normalise.names import derive_names
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.status import report_dates
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc, nfkc_series
-from hyoka.resources import load_yaml, reject_unknown
+from hyoka.resources import yaml_entries
 
 DIRECTIONS = ("increase", "decrease", "keep")
 #: the direction a target's form implies (hyoka.normalise.frame: target_form)
@@ -112,16 +112,8 @@ def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[Indicat
     ``pattern`` and any of ``direction`` (increase/decrease/keep), ``unit`` (any unit: a spelling
     rules/vocabulary.yaml lists becomes its canonical unit), ``cumulative`` (bool), ``bounds`` ([min, max], null for open),
     ``progress`` (linear/none). Raises ConfigError naming file, entry and key."""
-    path = Path(path)
-    data = load_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
-        raise ConfigError(f"{path}: expected `indicators:` followed by a list")
     out = []
-    for i, e in enumerate(data["indicators"], start=1):
-        where = f"{path}: indicators[{i}]"
-        if not isinstance(e, dict):
-            raise ConfigError(f"{where}: each entry is a mapping")
-        reject_unknown(e, _META_KEYS, where)
+    for where, e in yaml_entries(path, "indicators", _META_KEYS):
         if ("name" in e) == ("pattern" in e):
             raise ConfigError(f"{where}: give exactly one of `name` or `pattern`")
         pattern = compile_pattern(e["pattern"], f"{where}: pattern") if "pattern" in e else None

@@ -34,7 +34,7 @@ import pandas as pd
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import on_distinct
 from hyoka.normalise.vocabulary import compile_pattern, nfkc
-from hyoka.resources import data_dir, load_yaml, reject_unknown
+from hyoka.resources import data_dir, yaml_entries
 
 #: the free-text fields a person wrote and T003 reads
 SPELLING_FIELDS = ("item", "project", "activities", "indicator", "effect")
@@ -81,15 +81,8 @@ def load_misspellings(path: Path | str | None = None) -> tuple[Misspelling, ...]
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> tuple[Misspelling, ...]:
-    data = load_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("misspellings"), list):
-        raise ConfigError(f"{path}: expected `misspellings:` followed by a list")
     out = []
-    for i, e in enumerate(data["misspellings"], start=1):
-        where = f"{path}: misspellings[{i}]"
-        if not isinstance(e, dict):
-            raise ConfigError(f"{where}: each entry is a mapping")
-        reject_unknown(e, _KEYS, where)
+    for where, e in yaml_entries(path, "misspellings", _KEYS):
         note = e.get("note") or {}
         if not isinstance(note, dict):
             raise ConfigError(f"{where}: note must be a mapping {{ja: …, en: …}}")
