@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,27 @@ def test_import_graph_has_no_cycle():
     for name in sorted(graph):
         if name not in state:
             visit(name, [name])
+
+
+#: typer itself loads pydantic to parse a command's options (typer 0.29), so it is not listed
+HEAVY = ("pandas", "numpy", "pandera", "openpyxl", "jinja2", "yaml")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["check", "--help"], ["init", "--help"], ["--version"]])
+def test_help_does_not_load_the_heavy_libraries(argv):
+    """`hyoka --help` (and a command's help, and --version) in a fresh interpreter loads none of
+    pandas, numpy, pandera, openpyxl, jinja2 or PyYAML: help costs typer alone (about 0.1 s
+    instead of pandas' 0.5 s; bench/startup.py measures it). Before #14 `hyoka.cli.check` imported
+    hyoka.check.findings at its top, so every help loaded pandas."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['hyoka', *{argv!r}]\n"
+        "from hyoka.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert exc.code in (0, None), exc.code\n"
+        f"print('loaded:', ','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT.parent, timeout=60, check=True
+    )
+    last = done.stdout.rstrip("\n").rsplit("\n", 1)[-1]  # after the help text
+    assert last == "loaded: ", f"hyoka {' '.join(argv)}: {last}"

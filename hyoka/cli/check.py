@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from hyoka.check import findings as F
 from hyoka.cli.common import EXIT_HELP, fail, find_configuration, split_codes
 from hyoka.cli.options import (
     FORMAT_HELP,
@@ -111,6 +110,7 @@ def check(
     from rich.console import Console
     from rich.text import Text
 
+    from hyoka.check import findings as F
     from hyoka.cli.progress import stage_progress
     from hyoka.output.terminal import print_summary, print_text, render_text
 
