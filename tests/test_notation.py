@@ -17,7 +17,14 @@ from hyoka.check.text import render
 from hyoka.config import load_config
 from hyoka.errors import ConfigError
 from hyoka.normalise.derive import load_indicator_metadata
-from hyoka.normalise.measures import _grammar_of, number_text, parse_measures, read_measure, shown_numbers
+from hyoka.normalise.measures import (
+    MeasureColumns,
+    _grammar_of,
+    number_text,
+    parse_measures,
+    read_measure,
+    shown_numbers,
+)
 from hyoka.normalise.vocabulary import extend_vocabulary, load_vocabulary
 from hyoka.options import CheckOptions
 from hyoka.pipeline import options_from, run_check
@@ -505,6 +512,31 @@ def test_a_reading_does_not_depend_on_the_column(texts):
     crowd = parse_measures(pd.Series(texts + [f"{i}件" for i in range(3000)], dtype="object"), VOCAB)
     crowd = crowd.iloc[: len(texts)]
     pd.testing.assert_frame_equal(alone.reset_index(drop=True), crowd.reset_index(drop=True), check_dtype=False)
+
+
+@FAST
+@given(st.lists(st.lists(cells | st.text(max_size=40) | st.sampled_from(["", "-", "なし", "実施"]), max_size=6), min_size=1, max_size=4))
+def test_columns_read_together_read_as_each_alone(columns):
+    """MeasureColumns (one pass over the distinct texts of several columns, #14) gives each column
+    exactly the frame parse_measures gives it alone: values, dtypes and index."""
+    given = {f"c{i}": pd.Series(c, index=[10 + 3 * j for j in range(len(c))], dtype="object") for i, c in enumerate(columns)}
+    together = MeasureColumns(given, VOCAB)
+    for name, column in given.items():
+        pd.testing.assert_frame_equal(together.pop(name), parse_measures(column, VOCAB), check_exact=True)
+
+
+def test_columns_read_together_on_hand_checked_cells():
+    """Hand-checked: 17件 is 17 件 in both columns it stands in; a blank is missing ("" state
+    missing); a column is forgotten once popped."""
+    together = MeasureColumns(
+        {"a": pd.Series(["17件", "", "3地区"]), "b": pd.Series(["-", "17件"], index=[5, 9])}, VOCAB
+    )
+    a, b = together.pop("a"), together.pop("b")
+    assert a["value"].tolist()[::2] == [17.0, 3.0] and a["unit"].tolist()[::2] == ["件", "地区"]
+    assert list(b.index) == [5, 9] and b["state"].tolist() == ["missing", "value"] and b.loc[9, "value"] == 17.0
+    assert a.loc[1, "state"] == "missing"
+    with pytest.raises(KeyError):
+        together.pop("a")
 
 
 @FAST

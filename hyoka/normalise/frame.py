@@ -92,9 +92,9 @@ from hyoka.normalise.measures import (
     RANGE,
     UNPARSEABLE,
     VALUE,
+    MeasureColumns,
     on_distinct,
     parse_fiscal_years,
-    parse_measures,
     shown_numbers,
 )
 from hyoka.normalise.scale import GradingScale
@@ -261,11 +261,13 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
         dtype="string",
     )
 
+    # the measures of the values, the bounds and the rate, read in one pass (MeasureColumns)
+    measures = MeasureColumns({c: raw[c] for c in (*VALUE_FIELDS, "target_min", "target_max", "rate")}, vocab)
     year_in_cell: dict[str, np.ndarray] = {}
     target_month = take("target_month")  # a results framework's month of the date to achieve
     for fld in VALUE_FIELDS:
         value = take(fld)
-        m = parse_measures(value, vocab)
+        m = measures.pop(fld)
         # as a person sees the cell: a binary float written out in full (69.900000000000006) is 69.9
         out[f"{fld}_raw"] = shown_numbers(value)
         # a year written in the value's cell (13% (平成32年), 93.8⏎(H16)) is that value's year
@@ -327,8 +329,8 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     direction = take("direction") if "direction" in raw else pd.Series("", index=raw.index, dtype="string")
     out["direction_raw"] = direction.astype("string").fillna("")
     out["direction_declared"] = on_distinct(out["direction_raw"], _declared_direction)
-    _target_bounds(out, take("target_min"), take("target_max"), vocab)
-    _rate(out, take("rate"), vocab)
+    _target_bounds(out, take("target_min"), take("target_max"), measures.pop("target_min"), measures.pop("target_max"))
+    _rate(out, take("rate"), measures.pop("rate"))
     # a results framework's own words on how to read the row (hyoka.normalise.status)
     value_type = take("value_type")
     out["value_type_raw"] = value_type.astype("string").fillna("")
@@ -477,12 +479,14 @@ def _declared_direction(s: pd.Series) -> pd.Series:
     return out.mask(said > 1, pd.NA)
 
 
-def _target_bounds(out: pd.DataFrame, lo_raw: pd.Series, hi_raw: pd.Series, vocab: Vocabulary) -> None:
+def _target_bounds(
+    out: pd.DataFrame, lo_raw: pd.Series, hi_raw: pd.Series, lo: pd.DataFrame, hi: pd.DataFrame
+) -> None:
     """``target_min``/``target_max`` and ``target_form`` (module doc); the bounds fill the target
-    of rows with no target cell, in place. Source of the encoding: GC InfoBase's Indicators.csv and
+    of rows with no target cell, in place. ``lo``/``hi``: the measures of ``lo_raw``/``hi_raw``
+    (:func:`hyoka.normalise.measures.parse_measures`). Source of the encoding: GC InfoBase's Indicators.csv and
     its glossary (met = "higher than the minimum target; lower than the maximum target; within the
     target range"), ../shared/real/published/SOURCES.md section 2."""
-    lo, hi = parse_measures(lo_raw, vocab), parse_measures(hi_raw, vocab)
     lo_text, hi_text = lo_raw.astype("string").fillna(""), hi_raw.astype("string").fillna("")
     out["target_min_raw"], out["target_max_raw"] = lo_text, hi_text
     out["target_min"] = lo["value"].where(lo["state"] == VALUE)
@@ -537,11 +541,10 @@ def _target_bounds(out: pd.DataFrame, lo_raw: pd.Series, hi_raw: pd.Series, voca
         out[f"{prefix}target"] = place.astype(out[lo_col].dtype if lo_col in out else out[hi_col].dtype)
 
 
-def _rate(out: pd.DataFrame, raw: pd.Series, vocab: Vocabulary) -> None:
+def _rate(out: pd.DataFrame, raw: pd.Series, m: pd.DataFrame) -> None:
     """``rate_raw``, ``rate_value`` (percent), ``rate_decimals`` and ``rate_state`` (module doc),
-    in place. A bare number is read as a percent (93.4), as the xlsx reader writes a cell formatted
-    as a percentage with its % sign (``93.4%``)."""
-    m = parse_measures(raw, vocab)
+    in place; ``m``: the measures of ``raw``. A bare number is read as a percent (93.4), as the
+    xlsx reader writes a cell formatted as a percentage with its % sign (``93.4%``)."""
     text = raw.astype("string").fillna("")
     out["rate_raw"] = text
     percent = (m["state"] == VALUE) & m["unit"].isin(["%", ""]).fillna(False)
