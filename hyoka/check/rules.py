@@ -38,7 +38,7 @@ from hyoka.check import findings as F
 from hyoka.check.cases import Cases, parse_cases
 from hyoka.check.expr import Expression, parse
 from hyoka.check.profile import has_fields
-from hyoka.check.text import BLANK, check_template, render
+from hyoka.check.text import BLANK, check_template, render, template_columns
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import on_distinct
 from hyoka.normalise.scale import GradingScale
@@ -287,6 +287,21 @@ def grade_context(rows: pd.DataFrame, scale: GradingScale, lang: str) -> dict[st
     }
 
 
+#: the columns a finding's rows are read for besides its templates': identity and place
+#: (findings.from_rows), grouping (_row_lists), the name shown (_subject), the grade (grade_context)
+_ROW_COLUMNS = ("source_file", "sheet", "row", "department", "item", "project", "indicator", "grade_raw", "grade")
+
+
+def _read_columns(rule: Rule, columns: pd.Index) -> list[str]:
+    """The columns of the normalised frame (``columns``, in their order) that making ``rule``'s
+    findings reads: selecting the rows of these alone, not of all ~180, is a quarter of the time
+    (a column of its own per extension dtype makes the frame's row selection slow)."""
+    names = {*_ROW_COLUMNS, *rule.group_by, *(f"{p}{rule.cell}" for p in ("col_", "char_", "cellrow_"))}
+    for template in (rule.observed, *rule.expected.values(), *rule.message.values(), *rule.fix.values()):
+        names |= template_columns(template)
+    return [c for c in columns if c in names]
+
+
 def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: str = "ja") -> pd.DataFrame:
     """Run every rule on the normalised ``frame``; return a findings frame (:mod:`hyoka.check.findings`).
     A rule runs only on the rows whose table has the fields it ``needs`` (:mod:`hyoka.check.profile`).
@@ -305,7 +320,7 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
             ) from None
         if not mask.any():
             continue
-        sub = frame.loc[mask.to_numpy()]
+        sub = frame.loc[mask.to_numpy(), _read_columns(rule, frame.columns)]
         rows_text, count, differ = _row_lists(sub, rule.group_by, lang)
         if rule.group_by:
             sub = sub.loc[rows_text.index]

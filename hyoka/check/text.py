@@ -93,6 +93,15 @@ FILTERS: dict[str, tuple[Callable[[pd.DataFrame, str, str], pd.Series], Callable
 }
 
 
+def template_columns(template: str) -> set[str]:
+    """The names ``template`` reads from the rows (or the context): each placeholder's name, or
+    the columns its filter reads (``{target|range}`` → target_min, target_max)."""
+    out: set[str] = set()
+    for name, filt in PLACEHOLDER.findall(template):
+        out.update(FILTERS[filt][1](name) if filt in FILTERS else [name])
+    return out
+
+
 def check_template(template: str, known: set[str] | frozenset[str], where: str) -> None:
     """Raise ConfigError naming ``where`` when a placeholder names a column outside ``known`` or a
     filter that does not exist."""
