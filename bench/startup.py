@@ -96,9 +96,13 @@ def main() -> None:
     base = medians["import pandas"]
     print(f"\nratio to import pandas: --help {medians['hyoka --help'] / base:.2f}×, ", end="")
     print(f"check on the seed {medians['hyoka check (seed)'] / base:.2f}× (issue #14 asks for at most 1.6×)")
-    loaded = subprocess.run(
-        [sys.executable, "-c", HELP_LOADS], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout.strip().splitlines()[-1]
+    loaded = (
+        subprocess.run(
+            [sys.executable, "-c", HELP_LOADS], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     print(f"hyoka --help: {loaded}")
 
 

@@ -515,11 +515,19 @@ def test_a_reading_does_not_depend_on_the_column(texts):
 
 
 @FAST
-@given(st.lists(st.lists(cells | st.text(max_size=40) | st.sampled_from(["", "-", "なし", "実施"]), max_size=6), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.lists(cells | st.text(max_size=40) | st.sampled_from(["", "-", "なし", "実施"]), max_size=6),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_columns_read_together_read_as_each_alone(columns):
     """MeasureColumns (one pass over the distinct texts of several columns, #14) gives each column
     exactly the frame parse_measures gives it alone: values, dtypes and index."""
-    given = {f"c{i}": pd.Series(c, index=[10 + 3 * j for j in range(len(c))], dtype="object") for i, c in enumerate(columns)}
+    given = {
+        f"c{i}": pd.Series(c, index=[10 + 3 * j for j in range(len(c))], dtype="object") for i, c in enumerate(columns)
+    }
     together = MeasureColumns(given, VOCAB)
     for name, column in given.items():
         pd.testing.assert_frame_equal(together.pop(name), parse_measures(column, VOCAB), check_exact=True)

@@ -77,7 +77,7 @@ def _import_pandera() -> None:
     if block:
         sys.modules["hypothesis"] = None  # type: ignore[assignment]
     try:
-        import pandera.backends.pandas.builtin_checks  # noqa: F401  (imports pandera.strategies)
+        import pandera.backends.pandas.builtin_checks  # (imports pandera.strategies)
         import pandera.pandas  # noqa: F401
     finally:
         if block and sys.modules.get("hypothesis", 0) is None:

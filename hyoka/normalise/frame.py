@@ -479,9 +479,7 @@ def _declared_direction(s: pd.Series) -> pd.Series:
     return out.mask(said > 1, pd.NA)
 
 
-def _target_bounds(
-    out: pd.DataFrame, lo_raw: pd.Series, hi_raw: pd.Series, lo: pd.DataFrame, hi: pd.DataFrame
-) -> None:
+def _target_bounds(out: pd.DataFrame, lo_raw: pd.Series, hi_raw: pd.Series, lo: pd.DataFrame, hi: pd.DataFrame) -> None:
     """``target_min``/``target_max`` and ``target_form`` (module doc); the bounds fill the target
     of rows with no target cell, in place. ``lo``/``hi``: the measures of ``lo_raw``/``hi_raw``
     (:func:`hyoka.normalise.measures.parse_measures`). Source of the encoding: GC InfoBase's Indicators.csv and
