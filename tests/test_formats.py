@@ -1,4 +1,5 @@
-"""Machine formats for CI (hyoka.output.formats): SARIF, JUnit, GitHub annotations, CSV, --output.
+"""Machine formats for CI (hyoka.output.formats): SARIF, JUnit, GitHub annotations, CSV, Markdown,
+--output.
 
 The SARIF output is validated against the published OASIS SARIF 2.1.0 JSON schema and the JUnit
 output against the JUnit XSD Jenkins uses (both vendored under tests/schemas/, sources in its
@@ -187,6 +188,78 @@ def test_github_commands_for_the_seed():
     assert "%0A期待される内容: " in lines[1]
 
 
+def test_markdown_summary_of_the_seed():
+    """The job summary (--format markdown, #14): files, the summary line, then the findings no
+    waiver accepts, errors first — hand-checked against the seed: D001 (error, line 6), G002
+    (warning, line 26), G008 (information, line 2); M001 is waived by examples/waivers.yaml and
+    only counted."""
+    r = hyoka(
+        "check", "examples/seed_r5.csv", "--format", "markdown", "--no-report", "--waivers", "examples/waivers.yaml"
+    )
+    assert r.returncode == 1, r.stderr
+    lines = r.stdout.decode("utf-8").splitlines()
+    assert lines[:7] == [
+        "## hyoka",
+        "",
+        "読み込んだファイル：seed\\_r5.csv",
+        "",
+        "15行を確認：エラー 1件、警告 1件、情報 1件（ほかに除外 1件）",
+        "",
+        "| 重要度 | コード | 担当課 | セル | 事業名 / 目標指標 | 内容 |",
+    ]
+    rows = [line.split(" | ") for line in lines[8:]]
+    assert [(r[0], r[1], r[2], r[3], r[4]) for r in rows] == [
+        (
+            "| エラー",
+            "D001 目標値が基準値より悪い方向",
+            "市民協働推進課",
+            "seed\\_r5.csv:6:target",
+            "自治会加入促進に関する連携 / 自治会加入率",
+        ),
+        (
+            "| 警告",
+            "G002 上位の評価なのに基準値より悪化",
+            "社会福祉課",
+            "seed\\_r5.csv:26:grade",
+            "避難行動要支援者の支援 / 同意取得者に対する個別計画の作成率",
+        ),
+        (
+            "| 情報",
+            "G008 目標を大きく上回るのに最上位でない評価",
+            "市民協働推進課",
+            "seed\\_r5.csv:2:grade",
+            "各種助成制度の情報提供 / センターへの相談件数",
+        ),
+    ]
+    assert rows[0][5].startswith("「自治会加入率」は増加が望ましい指標") and rows[0][5].endswith(" |")
+    assert len(lines) == 11  # no "more" line: three rows shown of three
+
+
+def test_markdown_cells_are_escaped_and_the_table_capped(tmp_path):
+    """A cell cannot close the table, open a link or inject HTML: | [ ] < > & are escaped (a
+    newline in a name is read as a space; one in a text would be <br>); past max_rows the rest is
+    counted, errors kept first."""
+    from hyoka.output.formats.markdown import to_markdown
+
+    with open(SEED_CSV, encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    header = table[0]
+    for row in table[1:]:
+        if row[header.index("indicator")] == "自治会加入率":  # D001's row
+            row[header.index("project")] = "a|b [x](http://e) <script>&\nnext"
+    path = tmp_path / "t.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(table)
+    result = run_check([path])
+    text = to_markdown(result, max_rows=2)
+    [d001] = [line for line in text.splitlines() if "D001" in line]
+    assert "a\\|b \\[x\\](http://e) &lt;script&gt;&amp; next / 自治会加入率" in d001
+    assert d001.count(" | ") == 5  # six cells: the | in the text did not add one
+    table_rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert [line.split(" | ")[1].split()[0] for line in table_rows] == ["D001", "G002"]  # errors first
+    assert text.endswith("\nほか2件は表に載せていません（すべての指摘は --format json・csv と報告書にあります）。\n")
+
+
 def test_github_escaping():
     assert escape_data("50% done\r\nnext: a, b") == "50%25 done%0D%0Anext: a, b"
     assert escape_property("a,b:c%\n") == "a%2Cb%3Ac%25%0A"
@@ -287,7 +360,7 @@ def test_csv_has_bom_json_keys_and_neutralised_formulas(tmp_path):
     assert rows[3]["observed"] == "-"  # the missing marker is not a formula
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "sarif", "junit", "github"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "sarif", "junit", "github", "markdown"])
 def test_output_is_byte_identical_across_runs_and_folders(tmp_path, fmt):
     outs = []
     for n in (1, 2):

@@ -27,6 +27,7 @@ class Fmt(str, Enum):
     sarif = "sarif"
     junit = "junit"
     github = "github"
+    markdown = "markdown"
 
 
 class FailOn(str, Enum):

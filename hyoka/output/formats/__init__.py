@@ -1,4 +1,5 @@
-"""Machine-readable findings for CI: CSV, SARIF 2.1.0, JUnit XML and GitHub workflow commands.
+"""Machine-readable findings for CI: CSV, SARIF 2.1.0, JUnit XML, GitHub workflow commands and a
+Markdown summary.
 
 ``render(fmt, result, fail_on)`` returns the bytes ``hyoka check --format FMT`` prints (or writes
 with ``--output``). Every format is deterministic: the same tables and configuration give the same
@@ -16,7 +17,8 @@ moves it to a later line: then no column is given) — counted when the file was
 workbook, line and column are the sheet's row and column (J7 → line 7, column 10) and the sheet is
 named separately, since a .xlsx file has no text lines.
 
-One module per format (``json``, ``csv``, ``sarif``, ``junit``, ``github``); :func:`render` picks one.
+One module per format (``json``, ``csv``, ``sarif``, ``junit``, ``github``, ``markdown``);
+:func:`render` picks one.
 
 - ``csv``: the findings table with the JSON keys (:data:`hyoka.check.findings.RECORD_KEYS`), UTF-8 with
   a BOM and CRLF line ends so Excel opens the Japanese text, and every formula-looking cell
@@ -42,6 +44,9 @@ One module per format (``json``, ``csv``, ``sarif``, ``junit``, ``github``); :fu
   title::message`` (``warning`` for warnings, ``notice`` for info and for waived findings, whose
   message says they are waived), escaped as GitHub's runner unescapes them (``%`` ``\\r`` ``\\n`` in
   the message; also ``:`` and ``,`` in properties).
+- ``markdown``: the files, the summary line and a table of the findings no waiver accepts (errors
+  first, at most :data:`hyoka.output.formats.markdown.MAX_ROWS`, the rest counted), every cell
+  escaped: for a CI job summary (``$GITHUB_STEP_SUMMARY``), where annotations stop after a few.
 """
 
 from __future__ import annotations
@@ -53,13 +58,14 @@ from hyoka.output.formats.github import escape_data, escape_property, to_github
 from hyoka.output.formats.json import to_json
 from hyoka.output.formats.junit import to_junit
 from hyoka.output.formats.locate import artifact_path, artifact_uri, locate
+from hyoka.output.formats.markdown import to_markdown
 from hyoka.output.formats.sarif import to_sarif
 from hyoka.output.places import with_cells
 
 if TYPE_CHECKING:
     from hyoka.pipeline import CheckResult
 
-FORMATS = ("csv", "sarif", "junit", "github")
+FORMATS = ("csv", "sarif", "junit", "github", "markdown")
 __all__ = [
     "FORMATS",
     "artifact_path",
@@ -72,12 +78,13 @@ __all__ = [
     "to_github",
     "to_json",
     "to_junit",
+    "to_markdown",
     "to_sarif",
 ]
 
 
 def render(fmt: str, result: CheckResult, fail_on: str = "error") -> bytes:
-    """The bytes of ``--format fmt`` (json, csv, sarif, junit, github) for ``result``. Raises
+    """The bytes of ``--format fmt`` (json, csv, sarif, junit, github, markdown) for ``result``. Raises
     ValueError for another format."""
     if fmt == "json":
         return to_json(with_cells(result))
@@ -89,4 +96,6 @@ def render(fmt: str, result: CheckResult, fail_on: str = "error") -> bytes:
         return to_junit(result, fail_on)
     if fmt == "github":
         return to_github(result).encode("utf-8")
+    if fmt == "markdown":
+        return to_markdown(result).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}")
