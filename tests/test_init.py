@@ -158,8 +158,11 @@ def test_workflow_steps(tmp_path):
     assert hyoka("init", tmp_path, "--source", "https://git.example.org/city/hyoka", "--rev", "a" * 40).returncode == 0
     data = workflow(tmp_path)
     assert set(data["on"]) == {"pull_request", "push", "workflow_dispatch"}
-    assert data["permissions"]["security-events"] == "write"
+    # what upload-sarif needs in a private repository (#14): it reads the workflow run too
+    assert data["permissions"] == {"contents": "read", "security-events": "write", "actions": "read"}
     assert data["env"]["HYOKA_INSTALL"] == "git+https://git.example.org/city/hyoka@" + "a" * 40
+    text = (tmp_path / ".github/workflows/hyoka.yml").read_text(encoding="utf-8")
+    assert "PLACEHOLDER" not in text and "仮の値" not in text  # a real source and rev: no placeholder mark
     steps = data["jobs"]["hyoka"]["steps"]
     uses = [s.get("uses", "").split("@")[0] for s in steps]
     assert uses == [
@@ -170,8 +173,15 @@ def test_workflow_steps(tmp_path):
         "",
         "github/codeql-action/upload-sarif",
         "",
+        "",
         "actions/upload-artifact",
     ]
+    summary = step(data, "Job summary (findings table)")  # GitHub shows only a few annotations per step
+    assert summary["if"] == "always() && steps.changed.outputs.count != '0'"
+    assert (
+        'hyoka check --no-report --fail-on never --format markdown "${extra[@]}" -- "${files[@]}" '
+        '>> "$GITHUB_STEP_SUMMARY"'
+    ) in summary["run"]
     assert steps[0]["with"]["fetch-depth"] == 0
     assert 'pip install "$HYOKA_INSTALL"' in step(data, "Install hyoka")["run"]
     sarif = step(data, "hyoka check (SARIF)")
@@ -183,6 +193,108 @@ def test_workflow_steps(tmp_path):
     for s in steps:  # every script is valid bash
         if "run" in s:
             subprocess.run(["bash", "-n"], input=s["run"], text=True, check=True)
+
+
+def _install_step(folder: Path, install: str | None = None) -> subprocess.CompletedProcess:
+    """Run the workflow's "Install hyoka" script with stand-ins for python and hyoka on PATH (they
+    print what they were asked), HYOKA_INSTALL as the workflow sets it or as given."""
+    data = workflow(folder)
+    bin_dir = folder / "stub-bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name in ("python", "hyoka"):
+        (bin_dir / name).write_text(f'#!/bin/sh\necho "{name} $*"\n', encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env["HYOKA_INSTALL"] = install if install is not None else data["env"]["HYOKA_INSTALL"]
+    return subprocess.run(
+        ["bash", "-c", step(data, "Install hyoka")["run"]], env=env, capture_output=True, text=True, cwd=folder
+    )
+
+
+def test_without_source_and_rev_the_install_reference_is_a_marked_placeholder(tmp_path):
+    """No tag of hyoka exists, so without --source and --rev nothing may point at one (the old
+    default was v<version>, v0.1.0, which does not exist): HYOKA_INSTALL and the pre-commit entry are
+    placeholders, marked by a comment, the install step stops on them with an error, and init says
+    so in one line."""
+    r = hyoka("init", tmp_path)
+    assert r.returncode == 0, r.stderr
+    data = workflow(tmp_path)
+    assert data["env"]["HYOKA_INSTALL"] == "git+https://github.com/OWNER/hyoka@SET-A-TAG-OR-COMMIT"
+    text = (tmp_path / ".github/workflows/hyoka.yml").read_text(encoding="utf-8")
+    assert "# ★ PLACEHOLDER: set hyoka's repository (URL) and a tag or commit that exists there" in text
+    pc = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert pc["repos"][0]["repo"] == "https://github.com/OWNER/hyoka" and pc["repos"][0]["rev"] == "SET-A-TAG-OR-COMMIT"
+    gitlab = yaml.safe_load((tmp_path / ".gitlab-ci.yml").read_text(encoding="utf-8"))["hyoka"]
+    assert gitlab["variables"]["HYOKA_INSTALL"] == "git+https://github.com/OWNER/hyoka@SET-A-TAG-OR-COMMIT"
+    for path in tmp_path.rglob("*"):
+        assert not path.is_file() or "v0.1.0" not in path.read_text(encoding="utf-8"), path
+    notes = [line for line in r.stdout.splitlines() if "仮の値" in line]
+    assert len(notes) == 1 and "hyoka init --source URL --rev タグ" in notes[0]
+
+    stopped = _install_step(tmp_path)
+    assert stopped.returncode == 1 and "::error::Set HYOKA_INSTALL" in stopped.stdout
+    assert "python -m pip" not in stopped.stdout
+    # a real source with the placeholder tag still stops; a real reference installs
+    assert _install_step(tmp_path, "git+https://git.example.org/city/hyoka@SET-A-TAG-OR-COMMIT").returncode == 1
+    ok = _install_step(tmp_path, "git+https://git.example.org/city/hyoka@" + "b" * 40)
+    assert ok.returncode == 0
+    assert ok.stdout.splitlines() == [
+        "python -m pip install git+https://git.example.org/city/hyoka@" + "b" * 40,
+        "hyoka --version",
+    ]
+
+
+def test_a_source_without_rev_leaves_the_rev_a_placeholder(tmp_path):
+    r = hyoka("init", tmp_path, "--source", "https://git.example.org/city/hyoka", "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert workflow(tmp_path)["env"]["HYOKA_INSTALL"] == "git+https://git.example.org/city/hyoka@SET-A-TAG-OR-COMMIT"
+    [note] = [line for line in r.stdout.splitlines() if line.startswith("No --rev")]
+    assert "placeholder (SET-A-TAG-OR-COMMIT)" in note and "exists in https://git.example.org/city/hyoka" in note
+    assert _install_step(tmp_path).returncode == 1
+
+
+@pytest.mark.skipif(GIT is None, reason="needs git")
+def test_a_local_git_source_without_rev_is_pinned_to_its_current_commit(tmp_path):
+    """A local clone of hyoka given as --source: its HEAD is a revision that exists, so it is
+    pinned (and said)."""
+    clone = tmp_path / "hyoka-clone"
+    clone.mkdir()
+    git("init", "-q", cwd=clone)
+    (clone / "README").write_text("x")
+    git("add", "-A", cwd=clone)
+    git("commit", "-qm", "one", cwd=clone)
+    head = git("rev-parse", "HEAD", cwd=clone).strip()
+    r = hyoka("init", tmp_path / "data", "--source", clone, "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert workflow(tmp_path / "data")["env"]["HYOKA_INSTALL"] == f"git+file://{clone.resolve()}@{head}"
+    pc = yaml.safe_load((tmp_path / "data" / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert pc["repos"][0]["rev"] == head
+    assert f"No --rev: pinned to the current commit of {clone}, {head}." in r.stdout.splitlines()
+    assert "placeholder" not in r.stdout
+
+
+@pytest.mark.skipif(GIT is None, reason="needs git")
+def test_init_in_a_subfolder_of_a_git_repository_warns(tmp_path):
+    """GitHub runs only the workflows in the repository's top .github/workflows/: init in a
+    subfolder says where the workflow belongs (the files are still written where asked); at the
+    top, or outside git, no warning."""
+    repo = tmp_path / "repo"
+    (repo / "評価表").mkdir(parents=True)
+    git("init", "-q", cwd=repo)
+    r = hyoka("init", "評価表", "--source", "https://git.example.org/city/hyoka", "--rev", "v1", cwd=repo)
+    assert r.returncode == 0, r.stderr
+    [warning] = [line for line in r.stdout.splitlines() if line.startswith("警告")]
+    assert warning.startswith("警告: 評価表 は git リポジトリ . の中のフォルダです。")
+    assert "./.github/workflows/hyoka.yml に置いてください（hyoka init . で書けます。" in warning
+    assert (repo / "評価表" / ".github/workflows/hyoka.yml").is_file()  # written where asked
+    assert not (repo / ".github").exists()  # nothing outside the folder
+    en = hyoka("init", repo / "評価表" / "R5", "--lang", "en", cwd=tmp_path)
+    assert f"Warning: {(repo / '評価表' / 'R5').as_posix()} is inside the git repository repo." in en.stdout
+    assert "it belongs at repo/.github/workflows/hyoka.yml (hyoka init repo writes it there;" in en.stdout
+    top = hyoka("init", ".", "--source", "https://git.example.org/city/hyoka", "--rev", "v1", cwd=repo)
+    assert top.returncode == 0 and "警告" not in top.stdout
+    outside = hyoka("init", tmp_path / "plain", "--lang", "en")
+    assert "Warning" not in outside.stdout
 
 
 @pytest.mark.skipif(GIT is None, reason="needs git")
@@ -297,7 +409,7 @@ def test_init_run_again_writes_nothing_and_says_what_still_names_the_placeholder
     assert "include:" not in r.stdout and "repos: に次を追加" not in r.stdout
     assert (
         "既存のため変更しなかった .github/workflows/hyoka.yml, .gitlab-ci.yml, .pre-commit-config.yaml には"
-        "仮の入手先（https://github.com/OWNER/hyoka）が残っています。"
+        "仮の入手先（https://github.com/OWNER/hyoka, SET-A-TAG-OR-COMMIT）が残っています。"
     ) in r.stdout
 
 

@@ -10,11 +10,29 @@
   two skeletons are not written, as nothing would read them.
 - ``.github/workflows/hyoka.yml``: GitHub Actions; installs hyoka from ``HYOKA_INSTALL``, finds the
   data files the push or pull request changed, writes SARIF for code scanning
-  (``--format sarif --output hyoka.sarif``) and annotations (``--format github``).
+  (``--format sarif --output hyoka.sarif``; the workflow grants ``contents: read``,
+  ``security-events: write`` and ``actions: read``, which upload-sarif needs in a private
+  repository), the findings table on the run's Summary page (``--format markdown`` appended to
+  ``$GITHUB_STEP_SUMMARY``: GitHub shows only a few annotations per step) and annotations
+  (``--format github``).
 - ``.gitlab-ci.yml`` (or ``hyoka.gitlab-ci.yml`` to include, when ``.gitlab-ci.yml`` exists): a
   job with a JUnit report (``--format junit --output hyoka-junit.xml``).
 - ``.pre-commit-config.yaml`` using the ``hyoka`` hook of this repository's
   ``.pre-commit-hooks.yaml``; an existing one is kept and the entry to add is returned as a note.
+
+Where hyoka is installed from (``HYOKA_INSTALL = git+SOURCE@REV`` in CI, ``repo``/``rev`` for
+pre-commit) is never a reference that may not exist: without ``--source`` the repository is the
+placeholder :data:`DEFAULT_SOURCE`, without ``--rev`` the revision is the placeholder
+:data:`PLACEHOLDER_REV` — unless ``--source`` is a local git repository, whose current commit is
+pinned (it exists). A placeholder is marked by a comment in the CI files, the CI jobs stop with a
+message until it is replaced, and ``hyoka init`` says so in one line (``note_source`` /
+``note_rev``). (hyoka has no release tag; the old default ``v<version>`` named a tag that did
+not exist.)
+
+A folder inside a git repository but not at its top gets a warning naming the top: GitHub runs
+only the workflows in the repository's top ``.github/workflows/`` (GitLab CI and pre-commit read
+their files only at the top too). The files are still written where asked; nothing is written
+outside the folder.
 
 The files are rendered from ``reports/templates/init/`` with Jinja2 (delimiters ``<< >>``, so
 GitHub's ``${{ }}`` and shell ``$`` pass through). Each file is written to a temporary name and
@@ -27,12 +45,12 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from hyoka import __version__
 from hyoka.atomic import replacing
 from hyoka.config import find_config
 from hyoka.errors import HyokaError
@@ -41,7 +59,11 @@ from hyoka.resources import data_dir
 
 #: placeholder for hyoka's repository: the generated CI refuses to run until it is replaced
 DEFAULT_SOURCE = "https://github.com/OWNER/hyoka"
-DEFAULT_REV = f"v{__version__}"
+#: placeholder for the tag or commit of hyoka to install (``--rev`` not given): likewise refused
+PLACEHOLDER_REV = "SET-A-TAG-OR-COMMIT"
+DEFAULT_REV = PLACEHOLDER_REV
+#: the shell ``case`` patterns the CI files stop on while a placeholder is left
+PLACEHOLDER_PATTERNS = "*OWNER/hyoka*|*" + PLACEHOLDER_REV + "*"
 WORKFLOW = Path(".github/workflows/hyoka.yml")
 GITLAB, GITLAB_INCLUDE = Path(".gitlab-ci.yml"), Path("hyoka.gitlab-ci.yml")
 PRE_COMMIT = Path(".pre-commit-config.yaml")
@@ -78,6 +100,7 @@ def _env() -> jinja2.Environment:
         comment_start_string="<#",
         comment_end_string="#>",
         keep_trailing_newline=True,
+        trim_blocks=True,  # a line that is only a block tag (<% if … %>) leaves no blank line
         undefined=jinja2.StrictUndefined,
         autoescape=False,
     )
@@ -110,18 +133,57 @@ def contents(
         raise HyokaError(f"--rev {rev!r}: give a tag or commit (letters, digits, . _ / + -)")
     install = f"git+{source}@{rev}" if "://" in source else f"git+file://{Path(source).resolve()}@{rev}"
     script = changed_files_script().rstrip("\n")
-    entry = render("pre-commit-repo.yaml.j2", source=source, rev=rev).rstrip("\n")
-    gitlab = render("gitlab-ci.yml.j2", install=install, changed_files=script)
+    marks = {"placeholder": source == DEFAULT_SOURCE or rev == PLACEHOLDER_REV}
+    entry = render("pre-commit-repo.yaml.j2", source=source, rev=rev, **marks).rstrip("\n")
+    ci = {"install": install, "changed_files": script, "placeholder_patterns": PLACEHOLDER_PATTERNS, **marks}
+    gitlab = render("gitlab-ci.yml.j2", **ci)
     return {
         CONFIG: render("hyoka.toml.j2", scale=scale, lang=lang),
         DEPARTMENTS: render("departments.yaml"),
         WAIVERS: render("waivers.yaml"),
-        WORKFLOW: render("github-workflow.yml.j2", install=install, changed_files=script),
+        WORKFLOW: render("github-workflow.yml.j2", **ci),
         GITLAB: gitlab,
         GITLAB_INCLUDE: gitlab,
         PRE_COMMIT: render("pre-commit-config.yaml.j2", repo_entry=entry),
         Path("pre-commit-entry"): entry + "\n",
     }
+
+
+def git_root(folder: Path) -> Path | None:
+    """The top of the git repository ``folder`` is in (the nearest folder, ``folder`` itself or
+    above it, that holds ``.git``: a folder, or a file in a worktree or submodule), or None.
+    ``folder`` need not exist yet: the search starts at its nearest existing folder."""
+    here = folder.resolve()
+    while not here.exists() and here != here.parent:
+        here = here.parent
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def local_head(source: str) -> str | None:
+    """The current commit of ``source`` when it is a local path to a git repository (a revision
+    that exists, to pin when ``--rev`` is not given); None for a URL, a folder outside git, or
+    when git is not installed."""
+    if "://" in source or not Path(source).is_dir():
+        return None
+    try:
+        done = subprocess.run(
+            ["git", "-C", source, "rev-parse", "--verify", "HEAD"], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    head = done.stdout.strip()
+    return head if done.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", head) else None
+
+
+def _shown(path: Path) -> str:
+    """``path`` as the user would type it: relative to the working folder when below it."""
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _has_config(folder: Path) -> Path | None:
@@ -174,12 +236,17 @@ def init_repository(
     if lang not in ("ja", "en"):
         raise HyokaError(f"--lang {lang}: must be ja or en")
     load_scale(scale if not Path(scale).suffix else str(folder / scale))  # a typo stops here, exit 2
+    pinned = local_head(source) if rev == PLACEHOLDER_REV else None
+    rev = pinned or rev
     files = contents(source=source, rev=rev, scale=scale, lang=lang)
+    root = git_root(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise HyokaError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
     result = InitResult(folder)
+    if root is not None and root != folder.resolve():  # GitHub ignores a .github/ below the top
+        result.notes.append(("note_nested", {"folder": folder.as_posix(), "root": _shown(root)}))
 
     def put(rel: Path, text: str | None = None) -> bool:
         done = _write_new(folder / rel, files[rel] if text is None else text)
@@ -208,10 +275,15 @@ def init_repository(
         result.notes.append(("note_pre_commit", {"snippet": files[Path("pre-commit-entry")].rstrip("\n")}))
     if source == DEFAULT_SOURCE:
         result.notes.append(("note_source", {"source": DEFAULT_SOURCE}))
+    elif rev == PLACEHOLDER_REV:
+        result.notes.append(("note_rev", {"source": source, "rev": PLACEHOLDER_REV}))
     else:  # run again with --source: files kept from the first run still name the placeholder
-        stale = [rel.as_posix() for rel in result.kept if _mentions(folder / rel, DEFAULT_SOURCE)]
+        marks = [m for m in (DEFAULT_SOURCE, PLACEHOLDER_REV) if any(_mentions(folder / r, m) for r in result.kept)]
+        stale = [r.as_posix() for r in result.kept if any(_mentions(folder / r, m) for m in marks)]
         if stale:
-            result.notes.append(("note_placeholder_kept", {"paths": ", ".join(stale), "source": DEFAULT_SOURCE}))
+            result.notes.append(("note_placeholder_kept", {"paths": ", ".join(stale), "source": ", ".join(marks)}))
+    if pinned:
+        result.notes.append(("note_pinned", {"source": source, "rev": pinned}))
     if CONFIG in result.written:
         result.notes.append(("note_fill_in", {}))
     result.notes.append(("note_baseline", {}))
@@ -227,8 +299,16 @@ TEXTS = {
         "  include:\n    - local: {path}",
         "note_pre_commit": ".pre-commit-config.yaml は変更していません。repos: に次を追加してください:\n{snippet}",
         "note_source": "hyoka の入手先が仮の値（{source}）です。CI ファイルの HYOKA_INSTALL と "
-        ".pre-commit-config.yaml の repo / rev を書き換えてください（まだファイルがない場合は "
-        "hyoka init --source URL --rev タグ でも書けます）。",
+        ".pre-commit-config.yaml の repo / rev を、hyoka のリポジトリと実在するタグかコミットに書き換えてください"
+        "（まだファイルがない場合は hyoka init --source URL --rev タグ でも書けます）。",
+        "note_rev": "--rev がないため、hyoka のタグ・コミットが仮の値（{rev}）です。CI ファイルの HYOKA_INSTALL と "
+        ".pre-commit-config.yaml の rev を、{source} に実在するタグかコミットに書き換えてください"
+        "（まだファイルがない場合は hyoka init --source URL --rev タグ でも書けます）。",
+        "note_pinned": "--rev がないため、{source} の現在のコミット {rev} に固定しました。",
+        "note_nested": "警告: {folder} は git リポジトリ {root} の中のフォルダです。GitHub はリポジトリの最上位の "
+        ".github/workflows/ にあるワークフローしか実行しないため、ここに書いたワークフローは動きません。"
+        "{root}/.github/workflows/hyoka.yml に置いてください（hyoka init {root} で書けます。"
+        ".gitlab-ci.yml と .pre-commit-config.yaml も最上位のものだけが読まれます）。",
         "note_placeholder_kept": "既存のため変更しなかった {paths} には仮の入手先（{source}）が残っています。"
         "HYOKA_INSTALL と repo / rev を手で書き換えてください。",
         "note_fill_in": "hyoka.toml の scale（評価の区分）と departments.yaml（課の一覧）を計画に合わせて記入してください。",
@@ -241,9 +321,17 @@ TEXTS = {
         "skipped": "not written (the existing configuration is used)",
         "note_gitlab_include": ".gitlab-ci.yml was not changed. Add this to it:\n  include:\n    - local: {path}",
         "note_pre_commit": ".pre-commit-config.yaml was not changed. Add this under repos:\n{snippet}",
-        "note_source": "hyoka's repository is a placeholder ({source}): edit HYOKA_INSTALL in the CI files and "
-        "repo / rev in .pre-commit-config.yaml (where they do not exist yet, hyoka init --source URL "
-        "--rev TAG writes them).",
+        "note_source": "hyoka's repository is a placeholder ({source}): set HYOKA_INSTALL in the CI files and "
+        "repo / rev in .pre-commit-config.yaml to hyoka's repository and a tag or commit that exists (where "
+        "they do not exist yet, hyoka init --source URL --rev TAG writes them).",
+        "note_rev": "No --rev: the tag or commit of hyoka is a placeholder ({rev}): set it in HYOKA_INSTALL in the CI "
+        "files and rev in .pre-commit-config.yaml to a tag or commit that exists in {source} (where they do not "
+        "exist yet, hyoka init --source URL --rev TAG writes them).",
+        "note_pinned": "No --rev: pinned to the current commit of {source}, {rev}.",
+        "note_nested": "Warning: {folder} is inside the git repository {root}. GitHub runs only the workflows in the "
+        "repository's top .github/workflows/, so the workflow written here will not run: it belongs at "
+        "{root}/.github/workflows/hyoka.yml (hyoka init {root} writes it there; .gitlab-ci.yml and "
+        ".pre-commit-config.yaml are read only at the top too).",
         "note_placeholder_kept": "{paths} were kept (they exist) and still name the placeholder {source}: edit "
         "HYOKA_INSTALL and repo / rev in them by hand.",
         "note_fill_in": "Fill in the scale in hyoka.toml and the department list in departments.yaml.",
