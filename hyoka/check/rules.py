@@ -288,8 +288,8 @@ def grade_context(rows: pd.DataFrame, scale: GradingScale, lang: str) -> dict[st
 
 
 #: the columns a finding's rows are read for besides its templates': identity and place
-#: (findings.from_rows), grouping (_row_lists), the name shown (_subject), the grade (grade_context)
-_ROW_COLUMNS = ("source_file", "sheet", "row", "department", "item", "project", "indicator", "grade_raw", "grade")
+#: (findings.from_rows), grouping (_row_lists), the name shown (_subject)
+_ROW_COLUMNS = ("source_file", "sheet", "row", "department", "item", "project", "indicator")
 
 
 def _read_columns(rule: Rule, columns: pd.Index) -> list[str]:
@@ -308,6 +308,7 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
     Raises ConfigError naming the rule when an expression cannot be evaluated on these columns."""
     ctx = scale_context(scale, lang)
     parts = []
+    grades: dict[str, pd.Series] | None = None  # grade_context of the whole frame, made once when needed
     for rule in rules:
         runs = has_fields(frame, rule.needs)
         if not runs.any():
@@ -324,7 +325,10 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
         rows_text, count, differ = _row_lists(sub, rule.group_by, lang)
         if rule.group_by:
             sub = sub.loc[rows_text.index]
-        c: dict[str, object] = {**ctx, **grade_context(sub, scale, lang), "rows": rows_text, "row_count": count}
+        if grades is None:  # each row's grade texts depend on that row alone: made once, then selected
+            grades = grade_context(frame, scale, lang)
+        shown = {k: v.loc[sub.index] for k, v in grades.items()}
+        c: dict[str, object] = {**ctx, **shown, "rows": rows_text, "row_count": count}
         if rule.each_field or rule.cell:
             ja, en = CELL_LABELS[rule.each_field or rule.cell]
             c.update(field_ja=ja, field_en=en)
