@@ -93,3 +93,21 @@ def test_cases_are_read_and_shared_by_each_instance():
     assert len(p001) == 3 and all(r.cases is p001[0].cases for r in p001)
     first = p001[0].cases.fire[0]
     assert (first.field, first.observed, first.at) == ("current", ("年1回程度",), (1,))
+
+
+def test_grade_texts_made_once_or_per_rule_give_the_same_findings(monkeypatch):
+    """rules.evaluate makes the grade texts once for a table of up to GRADES_ONCE rows, per
+    firing rule above (#14): both give the same findings. On Tottori's table the catalog's rules
+    make 43 findings (46 with the header and scale notes)."""
+    from pandas.testing import assert_frame_equal
+
+    from hyoka.check import rules
+
+    from .conftest import EXAMPLES
+
+    result = run_check([EXAMPLES / "real" / "tidy" / "tottori_koteihyo.csv"])
+    once = rules.evaluate(result.frame, result.rules, result.scale)
+    monkeypatch.setattr(rules, "GRADES_ONCE", 0)
+    per_rule = rules.evaluate(result.frame, result.rules, result.scale)
+    assert len(once) == 43
+    assert_frame_equal(once, per_rule, check_exact=True)
