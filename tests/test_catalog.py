@@ -93,3 +93,20 @@ def test_cases_are_read_and_shared_by_each_instance():
     assert len(p001) == 3 and all(r.cases is p001[0].cases for r in p001)
     first = p001[0].cases.fire[0]
     assert (first.field, first.observed, first.at) == ("current", ("年1回程度",), (1,))
+
+
+def test_observed_names_each_value_in_the_reports_language(tmp_path):
+    """#14: `公表値 Ｂ: 60％ → 56.5％` did not say which value was which. An observed text that
+    shows several values is given per language and names them; one that shows the cell's own
+    value stays one text; a half-given pair is refused like any other text."""
+    g002 = next(r for r in CATALOG if r.code == "G002")
+    assert g002.observed == {
+        "ja": "評価 {grade_raw}、基準値 {baseline_raw} → 現状値 {current_raw}",
+        "en": "grade {grade_raw}, baseline {baseline_raw} → current {current_raw}",
+    }
+    m001 = next(r for r in CATALOG if r.code == "M001")
+    assert m001.observed == {"ja": "{baseline_raw}", "en": "{baseline_raw}"}
+    p = tmp_path / "rules.yaml"
+    p.write_text(_RULE.replace("observed: x", 'observed: {ja: "評価 {grade}"}'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="`observed` needs both ja and en"):
+        load_catalog(p, known_columns={"grade"})
