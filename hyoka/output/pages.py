@@ -3,6 +3,8 @@
 - :func:`row_table`: one line per row of a department's table, with the cells that have findings
   marked; :func:`groups`: a department's findings grouped by rule; :func:`edition_section`: the
   dashboard's "what changed since the previous edition";
+- :func:`sources`: the files and sheets a department's page comes from, with the annotated
+  workbook of each; :func:`cell_breaks`: a cell reference that may wrap after its file and sheet;
 - :func:`records` (frames as template records), :func:`md_escape` / :func:`md_escape_column`
   (Markdown table cells), :func:`not_waived` (which findings no waiver accepts).
 """
@@ -14,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+
+from markupsafe import Markup, escape
 
 from hyoka.check import findings as F
 from hyoka.check.text import pct
@@ -28,8 +32,6 @@ _EDITION_CODE = r"^E\d{3}$"
 GROUP_CAP = 200
 #: at most this many rows are shown on a department's HTML page; beyond it only rows with findings
 ROW_CAP = 2000
-#: a department page opens its rule groups when it has at most this many findings
-OPEN_UP_TO = 50
 #: at most this many rows are listed per code in "what changed since the previous edition"
 EDITION_CAP = 50
 
@@ -179,3 +181,42 @@ def edition_section(result: CheckResult, found: pd.DataFrame) -> dict:
             "matched": getattr(edition, "matched", None),
         }
     return {"given": edition is not None or bool(groups), "info": info, "groups": groups, "n": int(len(mine))}
+
+
+# --- where a department's page comes from -----------------------------------------------------
+
+
+def sources(frame: pd.DataFrame, found: pd.DataFrame, annotated: dict[str, str]) -> list[dict]:
+    """The files a department's rows (``frame``: ``source_file``, ``sheet``) and findings
+    (``found``: ``source_file``, ``sheet``; a finding on no file, such as a waiver's, is left out)
+    come from, in the order first met: ``file`` (the name as given), ``sheets`` (the sheets, in
+    the order first met; none for a CSV) and ``annotated`` (``annotated[file]``: the name of the
+    workbook with the findings written in, ``""`` when there is none)."""
+    parts = [
+        pd.DataFrame(
+            {
+                "file": t["source_file"].astype("string").fillna(""),
+                "sheet": (t["sheet"] if "sheet" in t else pd.Series("", index=t.index)).astype("string").fillna(""),
+            }
+        )
+        for t in (frame, found)
+        if len(t) and "source_file" in t
+    ]
+    if not parts:
+        return []
+    both = pd.concat(parts, ignore_index=True).drop_duplicates()
+    both = both[both["file"] != ""]
+    return [
+        {"file": name, "sheets": [x for x in g["sheet"].tolist() if x], "annotated": annotated.get(name, "")}
+        for name, g in both.groupby("file", sort=False)
+    ]
+
+
+def cell_breaks(cell: object) -> Markup:
+    """A cell reference (``[seed_r5.xlsx]R5実施状況!J7``, ``t.csv:27:grade``) escaped, with a
+    line-break opportunity after its file and sheet (and after a ``_`` of a long file name), so that
+    a narrow column wraps it there and not inside a name."""
+    text = str(escape("" if cell is None else cell))
+    for mark in ("]", "!", ":", "_"):
+        text = text.replace(mark, mark + "<wbr>")
+    return Markup(text)

@@ -8,17 +8,21 @@
   hyoka.normalise.derive against ``expected_progress``, the share of the plan's time elapsed, coloured by
   grade in the scale's order); what changed since the previous edition (findings with codes
   ``E001``…, and ``result.edition`` when the check compared two editions); the files and sheets read;
-- ``NN_<department>.html`` and ``.md``: that department's findings, grouped by rule (the HTML shows
-  at most :data:`GROUP_CAP` per rule and says how many more there are; the .md lists them all) and
-  its rows, with the cells that have findings marked (the HTML shows at most :data:`ROW_CAP` rows:
-  beyond that, only the rows with findings; the .md lists every row);
+- ``NN_<department>.html`` and ``.md``: where the page comes from (the plan's ``title`` when the
+  options have one, the files and sheets, when it was made, its annotated workbook and its .md),
+  that department's findings, grouped by rule under a list of the rules (the HTML shows at most
+  :data:`GROUP_CAP` per rule and says how many more there are; the .md lists them all) and its
+  rows, with the cells that have findings marked (the HTML shows at most :data:`ROW_CAP` rows:
+  beyond that, only the rows with findings; the .md lists every row). The HTML prints on A4
+  landscape, every group open (no ``<details>``: a closed one would not print);
 - ``findings.json``: the findings table (keys of hyoka.check.findings.RECORD_KEYS, with ``waived``);
 - ``<book>.hyoka.xlsx``: each .xlsx input with its findings written in (hyoka.output.annotate).
 
 Pages are self-contained (inline CSS and SVG, no script, no network, no external font) and
 printable. Every value is escaped (Jinja2 autoescape for HTML; a Markdown escape for .md). The same
-input and options give byte-identical files except the one line of index.html that says when the
-report was made (``id="generated"``; ``SOURCE_DATE_EPOCH`` fixes it too). Each file is written to a
+input and options give byte-identical files except the one line of each page that says when the
+report was made (``id="generated"`` in HTML, ``- 作成日時：`` / ``- Generated:`` in Markdown;
+``SOURCE_DATE_EPOCH`` fixes it too). Each file is written to a
 temporary file in ``out_dir`` and renamed into place, so an interrupted run leaves the previous
 report intact. Raises HyokaError when ``out_dir`` cannot be written.
 
@@ -51,9 +55,9 @@ from hyoka.output.chart import CHART, grade_colours, progress_chart  # noqa: F40
 from hyoka.output.pages import (  # noqa: F401
     EDITION_CAP,
     GROUP_CAP,
-    OPEN_UP_TO,
     ROW_CAP,
     ROW_FIELDS,
+    cell_breaks,
     edition_section,
     groups,
     md_escape,
@@ -61,6 +65,7 @@ from hyoka.output.pages import (  # noqa: F401
     not_waived,
     records,
     row_table,
+    sources,
 )
 from hyoka.output.places import with_cells
 from hyoka.pipeline import CheckResult
@@ -155,6 +160,7 @@ def _env() -> Environment:
         bytecode_cache=_bytecode_cache(),
     )
     env.filters["md"] = md_escape
+    env.filters["cellbreak"] = cell_breaks
     return env
 
 
@@ -235,6 +241,9 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     written: list[Path] = []
     departments = []
     dept_tpl = {ext: env.get_template(f"department.{ext}.j2") for ext in ("html", "md")}
+    books = {
+        t.source: _annotated_target(out, t).name for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))
+    }
     for i, name in enumerate(names, start=1):  # one page per department: the rows are split once above
         stem = safe_filename(name, i)
         sub_frame = frame.iloc[rows_by_dep.get(name, [])]
@@ -254,13 +263,16 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
             "n_rows": len(sub_frame),
             "n_findings": len(sub_found),
             "groups": groups(sub_found, descriptions),
-            "open_groups": len(sub_found) <= OPEN_UP_TO,
             "findings": records(sub_found),
             "rows": records(shown_rows),
             "rows_hidden": len(sub_rows) - len(shown_rows),
             "scale": result.scale,
             "md_name": f"{stem}.md",
             "row_cap": ROW_CAP,
+            # where the page comes from and when it was made (the index's stamp)
+            "stamp": stamp,
+            "plan_title": getattr(result.options, "title", None) or "",
+            "sources": sources(sub_frame, sub_found, books),
         }
         for ext in ("html", "md"):
             if ext == "md":
