@@ -129,7 +129,9 @@ def test_uk_table_with_mapping_and_rag_scale(tmp_path):
     assert not [d for d in data if d["cell"] == "hart_dc_kpi_2014q1.csv:7:grade"]
     # IT03: green while 80.6 is below its 90 target (10.4 % below): the values say red
     it03 = [d for d in data if d["cell"] == "hart_dc_kpi_2014q1.csv:22:grade"]
-    assert [d["code"] for d in it03] == ["G005"] and it03[0]["observed"] == "grade lg, baseline 92.3 → current 80.6, target 90"
+    assert [d["code"] for d in it03] == ["G005"] and it03[0][
+        "observed"
+    ] == "grade lg, baseline 92.3 → current 80.6, target 90"
     assert it03[0]["expected"].startswith("red")
     # ETS01: red, yet 0 missed collections against a ceiling of 40 (lower is better): green
     ets01 = [d for d in data if d["cell"] == "hart_dc_kpi_2014q1.csv:6:grade"]

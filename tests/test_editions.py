@@ -310,7 +310,9 @@ def test_spec_declares_every_code_and_is_checked(tmp_path):
 
     text = (data_dir("rules") / "edition_findings.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"
-    bad.write_text(text.replace("前年度 {prev_baseline_shown} → 今年度 {baseline_shown}", "前年度 {os_environ}"), encoding="utf-8")
+    bad.write_text(
+        text.replace("前年度 {prev_baseline_shown} → 今年度 {baseline_shown}", "前年度 {os_environ}"), encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match="unknown placeholder.*os_environ"):
         load_edition_spec(bad)
     bad.write_text(text.replace('note_pattern: "見直', 'note_pattern: "(?=見)見直'), encoding="utf-8")

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
-
 from markupsafe import Markup, escape
 
 from hyoka.check import findings as F
