@@ -243,12 +243,12 @@ def test_annotated_copy(book, tmp_path):
     assert [str(d.sqref) for d in ws.data_validations.dataValidation] == ["E5:E6"]
     summary = wb["hyoka指摘一覧"]
     rows = [[c.value for c in row] for row in summary.iter_rows(min_row=2)]
-    assert [(row[1], row[2]) for row in rows] == [
-        ("D001", "[調書.xlsx]市民協働推進課!I5"),
-        ("F001", "[調書.xlsx]市民協働推進課!J6"),
-        ("G002", "[調書.xlsx]社会福祉課!E5"),
+    assert [(row[0], row[1], row[2][:4]) for row in rows] == [
+        ("エラー", "市民協働推進課!I5", "D001"),
+        ("エラー", "市民協働推進課!J6", "F001"),
+        ("警告", "社会福祉課!E5", "G002"),
     ]
-    assert summary["C2"].hyperlink.location == "'市民協働推進課'!I5"
+    assert summary["B2"].hyperlink.location == "'市民協働推進課'!I5"
 
 
 def test_annotate_refuses_the_input_and_several_books(book, tmp_path):
