@@ -325,7 +325,7 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     for t in result.tables:  # each workbook, answered in itself (hyoka.output.annotate)
         if t.path.lower().endswith((".xlsx", ".xlsm")):
             target = _annotated_target(out, t)
-            written.append(annotate_workbook(t.path, target, found, lang))
+            written.append(annotate_workbook(t.path, target, found, lang, source=t.source))
             annotated[t.source] = target.name
     for entry in table_rows:
         entry["annotated"] = annotated.get(entry["source"], "")
