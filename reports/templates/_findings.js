@@ -54,9 +54,15 @@
   heads.forEach(function (th) {
     var key = th.getAttribute("data-key");
     if (!key) return;
+    // the heading's text stays beside the button for print: Chromium leaves buttons blank in the
+    // table head it repeats on every printed page
+    var label = document.createElement("span");
+    label.className = "print-label";
+    while (th.firstChild) label.appendChild(th.firstChild);
     var button = document.createElement("button");
     button.type = "button";
-    while (th.firstChild) button.appendChild(th.firstChild);
+    button.textContent = label.textContent;
+    th.appendChild(label);
     th.appendChild(button);
     button.addEventListener("click", function () { sortBy(key, th); });
   });
