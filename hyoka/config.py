@@ -4,6 +4,7 @@ Found from the current directory upwards (the first folder holding either file w
 folder hyoka.toml wins over pyproject.toml), or given with ``--config``. Keys (paths are relative
 to the configuration file)::
 
+    title = "第2期総合戦略 令和5年度評価"  # the plan's title and edition, at the top of index.html
     scale = "a-d"                   # a bundled preset or a scale file
     rules = "catalog.yaml"          # a rule catalog instead of the bundled one
     mapping = "mapping.yaml"        # column aliases and indicator directions
@@ -63,8 +64,11 @@ _KEYS = (
         "previous",
         "as-of",
         "vocabulary",
+        "title",
     }
 )
+#: the longest ``title`` accepted (characters): a heading, not a paragraph
+TITLE_MAX = 200
 _MARGINS = {"schedule"}
 
 
@@ -89,6 +93,8 @@ class Config:
     #: the plan's vocabulary: a file, or the entries of a [vocabulary] table
     vocabulary: Path | dict | None = None
     as_of: str | date | None = None
+    #: the plan's title and edition as the reports' heading (index.html); None: the input files' names
+    title: str | None = None
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -176,6 +182,13 @@ def load_config(path: Path | str) -> Config:
         except ConfigError as exc:
             raise ConfigError(f"{name} {exc}") from None
         cfg.as_of = value
+    if "title" in data:
+        title = data["title"]
+        if not isinstance(title, str) or not title.strip() or len(title) > TITLE_MAX or "\n" in title.strip():
+            raise ConfigError(
+                f'{name} title: give the plan\'s title and edition as one line of text (at most {TITLE_MAX} characters), e.g. title = "第2期総合戦略 令和5年度評価"'
+            )
+        cfg.title = " ".join(title.split())
     if "select" in data:
         cfg.select = _codes(data["select"], f"{name} select")
     cfg.extend_select = _codes(data.get("extend-select", []), f"{name} extend-select")

@@ -158,6 +158,7 @@ def options_from(config: Config | None, **flags) -> CheckOptions:
         previous=cfg.previous,
         vocabulary=cfg.vocabulary,
         as_of=cfg.as_of,
+        title=cfg.title,
     )
     for key, value in flags.items():
         if value is None:
