@@ -44,7 +44,7 @@ from typing import Any
 import pandas as pd
 
 from hyoka.check import findings as F
-from hyoka.errors import ConfigError
+from hyoka.errors import ConfigError, msg, os_reason
 from hyoka.normalise.status import as_of_year
 from hyoka.normalise.vocabulary import check_vocabulary
 from hyoka.resources import MAX_YAML_BYTES, load_yaml, reject_unknown
@@ -109,20 +109,20 @@ def find_config(start: Path | None = None) -> Path | None:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         if path.stat().st_size > MAX_YAML_BYTES:
-            raise ConfigError(f"{path}: over the {MAX_YAML_BYTES}-byte limit for configuration files")
+            raise ConfigError(msg("where", where=path, what=msg("config_too_large", limit=MAX_YAML_BYTES)))
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        raise ConfigError(msg("where", where=path, what=msg("bad_toml", problem=exc))) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text (TOML files are UTF-8)") from None
+        raise ConfigError(msg("where", where=path, what=msg("toml_not_utf8"))) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise ConfigError(msg("where", where=path, what=msg("cannot_read", reason=os_reason(exc)))) from None
 
 
 def _codes(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ConfigError(f'{where}: must be a list of rule codes or prefixes (e.g. ["G", "D001"])')
+        raise ConfigError(msg("where", where=where, what=msg("config_codes")))
     return [v.strip().upper() for v in value]
 
 
@@ -135,17 +135,17 @@ def load_config(path: Path | str) -> Config:
         data = tool.get("hyoka", {}) if isinstance(tool, dict) else {}
         prefix = "[tool.hyoka]"
         if not isinstance(data, dict):
-            raise ConfigError(f"{path}: [tool.hyoka] must be a table")
+            raise ConfigError(msg("where", where=path, what=msg("config_table")))
     else:
         prefix = ""
     name = f"{path}: {prefix}".rstrip()
-    reject_unknown(data, _KEYS, name.rstrip(":"), f"known: {', '.join(sorted(_KEYS))}")
+    reject_unknown(data, _KEYS, name.rstrip(":"), msg("known_keys", keys=", ".join(sorted(_KEYS))))
     cfg = Config(path=path)
     base = path.parent
     for key in _PATH_KEYS:
         if key in data:
             if not isinstance(data[key], str) or not data[key].strip():
-                raise ConfigError(f"{name} {key}: must be a file path (text)")
+                raise ConfigError(msg("where", where=f"{name} {key}", what=msg("config_path")))
             if key == "scale" and not Path(data[key]).suffix:
                 cfg.scale = data[key]  # a bundled preset name
             else:
@@ -182,18 +182,20 @@ def load_config(path: Path | str) -> Config:
     cfg.ignore = _codes(data.get("ignore", []), f"{name} ignore")
     if "fail-on" in data:
         if data["fail-on"] not in F.FAIL_ON:
-            raise ConfigError(f"{name} fail-on: must be one of {', '.join(F.FAIL_ON)}")
+            raise ConfigError(msg("where", where=f"{name} fail-on", what=msg("one_of", choices=", ".join(F.FAIL_ON))))
         cfg.fail_on = data["fail-on"]
     if "lang" in data:
         if data["lang"] not in ("ja", "en"):
-            raise ConfigError(f"{name} lang: must be ja or en")
+            raise ConfigError(msg("where", where=f"{name} lang", what=msg("config_lang")))
         cfg.lang = data["lang"]
     sev = data.get("severity", {})
     if not isinstance(sev, dict):
         raise ConfigError(f'{name} [severity]: must be a table of CODE = "error|warning|info"')
     for code, level in sev.items():
         if level not in F.SEVERITIES:
-            raise ConfigError(f"{name} [severity] {code}: must be one of {', '.join(F.SEVERITIES)}")
+            raise ConfigError(
+                msg("where", where=f"{name} [severity] {code}", what=msg("one_of", choices=", ".join(F.SEVERITIES)))
+            )
         cfg.severity[str(code).upper()] = level
     pfi = data.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
