@@ -44,7 +44,7 @@ from jinja2 import Environment, FileSystemLoader
 from hyoka.atomic import atomic_write
 from hyoka.check import findings as F
 from hyoka.check import registry
-from hyoka.errors import HyokaError
+from hyoka.errors import HyokaError, msg, os_reason
 from hyoka.inputs import refuse_inputs
 from hyoka.output.annotate import annotate_workbook
 from hyoka.output.chart import CHART, grade_colours, progress_chart  # noqa: F401 (CHART, grade_colours: the interface)
@@ -210,13 +210,13 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     out = Path(out_dir)
     for t in result.tables:
         if t.path.lower().endswith((".xlsx", ".xlsm")):
-            refuse_inputs(_annotated_target(out, t), result.options, result.tables, "report file")
+            refuse_inputs(_annotated_target(out, t), result.options, result.tables, msg("report_file"))
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".hyoka-probe.", delete=True)
         probe.close()
     except OSError as exc:
-        raise HyokaError(f"{out}: cannot write reports here ({exc.strerror or exc})") from None
+        raise HyokaError(msg("where", where=out, what=msg("cannot_write_reports", reason=os_reason(exc)))) from None
     lang = result.options.lang
     s = strings(lang)
     env = _env()
