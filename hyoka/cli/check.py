@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hyoka.check import findings as F
-from hyoka.cli.common import fail, find_configuration, split_codes
+from hyoka.cli.common import fail, find_configuration, split_codes, warn
 from hyoka.cli.options import (
     Config,
     Department,
@@ -31,7 +31,7 @@ from hyoka.errors import HyokaError, msg, os_reason
 
 def check(
     paths: Paths,
-    out: Annotated[Path, typer.Option("--out", metavar="DIR")] = Path("reports"),
+    out: Annotated[Path | None, typer.Option("--out", metavar="DIR")] = None,
     scale: Scale = None,
     rules: Rules = None,
     mapping: Mapping = None,
@@ -85,6 +85,7 @@ def check(
             from hyoka.inputs import check_output_file
 
             check_output_file(output, result.options, result.tables, "--output")
+        out = out if out is not None else default_out(department)
         written = [] if no_report else _write_reports(result, out)
         annotated = _annotate(result, annotate) if annotate else None
         threshold = fail_on.value if fail_on else (cfg.fail_on if cfg and cfg.fail_on else "error")
@@ -108,6 +109,17 @@ def check(
     except HyokaError as exc:
         fail(exc)
     raise typer.Exit(1 if F.fails(result.findings, threshold) else 0)
+
+
+def default_out(department: str | None) -> Path:
+    """The report folder when ``--out`` is not given: ``reports``, and for a department's
+    self-check ``reports/<department>/``, so that a clerk's run never replaces the coordinator's
+    report of every department."""
+    if not department:
+        return Path("reports")
+    from hyoka.output.report import safe_filename
+
+    return Path("reports") / safe_filename(department, 0)[3:]
 
 
 def run_configured(paths: list[Path], config: Path | None, no_config: bool, progress=None, **flags):
@@ -141,9 +153,18 @@ def _write_output(target: Path, data: bytes) -> None:
 
 
 def _write_reports(result, out: Path) -> list[Path]:
-    from hyoka.output.report import write_reports
+    """Write the report folder; a department's check written over the report of every department
+    (an explicit ``--out``) says which of its files it replaced (the other pages are kept)."""
+    from hyoka.cli.language import word
+    from hyoka.output.report import ALL, recorded_scopes, report_scope, write_reports
 
-    return write_reports(result, out)
+    before = recorded_scopes(out)
+    written = write_reports(result, out)
+    if report_scope(result) != ALL:
+        replaced = sorted(p.name for p in written if before.get(p.name) == ALL)
+        if replaced:
+            warn(word("replaces_full_report", out=out, files=", ".join(replaced)))
+    return written
 
 
 def _annotate(result, target: Path) -> Path:
