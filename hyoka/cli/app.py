@@ -75,7 +75,7 @@ def main() -> None:
 
     lang = language.detect(sys.argv[1:])
     language.use(lang)
-    error = language.word("error", lang)
+    error = lambda: language.word("error", lang)  # rules/cli.yaml is read only when something is said
     try:
         code = typer.main.get_command(app)(standalone_mode=False)
     except SystemExit:
@@ -86,16 +86,16 @@ def main() -> None:
                 print(exc.ctx.get_help(), file=sys.stderr)
             sys.exit(2)
         where = language.word("see_help", lang, command=exc.ctx.command_path) if exc.ctx else ""
-        print(error + usage_message(exc.format_message(), lang) + where, file=sys.stderr)
+        print(error() + usage_message(exc.format_message(), lang) + where, file=sys.stderr)
         sys.exit(2)
     except Abort:  # Ctrl-C or end of input at a prompt
         print(language.word("interrupted", lang), file=sys.stderr)
         sys.exit(130)
     except ClickException as exc:
-        print(error + usage_message(exc.format_message(), lang), file=sys.stderr)
+        print(error() + usage_message(exc.format_message(), lang), file=sys.stderr)
         sys.exit(exc.exit_code if exc.exit_code else 2)
     except HyokaError as exc:
-        print(error + " ".join(exc.say(lang).split()), file=sys.stderr)
+        print(error() + " ".join(exc.say(lang).split()), file=sys.stderr)
         sys.exit(2)
     except Exception as exc:  # never a traceback for the user; HYOKA_DEBUG=1 shows it
         if os.environ.get("HYOKA_DEBUG"):
