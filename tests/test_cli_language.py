@@ -214,6 +214,7 @@ def test_wrapping_counts_japanese_as_two_columns():
     ]
     # never a line starting with 、 or 。, a Latin word kept whole
     assert wrap("あいう、えお --department かき", 8) == ["あいう、", "えお", "--department", "かき"]
+    assert wrap("なければ作ります。 [必須]", 20) == ["なければ作ります。", "[必須]"]  # a note is not split
 
 
 # ---------------------------------------------------------------- the rules commands

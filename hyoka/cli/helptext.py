@@ -24,7 +24,8 @@ from hyoka.cli import language
 #: characters a line does not start with (、。）」…) or end with (（「…): kept with their neighbour
 _NO_START = set("、。，．・：；？！）］｝」』】〕〉》ー…‥々ゝゞヽヾ,.:;?!)]}%")
 _NO_END = set("（［｛「『【〔〈《([{")
-_TOKEN = re.compile(r"\s+|[\x21-\x7e\u00a0-\u02ff]+|.", re.S)
+#: a bracketed note ([必須], [既定: reports], [tool.hyoka]) is one word; then spaces, Latin runs, one character
+_TOKEN = re.compile(r"\[[^\[\]\n]{1,40}\]|\s+|[\x21-\x7e\u00a0-\u02ff]+|.", re.S)
 
 
 def width(text: str) -> int:
@@ -33,8 +34,8 @@ def width(text: str) -> int:
 
 
 def _tokens(text: str) -> list[str]:
-    """Words that are not broken: a run of Latin characters, one Japanese character with the
-    punctuation that must stay beside it; whitespace runs separately."""
+    """Words that are not broken: a bracketed note, a run of Latin characters, one Japanese
+    character with the punctuation that must stay beside it; whitespace runs separately."""
     out: list[str] = []
     for tok in _TOKEN.findall(text):
         if out and not tok.isspace() and not out[-1].isspace() and (tok[0] in _NO_START or out[-1][-1] in _NO_END):
