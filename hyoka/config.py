@@ -154,7 +154,7 @@ def load_config(path: Path | str) -> Config:
         prev = data["previous"]
         prev = [prev] if isinstance(prev, str) else prev
         if not isinstance(prev, list) or not prev or not all(isinstance(p, str) and p.strip() for p in prev):
-            raise ConfigError(f"{name} previous: must be a file path or a list of file paths (last year's tables)")
+            raise ConfigError(msg("where", where=f"{name} previous", what=msg("config_previous")))
         cfg.previous = [base / p for p in prev]
     if "vocabulary" in data:
         voc = data["vocabulary"]
@@ -164,13 +164,13 @@ def load_config(path: Path | str) -> Config:
             check_vocabulary(voc, f"{name} [vocabulary]")
             cfg.vocabulary = voc
         else:
-            raise ConfigError(f"{name} vocabulary: a vocabulary file path, or a [vocabulary] table of its entries")
+            raise ConfigError(msg("where", where=f"{name} vocabulary", what=msg("config_vocabulary")))
     if "as-of" in data:
         value = data["as-of"]
         if isinstance(value, datetime):
             value = value.date()
         if not isinstance(value, (str, date)) or not str(value).strip():
-            raise ConfigError(f'{name} as-of: give the report\'s date (as-of = 2017-03-31) or fiscal year ("R5")')
+            raise ConfigError(msg("where", where=f"{name} as-of", what=msg("config_as_of")))
         try:
             as_of_year(value)
         except ConfigError as exc:
@@ -190,7 +190,7 @@ def load_config(path: Path | str) -> Config:
         cfg.lang = data["lang"]
     sev = data.get("severity", {})
     if not isinstance(sev, dict):
-        raise ConfigError(f'{name} [severity]: must be a table of CODE = "error|warning|info"')
+        raise ConfigError(msg("where", where=f"{name} [severity]", what=msg("config_severity_table")))
     for code, level in sev.items():
         if level not in F.SEVERITIES:
             raise ConfigError(
@@ -199,17 +199,23 @@ def load_config(path: Path | str) -> Config:
         cfg.severity[str(code).upper()] = level
     pfi = data.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
-        raise ConfigError(f'{name} [per-file-ignores]: must be a table of "glob" = [codes]')
+        raise ConfigError(msg("where", where=f"{name} [per-file-ignores]", what=msg("config_pfi_table")))
     for glob, codes in pfi.items():
         cfg.per_file_ignores[str(glob)] = _codes(codes, f"{name} [per-file-ignores] {glob!r}")
     margins = data.get("margins", {})
     if not isinstance(margins, dict):
-        raise ConfigError(f"{name} [margins]: must be a table")
+        raise ConfigError(msg("where", where=f"{name} [margins]", what=msg("must_be_table")))
     for key, value in margins.items():
         if key not in _MARGINS:
-            raise ConfigError(f"{name} [margins] {key}: unknown margin (known: {', '.join(sorted(_MARGINS))})")
+            raise ConfigError(
+                msg(
+                    "where",
+                    where=f"{name} [margins] {key}",
+                    what=msg("unknown_margin", known=", ".join(sorted(_MARGINS))),
+                )
+            )
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise ConfigError(f"{name} [margins] {key}: must be a number between 0 and 1")
+            raise ConfigError(msg("where", where=f"{name} [margins] {key}", what=msg("between_0_and_1")))
         cfg.margins[key] = float(value)
     return cfg
 
@@ -221,10 +227,10 @@ def load_departments(path: Path | str) -> tuple[list[str], dict[str, str]]:
     if isinstance(data, dict) and data.get("departments") is None:
         data = {**data, "departments": []}  # `departments:` with the names still to fill in
     if not isinstance(data, dict) or not isinstance(data.get("departments", []), list):
-        raise ConfigError(f"{path}: expected `departments:` (a list of names) and optional `renames:`")
+        raise ConfigError(msg("where", where=path, what=msg("departments_file")))
     renames = data.get("renames") or {}
     if not isinstance(renames, dict):
-        raise ConfigError(f"{path}: renames: expected a mapping of old name: new name")
+        raise ConfigError(msg("where", where=path, what=msg("departments_renames")))
     reject_unknown(data, {"departments", "renames"}, str(path))
     return [str(d) for d in data.get("departments", [])], {str(k): str(v) for k, v in renames.items()}
 

@@ -69,12 +69,12 @@ def yaml_entries(path: Path | str, key: str, allowed: set[str] | frozenset[str])
     or has a key outside ``allowed``."""
     data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        raise ConfigError(f"{path}: expected `{key}:` followed by a list")
+        raise ConfigError(msg("where", where=path, what=msg("entries_list", key=key)))
     out = []
     for i, entry in enumerate(data[key], start=1):
         where = f"{path}: {key}[{i}]"
         if not isinstance(entry, dict):
-            raise ConfigError(f"{where}: each entry is a mapping")
+            raise ConfigError(msg("where", where=where, what=msg("entry_mapping")))
         reject_unknown(entry, allowed, where)
         out.append((where, entry))
     return out

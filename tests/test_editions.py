@@ -285,7 +285,10 @@ def test_cli_previous_flag_and_config(r4, tmp_path):
     assert {(d["code"], d["cell"]) for d in json.loads(r.stdout)} == EXPECTED
     (tmp_path / "hyoka.toml").write_text("previous = 3\n", encoding="utf-8")
     r = hyoka("check", SEED_CSV, "--no-report", cwd=tmp_path)
-    assert r.returncode == 2 and "previous: must be a file path" in r.stderr  # (a message still in English)
+    assert (
+        r.returncode == 2
+        and "hyoka.toml: previous: 前年度の表のファイルのパス、またはそのリストを書いてください" in r.stderr
+    )
 
 
 @pytest.mark.parametrize(
