@@ -66,6 +66,13 @@ class Message(str):
         """The text in ``lang`` (``ja`` or ``en``)."""
         return _format(self.key, lang, self.params)
 
+    def __reduce__(self):  # copied and pickled as its key and parameters, not as its English text
+        return _message, (self.key, self.params)
+
+
+def _message(key: str, params: dict[str, Any]) -> Message:
+    return Message(key, **params)
+
 
 def msg(key: str, /, **params: Any) -> Message:
     """The message ``key`` of rules/errors.yaml with its parameters (KeyError for an unknown key)."""

@@ -1,7 +1,9 @@
 """The command line in Japanese by default, English with --lang en (#14): errors, usage errors,
 --help, the rules commands; the language from --lang, hyoka.toml, else the locale."""
 
+import copy
 import os
+import pickle
 import re
 
 import pytest
@@ -82,6 +84,12 @@ def test_the_place_of_an_input_error_in_japanese():
     e = InputError(msg("no_data_rows"), file="book.xlsx", sheet="様式1", column="D")
     assert e.say("ja") == "book.xlsx、シート「様式1」、D列: 見出しの下にデータの行がありません"
     assert str(e) == "book.xlsx, sheet 様式1, column D: no data rows below the header"
+    m = msg("cannot_read", reason=msg("no_such_file"))
+    assert (
+        copy.deepcopy(m).say("ja")
+        == pickle.loads(pickle.dumps(m)).say("ja")
+        == "読み込めません（ファイルがありません）"
+    )
     plain = InputError("still English", file="x.csv")  # not converted yet: English in both
     assert plain.say("ja") == plain.say("en") == "x.csv: still English"
 
