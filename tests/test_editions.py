@@ -285,14 +285,17 @@ def test_cli_previous_flag_and_config(r4, tmp_path):
     assert {(d["code"], d["cell"]) for d in json.loads(r.stdout)} == EXPECTED
     (tmp_path / "hyoka.toml").write_text("previous = 3\n", encoding="utf-8")
     r = hyoka("check", SEED_CSV, "--no-report", cwd=tmp_path)
-    assert r.returncode == 2 and "previous: must be a file path" in r.stderr
+    assert (
+        r.returncode == 2
+        and "hyoka.toml: previous: 前年度の表のファイルのパス、またはそのリストを書いてください" in r.stderr
+    )
 
 
 @pytest.mark.parametrize(
     "arg, words",
     [
-        ("missing_r4.csv", ["previous edition", "missing_r4.csv", "no such file"]),
-        (SEED_CSV, ["previous edition", "is also given as this year's table"]),
+        ("missing_r4.csv", ["前年度の表 missing_r4.csv: ファイルがありません"]),
+        (SEED_CSV, ["前年度の表", "今年度の表としても指定されています"]),
     ],
 )
 def test_bad_previous_is_one_line_exit_2(tmp_path, arg, words):
@@ -323,10 +326,11 @@ def test_spec_declares_every_code_and_is_checked(tmp_path):
 def test_explain_an_edition_code():
     r = hyoka("rules", "explain", "E001")
     assert r.returncode == 0
-    assert "## E001 基準値が前年度から変わった" in r.stdout
-    assert "`r5.csv:2:baseline` — 基準値が前年度の「125団体（R3）」から「129団体（R3）」に変わっています" in r.stdout
+    assert r.stdout.startswith("E001 基準値が前年度から変わった\n") and "##" not in r.stdout  # rendered, not Markdown
+    assert "r5.csv:2:baseline —" in r.stdout
+    assert "基準値が前年度の「125団体（R3）」から「129団体（R3）」に変わっています" in r.stdout
     r = hyoka("rules", "explain", "E008", "--lang", "en")
-    assert "## E008 Unit changed since last year" in r.stdout and "### How to fix" in r.stdout
+    assert r.stdout.startswith("E008 Unit changed since last year\n") and "\nHow to fix\n" in r.stdout
 
 
 @pytest.mark.parametrize("ext", ["csv", "xlsx"])

@@ -253,11 +253,11 @@ def test_annotated_copy(book, tmp_path):
 
 def test_annotate_refuses_the_input_and_several_books(book, tmp_path):
     r = hyoka("check", book, "--annotate", book, "--no-report")
-    assert r.returncode == 2 and "input file" in r.stderr
+    assert r.returncode == 2 and "入力ファイル" in r.stderr
     other = tmp_path / "b.xlsx"
     shutil.copy(book, other)
     r = hyoka("check", book, other, "--annotate", tmp_path / "x.xlsx", "--no-report")
-    assert r.returncode == 2 and "exactly one .xlsx" in r.stderr
+    assert r.returncode == 2 and ".xlsx の入力がちょうど1つのときに使えます（入力の .xlsx は 2 個）" in r.stderr
 
 
 def test_formula_looking_text_is_neutralised(tmp_path):

@@ -39,7 +39,7 @@ import pandas as pd
 from hyoka.atomic import replacing
 from hyoka.cellref import column_letters
 from hyoka.check import findings as F
-from hyoka.errors import HyokaError, InputError
+from hyoka.errors import HyokaError, InputError, msg
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 SUMMARY = {"ja": "hyoka指摘一覧", "en": "hyoka findings"}
@@ -103,11 +103,11 @@ def annotate_workbook(
 
     src, out = Path(src), Path(out)
     if out.resolve() == src.resolve():
-        raise HyokaError(f"{out}: the annotated copy must not replace the input workbook")
+        raise HyokaError(msg("where", where=out, what=msg("annotated_is_input")))
     try:
         wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
     except Exception as exc:  # already read once by the checker; anything here is unexpected
-        raise InputError(f"cannot open the workbook to annotate ({type(exc).__name__})", file=src.name) from None
+        raise InputError(msg("cannot_open_to_annotate", detail=type(exc).__name__), file=src.name) from None
 
     mine = _findings_on_cells(findings, source or src.name, wb.sheetnames)
     if len(mine):

@@ -31,7 +31,10 @@ Markdown escape for .md). The same input and options give byte-identical files e
 of each page that says when the report was made (``id="generated"`` in HTML, ``- 作成日時：`` /
 ``- Generated:`` in Markdown; ``SOURCE_DATE_EPOCH`` fixes it too). Each file is written to a
 temporary file in ``out_dir`` and renamed into place, so an interrupted run leaves the previous
-report intact. Raises HyokaError when ``out_dir`` cannot be written.
+report intact. A ``--department`` run's index says it covers that department only (``scope``), and
+a run removes only the stale files a run of the same scope wrote (:func:`_replace_manifest`): a
+department's check never deletes the pages of the report of all. Raises HyokaError when
+``out_dir`` cannot be written.
 
 What the pages show is built in :mod:`hyoka.output.pages` (rows, rule groups, the list of
 findings, the editions section) and :mod:`hyoka.output.chart` (the progress chart); this module
@@ -59,7 +62,7 @@ from markupsafe import Markup
 from hyoka.atomic import atomic_write
 from hyoka.check import findings as F
 from hyoka.check import registry
-from hyoka.errors import HyokaError
+from hyoka.errors import HyokaError, msg, os_reason
 from hyoka.inputs import refuse_inputs
 from hyoka.normalise.frame import era_label
 from hyoka.output.annotate import annotate_workbook
@@ -293,13 +296,13 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     out = Path(out_dir)
     for t in result.tables:
         if t.path.lower().endswith((".xlsx", ".xlsm")):
-            refuse_inputs(_annotated_target(out, t), result.options, result.tables, "report file")
+            refuse_inputs(_annotated_target(out, t), result.options, result.tables, msg("report_file"))
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".hyoka-probe.", delete=True)
         probe.close()
     except OSError as exc:
-        raise HyokaError(f"{out}: cannot write reports here ({exc.strerror or exc})") from None
+        raise HyokaError(msg("where", where=out, what=msg("cannot_write_reports", reason=os_reason(exc)))) from None
     lang = result.options.lang
     s = strings(lang)
     env = _env()
@@ -406,6 +409,11 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
         "tables": table_rows,
         "rows_skipped": skipped_rows(result, s),
     }
+    # a department's self-check says so: its index covers one department, not the whole plan
+    scope = index_ctx["scope"] = report_scope(result)
+    if scope:
+        one = s["title_index_one"].format(department=scope)
+        index_ctx["s"] = {**s, "title_index": one, "kicker": one}
     annotated = {}
     for t in result.tables:  # each workbook, answered in itself (hyoka.output.annotate)
         if t.path.lower().endswith((".xlsx", ".xlsm")):
@@ -420,25 +428,54 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     path = out / "findings.json"
     atomic_write(path, json.dumps(F.to_records(found), ensure_ascii=False, indent=1) + "\n")
     written.append(path)
-    _replace_manifest(out, written)
+    _replace_manifest(out, written, scope)
     return written
 
 
 MANIFEST = ".hyoka-manifest.json"
+#: the scope of a run over every department, in the manifest (a department run's scope is its name)
+ALL = ""
 
 
-def _replace_manifest(out: Path, written: list[Path]) -> None:
-    """Remove the pages an earlier run wrote that this run did not (a department that is gone
-    would otherwise keep a stale page), then record what this run wrote. Only files listed in
-    hyoka's own manifest are ever removed."""
-    names = sorted(p.name for p in written)
-    manifest = out / MANIFEST
+def report_scope(result: CheckResult) -> str:
+    """What a report covers: :data:`ALL`, or the one department a ``--department`` run checked
+    (its current name when the rows give one, else the name asked for)."""
+    if not result.options.department:
+        return ALL
+    names = list(dict.fromkeys(result.frame["department"].dropna().tolist())) if len(result.frame) else []
+    return names[0] if len(names) == 1 else result.options.department
+
+
+def recorded_scopes(out: Path) -> dict[str, str]:
+    """What the manifest of ``out`` records: file name → the scope of the run that wrote it last
+    ({} without a readable manifest)."""
     try:
-        previous = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+        recorded = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("files", {})
     except (OSError, ValueError, AttributeError):
-        previous = []
-    for name in set(map(str, previous)) - set(names):
+        return {}
+    if isinstance(recorded, list):  # the earlier form: one list, written by a run of either scope
+        return dict.fromkeys(map(str, recorded), ALL)
+    return {str(k): str(v) for k, v in recorded.items()} if isinstance(recorded, dict) else {}
+
+
+def _replace_manifest(out: Path, written: list[Path], scope: str = ALL) -> None:
+    """Remove the files the last run of the same ``scope`` wrote that this run did not (a department
+    that is gone would otherwise keep a stale page), then record what this run wrote.
+
+    The manifest (``.hyoka-manifest.json``, ``{"files": {name: scope}}``) names, for each file hyoka
+    wrote in ``out``, the scope of the run that wrote it last. Only files of this run's own scope
+    are ever removed: a department run into a folder holding the full report leaves the other
+    departments' pages alone, and a full run leaves a department run's pages. A manifest of the
+    earlier form (``{"files": [names]}``) is read as the full report's."""
+    names = sorted(p.name for p in written)
+    owners = recorded_scopes(out)
+    for name in sorted(set(owners) - set(names)):
+        if owners[name] != scope:
+            continue
         stale = out / Path(name).name  # a bare name: never a path outside out/
         if stale.suffix in (".html", ".md", ".json", ".xlsx", ".xlsm") and stale.is_file():
             stale.unlink(missing_ok=True)
-    atomic_write(manifest, json.dumps({"files": names}, ensure_ascii=False, indent=1) + "\n")
+        del owners[name]
+    owners.update(dict.fromkeys(names, scope))
+    files = dict(sorted(owners.items()))
+    atomic_write(out / MANIFEST, json.dumps({"files": files}, ensure_ascii=False, indent=1) + "\n")
