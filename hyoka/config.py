@@ -4,6 +4,7 @@ Found from the current directory upwards (the first folder holding either file w
 folder hyoka.toml wins over pyproject.toml), or given with ``--config``. Keys (paths are relative
 to the configuration file)::
 
+    title = "第2期総合戦略 令和5年度評価"  # the plan's title and edition, at the top of index.html
     scale = "a-d"                   # a bundled preset or a scale file
     rules = "catalog.yaml"          # a rule catalog instead of the bundled one
     mapping = "mapping.yaml"        # column aliases and indicator directions
@@ -44,7 +45,7 @@ from typing import Any
 import pandas as pd
 
 from hyoka.check import findings as F
-from hyoka.errors import ConfigError
+from hyoka.errors import ConfigError, msg, os_reason
 from hyoka.normalise.status import as_of_year
 from hyoka.normalise.vocabulary import check_vocabulary
 from hyoka.resources import MAX_YAML_BYTES, load_yaml, reject_unknown
@@ -63,8 +64,11 @@ _KEYS = (
         "previous",
         "as-of",
         "vocabulary",
+        "title",
     }
 )
+#: the longest ``title`` accepted (characters): a heading, not a paragraph
+TITLE_MAX = 200
 _MARGINS = {"schedule"}
 
 
@@ -89,6 +93,8 @@ class Config:
     #: the plan's vocabulary: a file, or the entries of a [vocabulary] table
     vocabulary: Path | dict | None = None
     as_of: str | date | None = None
+    #: the plan's title and edition as the reports' heading (index.html); None: the input files' names
+    title: str | None = None
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -109,20 +115,20 @@ def find_config(start: Path | None = None) -> Path | None:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         if path.stat().st_size > MAX_YAML_BYTES:
-            raise ConfigError(f"{path}: over the {MAX_YAML_BYTES}-byte limit for configuration files")
+            raise ConfigError(msg("where", where=path, what=msg("config_too_large", limit=MAX_YAML_BYTES)))
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        raise ConfigError(msg("where", where=path, what=msg("bad_toml", problem=exc))) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text (TOML files are UTF-8)") from None
+        raise ConfigError(msg("where", where=path, what=msg("toml_not_utf8"))) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise ConfigError(msg("where", where=path, what=msg("cannot_read", reason=os_reason(exc)))) from None
 
 
 def _codes(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ConfigError(f'{where}: must be a list of rule codes or prefixes (e.g. ["G", "D001"])')
+        raise ConfigError(msg("where", where=where, what=msg("config_codes")))
     return [v.strip().upper() for v in value]
 
 
@@ -135,17 +141,17 @@ def load_config(path: Path | str) -> Config:
         data = tool.get("hyoka", {}) if isinstance(tool, dict) else {}
         prefix = "[tool.hyoka]"
         if not isinstance(data, dict):
-            raise ConfigError(f"{path}: [tool.hyoka] must be a table")
+            raise ConfigError(msg("where", where=path, what=msg("config_table")))
     else:
         prefix = ""
     name = f"{path}: {prefix}".rstrip()
-    reject_unknown(data, _KEYS, name.rstrip(":"), f"known: {', '.join(sorted(_KEYS))}")
+    reject_unknown(data, _KEYS, name.rstrip(":"), msg("known_keys", keys=", ".join(sorted(_KEYS))))
     cfg = Config(path=path)
     base = path.parent
     for key in _PATH_KEYS:
         if key in data:
             if not isinstance(data[key], str) or not data[key].strip():
-                raise ConfigError(f"{name} {key}: must be a file path (text)")
+                raise ConfigError(msg("where", where=f"{name} {key}", what=msg("config_path")))
             if key == "scale" and not Path(data[key]).suffix:
                 cfg.scale = data[key]  # a bundled preset name
             else:
@@ -154,7 +160,7 @@ def load_config(path: Path | str) -> Config:
         prev = data["previous"]
         prev = [prev] if isinstance(prev, str) else prev
         if not isinstance(prev, list) or not prev or not all(isinstance(p, str) and p.strip() for p in prev):
-            raise ConfigError(f"{name} previous: must be a file path or a list of file paths (last year's tables)")
+            raise ConfigError(msg("where", where=f"{name} previous", what=msg("config_previous")))
         cfg.previous = [base / p for p in prev]
     if "vocabulary" in data:
         voc = data["vocabulary"]
@@ -164,50 +170,65 @@ def load_config(path: Path | str) -> Config:
             check_vocabulary(voc, f"{name} [vocabulary]")
             cfg.vocabulary = voc
         else:
-            raise ConfigError(f"{name} vocabulary: a vocabulary file path, or a [vocabulary] table of its entries")
+            raise ConfigError(msg("where", where=f"{name} vocabulary", what=msg("config_vocabulary")))
     if "as-of" in data:
         value = data["as-of"]
         if isinstance(value, datetime):
             value = value.date()
         if not isinstance(value, (str, date)) or not str(value).strip():
-            raise ConfigError(f'{name} as-of: give the report\'s date (as-of = 2017-03-31) or fiscal year ("R5")')
+            raise ConfigError(msg("where", where=f"{name} as-of", what=msg("config_as_of")))
         try:
             as_of_year(value)
         except ConfigError as exc:
             raise ConfigError(f"{name} {exc}") from None
         cfg.as_of = value
+    if "title" in data:
+        title = data["title"]
+        if not isinstance(title, str) or not title.strip() or len(title) > TITLE_MAX or "\n" in title.strip():
+            raise ConfigError(
+                f'{name} title: give the plan\'s title and edition as one line of text (at most {TITLE_MAX} characters), e.g. title = "第2期総合戦略 令和5年度評価"'
+            )
+        cfg.title = " ".join(title.split())
     if "select" in data:
         cfg.select = _codes(data["select"], f"{name} select")
     cfg.extend_select = _codes(data.get("extend-select", []), f"{name} extend-select")
     cfg.ignore = _codes(data.get("ignore", []), f"{name} ignore")
     if "fail-on" in data:
         if data["fail-on"] not in F.FAIL_ON:
-            raise ConfigError(f"{name} fail-on: must be one of {', '.join(F.FAIL_ON)}")
+            raise ConfigError(msg("where", where=f"{name} fail-on", what=msg("one_of", choices=", ".join(F.FAIL_ON))))
         cfg.fail_on = data["fail-on"]
     if "lang" in data:
         if data["lang"] not in ("ja", "en"):
-            raise ConfigError(f"{name} lang: must be ja or en")
+            raise ConfigError(msg("where", where=f"{name} lang", what=msg("config_lang")))
         cfg.lang = data["lang"]
     sev = data.get("severity", {})
     if not isinstance(sev, dict):
-        raise ConfigError(f'{name} [severity]: must be a table of CODE = "error|warning|info"')
+        raise ConfigError(msg("where", where=f"{name} [severity]", what=msg("config_severity_table")))
     for code, level in sev.items():
         if level not in F.SEVERITIES:
-            raise ConfigError(f"{name} [severity] {code}: must be one of {', '.join(F.SEVERITIES)}")
+            raise ConfigError(
+                msg("where", where=f"{name} [severity] {code}", what=msg("one_of", choices=", ".join(F.SEVERITIES)))
+            )
         cfg.severity[str(code).upper()] = level
     pfi = data.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
-        raise ConfigError(f'{name} [per-file-ignores]: must be a table of "glob" = [codes]')
+        raise ConfigError(msg("where", where=f"{name} [per-file-ignores]", what=msg("config_pfi_table")))
     for glob, codes in pfi.items():
         cfg.per_file_ignores[str(glob)] = _codes(codes, f"{name} [per-file-ignores] {glob!r}")
     margins = data.get("margins", {})
     if not isinstance(margins, dict):
-        raise ConfigError(f"{name} [margins]: must be a table")
+        raise ConfigError(msg("where", where=f"{name} [margins]", what=msg("must_be_table")))
     for key, value in margins.items():
         if key not in _MARGINS:
-            raise ConfigError(f"{name} [margins] {key}: unknown margin (known: {', '.join(sorted(_MARGINS))})")
+            raise ConfigError(
+                msg(
+                    "where",
+                    where=f"{name} [margins] {key}",
+                    what=msg("unknown_margin", known=", ".join(sorted(_MARGINS))),
+                )
+            )
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise ConfigError(f"{name} [margins] {key}: must be a number between 0 and 1")
+            raise ConfigError(msg("where", where=f"{name} [margins] {key}", what=msg("between_0_and_1")))
         cfg.margins[key] = float(value)
     return cfg
 
@@ -219,10 +240,10 @@ def load_departments(path: Path | str) -> tuple[list[str], dict[str, str]]:
     if isinstance(data, dict) and data.get("departments") is None:
         data = {**data, "departments": []}  # `departments:` with the names still to fill in
     if not isinstance(data, dict) or not isinstance(data.get("departments", []), list):
-        raise ConfigError(f"{path}: expected `departments:` (a list of names) and optional `renames:`")
+        raise ConfigError(msg("where", where=path, what=msg("departments_file")))
     renames = data.get("renames") or {}
     if not isinstance(renames, dict):
-        raise ConfigError(f"{path}: renames: expected a mapping of old name: new name")
+        raise ConfigError(msg("where", where=path, what=msg("departments_renames")))
     reject_unknown(data, {"departments", "renames"}, str(path))
     return [str(d) for d in data.get("departments", [])], {str(k): str(v) for k, v in renames.items()}
 

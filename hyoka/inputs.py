@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hyoka.errors import HyokaError
+from hyoka.errors import HyokaError, msg
 from hyoka.options import CheckOptions
 from hyoka.read.raw import RawTable
 
@@ -39,7 +39,7 @@ def refuse_inputs(target: Path, options: CheckOptions, tables: list[RawTable], w
     for p in input_paths(options, tables):
         try:
             if p.resolve() == resolved:
-                raise HyokaError(f"{what} {target}: that is an input file ({p}); choose another name or folder")
+                raise HyokaError(msg("output_is_input", what=what, target=target, input=p))
         except OSError:
             continue
 
@@ -49,6 +49,6 @@ def check_output_file(target: Path, options: CheckOptions, tables: list[RawTable
     must exist. Raises HyokaError naming ``what``."""
     refuse_inputs(target, options, tables, what)
     if target.is_dir():
-        raise HyokaError(f"{what} {target}: is a folder; give a file name")
+        raise HyokaError(msg("output_is_folder", what=what, target=target))
     if not target.parent.is_dir():
-        raise HyokaError(f"{what} {target}: no such folder {target.parent}")
+        raise HyokaError(msg("output_no_folder", what=what, target=target, folder=target.parent))

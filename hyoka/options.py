@@ -31,3 +31,4 @@ class CheckOptions:
     previous: list[Path] | None = None  # last year's edition (hyoka.compare.editions): compared, E-codes
     vocabulary: Path | dict | None = None  # the plan's vocabulary (hyoka.normalise.vocabulary.extend_vocabulary)
     as_of: str | date | None = None  # the report's date or fiscal year (hyoka.normalise.status.as_of_year)
+    title: str | None = None  # the plan's title and edition, the reports' heading (hyoka.toml title)

@@ -23,7 +23,7 @@ from hyoka.check.skipped import skipped_findings, sparse_findings
 from hyoka.compare.editions import EditionInfo, compare_editions, department_keys, name_key
 from hyoka.config import Config, load_departments, selected
 from hyoka.config import apply as apply_config
-from hyoka.errors import ConfigError, HyokaError, InputError
+from hyoka.errors import ConfigError, HyokaError, InputError, msg
 from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import GradingScale, choose_scale, load_scale
@@ -66,7 +66,7 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
     declaration, before any name pattern of rules/directions.yaml)."""
     data = load_yaml(path)
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a mapping file is a mapping with columns/ignore/directions")
+        raise ConfigError(msg("where", where=path, what=msg("mapping_not_mapping")))
     reject_unknown(
         data,
         {"columns", "ignore", "directions", "series_years"},
@@ -75,13 +75,13 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
     )
     columns = data.get("columns") or {}
     if not isinstance(columns, dict):
-        raise ConfigError(f"{path}: columns: give one `header: field` per line")
+        raise ConfigError(msg("where", where=path, what=msg("mapping_columns")))
     try:
         # a header with no field yet (`"会計":` or `"会計": ""`, as hyoka inspect --write-mapping
         # writes it) is not filled in: skipped, as a commented-out line would be
         vocab.extend_aliases({str(k): str(v).strip() for k, v in columns.items() if v is not None and str(v).strip()})
     except ConfigError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise ConfigError(msg("where", where=path, what=exc)) from None
     vocab.extend_aliases({str(h): "ignore" for h in data.get("ignore") or []})
     years = data.get("series_years") or []
     if not isinstance(years, list) or not all(isinstance(y, (str, int)) and str(y).strip() for y in years):
@@ -158,6 +158,7 @@ def options_from(config: Config | None, **flags) -> CheckOptions:
         previous=cfg.previous,
         vocabulary=cfg.vocabulary,
         as_of=cfg.as_of,
+        title=cfg.title,
     )
     for key, value in flags.items():
         if value is None:
@@ -208,9 +209,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         keep = (text_keys(frame["department"]) == want) | (text_keys(frame["department_previous"]) == want)
         if not keep.any():
             known = ", ".join(dict.fromkeys(frame["department"].dropna().tolist()))
-            raise HyokaError(
-                f"--department {options.department}: no rows for this department (the tables have: {known})"
-            )
+            raise HyokaError(msg("no_rows_for_department", department=options.department, known=known))
         frame = frame[keep.to_numpy()]
     edition_found = F.empty()
     edition: EditionInfo | None = None
@@ -325,11 +324,11 @@ def _compare_previous(
     prev_tables = []
     for p in prev_paths:
         if p.resolve() in this_year:
-            raise HyokaError(f"previous edition {p}: is also given as this year's table")
+            raise HyokaError(msg("previous_is_this_year", path=p))
         try:
             prev_tables.append(load_table(p, vocab))
         except InputError as exc:
-            raise HyokaError(f"previous edition {exc}") from None
+            raise HyokaError(msg("previous_unreadable", error=exc)) from None
     names = {Path(p).name for p in paths}
     for p, t in zip(prev_paths, prev_tables):
         if t.source in names:  # 2023/評価表.xlsx vs 2024/評価表.xlsx: keep last year's cells apart

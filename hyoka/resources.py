@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from hyoka.errors import ConfigError
+from hyoka.errors import ConfigError, Message, msg, os_reason
 
 MAX_YAML_BYTES = 1_000_000  # a rule or vocabulary file is text a person wrote; 1 MB is plenty
 
@@ -36,26 +36,30 @@ def load_yaml(path: Path | str) -> Any:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise ConfigError(f"{path}: {size} bytes is over the {MAX_YAML_BYTES}-byte limit for rule files")
+            raise ConfigError(msg("where", where=path, what=msg("file_too_large", size=size, limit=MAX_YAML_BYTES)))
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise ConfigError(msg("where", where=path, what=msg("cannot_read", reason=os_reason(exc)))) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
+        raise ConfigError(msg("where", where=path, what=msg("not_utf8"))) from None
     try:
         return yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        where = msg("where_line", where=path, line=mark.line + 1) if mark is not None else path
+        raise ConfigError(
+            msg("where", where=where, what=msg("bad_yaml", problem=getattr(exc, "problem", exc)))
+        ) from None
 
 
-def reject_unknown(data: dict, allowed: set[str] | frozenset[str], where: str, hint: str = "") -> None:
+def reject_unknown(data: dict, allowed: set[str] | frozenset[str], where: str, hint: str | Message = "") -> None:
     """Raise ConfigError ``{where}: unknown key(s) a, b ({hint})`` when the mapping ``data`` has
     keys outside ``allowed`` (a typo in a YAML/TOML key would otherwise be ignored silently).
     Keys are compared as text and listed sorted."""
     if unknown := set(map(str, data)) - set(allowed):
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}" + (f" ({hint})" if hint else ""))
+        keys = ", ".join(sorted(unknown))
+        what = msg("unknown_keys_hint", keys=keys, hint=hint) if hint else msg("unknown_keys", keys=keys)
+        raise ConfigError(msg("where", where=where, what=what))
 
 
 def yaml_entries(path: Path | str, key: str, allowed: set[str] | frozenset[str]) -> list[tuple[str, dict]]:
@@ -65,12 +69,12 @@ def yaml_entries(path: Path | str, key: str, allowed: set[str] | frozenset[str])
     or has a key outside ``allowed``."""
     data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        raise ConfigError(f"{path}: expected `{key}:` followed by a list")
+        raise ConfigError(msg("where", where=path, what=msg("entries_list", key=key)))
     out = []
     for i, entry in enumerate(data[key], start=1):
         where = f"{path}: {key}[{i}]"
         if not isinstance(entry, dict):
-            raise ConfigError(f"{where}: each entry is a mapping")
+            raise ConfigError(msg("where", where=where, what=msg("entry_mapping")))
         reject_unknown(entry, allowed, where)
         out.append((where, entry))
     return out

@@ -1,9 +1,18 @@
+import os
 from pathlib import Path
 
 import pytest
 
 from hyoka.normalise.scale import load_scale
 from hyoka.normalise.vocabulary import load_vocabulary
+
+# The command line speaks the locale's language when neither --lang nor a hyoka.toml says
+# (hyoka.cli.language): the tests, and the processes they start, run in one fixed locale whatever
+# the machine's. C.UTF-8 gives Japanese, as for a user without a locale; a test of English passes
+# --lang en (or sets LANG itself).
+for _var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_var, None)
+os.environ["LANG"] = "C.UTF-8"
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -3,7 +3,7 @@
 ``CASES`` lists every case by name, in order; ``build(folder)`` writes every case's file into
 ``folder`` and returns ``{name: Case}``. Each case says what the CLI must do with it:
 
-- ``expect="error"``: exit 2 with exactly one stderr line ``hyoka: error: …`` naming the file and
+- ``expect="error"``: exit 2 with exactly one stderr line ``hyoka: error: …`` (run with ``--lang en``) naming the file and
   every string of ``where`` (sheet, row, column) and ``error_has`` (the reason);
 - ``expect="findings"``: exit 0/1 and a JSON array of findings on stdout, holding every string of
   ``json_has`` literally;

@@ -111,3 +111,20 @@ def test_grade_texts_made_once_or_per_rule_give_the_same_findings(monkeypatch):
     per_rule = rules.evaluate(result.frame, result.rules, result.scale)
     assert len(once) == 43
     assert_frame_equal(once, per_rule, check_exact=True)
+
+
+def test_observed_names_each_value_in_the_reports_language(tmp_path):
+    """#14: `公表値 Ｂ: 60％ → 56.5％` did not say which value was which. An observed text that
+    shows several values is given per language and names them; one that shows the cell's own
+    value stays one text; a half-given pair is refused like any other text."""
+    g002 = next(r for r in CATALOG if r.code == "G002")
+    assert g002.observed == {
+        "ja": "評価 {grade_raw}、基準値 {baseline_raw} → 現状値 {current_raw}",
+        "en": "grade {grade_raw}, baseline {baseline_raw} → current {current_raw}",
+    }
+    m001 = next(r for r in CATALOG if r.code == "M001")
+    assert m001.observed == {"ja": "{baseline_raw}", "en": "{baseline_raw}"}
+    p = tmp_path / "rules.yaml"
+    p.write_text(_RULE.replace("observed: x", 'observed: {ja: "評価 {grade}"}'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="`observed` needs both ja and en"):
+        load_catalog(p, known_columns={"grade"})

@@ -1,5 +1,7 @@
 """Configuration files: discovery, selection, severity overrides, per-file ignores, errors."""
 
+import re
+
 import pytest
 
 from hyoka.config import find_config, load_config, selected
@@ -78,7 +80,10 @@ def test_bad_configuration_names_the_key(tmp_path, body, error):
     with pytest.raises(ConfigError, match=error):
         load_config(cfg)
     r = hyoka("check", SEED_CSV, "--no-report", cwd=tmp_path)
-    assert r.returncode == 2 and r.stderr.startswith("hyoka: error: ") and len(r.stderr.splitlines()) == 1
+    assert r.returncode == 2 and r.stderr.startswith(f"hyoka: エラー: {cfg}") and len(r.stderr.splitlines()) == 1
+    r = hyoka("check", SEED_CSV, "--no-report", "--lang", "en", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.startswith(f"hyoka: error: {cfg}") and len(r.stderr.splitlines()) == 1
+    assert re.search(error, r.stderr)
 
 
 def test_departments_file_with_renames(tmp_path):
@@ -117,13 +122,15 @@ def test_uk_example_configuration():
     ],
 )
 def test_unknown_codes_are_errors_not_silence(args, error, tmp_path):
-    r = hyoka("check", SEED_CSV, "--no-report", "--no-config", *args, cwd=tmp_path)
+    r = hyoka("check", SEED_CSV, "--no-report", "--no-config", "--lang", "en", *args, cwd=tmp_path)
     assert r.returncode == 2 and error in r.stderr
 
 
 def test_unknown_severity_code_in_file(tmp_path):
     (tmp_path / "hyoka.toml").write_text('[severity]\nD = "info"\n', encoding="utf-8")
     r = hyoka("check", SEED_CSV, "--no-report", cwd=tmp_path)
+    assert r.returncode == 2 and f"severity（{tmp_path / 'hyoka.toml'}）: コードが 'D' の検査はありません" in r.stderr
+    r = hyoka("check", SEED_CSV, "--no-report", "--lang", "en", cwd=tmp_path)
     assert r.returncode == 2 and f"severity ({tmp_path / 'hyoka.toml'}): no rule has the code 'D'" in r.stderr
 
 
@@ -155,7 +162,11 @@ def test_waive_uses_the_configuration(tmp_path):
     assert data and all(d["waived"] for d in data), [d for d in data if not d["waived"]][:3]
     assert r.returncode == 0
     r = hyoka("waive", "hart_dc_kpi_2014q1.csv", "--waivers", "hyoka.toml", "--reason", "x", "--by", "y", cwd=uk)
-    assert r.returncode == 2 and "name it *.yaml" in r.stderr
+    # the folder's hyoka.toml says lang = "en": the command line speaks English there
+    assert (r.returncode, r.stderr) == (
+        2,
+        "hyoka: error: --waivers hyoka.toml: a waiver file is YAML: name it *.yaml\n",
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,15 @@ baseline "-"): 1 error, 2 warnings. Progress (current − baseline) / (target �
 13 rows: line 6 has no target beyond its baseline, line 38 no baseline. Grades of those 13: A 3
 (lines 5, 14, 34), B 7 (2, 7, 8, 16, 23, 26, 28), C 1 (9), D 2 (4, 43). Every row has baseline
 year R3, target year R9 and current year R5: elapsed share (5 − 3) / (9 − 3) = 1/3. Line 26:
-(56.5 − 60) / (80 − 60) = −17.5 % → "-18%".
+(56.5 − 60) / (80 − 60) = −17.5 % → "-18%". Progress of the 13, by grade, top to bottom:
+A 249 %, 227 %, 100 %; B 215 %, 100 %, 95 %, 75 %, 24 %, 17 %, −18 % (line 26); C 0 %; D 0 %, −100 %.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import re
 import shutil
 import subprocess
@@ -30,7 +33,7 @@ import pandas as pd
 import pytest
 
 from hyoka.options import CheckOptions
-from hyoka.output.report import CHART, GROUP_CAP, ROW_CAP, write_reports
+from hyoka.output.report import GROUP_CAP, ROW_CAP, write_reports
 from hyoka.pipeline import run_check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,7 +170,7 @@ def test_dashboard_numbers_in_the_browser(seed_report, tmp_path):
     assert rows["危機管理課旧名称：危機管理室"] == ["1", "0", "0", "0", "0"]
     assert rows["合計"] == ["15", "1", "2", "1", "0"]
     links = [a.attrs["href"] for a in dom.by_id("by-department").find_all("a")]
-    assert "05_社会福祉課.html" in links and "07_生涯学習課.md" in links
+    assert "05_社会福祉課.html" in links and not [h for h in links if h.endswith(".md")]  # no .md column (#14)
     assert all((seed_report / h).is_file() for h in links)
 
     by_rule = {cells(tr)[0]: cells(tr)[2:4] for tr in dom.by_id("by-rule").find_all("tr")[1:]}
@@ -175,34 +178,56 @@ def test_dashboard_numbers_in_the_browser(seed_report, tmp_path):
     assert dom.by_id("rule-M001").find_all("summary")[0].text == "基準値が未記入"
     assert "基準値" in dom.by_id("rule-M001").find_all("details")[0].text  # the rule's description
 
+    # every row is 1/3 into its plan: one strip per grade, not a vertical line at 33 % (#14)
     chart = dom.by_id("progress-chart")
+    assert "mode-grades" in chart.attrs["class"] and dom.by_id("chart-heading").text == "評価別の進捗率（1行＝1点）"
     pts = chart.find_all("circle", class_="pt")
-    assert len(pts) == 13 and sum(int(p.attrs["data-n"]) for p in pts) == 13  # one point per row with progress
+    assert len(pts) == 13  # one point per row with progress
     grades = pd.Series([p.attrs["data-grade"] for p in pts]).value_counts().to_dict()
     assert grades == {"B": 7, "A": 3, "D": 2, "C": 1}
-    pw = CHART["width"] - CHART["left"] - CHART["right"]
-    third = round((CHART["left"] + pw / 3) * 2) / 2  # elapsed 1/3
-    assert sorted(float(p.attrs["cx"]) for p in pts) == [third] * 11 + [third + 5] * 2
-    # side by side, not hidden: line 14 (Ａ) and 28 (Ｂ) both at 100 %, line 4 (D) and 9 (C) both at 0 %
-    dodged = sorted(p.attrs["data-grade"] for p in pts if float(p.attrs["cx"]) == third + 5)
-    assert dodged in (["B", "C"], ["A", "C"], ["B", "D"], ["A", "D"])
-    g002 = [p for p in pts if "seed_r5.csv:26 " in p.text]
-    assert len(g002) == 1 and "社会福祉課" in g002[0].text and "-18%" in g002[0].text and "33%" in g002[0].text
+    strips = {t.attrs["data-grade"]: float(t.attrs["x"]) for t in chart.find_all("text", class_="category")}
+    assert list(strips) == ["A", "B", "C", "D"] and strips["A"] < strips["B"] < strips["C"] < strips["D"]
+    for p in pts:  # each point in its grade's strip, at most a few steps aside
+        assert abs(float(p.attrs["cx"]) - strips[p.attrs["data-grade"]]) < (strips["B"] - strips["A"]) / 2
+    spots = [(p.attrs["cx"], p.attrs["cy"]) for p in pts]
+    assert len(set(spots)) == 13  # none hides another: line 14 (Ａ) and 28 (Ｂ) both at 100 % stand apart
+    assert sorted(int(p.attrs["data-no"]) for p in pts) == list(range(1, 14))
+    numbers = [t.text for t in chart.find_all("text", class_="no")]
+    assert sorted(map(int, numbers)) == list(range(1, 14))  # each point's number is drawn beside it
+    g002 = [p for p in pts if "26行目" in p.text]
+    assert len(g002) == 1 and "社会福祉課" in g002[0].text and "-18%" in g002[0].text
     zero = [t for t in chart.find_all("text") if t.text == "0%" and t.attrs.get("text-anchor") == "end"][0]
     assert float(g002[0].attrs["cy"]) > float(zero.attrs["y"]) - 4  # drawn below the 0 % line
-    legend = {
-        li.attrs["data-grade"]: li.text for li in dom.by_id("chart-legend").find_all("li") if "data-grade" in li.attrs
-    }
-    assert "3行" in legend["A"] and "7行" in legend["B"] and "1行" in legend["C"] and "2行" in legend["D"]
-    assert "13行" in dom.by_id("chart-counts").text and "2行は描いていません" in dom.by_id("chart-counts").text
+    # numbered strip by strip, top to bottom: A 249 %, 227 %, 100 %; B 215 %, 100 %, 95 %, 75 %, 24 %, 17 %, −18 % …
+    key = [cells(tr) for tr in dom.by_id("chart-key").find_all("tr")[1:]]
+    assert [k[:3] for k in key][:4] == [
+        ["1", "Ａ", "249%"],
+        ["2", "Ａ", "227%"],
+        ["3", "Ａ", "100%"],
+        ["4", "Ｂ", "215%"],
+    ]
+    assert key[9][:4] == ["10", "Ｂ", "-18%", "社会福祉課"] and key[9][-1] == "26行目"
+    assert key[12][:3] == ["13", "D", "-100%"]
+    labels = [t.text for t in chart.find_all("text", class_="ref-label")]
+    assert "経過どおり 33%" in labels  # the elapsed share, a line across every strip
+    assert "progress" not in chart.text and "expected_progress" not in dom.by_id("chart").text
+    counts = dom.by_id("chart-counts").text
+    assert "描いた行：13行" in counts and "描いていない行：2行" in counts
     assert dom.by_id("changes").text.strip() == "前回の版は指定されていません。"
 
 
 def test_nothing_is_loaded_from_outside_the_folder(seed_report):
     for page in seed_report.glob("*.html"):
         html = page.read_text(encoding="utf-8")
-        assert "<script" not in html and "<link" not in html and "<iframe" not in html, page.name
+        assert "<link" not in html and "<iframe" not in html, page.name
         assert "default-src 'none'" in html  # CSP: the browser fetches nothing
+        scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
+        if page.name == "index.html":  # one inline script, allowed by its hash and nothing else
+            assert len(scripts) == 1 and scripts[0][0] == ""
+            digest = base64.b64encode(hashlib.sha256(scripts[0][1].encode()).digest()).decode()
+            assert f"script-src 'sha256-{digest}'\">" in html
+        else:
+            assert scripts == [] and "script-src" not in html, page.name
         for ref in resources(html):
             assert not re.match(r"^\s*(https?:|//|file:|data:|javascript:)", ref, re.I), (page.name, ref)
             assert ref.startswith("#") or (seed_report / ref).is_file(), (page.name, ref)
@@ -270,7 +295,8 @@ def test_header_finding_goes_to_the_sheets_department(tmp_path):
     out = tmp_path / "out"
     write_reports(run_check([tmp_path / "u.xlsx"]), out)
     assert sorted(p.name for p in out.glob("*.html")) == ["01_市民協働推進課.html", "index.html"]
-    assert "[u.xlsx]Sheet!H1" in (out / "01_市民協働推進課.html").read_text(encoding="utf-8")
+    page = (out / "01_市民協働推進課.html").read_text(encoding="utf-8")
+    assert "[u.xlsx]Sheet!H1" in page.replace("<wbr>", "")  # (a cell may wrap after its file and sheet)
 
 
 def test_a_department_with_5000_findings(tmp_path):
@@ -290,8 +316,8 @@ def test_a_department_with_5000_findings(tmp_path):
     page = (out / "01_大規模課.html").read_text(encoding="utf-8")
     dom = Tree(page).root
     group = dom.by_id("rule-M001")
-    assert "open" not in group.attrs  # collapsed: the page opens fast
-    assert "5000件" in group.find_all("summary")[0].text
+    assert group.tag == "section" and not dom.find_all("details")  # every group prints (#14)
+    assert "5000件" in group.find_all("h3")[0].text
     assert len(group.find_all("tbody")[0].find_all("tr")) == GROUP_CAP
     assert f"ほか{5000 - GROUP_CAP}件" in group.text
     assert len(dom.by_id("rows").find_all("tbody")[0].find_all("tr")) == ROW_CAP
@@ -305,14 +331,14 @@ def test_a_department_with_5000_findings(tmp_path):
 
 def _strip_generated(text: bytes) -> bytes:
     lines = text.split(b"\n")
-    gen = [i for i, line in enumerate(lines) if b'id="generated"' in line]
+    gen = [i for i, line in enumerate(lines) if b'id="generated"' in line or line.startswith("- 作成日時：".encode())]
     assert len(gen) == 1
     return b"\n".join(lines[: gen[0]] + lines[gen[0] + 1 :])
 
 
 def test_reports_are_reproducible(tmp_path):
     """Two runs on the same workbook, seconds apart: every file byte-identical, except the one
-    line of index.html that says when it was made."""
+    line of each page (index, department .html and .md) that says when it was made."""
     outs = []
     for k, when in enumerate((datetime(2026, 4, 1, 9, 0, tzinfo=UTC), datetime(2026, 4, 2, 17, 30, tzinfo=UTC))):
         out = tmp_path / f"run{k}"
@@ -323,7 +349,7 @@ def test_reports_are_reproducible(tmp_path):
     assert names == sorted(p.name for p in outs[1].iterdir()) and "seed_r5.hyoka.xlsx" in names
     for name in names:
         a, b = (outs[0] / name).read_bytes(), (outs[1] / name).read_bytes()
-        if name == "index.html":
-            assert a != b and _strip_generated(a) == _strip_generated(b)
+        if name.endswith((".html", ".md")):
+            assert a != b and _strip_generated(a) == _strip_generated(b), name
         else:
             assert a == b, name

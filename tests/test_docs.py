@@ -21,10 +21,10 @@ def test_committed_rule_docs_are_current(tmp_path):
 def test_explain_prints_the_page_with_the_example_finding():
     r = hyoka("rules", "explain", "G002")
     assert r.returncode == 0
-    assert "## G002 上位の評価なのに基準値より悪化" in r.stdout
-    assert "`table.csv:2:grade` — 評価「Ｂ」は上位の評価ですが" in r.stdout
+    assert r.stdout.startswith("G002 上位の評価なのに基準値より悪化\n")  # the terminal's page: no Markdown
+    assert " • 1: table.csv:2:grade — 評価「Ｂ」は上位の評価ですが" in r.stdout
     r = hyoka("rules", "explain", "M001", "--lang", "en")
-    assert "### How to fix" in r.stdout
+    assert "\nHow to fix\n" in r.stdout
 
 
 def test_every_code_outside_the_catalog_has_a_page_and_an_explanation():
@@ -54,9 +54,9 @@ def test_every_code_outside_the_catalog_has_a_page_and_an_explanation():
         assert c.source.startswith("rules/") and all(c.text(k, "en") for k in registry.TEXT_KEYS), code
     r = hyoka("rules", "explain", "s001")
     assert r.returncode == 0, r.stderr
-    assert "## S001 担当課が未記入" in r.stdout and "担当課名を記入してください" in r.stdout
+    assert r.stdout.startswith("S001 担当課が未記入\n") and "担当課名を記入してください" in r.stdout
     r = hyoka("rules", "explain", "W001", "--lang", "en")
-    assert r.returncode == 0 and "## W001 Waiver expired" in r.stdout and "severity" in r.stdout.lower()
+    assert r.returncode == 0 and r.stdout.startswith("W001 Waiver expired\n") and "severity" in r.stdout.lower()
 
 
 def test_glossary_citations_name_its_sections():

@@ -140,7 +140,7 @@ def test_every_edit_is_reported_with_its_code_and_cell_and_nothing_else(r4):
     assert by["E001"].severity == "error" and by["E001"].row == 5
     assert "84.5％（R3）" in by["E001"].message and "85.19％（R3）" in by["E001"].message
     assert "r4.csv:5:baseline" in by["E001"].message and by["E001"].expected == "前年度と同じ基準値「84.5％（R3）」"
-    assert by["E002"].severity == "warning" and by["E002"].observed == "90％（R9） → 100％（R9）"
+    assert by["E002"].severity == "warning" and by["E002"].observed == "前年度 90％（R9） → 今年度 100％（R9）"
     assert by["E003"].severity == "info" and "「研修実施回数」から「実施回数」" in by["E003"].message
     assert "r4.csv:44:indicator" in by["E003"].message  # the duplicate row moved it down a line
     assert by["E004"].severity == "warning" and "センター利用者数" in by["E004"].message
@@ -150,9 +150,9 @@ def test_every_edit_is_reported_with_its_code_and_cell_and_nothing_else(r4):
         by["E006"].project == "コミュニティ・スクールの導入"
         and "事業「コミュニティ・スクールの導入」" in by["E006"].message
     )
-    assert by["E007"].observed == "58％（R4）・Ｃ → 56.5％（R5）・Ｂ"
+    assert by["E007"].observed == "前年度 現状値 58％（R4）・評価 Ｃ → 今年度 現状値 56.5％（R5）・評価 Ｂ"
     assert "増加が望ましい指標" in by["E007"].message
-    assert by["E008"].observed == "回 → 件" and "r4.csv:2:baseline" in by["E008"].message
+    assert by["E008"].observed == "前年度 回 → 今年度 件" and "r4.csv:2:baseline" in by["E008"].message
     assert (
         "今年度に1行、前年度に2行" in by["E009"].message
         and "r4.csv:28:project、r4.csv:34:project" in by["E009"].message
@@ -285,14 +285,17 @@ def test_cli_previous_flag_and_config(r4, tmp_path):
     assert {(d["code"], d["cell"]) for d in json.loads(r.stdout)} == EXPECTED
     (tmp_path / "hyoka.toml").write_text("previous = 3\n", encoding="utf-8")
     r = hyoka("check", SEED_CSV, "--no-report", cwd=tmp_path)
-    assert r.returncode == 2 and "previous: must be a file path" in r.stderr
+    assert (
+        r.returncode == 2
+        and "hyoka.toml: previous: 前年度の表のファイルのパス、またはそのリストを書いてください" in r.stderr
+    )
 
 
 @pytest.mark.parametrize(
     "arg, words",
     [
-        ("missing_r4.csv", ["previous edition", "missing_r4.csv", "no such file"]),
-        (SEED_CSV, ["previous edition", "is also given as this year's table"]),
+        ("missing_r4.csv", ["前年度の表 missing_r4.csv: ファイルがありません"]),
+        (SEED_CSV, ["前年度の表", "今年度の表としても指定されています"]),
     ],
 )
 def test_bad_previous_is_one_line_exit_2(tmp_path, arg, words):
@@ -310,7 +313,9 @@ def test_spec_declares_every_code_and_is_checked(tmp_path):
 
     text = (data_dir("rules") / "edition_findings.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"
-    bad.write_text(text.replace("{prev_baseline_shown} → {baseline_shown}", "{os_environ}"), encoding="utf-8")
+    bad.write_text(
+        text.replace("前年度 {prev_baseline_shown} → 今年度 {baseline_shown}", "前年度 {os_environ}"), encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match="unknown placeholder.*os_environ"):
         load_edition_spec(bad)
     bad.write_text(text.replace('note_pattern: "見直', 'note_pattern: "(?=見)見直'), encoding="utf-8")
@@ -321,10 +326,11 @@ def test_spec_declares_every_code_and_is_checked(tmp_path):
 def test_explain_an_edition_code():
     r = hyoka("rules", "explain", "E001")
     assert r.returncode == 0
-    assert "## E001 基準値が前年度から変わった" in r.stdout
-    assert "`r5.csv:2:baseline` — 基準値が前年度の「125団体（R3）」から「129団体（R3）」に変わっています" in r.stdout
+    assert r.stdout.startswith("E001 基準値が前年度から変わった\n") and "##" not in r.stdout  # rendered, not Markdown
+    assert "r5.csv:2:baseline —" in r.stdout
+    assert "基準値が前年度の「125団体（R3）」から「129団体（R3）」に変わっています" in r.stdout
     r = hyoka("rules", "explain", "E008", "--lang", "en")
-    assert "## E008 Unit changed since last year" in r.stdout and "### How to fix" in r.stdout
+    assert r.stdout.startswith("E008 Unit changed since last year\n") and "\nHow to fix\n" in r.stdout
 
 
 @pytest.mark.parametrize("ext", ["csv", "xlsx"])

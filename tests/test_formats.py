@@ -390,14 +390,26 @@ def test_output_errors_are_exit_2_and_inputs_untouched(tmp_path):
     before = path.read_bytes()
     r = hyoka("check", path, "--format", "csv", "--output", path, "--no-report")
     assert r.returncode == 2
-    assert b"that is an input file" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert (
+        f"--output {path}: 入力ファイル（{path}）です".encode() in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    )
     assert path.read_bytes() == before
     r = hyoka("check", path, "--format", "json", "--output", tmp_path / "no" / "such.json", "--no-report")
-    assert r.returncode == 2 and b"no such folder" in r.stderr
+    assert r.returncode == 2 and f"フォルダ {tmp_path / 'no'} がありません".encode() in r.stderr
 
 
 def test_help_documents_formats_and_exit_codes():
-    r = hyoka("check", "--help")
+    r = hyoka("check", "--help", "--lang", "en")
     text = " ".join(r.stdout.decode("utf-8").split())
     for word in ("sarif", "junit", "github", "csv", "--output", "Exit codes: 0", "1 = findings", "2 = usage"):
+        assert word in text
+    r = hyoka("check", "--help")
+    text = "".join(r.stdout.decode("utf-8").split())  # Japanese lines are broken anywhere: compared without spaces
+    for word in (
+        "sarif",
+        "junit",
+        "github",
+        "--output",
+        "終了コード:0=--fail-on以上の指摘なし、1=--fail-on以上の指摘あり",
+    ):
         assert word in text

@@ -127,7 +127,7 @@ def test_tottori_current_missing_only_under_a_grade(tottori):
     # ungraded plan-stage rows (自主防災組織率 63.2% → 93.2%, 防災士登録者数 378人 → 1,600人, …)
     m3 = tottori.findings[tottori.findings["code"] == "M003"]
     assert m3["row"].tolist() == [2]
-    assert m3["observed"].tolist() == ["◎(予定以上): （空欄）"]
+    assert m3["observed"].tolist() == ["評価 ◎(予定以上)、現状値 （空欄）"]
     assert "評価「◎(予定以上) (◎)」がついていますが、現状値が「（空欄）」" in m3["message"].iloc[0]
     assert codes_at(tottori.findings, "T002") == [3]
     assert not (tottori.findings["code"] == "M004").any()
@@ -182,7 +182,7 @@ def test_upper_grade_below_the_top_on_a_far_exceeded_target():
     found = run_check([SEED_CSV]).findings
     g8 = found[found["code"] == "G008"]
     assert g8["row"].tolist() == [2] and g8["severity"].tolist() == ["info"]
-    assert g8["observed"].tolist() == ["Ｂ: 45件 / 30件"]
+    assert g8["observed"].tolist() == ["評価 Ｂ、現状値 45件、目標値 30件"]
     assert g8["expected"].tolist() == ["A の評価、または目標値の見直し（最上位としない理由の記載）"]
 
 

@@ -137,4 +137,5 @@ def test_rule_that_divides_by_zero_is_a_one_line_error(tmp_path):
     )
     r = hyoka("check", write_csv(tmp_path / "t.csv", [ROW]), "--rules", rules, "--no-report")
     assert r.returncode == 2
-    assert r.stderr.startswith("hyoka: error: rule X001: cannot evaluate") and len(r.stderr.splitlines()) == 1
+    # (a rule author's error: its text is still English, after the Japanese prefix)
+    assert r.stderr.startswith("hyoka: エラー: rule X001: cannot evaluate") and len(r.stderr.splitlines()) == 1

@@ -142,11 +142,15 @@ def test_init_scale_and_language(tmp_path):
 
 def test_init_bad_arguments_exit_2(tmp_path):
     r = hyoka("init", tmp_path / "x", "--scale", "a-e")
-    assert r.returncode == 2 and r.stderr.startswith("hyoka: error:") and len(r.stderr.splitlines()) == 1
+    assert (
+        r.returncode == 2
+        and r.stderr.startswith("hyoka: エラー: 評価尺度 'a-e' はありません")
+        and len(r.stderr.splitlines()) == 1
+    )
     assert not (tmp_path / "x").exists()  # nothing written on a bad argument
     (tmp_path / "file").write_text("x")
     r = hyoka("init", tmp_path / "file")
-    assert r.returncode == 2 and "is not a folder" in r.stderr
+    assert r.returncode == 2 and r.stderr == f"hyoka: エラー: {tmp_path / 'file'}: フォルダではありません\n"
     r = hyoka("init", tmp_path / "y", "--rev", "v1; rm -rf /")
     assert r.returncode == 2 and "--rev" in r.stderr
 

@@ -24,6 +24,10 @@ def test_report_never_replaces_an_input_workbook(tmp_path):
     r = hyoka("check", "book.xlsx", "book.hyoka.xlsx", "--out", ".", "--fail-on", "never", cwd=tmp_path)
     assert r.returncode == 2
     assert r.stderr.strip() == (
+        "hyoka: エラー: 報告のファイル book.hyoka.xlsx: 入力ファイル（book.hyoka.xlsx）です。別の名前かフォルダを指定してください"
+    )
+    r = hyoka("check", "book.xlsx", "book.hyoka.xlsx", "--out", ".", "--fail-on", "never", "--lang", "en", cwd=tmp_path)
+    assert r.stderr.strip() == (
         "hyoka: error: report file book.hyoka.xlsx: that is an input file "
         "(book.hyoka.xlsx); choose another name or folder"
     )
@@ -37,7 +41,7 @@ def test_output_never_replaces_a_settings_file(tmp_path):
     (tmp_path / "c.toml").write_text('lang = "ja"\n', encoding="utf-8")
     for extra in (["--mapping", "m.yaml", "--output", "m.yaml"], ["--config", "c.toml", "--output", "c.toml"]):
         r = hyoka("check", "r5.csv", "--no-report", "--format", "json", *extra, cwd=tmp_path)
-        assert r.returncode == 2 and "that is an input file" in r.stderr, (extra, r.stderr)
+        assert r.returncode == 2 and f"--output {extra[-1]}: 入力ファイル（" in r.stderr, (extra, r.stderr)
     assert (tmp_path / "m.yaml").read_text(encoding="utf-8") == "columns: {}\n"
     assert (tmp_path / "c.toml").read_text(encoding="utf-8") == 'lang = "ja"\n'
 
@@ -107,22 +111,38 @@ def test_configuration_mistakes_name_the_file(tmp_path):
     shutil.copy(SEED_CSV, tmp_path / "r5.csv")
     (tmp_path / "hyoka.toml").write_bytes(b"\xff\xfe")
     r = hyoka("check", "r5.csv", "--no-report", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.strip().endswith(
+        "hyoka.toml: UTF-8 のテキストではありません（TOML ファイルは UTF-8 です）"
+    )
+    r = hyoka("check", "r5.csv", "--no-report", "--lang", "en", cwd=tmp_path)
     assert r.returncode == 2 and r.stderr.strip().endswith("hyoka.toml: not UTF-8 text (TOML files are UTF-8)")
     (tmp_path / "hyoka.toml").write_text('select = ["D01"]\n', encoding="utf-8")
     r = hyoka("check", "r5.csv", "--no-report", cwd=tmp_path)
+    assert (
+        r.returncode == 2
+        and "hyoka.toml またはコマンドライン）: コードまたはその先頭部分が 'D01' の検査はありません" in r.stderr
+    )
+    r = hyoka("check", "r5.csv", "--no-report", "--lang", "en", cwd=tmp_path)
     assert r.returncode == 2 and "hyoka.toml or the command line): no rule has the code or prefix 'D01'" in r.stderr
 
 
 def test_usage_mistakes_are_one_line_with_exit_2(tmp_path):
     """`--format xml` used to print Typer's four-line usage block; every error is one line."""
-    for args, text in [
-        (["check", SEED_CSV, "--format", "xml"], "Invalid value for '--format'"),
-        (["check", SEED_CSV, "--bogus"], "No such option: --bogus"),
-        (["check"], "Missing argument"),
-        (["nosuch"], "No such command 'nosuch'"),
+    for args, text, text_en in [
+        (
+            ["check", SEED_CSV, "--format", "xml"],
+            "--format に「xml」は指定できません。",
+            "Invalid value for '--format'",
+        ),
+        (["check", SEED_CSV, "--bogus"], "オプション --bogus はありません", "No such option: --bogus"),
+        (["check"], "引数 FILE を指定してください。", "Missing argument 'FILE'"),
+        (["nosuch"], "コマンド nosuch はありません。", "No such command 'nosuch'"),
     ]:
         r = hyoka(*args, cwd=tmp_path)
         assert r.returncode == 2, args
         lines = r.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("hyoka: error: ") and text in lines[0], r.stderr
+        assert len(lines) == 1 and lines[0].startswith("hyoka: エラー: " + text), r.stderr
+        r = hyoka(*args, "--lang", "en", cwd=tmp_path)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("hyoka: error: ") and text_en in lines[0], r.stderr
     assert hyoka("--version").returncode == 0 and hyoka("check", "--help").returncode == 0

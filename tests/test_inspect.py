@@ -179,11 +179,11 @@ def test_starter_mapping_loads_as_written(tmp_path):
 
 def test_write_mapping_refuses_inputs_and_existing_files(tmp_path):
     r = run_cli("inspect", FUJI, "--write-mapping", FUJI, text=True)
-    assert r.returncode == 2 and "that is an input file" in r.stderr
+    assert r.returncode == 2 and "入力ファイル（" in r.stderr
     existing = tmp_path / "m.yaml"
     existing.write_text("columns: {}\n", encoding="utf-8")
     r = run_cli("inspect", FUJI, "--write-mapping", existing, text=True)
-    assert r.returncode == 2 and "the file exists" in r.stderr
+    assert r.returncode == 2 and "ファイルがすでにあります" in r.stderr
     assert existing.read_text(encoding="utf-8") == "columns: {}\n"
 
 
@@ -192,6 +192,8 @@ def test_no_header_is_inspected_and_mapped(tmp_path):
     p.write_text("令和5年度\n事業,担当,値\n訓練,総務課,3\n", encoding="utf-8")
     r = run_cli("check", p, "--no-report", text=True)
     assert r.returncode == 2
+    assert "最も近いのは2行目（事業 → project, 担当 → department, 値 → ?）です。`hyoka inspect x.csv` で" in r.stderr
+    r = run_cli("check", p, "--no-report", "--lang", "en", text=True)
     assert "Closest: row 2 (事業 → project, 担当 → department, 値 → ?). Run `hyoka inspect x.csv`" in r.stderr
     m = tmp_path / "m.yaml"
     r = run_cli("inspect", p, "--write-mapping", m, text=True)
@@ -208,4 +210,4 @@ def test_no_header_is_inspected_and_mapped(tmp_path):
 def test_unreadable_input_is_one_line(tmp_path, name):
     r = run_cli("inspect", tmp_path / name, text=True)
     assert r.returncode == 2
-    assert r.stderr.startswith("hyoka: error: ") and r.stderr.count("\n") == 1
+    assert r.stderr.startswith(f"hyoka: エラー: {tmp_path / name}: ") and r.stderr.count("\n") == 1

@@ -133,4 +133,4 @@ def test_text_is_shown_as_published_and_matched_by_nfkc(tmp_path):
     assert g002["message"].iloc[0].startswith("評価「Ａ」は上位の評価ですが、「Ⅲ期の参加者数」の現状値 10人")
     (out,) = [d for d in json.loads(to_json(found)) if d["code"] == "G002"]
     assert (out["department"], out["project"], out["indicator"]) == ("㈱テスト課", "①防災訓練", "Ⅲ期の参加者数")
-    assert out["observed"] == "Ａ: 20人 → 10人"
+    assert out["observed"] == "評価 Ａ、基準値 20人 → 現状値 10人"

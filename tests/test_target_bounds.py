@@ -60,7 +60,10 @@ def test_met_as_the_publisher_judged(canada):
     # the four real statuses agree with the values; the hand-made range rows are graded the wrong way
     g005 = canada.findings[canada.findings["code"] == "G005"]
     assert g005["row"].tolist() == [6, 7]
-    assert g005["observed"].tolist() == ["success: （空欄） → 85 / 60–80", "failure: （空欄） → 70 / 60–80"]
+    assert g005["observed"].tolist() == [
+        "評価 success、基準値 （空欄） → 現状値 85、目標値 60–80",
+        "評価 failure、基準値 （空欄） → 現状値 70、目標値 60–80",
+    ]
 
 
 def test_the_plans_direction_wins(tmp_path):

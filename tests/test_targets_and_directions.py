@@ -52,19 +52,22 @@ def tottori():
 
 def test_target_year_reached_and_missed_without_a_grade(tottori):
     # 鳥取県 工程表: 今年度目標値 and 今年度実績値 dated alike, no grade on these rows (SOURCES.md §1)
-    assert _found(tottori, "Y002") == {
-        8: "平成27年4月1日: 80.4% / 81.0%",  # TT_H27_shoubou 自主防災組織率 63.2% → 81.0%, 80.4%
-        14: "2020年: 764億円 / 784億円",  # TT_R3_nourinseisaku_1: actual = baseline 764億円
-        17: "令和3年度: 285 / 300a",  # TT_R3_tottori_fukyu_2: 285 written without its unit a
-        18: "R3年度: 6戸/15戸 / 7戸/15戸",  # TT_R3_hino_fukyu_1: 6 of 15 growers against 7 (a ratio, read since)
-        26: "令和元年度末: 17 / 18",  # TT_R1_nouchimizu 累積協定締結数
-        55: "H28: 295.4km / 296.3km",  # TT_H28_dourokensetsu 国道の整備延長 281km → 296.3km
-    }
+    assert (
+        _found(tottori, "Y002")
+        == {
+            8: "目標年度 平成27年4月1日、現状値 80.4%、目標値 81.0%",  # TT_H27_shoubou 自主防災組織率 63.2% → 81.0%, 80.4%
+            14: "目標年度 2020年、現状値 764億円、目標値 784億円",  # TT_R3_nourinseisaku_1: actual = baseline 764億円
+            17: "目標年度 令和3年度、現状値 285、目標値 300a",  # TT_R3_tottori_fukyu_2: 285 written without its unit a
+            18: "目標年度 R3年度、現状値 6戸/15戸、目標値 7戸/15戸",  # TT_R3_hino_fukyu_1: 6 of 15 growers against 7 (a ratio, read since)
+            26: "目標年度 令和元年度末、現状値 17、目標値 18",  # TT_R1_nouchimizu 累積協定締結数
+            55: "目標年度 H28、現状値 295.4km、目標値 296.3km",  # TT_H28_dourokensetsu 国道の整備延長 281km → 296.3km
+        }
+    )
     assert (tottori.findings.loc[tottori.findings["code"] == "Y002", "severity"] == "warning").all()
     # met in the target year: 10,513件 against 7,300件 (TT_H26_toukei), 16法人 = 16法人 (line 22)
     assert bool(_row(tottori, 11)["target_met"]) and bool(_row(tottori, 22)["target_met"])
     # 285 beside 300a is also U001 (the unit left off), reported on the current value
-    assert _found(tottori, "U001") == {17: "281a / 300a / 285"}
+    assert _found(tottori, "U001") == {17: "基準値 281a、目標値 300a、現状値 285"}
 
 
 def test_a_target_equal_to_its_baseline_is_held_and_not_reported_without_a_grade(tottori):
@@ -98,7 +101,7 @@ def test_moving_away_from_the_target_on_an_ungraded_table():
     # 平成27年版男女共同参画白書 (no grade column): 衆議院議員の候補者に占める女性の割合 16.7% (平成21年) →
     # 30% (平成32年), 最新値 16.6% (平成26年): away from the target, target year not reached
     r = _run(REAL / "tidy" / "gender_whitepaper_h27_seika_mokuhyo.csv")
-    assert _found(r, "D003") == {2: "16.7% → 16.6% / 30%"}
+    assert _found(r, "D003") == {2: "基準値 16.7% → 現状値 16.6%、目標値 30%"}
     assert set(r.findings.loc[r.findings["code"] == "D003", "severity"]) == {"info"}
     assert 2 not in _found(r, "Y002")  # 2014 is before 2020
     # 参議院 22.9% → 24.2% moved towards 30%: quiet
@@ -116,7 +119,11 @@ def test_hart_standing_targets_are_not_d001_and_zero_targets_are_one_finding():
     assert not _found(r, "D001")
     # SNH03 `283` → `0`, SNH04 `231` → `0`, SNH06 `260` → `0`: "empty targets later written as 0"
     # (README): Z001 alone on each cell
-    assert _found(r, "Z001") == {44: "283 → 0", 45: "231 → 0", 46: "260 → 0"}
+    assert _found(r, "Z001") == {
+        44: "baseline 283 → target 0",
+        45: "baseline 231 → target 0",
+        46: "baseline 260 → target 0",
+    }
     cells = r.findings.loc[r.findings["code"].isin(["D001", "Z001"]), ["row", "field"]]
     assert not cells.duplicated().any()
 
@@ -158,7 +165,10 @@ def test_a_minimum_target_the_baseline_already_met(tmp_path):
         },
     ]
     r = _run(_write(tmp_path / "t.csv", rows))
-    assert _found(r, "D004") == {2: "31.5% (平成27年4月1日) → 30%", 3: "34.3% (平成27年4月1日) → 30%"}
+    assert _found(r, "D004") == {
+        2: "基準値 31.5% (平成27年4月1日) → 目標値 30%",
+        3: "基準値 34.3% (平成27年4月1日) → 目標値 30%",
+    }
     msg = r.findings.loc[r.findings["code"] == "D004", "message"].iloc[0]
     assert "2015年度" in msg and "目標値の書き方" in msg  # the basis of the direction is said
     assert not _found(r, "D003")  # moving further beyond a minimum is not moving away

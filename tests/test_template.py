@@ -209,7 +209,7 @@ def test_cli_refuses_to_overwrite_without_force(tmp_path):
 
     r = hyoka("template", out, "--scale", "rag")
     assert r.returncode == 2
-    assert r.stderr.startswith("hyoka: error: ") and "--force" in r.stderr and r.stderr.count("\n") == 1
+    assert r.stderr == f"hyoka: エラー: {out}: すでにあります。上書きするには --force を付けてください\n"
     assert out.read_bytes() == before
 
     r = hyoka("template", out, "--scale", "rag", "--years", "R4,R8,R6", "--force")
@@ -224,9 +224,9 @@ def test_cli_refuses_to_overwrite_without_force(tmp_path):
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["--years", "R3,R9"], "three year labels"),
-        (["--scale", "nope"], "unknown scale"),
-        (["--departments", "missing.yaml"], "cannot read"),
+        (["--years", "R3,R9"], "--years 'R3,R9': 基準・目標・現状の3つの年度"),
+        (["--scale", "nope"], "評価尺度 'nope' はありません"),
+        (["--departments", "missing.yaml"], "missing.yaml: 読み込めません（ファイルまたはフォルダがありません）"),
     ],
 )
 def test_cli_errors_are_one_line_exit_2(tmp_path, args, words):

@@ -202,6 +202,8 @@ def test_malformed_waiver_file_is_one_line_exit_2(tmp_path, body, needle):
     with pytest.raises(ConfigError, match="bad.yaml"):
         load_waivers(w)
     r = hyoka("check", SEED_CSV, "--no-report", "--waivers", w)
+    assert r.returncode == 2 and r.stdout == "" and r.stderr.startswith(f"hyoka: エラー: {w}")
+    r = hyoka("check", SEED_CSV, "--no-report", "--waivers", w, "--lang", "en")
     assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("hyoka: error: ") and "bad.yaml" in lines[0]
@@ -211,7 +213,7 @@ def test_malformed_waiver_file_is_one_line_exit_2(tmp_path, body, needle):
 
 def test_missing_waiver_file_is_exit_2(tmp_path):
     r = hyoka("check", SEED_CSV, "--no-report", "--waivers", tmp_path / "none.yaml")
-    assert r.returncode == 2 and "none.yaml: cannot read" in r.stderr
+    assert r.returncode == 2 and "none.yaml: 読み込めません（ファイルまたはフォルダがありません）" in r.stderr
 
 
 def test_waive_adopts_the_legacy_table(tmp_path):
@@ -297,7 +299,7 @@ def test_waive_never_writes_to_an_input_table(tmp_path):
     table.write_bytes(SEED_CSV.read_bytes())
     for target in (table, tmp_path / "other.xlsx"):
         r = hyoka("waive", table, "--waivers", target, "--reason", "x", "--by", "y")
-        assert r.returncode == 2 and "refusing" in r.stderr
+        assert r.returncode == 2 and "表のファイルには除外設定を書き込みません" in r.stderr
     assert table.read_bytes() == SEED_CSV.read_bytes() and not (tmp_path / "other.xlsx").exists()
 
 

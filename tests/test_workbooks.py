@@ -243,21 +243,21 @@ def test_annotated_copy(book, tmp_path):
     assert [str(d.sqref) for d in ws.data_validations.dataValidation] == ["E5:E6"]
     summary = wb["hyoka指摘一覧"]
     rows = [[c.value for c in row] for row in summary.iter_rows(min_row=2)]
-    assert [(row[1], row[2]) for row in rows] == [
-        ("D001", "[調書.xlsx]市民協働推進課!I5"),
-        ("F001", "[調書.xlsx]市民協働推進課!J6"),
-        ("G002", "[調書.xlsx]社会福祉課!E5"),
+    assert [(row[0], row[1], row[2][:4]) for row in rows] == [
+        ("エラー", "市民協働推進課!I5", "D001"),
+        ("エラー", "市民協働推進課!J6", "F001"),
+        ("警告", "社会福祉課!E5", "G002"),
     ]
-    assert summary["C2"].hyperlink.location == "'市民協働推進課'!I5"
+    assert summary["B2"].hyperlink.location == "'市民協働推進課'!I5"
 
 
 def test_annotate_refuses_the_input_and_several_books(book, tmp_path):
     r = hyoka("check", book, "--annotate", book, "--no-report")
-    assert r.returncode == 2 and "input file" in r.stderr
+    assert r.returncode == 2 and "入力ファイル" in r.stderr
     other = tmp_path / "b.xlsx"
     shutil.copy(book, other)
     r = hyoka("check", book, other, "--annotate", tmp_path / "x.xlsx", "--no-report")
-    assert r.returncode == 2 and "exactly one .xlsx" in r.stderr
+    assert r.returncode == 2 and ".xlsx の入力がちょうど1つのときに使えます（入力の .xlsx は 2 個）" in r.stderr
 
 
 def test_formula_looking_text_is_neutralised(tmp_path):

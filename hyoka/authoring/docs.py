@@ -232,7 +232,7 @@ def code_page(c: CodeInfo, lang: str) -> str:
     lines = [
         f"## {c.code} {c.text('title', lang)}",
         "",
-        f"{h['severity']}: **{c.severity}**",
+        f"`{c.name}` · {h['severity']}: **{c.severity}**",
         "",
         f"### {h['what']}",
         "",

@@ -28,7 +28,7 @@ from rich.text import Text
 from hyoka.atomic import replacing
 from hyoka.cellref import column_letters
 from hyoka.check.rules import FIELD_LABELS
-from hyoka.errors import HyokaError, NoHeaderError
+from hyoka.errors import HyokaError, NoHeaderError, msg
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import ScaleFit, load_scale, scale_fits
 from hyoka.normalise.vocabulary import ALIAS_FIELDS, VALUE_FIELDS, Vocabulary, header_key, load_vocabulary
@@ -521,17 +521,17 @@ def write_starter(ins: Inspection, target: Path | str, inputs: list[Path], lang:
     for p in inputs:
         try:
             if p.resolve() == target.resolve():
-                raise HyokaError(f"--write-mapping {target}: that is an input file ({p}); choose another name")
+                raise HyokaError(msg("output_is_input", what="--write-mapping", target=target, input=p))
         except OSError:
             continue
     if target.exists():
-        raise HyokaError(f"--write-mapping {target}: the file exists; choose another name or remove it first")
+        raise HyokaError(msg("where", where=f"--write-mapping {target}", what=msg("file_exists")))
     if not target.parent.is_dir():
-        raise HyokaError(f"--write-mapping {target}: no such folder {target.parent}")
+        raise HyokaError(msg("output_no_folder", what="--write-mapping", target=target, folder=target.parent))
     text = starter_mapping(ins, lang)
     try:
         with replacing(target, overwrite=False) as tmp:
             tmp.write_text(text, encoding="utf-8", newline="\n")
             apply_mapping(load_vocabulary(), tmp)  # hyoka reads what it writes (ConfigError otherwise)
     except FileExistsError:
-        raise HyokaError(f"--write-mapping {target}: the file exists; choose another name or remove it first") from None
+        raise HyokaError(msg("where", where=f"--write-mapping {target}", what=msg("file_exists"))) from None

@@ -53,7 +53,7 @@ import jinja2
 
 from hyoka.atomic import replacing
 from hyoka.config import find_config
-from hyoka.errors import HyokaError
+from hyoka.errors import HyokaError, msg, os_reason
 from hyoka.normalise.scale import load_scale
 from hyoka.resources import data_dir
 
@@ -216,7 +216,7 @@ def _write_new(path: Path, text: str) -> bool:
     except FileExistsError:
         return False
     except OSError as exc:
-        raise HyokaError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise HyokaError(msg("where", where=path, what=msg("cannot_write", reason=os_reason(exc)))) from None
     return True
 
 
@@ -232,7 +232,7 @@ def init_repository(
     exists. Returns what was written, kept and skipped, and the notes to show."""
     folder = Path(folder)
     if _exists(folder) and not folder.is_dir():
-        raise HyokaError(f"{folder}: is not a folder")
+        raise HyokaError(msg("where", where=folder, what=msg("not_a_folder")))
     if lang not in ("ja", "en"):
         raise HyokaError(f"--lang {lang}: must be ja or en")
     load_scale(scale if not Path(scale).suffix else str(folder / scale))  # a typo stops here, exit 2
@@ -243,7 +243,7 @@ def init_repository(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HyokaError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
+        raise HyokaError(msg("where", where=folder, what=msg("cannot_create_folder", reason=os_reason(exc)))) from None
     result = InitResult(folder)
     if root is not None and root != folder.resolve():  # GitHub ignores a .github/ below the top
         result.notes.append(("note_nested", {"folder": folder.as_posix(), "root": _shown(root)}))

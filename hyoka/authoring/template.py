@@ -29,7 +29,7 @@ from pathlib import Path
 from hyoka.atomic import replacing
 from hyoka.authoring.template_text import TEXT
 from hyoka.cellref import column_letters
-from hyoka.errors import ConfigError, HyokaError
+from hyoka.errors import ConfigError, HyokaError, msg, os_reason
 from hyoka.normalise.measures import parse_fiscal_year
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import load_vocabulary, nfkc
@@ -68,7 +68,7 @@ def parse_years(text: str) -> tuple[str, str, str]:
     """``"R3,R9,R5"`` → ("R3", "R9", "R5"): baseline, target and current year labels."""
     parts = [p.strip() for p in re.split(r"[,、，]", text or "")]
     if len(parts) != 3 or not all(parts):
-        raise ConfigError(f"--years {text!r}: give three year labels, baseline,target,current (e.g. R3,R9,R5)")
+        raise ConfigError(msg("where", where=f"--years {text!r}", what=msg("years_three")))
     return parts[0], parts[1], parts[2]
 
 
@@ -313,20 +313,20 @@ def write_template(
     existing file is left alone and HyokaError is raised."""
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
-        raise HyokaError(f"{out}: the template is an .xlsx workbook; name it *.xlsx")
+        raise HyokaError(msg("where", where=out, what=msg("template_name_xlsx")))
     if out.is_dir():
-        raise HyokaError(f"{out}: is a folder; give the workbook's file name")
+        raise HyokaError(msg("where", where=out, what=msg("template_is_folder")))
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise HyokaError(f"{out}: the folder {folder} does not exist")
+        raise HyokaError(msg("where", where=out, what=msg("folder_missing", folder=folder)))
     if out.exists() and not overwrite:
-        raise HyokaError(f"{out}: already exists; use --force to overwrite it")
+        raise HyokaError(msg("where", where=out, what=msg("exists_use_force")))
     wb = build_workbook(scale, departments, years, lang)
     try:
         with replacing(out, overwrite=overwrite) as tmp:
             wb.save(tmp)
     except FileExistsError:
-        raise HyokaError(f"{out}: already exists; use --force to overwrite it") from None
+        raise HyokaError(msg("where", where=out, what=msg("exists_use_force"))) from None
     except OSError as exc:
-        raise HyokaError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        raise HyokaError(msg("where", where=out, what=msg("cannot_write", reason=os_reason(exc)))) from None
     return out

@@ -11,8 +11,8 @@ One place the command line (``hyoka rules``, select/ignore/severity validation),
   :mod:`hyoka.check.skipped`);
 - ``rules/waiver_findings.yaml``: W001/W002, the waiver file (:mod:`hyoka.waivers.apply`).
 
-The last three are read here (``codes:``, a mapping code → ``severity`` and the texts ``title``,
-``description``, ``message``, ``expected``, ``fix``, each ``{ja, en}``); the catalog and the edition
+The last three are read here (``codes:``, a mapping code → ``name`` (kebab-case), ``severity`` and
+the texts ``title``, ``description``, ``message``, ``expected``, ``fix``, each ``{ja, en}``); the catalog and the edition
 file are read by their own modules, which also check their conditions and templates. Every loader
 raises ConfigError naming the file and code.
 """
@@ -39,12 +39,12 @@ FINDING_FILES = {
 }
 #: the top-level keys each of those files may have (the edition file is checked by hyoka.compare.editions)
 _FILE_KEYS = {"schema": {"default", "codes", "columns"}, "load": {"codes"}, "waiver": {"any", "codes"}}
-_CODE_KEYS = {"severity", *TEXT_KEYS}
+_CODE_KEYS = {"name", "severity", *TEXT_KEYS}
 
 
 @dataclass(frozen=True)
 class CodeInfo:
-    """One code: ``severity`` (its default), ``name`` (kebab-case; ``""`` for codes without one),
+    """One code: ``severity`` (its default), ``name`` (kebab-case, like the rules' names),
     ``kind`` (``rule``, ``edition``, ``schema``, ``load``, ``waiver``), ``source`` (the file its
     texts come from, as shown in the docs) and ``texts``: key → ``{lang: text}`` for at least
     :data:`TEXT_KEYS` (E codes also have ``condition``)."""
@@ -82,6 +82,8 @@ def _finding_file(kind: str) -> dict:
         reject_unknown(entry, _CODE_KEYS, where)
         if entry.get("severity") not in F.SEVERITIES:
             raise ConfigError(f"{where}: severity must be one of {', '.join(F.SEVERITIES)}")
+        if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            raise ConfigError(f"{where}: `name` needs a kebab-case name (e.g. column-not-read)")
         for key in TEXT_KEYS:
             val = entry.get(key)
             if not isinstance(val, dict) or not all(isinstance(val.get(lang), str) for lang in LANGS):
@@ -106,7 +108,7 @@ def other_codes() -> dict[str, CodeInfo]:
     for kind in ("schema", "load", "waiver"):
         for code, entry in finding_file(kind)["codes"].items():
             rest[code] = CodeInfo(
-                code, entry["severity"], "", kind, _source(kind), {k: dict(entry[k]) for k in TEXT_KEYS}
+                code, entry["severity"], entry["name"], kind, _source(kind), {k: dict(entry[k]) for k in TEXT_KEYS}
             )
     return out | dict(sorted(rest.items()))
 

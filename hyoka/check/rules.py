@@ -7,7 +7,9 @@ fields a table must have columns for, or the rule does not run on its rows: see
 indicator a message names, is left out), ``cell`` (the field whose cell the finding points at, or one value of the row's yearly series:
 :data:`SERIES_CELLS`), ``when`` (a condition in the language of :mod:`hyoka.check.expr`),
 ``title``, ``description``, ``expected``, ``message``, ``fix`` (each ``{ja, en}``), ``observed``
-(one template) and optionally ``each`` (a list of fields: the rule is applied once per field, with
+(the values the finding is about as published: one template when it shows one value, the cell's,
+or ``{ja, en}`` templates that name each value when it shows several: ``評価 {grade_raw}、基準値
+{baseline_raw} → 現状値 {current_raw}``) and optionally ``each`` (a list of fields: the rule is applied once per field, with
 ``$field`` in every text replaced by it), ``group_by`` (columns of the normalised frame: the rows a
 rule fires on that share a table, a department and these columns' text (NFKC, ends trimmed) give
 one finding, on the first of them, its project, item and indicator blank where the rows differ:
@@ -117,7 +119,7 @@ class Rule:
     when: Expression
     title: dict[str, str]
     description: dict[str, str]
-    observed: str
+    observed: dict[str, str]  # lang → template
     expected: dict[str, str]
     message: dict[str, str]
     fix: dict[str, str]
@@ -185,7 +187,12 @@ def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str
         raise ConfigError(f"{where}: `cell` must name a field ({', '.join(CELL_LABELS)})")
     texts = {k: _text(entry, k, where) for k in ("title", "description", "expected", "message", "fix")}
     texts = {k: {lang: _sub(v, fld) for lang, v in t.items()} for k, t in texts.items()}
-    observed = _sub(str(entry.get("observed", "")), fld)
+    given = entry.get("observed", "")
+    observed = (
+        {lang: _sub(t, fld) for lang, t in _text(entry, "observed", where).items()}
+        if isinstance(given, dict)
+        else {lang: _sub(str(given), fld) for lang in LANGS}
+    )
     if known is not None:
         context = {
             "field_ja",
@@ -202,7 +209,7 @@ def _instance(entry: dict, code: str, severity: str, fld: str | None, where: str
             "rows",
             "row_count",
         }
-        for tmpl in [observed] + [v for t in texts.values() for v in t.values()]:
+        for tmpl in [*observed.values()] + [v for t in texts.values() for v in t.values()]:
             check_template(tmpl, known | context, where)
     fields = tuple(_sub(str(f), fld) for f in entry.get("fields", []))
     needs_given = entry.get("needs", entry.get("fields", []))
@@ -299,7 +306,7 @@ def _read_columns(rule: Rule, columns: pd.Index) -> list[str]:
     findings reads: selecting the rows of these alone, not of all ~180, is a quarter of the time
     (a column of its own per extension dtype makes the frame's row selection slow)."""
     names = {*_ROW_COLUMNS, *rule.group_by, *(f"{p}{rule.cell}" for p in ("col_", "char_", "cellrow_"))}
-    for template in (rule.observed, *rule.expected.values(), *rule.message.values(), *rule.fix.values()):
+    for template in (*rule.observed.values(), *rule.expected.values(), *rule.message.values(), *rule.fix.values()):
         names |= template_columns(template)
     return [c for c in columns if c in names]
 
@@ -346,7 +353,7 @@ def evaluate(frame: pd.DataFrame, rules: list[Rule], scale: GradingScale, lang: 
                 code=rule.code,
                 severity=rule.severity,
                 field=rule.cell,
-                observed=render(rule.observed, sub, lang, c),
+                observed=render(rule.observed[lang], sub, lang, c),
                 expected=render(rule.expected[lang], sub, lang, c),
                 message=render(rule.message[lang], sub, lang, {**c, **_subject(sub, rule.message[lang])}),
                 title=rule.title[lang],

@@ -11,7 +11,7 @@ import pandas as pd
 
 from hyoka.check import registry
 from hyoka.check.rules import load_catalog
-from hyoka.errors import ConfigError, HyokaError
+from hyoka.errors import ConfigError, HyokaError, msg
 from hyoka.options import CheckOptions
 
 
@@ -37,15 +37,11 @@ def check_codes(options: CheckOptions, known: set[str]) -> None:
     for where, entries, exact in named:
         if unknown := bad([e.upper() for e in entries], exact):
             from_file_only = where == "severity" or where.startswith("per-file-ignores")
-            origin = (
-                f" ({options.config_file}{'' if from_file_only else ' or the command line'})"
-                if options.config_file
-                else ""
-            )
-            raise ConfigError(
-                f"{where}{origin}: no rule has the code{'' if exact else ' or prefix'} "
-                f"{', '.join(repr(u) for u in unknown)} (`hyoka rules` lists them)"
-            )
+            if options.config_file:
+                origin = msg("origin_file" if from_file_only else "origin_file_or_cli", file=options.config_file)
+                where = msg("where_from", where=where, origin=origin)
+            what = msg("no_such_code" if exact else "no_such_code_or_prefix", codes=", ".join(map(repr, unknown)))
+            raise ConfigError(msg("where", where=where, what=what))
 
 
 def check_waive_codes(prefixes: list[str], rules: Path | None) -> None:
@@ -56,8 +52,7 @@ def check_waive_codes(prefixes: list[str], rules: Path | None) -> None:
     known = registry.known_codes(load_catalog(rules)) - set(registry.codes_of("waiver"))
     if unknown := unknown_codes(list(prefixes), known):
         raise HyokaError(
-            f"--code: no rule has the code or prefix {', '.join(repr(u) for u in unknown)} "
-            f"(`hyoka rules` lists them; W001/W002 are about the waiver file and cannot be waived)"
+            msg("where", where="--code", what=msg("no_waivable_code", codes=", ".join(map(repr, unknown))))
         )
 
 

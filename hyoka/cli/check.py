@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from hyoka.cli.common import EXIT_HELP, fail, find_configuration, split_codes
+from hyoka.cli.common import fail, find_configuration, split_codes, warn
 from hyoka.cli.options import (
-    FORMAT_HELP,
     Config,
     Department,
     Departments,
@@ -16,7 +15,6 @@ from hyoka.cli.options import (
     Fmt,
     Ignore,
     Indicators,
-    Lang,
     Mapping,
     NoConfig,
     OptLang,
@@ -24,100 +22,46 @@ from hyoka.cli.options import (
     Rules,
     Scale,
     Select,
-    reworded,
+    Waivers,
+    choices,
 )
-from hyoka.errors import HyokaError
-
-HELP = "Check evaluation tables and write a review report per department.\n\n" + EXIT_HELP
-
-CheckRules = Annotated[Path | None, reworded(Rules, "Rule catalog to use instead of the bundled rules/catalog.yaml.")]
-CheckLang = Annotated[Lang | None, reworded(OptLang, "Language of messages and reports (default ja).")]
-CheckIndicators = Annotated[
-    Path | None, reworded(Indicators, "Indicator metadata (YAML): direction, unit, bounds per indicator.")
-]
-CheckConfig = Annotated[
-    Path | None,
-    reworded(Config, "Configuration file (default: hyoka.toml or [tool.hyoka] in pyproject.toml, searched upwards)."),
-]
+from hyoka.errors import HyokaError, msg, os_reason
 
 
 def check(
     paths: Paths,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("reports"),
+    out: Annotated[Path | None, typer.Option("--out", metavar="DIR")] = None,
     scale: Scale = None,
-    rules: CheckRules = None,
+    rules: Rules = None,
     mapping: Mapping = None,
     department: Department = None,
-    fail_on: Annotated[
-        FailOn | None, typer.Option("--fail-on", help="Exit 1 when a finding reaches this severity (default error).")
-    ] = None,
-    fmt: Annotated[Fmt, typer.Option("--format", help=FORMAT_HELP)] = Fmt.text,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            help="Write the --format output to this file (atomically) instead of stdout; the terminal "
-            "then gets a one-line summary.",
-        ),
-    ] = None,
-    lang: CheckLang = None,
-    no_report: Annotated[bool, typer.Option("--no-report", help="Do not write the report folder.")] = False,
-    waivers: Annotated[
-        Path | None, typer.Option("--waivers", help="Waiver file (YAML): accepted findings, shown as waived.")
-    ] = None,
-    indicators: CheckIndicators = None,
+    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", metavar=choices(FailOn))] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", metavar=choices(Fmt))] = Fmt.text,
+    output: Annotated[Path | None, typer.Option("--output", metavar="FILE")] = None,
+    lang: OptLang = None,
+    no_report: Annotated[bool, typer.Option("--no-report")] = False,
+    waivers: Waivers = None,
+    indicators: Indicators = None,
     departments: Departments = None,
-    vocabulary: Annotated[
-        Path | None,
-        typer.Option(
-            "--vocabulary",
-            help="The plan's own vocabulary (YAML): units and their conversions, missing markers, "
-            "words that mean zero (なし), levels … added to rules/vocabulary.yaml.",
-        ),
-    ] = None,
+    vocabulary: Annotated[Path | None, typer.Option("--vocabulary", metavar="FILE")] = None,
     select: Select = None,
     ignore: Ignore = None,
-    config: CheckConfig = None,
+    config: Config = None,
     no_config: NoConfig = False,
-    annotate: Annotated[
-        Path | None,
-        typer.Option(
-            "--annotate",
-            help="Write a copy of the (one) .xlsx input with each finding on its cell: filled, "
-            "commented, and listed on a first sheet.",
-        ),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            metavar="<date>",
-            help="The report's date (2017-03-31) or fiscal year (R5, 2016/17): a status scale judges "
-            "'met' against it (a target dated after it is still to come). Default: as-of in hyoka.toml, "
-            "else the table's own period column, if any.",
-        ),
-    ] = None,
-    previous: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--previous",
-            metavar="<path>",
-            help="Last year's edition (CSV, .xlsx, .xls or .ods; repeat for several files): rows "
-            "are matched and changes reported (E001-E010).",
-        ),
-    ] = None,
+    annotate: Annotated[Path | None, typer.Option("--annotate", metavar="FILE")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE")] = None,
+    previous: Annotated[list[Path] | None, typer.Option("--previous", metavar="FILE")] = None,
 ) -> None:
     from rich.console import Console
     from rich.text import Text
 
     from hyoka.check import findings as F
+    from hyoka.cli.language import current
     from hyoka.cli.progress import stage_progress
     from hyoka.output.terminal import print_summary, print_text, render_text
 
     try:
-        with stage_progress(
-            fmt is Fmt.text and output is None and sys.stderr.isatty(), lang.value if lang else "ja"
-        ) as progress:
+        with stage_progress(fmt is Fmt.text and output is None and sys.stderr.isatty(), current()) as progress:
             result, cfg = run_configured(
                 paths,
                 config,
@@ -141,6 +85,7 @@ def check(
             from hyoka.inputs import check_output_file
 
             check_output_file(output, result.options, result.tables, "--output")
+        out = out if out is not None else default_out(department)
         written = [] if no_report else _write_reports(result, out)
         annotated = _annotate(result, annotate) if annotate else None
         threshold = fail_on.value if fail_on else (cfg.fail_on if cfg and cfg.fail_on else "error")
@@ -162,8 +107,19 @@ def check(
         if annotated:
             Console(highlight=False).print(Text(f"→ {annotated}"))
     except HyokaError as exc:
-        fail(str(exc))
+        fail(exc)
     raise typer.Exit(1 if F.fails(result.findings, threshold) else 0)
+
+
+def default_out(department: str | None) -> Path:
+    """The report folder when ``--out`` is not given: ``reports``, and for a department's
+    self-check ``reports/<department>/``, so that a clerk's run never replaces the coordinator's
+    report of every department."""
+    if not department:
+        return Path("reports")
+    from hyoka.output.report import safe_filename
+
+    return Path("reports") / safe_filename(department, 0)[3:]
 
 
 def run_configured(paths: list[Path], config: Path | None, no_config: bool, progress=None, **flags):
@@ -193,13 +149,22 @@ def _write_output(target: Path, data: bytes) -> None:
         with replacing(target) as tmp:
             tmp.write_bytes(data)
     except OSError as exc:
-        raise HyokaError(f"--output {target}: cannot write ({exc.strerror or exc})") from None
+        raise HyokaError(msg("cannot_write_output", option="--output", path=target, reason=os_reason(exc))) from None
 
 
 def _write_reports(result, out: Path) -> list[Path]:
-    from hyoka.output.report import write_reports
+    """Write the report folder; a department's check written over the report of every department
+    (an explicit ``--out``) says which of its files it replaced (the other pages are kept)."""
+    from hyoka.cli.language import word
+    from hyoka.output.report import ALL, recorded_scopes, report_scope, write_reports
 
-    return write_reports(result, out)
+    before = recorded_scopes(out)
+    written = write_reports(result, out)
+    if report_scope(result) != ALL:
+        replaced = sorted(p.name for p in written if before.get(p.name) == ALL)
+        if replaced:
+            warn(word("replaces_full_report", out=out, files=", ".join(replaced)))
+    return written
 
 
 def _annotate(result, target: Path) -> Path:
@@ -209,6 +174,6 @@ def _annotate(result, target: Path) -> Path:
 
     books = [t for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))]
     if len(books) != 1:
-        raise HyokaError(f"--annotate {target}: needs exactly one .xlsx input (got {len(books)})")
+        raise HyokaError(msg("annotate_one_book", target=target, n=len(books)))
     refuse_inputs(target, result.options, result.tables, "--annotate")
     return annotate_workbook(books[0].path, target, result.findings, result.options.lang)

@@ -1,5 +1,5 @@
-"""What every command shares: the exit-code help, the one-line error exit, the configuration
-lookup and the parsing of code lists."""
+"""What every command shares: the one-line error exit and warning, the configuration lookup and
+the parsing of code lists."""
 
 from __future__ import annotations
 
@@ -9,18 +9,25 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
+from hyoka.cli import language
+from hyoka.errors import HyokaError
+
 if TYPE_CHECKING:
     from hyoka.config import Config
 
-EXIT_HELP = """Exit codes: 0 = nothing at or above --fail-on; 1 = findings at or above --fail-on;
-2 = usage or input error."""
 
-
-def fail(message: str) -> NoReturn:
-    """One line on stderr (never wrapped, never a traceback) and exit code 2 (raises typer.Exit)."""
-    one_line = " ".join(str(message).split())
-    print(f"hyoka: error: {one_line}", file=sys.stderr)
+def fail(error: Exception | str) -> NoReturn:
+    """One line on stderr (never wrapped, never a traceback) in the run's language (an error's
+    :meth:`~hyoka.errors.HyokaError.say`) and exit code 2 (raises typer.Exit)."""
+    lang = language.current()
+    text = error.say(lang) if isinstance(error, HyokaError) else str(error)
+    print(language.word("error", lang) + " ".join(text.split()), file=sys.stderr)
     raise typer.Exit(2)
+
+
+def warn(text: str) -> None:
+    """One line on stderr: ``hyoka: 警告: …`` / ``hyoka: warning: …``."""
+    print(language.word("warning") + " ".join(text.split()), file=sys.stderr)
 
 
 def find_configuration(config: Path | None, no_config: bool) -> Config | None:

@@ -8,7 +8,6 @@ import typer
 from hyoka.cli.check import run_configured
 from hyoka.cli.common import fail, find_configuration, split_codes
 from hyoka.cli.options import (
-    SCALE_HELP,
     Config,
     Department,
     Indicators,
@@ -18,32 +17,19 @@ from hyoka.cli.options import (
     Paths,
     Rules,
     Scale,
-    reworded,
 )
 from hyoka.errors import HyokaError
-
-HELP = (
-    "Accept the current findings: add waiver entries for them to a waiver file.\n\n"
-    "Runs the check and appends one entry per finding (department, project, indicator, code) "
-    "that the file does not waive yet. The tables are never written."
-)
-
-WaiveDepartment = Annotated[str | None, reworded(Department, "Only this department (current or previous name).")]
-WaiveScale = Annotated[str | None, reworded(Scale, SCALE_HELP)]
 
 
 def waive(
     paths: Paths,
-    waivers: Annotated[Path, typer.Option("--waivers", help="Waiver file (YAML) to add to; created when missing.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the findings are accepted.")],
-    by: Annotated[str, typer.Option("--by", help="Who accepts them.")],
-    expires: Annotated[str | None, typer.Option("--expires", help="YYYY-MM-DD; default one year from today.")] = None,
-    code: Annotated[
-        list[str] | None,
-        typer.Option("--code", metavar="<codes>", help="Only findings with this code or code prefix (repeatable)."),
-    ] = None,
-    department: WaiveDepartment = None,
-    scale: WaiveScale = None,
+    waivers: Annotated[Path, typer.Option("--waivers", metavar="FILE")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT")],
+    by: Annotated[str, typer.Option("--by", metavar="NAME")],
+    expires: Annotated[str | None, typer.Option("--expires", metavar="DATE")] = None,
+    code: Annotated[list[str] | None, typer.Option("--code", metavar="CODES")] = None,
+    department: Department = None,
+    scale: Scale = None,
     rules: Rules = None,
     mapping: Mapping = None,
     lang: OptLang = None,
@@ -84,5 +70,5 @@ def waive(
         )
         added = add_waivers(waivable(result.findings, prefixes), waivers, by, reason, until, today=today, inputs=paths)
     except HyokaError as exc:
-        fail(str(exc))
+        fail(exc)
     typer.echo(strings(result.options.lang)["waive_added"].format(n=len(added), path=waivers))

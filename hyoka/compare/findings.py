@@ -171,7 +171,7 @@ def compare_editions(
             code=code,
             severity=c.severity,
             field=fld,
-            observed=render(c.observed, sub, lang),
+            observed=render(c.observed[lang], sub, lang),
             expected=render(c.texts["expected"][lang], sub, lang),
             message=render(c.texts["message"][lang], sub, lang),
             title=c.texts["title"][lang],

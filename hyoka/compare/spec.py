@@ -66,7 +66,7 @@ class EditionCode:
     name: str
     severity: str
     cell: str
-    observed: str
+    observed: dict[str, str]  # lang → template: one text for both, or {ja, en} naming each value
     texts: dict[str, dict[str, str]]  # title/description/condition/message/expected/fix → {ja, en}
     example: dict | None = None
 
@@ -132,8 +132,13 @@ def load_edition_spec(path: Path | str | None = None) -> EditionSpec:
             if not isinstance(val, dict) or set(val) != set(LANGS) or not all(isinstance(v, str) for v in val.values()):
                 raise ConfigError(f"{where}: `{key}` needs exactly ja and en texts")
             texts[key] = dict(val)
-        observed = str(entry.get("observed", ""))
-        for tmpl in [observed, *(texts[k][lang] for k in ("message", "expected", "fix") for lang in LANGS)]:
+        given = entry.get("observed", "")
+        if isinstance(given, dict) and (
+            set(given) != set(LANGS) or not all(isinstance(v, str) for v in given.values())
+        ):
+            raise ConfigError(f"{where}: `observed` is one text, or exactly ja and en texts")
+        observed = dict(given) if isinstance(given, dict) else {lang: str(given) for lang in LANGS}
+        for tmpl in [*observed.values(), *(texts[k][lang] for k in ("message", "expected", "fix") for lang in LANGS)]:
             check_template(tmpl, PLACEHOLDERS, where)
         codes[code] = EditionCode(
             code, str(entry.get("name", code)), entry["severity"], entry["cell"], observed, texts, entry.get("example")

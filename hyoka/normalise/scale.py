@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hyoka.errors import ConfigError
+from hyoka.errors import ConfigError, msg
 from hyoka.normalise.text import text_key
 from hyoka.resources import data_dir, load_yaml, reject_unknown
 
@@ -222,7 +222,7 @@ def load_scale(path: Path | str | None = None) -> GradingScale:
     if not p.suffix and not p.exists():
         presets = sorted(f.stem for f in (data_dir("rules") / "scales").glob("*.yaml"))
         if str(path) not in presets:
-            raise ConfigError(f"unknown scale {str(path)!r}: give a scale file or one of {', '.join(presets)}")
+            raise ConfigError(msg("unknown_scale", scale=repr(str(path)), presets=", ".join(presets)))
         p = data_dir("rules") / "scales" / f"{path}.yaml"
     data = load_yaml(p)
     if not isinstance(data, dict) or not isinstance(data.get("grades"), list) or not data["grades"]:

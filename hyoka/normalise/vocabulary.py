@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hyoka.errors import ConfigError
+from hyoka.errors import ConfigError, msg
 from hyoka.normalise.text import nfkc, text_key
 from hyoka.resources import data_dir, load_yaml
 
@@ -169,8 +169,12 @@ class Vocabulary:
         for header, fld in mapping.items():
             if fld not in ALIAS_FIELDS:
                 raise ConfigError(
-                    f"mapping: {header!r} maps to unknown field {fld!r}; "
-                    f"fields are {', '.join(CANONICAL_FIELDS)} or ignore"
+                    msg(
+                        "mapping_unknown_field",
+                        header=repr(header),
+                        field=repr(fld),
+                        fields=", ".join(CANONICAL_FIELDS),
+                    )
                 )
             self.aliases[header_key(str(header))] = fld
         self.header_cache.clear()

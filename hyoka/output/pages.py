@@ -2,7 +2,10 @@
 
 - :func:`row_table`: one line per row of a department's table, with the cells that have findings
   marked; :func:`groups`: a department's findings grouped by rule; :func:`edition_section`: the
-  dashboard's "what changed since the previous edition";
+  dashboard's "what changed since the previous edition"; :func:`finding_list`: the dashboard's
+  list of every finding (at most :data:`INDEX_CAP`), with its filters' choices;
+- :func:`sources`: the files and sheets a department's page comes from, with the annotated
+  workbook of each; :func:`cell_breaks`: a cell reference that may wrap after its file and sheet;
 - :func:`records` (frames as template records), :func:`md_escape` / :func:`md_escape_column`
   (Markdown table cells), :func:`not_waived` (which findings no waiver accepts).
 """
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from markupsafe import Markup, escape
 
 from hyoka.check import findings as F
 from hyoka.check.text import pct
@@ -28,10 +32,12 @@ _EDITION_CODE = r"^E\d{3}$"
 GROUP_CAP = 200
 #: at most this many rows are shown on a department's HTML page; beyond it only rows with findings
 ROW_CAP = 2000
-#: a department page opens its rule groups when it has at most this many findings
-OPEN_UP_TO = 50
 #: at most this many rows are listed per code in "what changed since the previous edition"
 EDITION_CAP = 50
+#: at most this many findings are listed on index.html (findings.json and the department pages have all)
+INDEX_CAP = 3000
+#: the list's order of severities; a waived finding sorts after every live one
+LIST_SEVERITIES = (*F.SEVERITIES, "waived")
 
 #: the row fields shown on a department page: (field of the findings table, column of the frame)
 ROW_FIELDS = (
@@ -179,3 +185,121 @@ def edition_section(result: CheckResult, found: pd.DataFrame) -> dict:
             "matched": getattr(edition, "matched", None),
         }
     return {"given": edition is not None or bool(groups), "info": info, "groups": groups, "n": int(len(mine))}
+
+
+# --- the dashboard's list of every finding ---------------------------------------------------
+
+
+def finding_list(found: pd.DataFrame, departments: pd.Series, pages: list[dict], cap: int = INDEX_CAP) -> dict:
+    """The findings as the dashboard lists them, for reports/templates/index.html.j2.
+
+    ``found``: the findings table with ``cell`` (hyoka.output.places.with_cells); ``departments``:
+    the page each finding goes on (a department name, aligned with ``found``); ``pages``: the
+    department pages in order (``name``, ``html``).
+
+    Returns ``rows`` (records: ``sev`` (error / warning / info, or ``waived`` for a waived
+    finding), ``severity`` (the rule's own), ``s`` (rank of ``sev`` in :data:`LIST_SEVERITIES`),
+    ``d`` (the department's position in ``pages``), ``department``, ``html``, ``code``, ``title``,
+    ``cell``, ``project``, ``indicator``, ``message``, ``waived`` (the waiver's reason), ``p`` (the
+    finding's position in ``found``: file and row order)), ordered by severity, department, then
+    position; ``n`` (all findings), ``hidden`` (not listed) and ``hidden_by_department``
+    (``name``, ``html``, ``n``); the filters' choices ``severities``, ``departments``, ``rules``
+    (``value``, ``label`` parts, ``n``: listed rows). Above ``cap`` findings the list keeps the most
+    severe first, and within a severity the first findings of every department before the later
+    ones of any (one department with thousands of warnings does not push another's out)."""
+    n = len(found)
+    empty = {"rows": [], "n": n, "hidden": 0, "hidden_by_department": [], "severities": [], "departments": []}
+    if not n:
+        return {**empty, "rules": []}
+    index = {d["name"]: i for i, d in enumerate(pages)}
+    sev = found["severity"].astype("string").fillna("info").where(not_waived(found).to_numpy(), "waived")
+    t = pd.DataFrame(
+        {
+            "s": sev.map({v: i for i, v in enumerate(LIST_SEVERITIES)}).fillna(2).astype("int64").to_numpy(),
+            "d": departments.map(index).fillna(len(pages)).astype("int64").to_numpy(),
+            "p": range(n),
+        }
+    )
+    t["within"] = t.groupby(["s", "d"], sort=False).cumcount()
+    keep = t.sort_values(["s", "within", "d", "p"], kind="stable").head(cap)
+    keep = keep.sort_values(["s", "d", "p"], kind="stable")
+    shown = found.iloc[keep["p"].to_numpy()]
+    out = pd.DataFrame(
+        {
+            "sev": sev.iloc[keep["p"].to_numpy()].to_numpy(),
+            "s": keep["s"].to_numpy(),
+            "d": keep["d"].to_numpy(),
+            "p": keep["p"].to_numpy(),
+        }
+    )
+    for col in ("severity", "code", "title", "cell", "project", "indicator", "message", "waived"):
+        out[col] = (
+            (shown[col] if col in shown else pd.Series("", index=shown.index)).astype("string").fillna("").to_numpy()
+        )
+    names = [d["name"] for d in pages]
+    out["department"] = departments.iloc[keep["p"].to_numpy()].astype("string").fillna("").to_numpy()
+    out["html"] = out["d"].map(lambda i: pages[i]["html"] if i < len(pages) else "")
+    hidden = t.drop(index=keep.index)
+    by_dep = hidden["d"].value_counts().sort_index()
+    listed_sev = out["s"].value_counts().to_dict()
+    listed_dep = out["d"].value_counts().to_dict()
+    rules = out.groupby("code", sort=True).agg(title=("title", "first"), n=("code", "size")).reset_index()
+    return {
+        "rows": records(out),
+        "n": n,
+        "hidden": len(hidden),
+        "hidden_by_department": [
+            {
+                "name": names[i] if i < len(names) else "",
+                "html": pages[i]["html"] if i < len(pages) else "",
+                "n": int(k),
+            }
+            for i, k in by_dep.items()
+        ],
+        "severities": [
+            {"value": v, "n": int(listed_sev[i])} for i, v in enumerate(LIST_SEVERITIES) if listed_sev.get(i)
+        ],
+        "departments": [
+            {"value": i, "label": name, "n": int(listed_dep[i])} for i, name in enumerate(names) if listed_dep.get(i)
+        ],
+        "rules": [{"value": r.code, "label": r.title, "n": int(r.n)} for r in rules.itertuples()],
+    }
+
+
+# --- where a department's page comes from -----------------------------------------------------
+
+
+def sources(frame: pd.DataFrame, found: pd.DataFrame, annotated: dict[str, str]) -> list[dict]:
+    """The files a department's rows (``frame``: ``source_file``, ``sheet``) and findings
+    (``found``: ``source_file``, ``sheet``; a finding on no file, such as a waiver's, is left out)
+    come from, in the order first met: ``file`` (the name as given), ``sheets`` (the sheets, in
+    the order first met; none for a CSV) and ``annotated`` (``annotated[file]``: the name of the
+    workbook with the findings written in, ``""`` when there is none)."""
+    parts = [
+        pd.DataFrame(
+            {
+                "file": t["source_file"].astype("string").fillna(""),
+                "sheet": (t["sheet"] if "sheet" in t else pd.Series("", index=t.index)).astype("string").fillna(""),
+            }
+        )
+        for t in (frame, found)
+        if len(t) and "source_file" in t
+    ]
+    if not parts:
+        return []
+    both = pd.concat(parts, ignore_index=True).drop_duplicates()
+    both = both[both["file"] != ""]
+    return [
+        {"file": name, "sheets": [x for x in g["sheet"].tolist() if x], "annotated": annotated.get(name, "")}
+        for name, g in both.groupby("file", sort=False)
+    ]
+
+
+def cell_breaks(cell: object) -> Markup:
+    """A cell reference (``[seed_r5.xlsx]R5実施状況!J7``, ``t.csv:27:grade``) escaped, with a
+    line-break opportunity after its file and sheet (and after a ``_`` of a long file name), so that
+    a narrow column wraps it there and not inside a name."""
+    text = str(escape("" if cell is None else cell))
+    for mark in ("]", "!", ":", "_"):
+        text = text.replace(mark, mark + "<wbr>")
+    return Markup(text)

@@ -2,65 +2,87 @@
 
 ``write_reports(result, out_dir)`` writes into ``out_dir``:
 
-- ``index.html``: the coordinator's dashboard: rows checked and findings per severity; department ×
-  severity counts with links to the department pages; counts per rule (code, title, the rule's
-  description); the progress chart (an inline SVG: one point per row, ``progress`` of
-  hyoka.normalise.derive against ``expected_progress``, the share of the plan's time elapsed, coloured by
-  grade in the scale's order); what changed since the previous edition (findings with codes
-  ``E001``…, and ``result.edition`` when the check compared two editions); the files and sheets read;
-- ``NN_<department>.html`` and ``.md``: that department's findings, grouped by rule (the HTML shows
-  at most :data:`GROUP_CAP` per rule and says how many more there are; the .md lists them all) and
-  its rows, with the cells that have findings marked (the HTML shows at most :data:`ROW_CAP` rows:
-  beyond that, only the rows with findings; the .md lists every row);
+- ``index.html``: the coordinator's dashboard. At the top, what a manager reads in thirty seconds:
+  the plan's title and edition (``title`` of hyoka.toml, else the input files' names; the year of
+  the current values), when the report was made (:func:`stamp`), rows checked and findings per
+  severity, the departments and the rules with the most errors and warnings. Then department ×
+  severity counts with links to the department pages; the list of every finding
+  (hyoka.output.pages.finding_list: at most :data:`INDEX_CAP`, the rest named), a plain table that
+  a small inline script (reports/templates/_findings.js, allowed by its hash in the page's
+  Content-Security-Policy) makes sortable and filterable by severity, department and rule; counts
+  per rule (code, title, the rule's description); the progress chart (hyoka.output.chart: a strip
+  per grade on a single-year table, else progress against the plan's period elapsed; numbered
+  points and their key; a sentence instead when nothing can be drawn); what changed since the
+  previous edition (findings with codes ``E001``…, and ``result.edition`` when the check compared
+  two editions); the files and sheets read;
+- ``NN_<department>.html`` and ``.md``: where the page comes from (the plan's ``title`` when the
+  options have one, the files and sheets, when it was made, its annotated workbook and its .md),
+  that department's findings, grouped by rule under a list of the rules (the HTML shows at most
+  :data:`GROUP_CAP` per rule and says how many more there are; the .md lists them all) and its
+  rows, with the cells that have findings marked (the HTML shows at most :data:`ROW_CAP` rows:
+  beyond that, only the rows with findings; the .md lists every row). The HTML prints on A4
+  landscape, every group open (no ``<details>``: a closed one would not print);
 - ``findings.json``: the findings table (keys of hyoka.check.findings.RECORD_KEYS, with ``waived``);
 - ``<book>.hyoka.xlsx``: each .xlsx input with its findings written in (hyoka.output.annotate).
 
-Pages are self-contained (inline CSS and SVG, no script, no network, no external font) and
-printable. Every value is escaped (Jinja2 autoescape for HTML; a Markdown escape for .md). The same
-input and options give byte-identical files except the one line of index.html that says when the
-report was made (``id="generated"``; ``SOURCE_DATE_EPOCH`` fixes it too). Each file is written to a
+Pages are self-contained (inline CSS, SVG and the one hashed script; no network, no external
+font), work without script, and print. Every value is escaped (Jinja2 autoescape for HTML; a
+Markdown escape for .md). The same input and options give byte-identical files except the one line
+of each page that says when the report was made (``id="generated"`` in HTML, ``- 作成日時：`` /
+``- Generated:`` in Markdown; ``SOURCE_DATE_EPOCH`` fixes it too). Each file is written to a
 temporary file in ``out_dir`` and renamed into place, so an interrupted run leaves the previous
-report intact. Raises HyokaError when ``out_dir`` cannot be written.
+report intact. A ``--department`` run's index says it covers that department only (``scope``), and
+a run removes only the stale files a run of the same scope wrote (:func:`_replace_manifest`): a
+department's check never deletes the pages of the report of all. Raises HyokaError when
+``out_dir`` cannot be written.
 
-What the pages show is built in :mod:`hyoka.output.pages` (rows, rule groups, the editions
-section) and :mod:`hyoka.output.chart` (the progress chart); this module writes the files.
+What the pages show is built in :mod:`hyoka.output.pages` (rows, rule groups, the list of
+findings, the editions section) and :mod:`hyoka.output.chart` (the progress chart); this module
+writes the files.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
 import tempfile
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 
 from hyoka.atomic import atomic_write
 from hyoka.check import findings as F
 from hyoka.check import registry
-from hyoka.errors import HyokaError
+from hyoka.errors import HyokaError, msg, os_reason
 from hyoka.inputs import refuse_inputs
+from hyoka.normalise.frame import era_label
 from hyoka.output.annotate import annotate_workbook
 from hyoka.output.chart import CHART, grade_colours, progress_chart  # noqa: F401 (CHART, grade_colours: the interface)
 from hyoka.output.pages import (  # noqa: F401
     EDITION_CAP,
     GROUP_CAP,
-    OPEN_UP_TO,
+    INDEX_CAP,
     ROW_CAP,
     ROW_FIELDS,
+    cell_breaks,
     edition_section,
+    finding_list,
     groups,
     md_escape,
     md_escape_column,
     not_waived,
     records,
     row_table,
+    sources,
 )
 from hyoka.output.places import with_cells
 from hyoka.pipeline import CheckResult
@@ -155,6 +177,7 @@ def _env() -> Environment:
         bytecode_cache=_bytecode_cache(),
     )
     env.filters["md"] = md_escape
+    env.filters["cellbreak"] = cell_breaks
     return env
 
 
@@ -188,11 +211,74 @@ def _descriptions(result, lang: str) -> dict[str, str]:
     return {code: c.text("description", lang) for code, c in registry.all_codes(result.rules).items()}
 
 
-def _stamp(generated: datetime | None) -> str:
+#: Japan Standard Time (UTC+9, no summer time): the zone of a Japanese report
+JST = timezone(timedelta(hours=9), "JST")
+
+
+def stamp(generated: datetime | None, lang: str = "ja") -> str:
+    """When the report was made, as the page says it: ``2026-12-03 17:40 JST``.
+
+    A fixed instant (``generated``, or ``SOURCE_DATE_EPOCH`` when set: a reproducible build) is
+    shown in the report language's zone, JST for Japanese and UTC for English, so the same
+    instant gives the same text on every machine. Otherwise the time is now in the machine's
+    zone, except that a Japanese report made on a machine on UTC with no ``TZ`` set (a CI runner,
+    a container) says JST: its readers are in Japan and a UTC time would mislead them; ``TZ=UTC``
+    set on purpose is kept. A naive ``generated`` is taken as the machine's local time."""
     if generated is None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        generated = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC).astimezone()
-    return generated.strftime("%Y-%m-%d %H:%M %Z").strip()
+        if epoch.isdigit():
+            generated = datetime.fromtimestamp(int(epoch), UTC)
+    if generated is not None:
+        shown = generated.astimezone(JST if lang == "ja" else UTC)
+    else:
+        shown = datetime.now().astimezone()
+        offset = shown.utcoffset()
+        if lang == "ja" and not os.environ.get("TZ") and offset in (timedelta(0), timedelta(hours=9)):
+            shown = shown.astimezone(JST)  # also names +9 "JST" where the system calls it otherwise
+    zone = shown.tzname() or shown.strftime("UTC%z")
+    return f"{shown:%Y-%m-%d %H:%M} {zone}"
+
+
+def _script() -> tuple[Markup, str]:
+    """The findings list's script (reports/templates/_findings.js) as the page carries it, and
+    the CSP source that allows exactly that text (``'sha256-…'`` of its UTF-8 bytes)."""
+    text = (data_dir("reports") / "templates" / "_findings.js").read_text(encoding="utf-8")
+    if "</" in text:
+        raise HyokaError("reports/templates/_findings.js must not contain '</' (it would end the script element)")
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return Markup(text), Markup(f"'sha256-{digest}'")
+
+
+def _heading(result, s: dict) -> dict[str, str]:
+    """The dashboard's heading: ``title`` (hyoka.toml ``title``, else the input files' names),
+    ``files`` (the names, at most three and how many more) and ``year`` (the fiscal year of the
+    current values, ``R5（2023年度）`` / ``FY2023``, a span when they differ, ``""`` when none)."""
+    names = [t.source for t in result.tables]
+    files = s["sep"].join(names[:3]) + (s["sep"] + s["more_files"].format(n=len(names) - 3) if len(names) > 3 else "")
+    years = pd.Series(dtype="float64")
+    if "current_year" in result.frame:
+        years = pd.to_numeric(result.frame["current_year"], errors="coerce").dropna()
+    year = ""
+    if len(years):
+        first, last = int(years.min()), int(years.max())
+        if first == last:
+            era = era_label(pd.Series([first])).iloc[0]
+            year = s["fiscal_year"].format(era=era if isinstance(era, str) else first, year=first)
+        else:
+            year = s["fiscal_years"].format(first=first, last=last)
+    title = getattr(result.options, "title", None) or ""
+    return {"title": title or files, "files": files, "year": year, "given": bool(title)}
+
+
+def _tops(departments: list[dict], by_rule: list[dict], k: int = 5) -> tuple[list[dict], list[dict]]:
+    """The departments and the rules with the most errors, then warnings (live findings; at most
+    ``k`` of each, ties in page and code order); info findings do not rank."""
+    deps = [d for d in departments if d["counts"]["error"] + d["counts"]["warning"]]
+    deps = sorted(deps, key=lambda d: (-d["counts"]["error"], -d["counts"]["warning"]))[:k]
+    order = {s: i for i, s in enumerate(F.SEVERITIES)}
+    rules = [r for r in by_rule if r["n"] and r["severity"] in ("error", "warning")]
+    rules = sorted(rules, key=lambda r: (order[r["severity"]], -r["n"], r["code"]))[:k]
+    return deps, rules
 
 
 def _annotated_target(out: Path, table) -> Path:
@@ -210,18 +296,18 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     out = Path(out_dir)
     for t in result.tables:
         if t.path.lower().endswith((".xlsx", ".xlsm")):
-            refuse_inputs(_annotated_target(out, t), result.options, result.tables, "report file")
+            refuse_inputs(_annotated_target(out, t), result.options, result.tables, msg("report_file"))
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".hyoka-probe.", delete=True)
         probe.close()
     except OSError as exc:
-        raise HyokaError(f"{out}: cannot write reports here ({exc.strerror or exc})") from None
+        raise HyokaError(msg("where", where=out, what=msg("cannot_write_reports", reason=os_reason(exc)))) from None
     lang = result.options.lang
     s = strings(lang)
     env = _env()
     env.globals.update(counted=lambda key, n: counted(s, key, n), summary=lambda rows, c: summary_line(s, rows, c))
-    stamp = _stamp(generated)
+    made = stamp(generated, lang)
     frame, found = result.frame, with_cells(result)
     descriptions = _descriptions(result, lang)
     dep_col = frame["department"].astype("string").fillna(s["no_department"])
@@ -235,6 +321,9 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     written: list[Path] = []
     departments = []
     dept_tpl = {ext: env.get_template(f"department.{ext}.j2") for ext in ("html", "md")}
+    books = {
+        t.source: _annotated_target(out, t).name for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))
+    }
     for i, name in enumerate(names, start=1):  # one page per department: the rows are split once above
         stem = safe_filename(name, i)
         sub_frame = frame.iloc[rows_by_dep.get(name, [])]
@@ -254,13 +343,16 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
             "n_rows": len(sub_frame),
             "n_findings": len(sub_found),
             "groups": groups(sub_found, descriptions),
-            "open_groups": len(sub_found) <= OPEN_UP_TO,
             "findings": records(sub_found),
             "rows": records(shown_rows),
             "rows_hidden": len(sub_rows) - len(shown_rows),
             "scale": result.scale,
             "md_name": f"{stem}.md",
             "row_cap": ROW_CAP,
+            # where the page comes from and when it was made (the index's stamp)
+            "stamp": made,
+            "plan_title": getattr(result.options, "title", None) or "",
+            "sources": sources(sub_frame, sub_found, books),
         }
         for ext in ("html", "md"):
             if ext == "md":
@@ -273,7 +365,6 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
                 "name": name,
                 "previous": previous,
                 "html": f"{stem}.html",
-                "md": f"{stem}.md",
                 "rows": len(sub_frame),
                 "counts": counts,
             }
@@ -295,25 +386,39 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     table_rows: list[dict[str, Any]] = [  # "annotated" is added below, once the workbooks are written
         {"source": t.source, "read": t.sheets_read, "skipped": t.sheets_skipped, "rows": t.rows} for t in result.tables
     ]
+    script, script_src = _script()
+    top_departments, top_rules = _tops(departments, by_rule)
     index_ctx = {
         "s": s,
         "lang": lang,
-        "stamp": stamp,
+        "stamp": made,
+        "heading": _heading(result, s),
         "departments": departments,
+        "top_departments": top_departments,
+        "top_rules": top_rules,
         "by_rule": by_rule,
         "totals": _counts(found),
         "n_rows": len(frame),
         "scale": result.scale,
+        "listing": finding_list(found, found_dep, departments, INDEX_CAP),
+        "index_cap": INDEX_CAP,
+        "script": script,
+        "script_src": script_src,
         "chart": progress_chart(frame, result.scale, s, lang, margin),
         "edition": edition_section(result, found),
         "tables": table_rows,
         "rows_skipped": skipped_rows(result, s),
     }
+    # a department's self-check says so: its index covers one department, not the whole plan
+    scope = index_ctx["scope"] = report_scope(result)
+    if scope:
+        one = s["title_index_one"].format(department=scope)
+        index_ctx["s"] = {**s, "title_index": one, "kicker": one}
     annotated = {}
     for t in result.tables:  # each workbook, answered in itself (hyoka.output.annotate)
         if t.path.lower().endswith((".xlsx", ".xlsm")):
             target = _annotated_target(out, t)
-            written.append(annotate_workbook(t.path, target, found, lang))
+            written.append(annotate_workbook(t.path, target, found, lang, source=t.source))
             annotated[t.source] = target.name
     for entry in table_rows:
         entry["annotated"] = annotated.get(entry["source"], "")
@@ -323,25 +428,54 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     path = out / "findings.json"
     atomic_write(path, json.dumps(F.to_records(found), ensure_ascii=False, indent=1) + "\n")
     written.append(path)
-    _replace_manifest(out, written)
+    _replace_manifest(out, written, scope)
     return written
 
 
 MANIFEST = ".hyoka-manifest.json"
+#: the scope of a run over every department, in the manifest (a department run's scope is its name)
+ALL = ""
 
 
-def _replace_manifest(out: Path, written: list[Path]) -> None:
-    """Remove the pages an earlier run wrote that this run did not (a department that is gone
-    would otherwise keep a stale page), then record what this run wrote. Only files listed in
-    hyoka's own manifest are ever removed."""
-    names = sorted(p.name for p in written)
-    manifest = out / MANIFEST
+def report_scope(result: CheckResult) -> str:
+    """What a report covers: :data:`ALL`, or the one department a ``--department`` run checked
+    (its current name when the rows give one, else the name asked for)."""
+    if not result.options.department:
+        return ALL
+    names = list(dict.fromkeys(result.frame["department"].dropna().tolist())) if len(result.frame) else []
+    return names[0] if len(names) == 1 else result.options.department
+
+
+def recorded_scopes(out: Path) -> dict[str, str]:
+    """What the manifest of ``out`` records: file name → the scope of the run that wrote it last
+    ({} without a readable manifest)."""
     try:
-        previous = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+        recorded = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("files", {})
     except (OSError, ValueError, AttributeError):
-        previous = []
-    for name in set(map(str, previous)) - set(names):
+        return {}
+    if isinstance(recorded, list):  # the earlier form: one list, written by a run of either scope
+        return dict.fromkeys(map(str, recorded), ALL)
+    return {str(k): str(v) for k, v in recorded.items()} if isinstance(recorded, dict) else {}
+
+
+def _replace_manifest(out: Path, written: list[Path], scope: str = ALL) -> None:
+    """Remove the files the last run of the same ``scope`` wrote that this run did not (a department
+    that is gone would otherwise keep a stale page), then record what this run wrote.
+
+    The manifest (``.hyoka-manifest.json``, ``{"files": {name: scope}}``) names, for each file hyoka
+    wrote in ``out``, the scope of the run that wrote it last. Only files of this run's own scope
+    are ever removed: a department run into a folder holding the full report leaves the other
+    departments' pages alone, and a full run leaves a department run's pages. A manifest of the
+    earlier form (``{"files": [names]}``) is read as the full report's."""
+    names = sorted(p.name for p in written)
+    owners = recorded_scopes(out)
+    for name in sorted(set(owners) - set(names)):
+        if owners[name] != scope:
+            continue
         stale = out / Path(name).name  # a bare name: never a path outside out/
         if stale.suffix in (".html", ".md", ".json", ".xlsx", ".xlsm") and stale.is_file():
             stale.unlink(missing_ok=True)
-    atomic_write(manifest, json.dumps({"files": names}, ensure_ascii=False, indent=1) + "\n")
+        del owners[name]
+    owners.update(dict.fromkeys(names, scope))
+    files = dict(sorted(owners.items()))
+    atomic_write(out / MANIFEST, json.dumps({"files": files}, ensure_ascii=False, indent=1) + "\n")

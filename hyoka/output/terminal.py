@@ -2,7 +2,7 @@
 
 :func:`print_text` prints the rich table 担当課別の指摘件数 (rows and findings per department and
 severity, waived apart), each department's findings (severity, code, cell, message, expected
-value, fix for a department's self-check, waiver reason) and the summary line. Cell text is
+value, how to fix it, waiver reason) and the summary line. Cell text is
 printed literally: no rich markup, control characters removed (:func:`clean`).
 """
 
@@ -34,7 +34,6 @@ def print_text(result, written: list[Path], out: Path, con: Console | None = Non
     """Print ``result`` (a :class:`hyoka.pipeline.CheckResult`) to ``con`` (default: stdout,
     soft-wrapped when piped); ``written``: the report files, when any were written to ``out``."""
     s = strings(result.options.lang)
-    clerk = bool(result.options.department)  # a department's self-check: say how to fix each one
     con = con or Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     found = with_cells(result)
     frame = result.frame
@@ -70,7 +69,7 @@ def print_text(result, written: list[Path], out: Path, con: Console | None = Non
             con.print(clean(f"      {f.message}"))
             if f.expected:
                 con.print(Text(clean(f"      → {s['expected']}: {f.expected}").plain, style="dim"))
-            if clerk and f.fix:
+            if f.fix:
                 con.print(Text(clean(f"      → {s['fix']}: {f.fix}").plain, style="dim"))
             if f.waived:
                 con.print(Text(clean(f"      {s['waived_reason']}: {f.waived}").plain, style="dim"))

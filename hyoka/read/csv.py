@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hyoka.errors import InputError, NoHeaderError
+from hyoka.errors import InputError, NoHeaderError, msg, os_reason
 from hyoka.normalise.vocabulary import Vocabulary
 from hyoka.read.header import HEADER_SCAN_ROWS, find_header
 from hyoka.read.noheader import no_header_error
@@ -69,9 +69,7 @@ def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
         best = matches.best()
         enc = japanese[0] if japanese else (best.encoding if best is not None else None)
         if enc is None:
-            raise InputError(
-                "cannot tell the text encoding (not UTF-8, UTF-16 or cp932); save the file as UTF-8 CSV", file=source
-            )
+            raise InputError(msg("unknown_encoding"), file=source)
         if enc.lower().replace("-", "_").startswith(("shift_jis", "sjis")) or enc.lower() in _SJIS_FAMILY:
             enc = "cp932"  # never strict shift_jis: cp932 adds ①, 髙 and the other Windows characters
     try:
@@ -80,9 +78,7 @@ def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
         # utf-8-sig reports the place in the bytes after its BOM; UTF-16 has two bytes to a line end
         before = exc.object[: exc.start].decode("utf-8" if enc == "utf-8-sig" else enc, "replace")
         start = exc.start + (len(data) - len(exc.object))
-        raise InputError(
-            f"byte {start} is not valid {enc}; save the file as UTF-8 CSV", file=source, row=before.count("\n") + 1
-        ) from None
+        raise InputError(msg("bad_byte", start=start, encoding=enc), file=source, row=before.count("\n") + 1) from None
 
 
 def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTable:
@@ -90,11 +86,11 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror or exc})", file=source) from None
+        raise InputError(msg("cannot_read", reason=os_reason(exc)), file=source) from None
     if not data or data.isspace():  # (bytes.strip() would copy the whole file)
-        raise InputError("the file is empty", file=source)
+        raise InputError(msg("file_empty"), file=source)
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("the file holds NUL bytes: not a text CSV", file=source)
+        raise InputError(msg("nul_bytes"), file=source)
     decoded, enc = decode_csv_bytes(data, source)
     # the text as UTF-8 bytes without a BOM: what pyarrow parses and character columns are counted on
     text: str | None
@@ -128,20 +124,18 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
                     grid = _grid_records(text, sep, vocab)
         except (pd.errors.ParserError, csv.Error, ValueError) as exc:
             if sep == ",":
-                first_error = f"not a readable CSV ({str(exc).splitlines()[0]})"
+                first_error = msg("csv_unreadable", detail=str(exc).splitlines()[0])
             continue
         grid = grid.fillna("")
         if grid.shape[1] > MAX_COLUMNS:
-            raise InputError(
-                f"{grid.shape[1]:,} columns, over the limit of {MAX_COLUMNS:,}: not an evaluation table", file=source
-            )
+            raise InputError(msg("too_many_columns", n=grid.shape[1], limit=MAX_COLUMNS), file=source)
         if has_header(grid.head(HEADER_SCAN_ROWS).to_numpy(dtype=object).tolist(), vocab):
             break
         if first_head is None:
             first_head, first_sep = grid.head(HEADER_SCAN_ROWS), sep
     else:
         if "first_error" in locals() or first_head is None:
-            raise InputError(locals().get("first_error") or "not a readable CSV", file=source)
+            raise InputError(locals().get("first_error") or msg("csv_unreadable_plain"), file=source)
         raise _no_header(source, first_head, first_sep, vocab)
     del text
     # the physical line each record starts on: records may span lines (quoted newlines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 
-from hyoka.errors import NoHeaderError
+from hyoka.errors import Message, NoHeaderError, msg
 from hyoka.normalise.vocabulary import Vocabulary
 from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS, best_candidate
 
@@ -42,23 +42,13 @@ def no_header_error(
         if named > best:
             best = named
             closest = (sheet, numbers[r], [(c + 1, t, f) for c, t, f in cells])
-    where = "none of the first 30 rows" if len(sheets) <= 1 else "in no sheet do any of the first 30 rows"
-    if len(sheets) <= 1:
-        message = f"no header row: {where} names"
-    else:
-        message = f"no header row: {where} name"
-    message += (
-        f" an indicator and two of baseline/target/current, or {MIN_HEADER_FIELDS} known columns (rules/columns.yaml)."
-    )
+    near: Message | str = ""
     if closest is not None:
         sheet, number, cells = closest
-        parts = [f"{_short(t)} → {f or '?'}" for _, t, f in cells[:MESSAGE_CELLS]]
-        if len(cells) > MESSAGE_CELLS:
-            parts.append(f"… {len(cells) - MESSAGE_CELLS} more")
-        at = f"sheet {sheet}, row {number}" if sheet else f"row {number}"
-        message += f" Closest: {at} ({', '.join(parts)})."
-    message += (
-        f" Run `hyoka inspect {shlex.quote(source)}` to see how each row was read,"
-        " and map headers with --mapping (docs/mapping.md)."
-    )
+        parts = ", ".join(f"{_short(t)} → {f or '?'}" for _, t, f in cells[:MESSAGE_CELLS])
+        more = msg("no_header_more", n=len(cells) - MESSAGE_CELLS) if len(cells) > MESSAGE_CELLS else ""
+        at = msg("no_header_at_sheet", sheet=sheet, row=number) if sheet else msg("no_header_at", row=number)
+        near = msg("no_header_closest", at=at, cells=parts, more=more)
+    key = "no_header" if len(sheets) <= 1 else "no_header_sheets"
+    message = msg(key, n=MIN_HEADER_FIELDS, closest=near, file=shlex.quote(source))
     return NoHeaderError(message, file=source, sheets=shown, closest=closest)

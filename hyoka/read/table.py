@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from hyoka.errors import InputError
+from hyoka.errors import InputError, msg
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
 from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS
@@ -60,10 +60,7 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
     if not tables:
         if headerless:
             raise no_header_error(source, headerless, vocab)
-        raise InputError(
-            f"no sheet has a header row naming at least {MIN_HEADER_FIELDS} known columns (see rules/columns.yaml)",
-            file=source,
-        )
+        raise InputError(msg("no_header_sheet", n=MIN_HEADER_FIELDS), file=source)
     frame = fill_places(pd.concat([t.frame for t in tables], ignore_index=True))
     out = RawTable(
         frame,
@@ -111,11 +108,7 @@ def _refuse_workbook(path: Path, suffix: str) -> None:
         except (zipfile.BadZipFile, OSError):
             kind = ".xlsx"
     if kind is not None:
-        what = {".xls": "an old-format Excel workbook (.xls)", ".xlsx": "an Excel workbook (.xlsx)"}
-        raise InputError(
-            f"this {suffix} is {what.get(kind, 'an OpenDocument spreadsheet (.ods)')}; rename it to {kind}",
-            file=path.name,
-        )
+        raise InputError(msg("renamed_workbook", suffix=suffix, kind=kind, what=msg(f"kind{kind}")), file=path.name)
 
 
 def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> RawTable:
@@ -124,20 +117,18 @@ def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> Raw
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.exists():
-        raise InputError("no such file", file=str(path))
+        raise InputError(msg("no_such_file"), file=str(path))
     if path.is_dir():
-        raise InputError("is a folder; give the CSV or workbook files in it", file=str(path))
+        raise InputError(msg("is_a_folder_input"), file=str(path))
     if suffix in (".csv", ".txt", ".tsv"):
         _refuse_workbook(path, suffix)
         table = read_csv(path, vocab, source=path.name)
     elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         table = read_xlsx(path, vocab, source=path.name, reader=reader)
     else:
-        raise InputError(
-            f"unsupported file type {suffix or '(none)'}: hyoka reads .csv, .xlsx, .xls and .ods", file=str(path)
-        )
+        raise InputError(msg("unsupported_type", suffix=suffix or msg("no_suffix")), file=str(path))
     if table.frame.empty:
-        raise InputError("no data rows below the header", file=path.name, sheet=", ".join(table.sheets_read) or None)
+        raise InputError(msg("no_data_rows"), file=path.name, sheet=", ".join(table.sheets_read) or None)
     table.path = str(path)
     table.rows = len(table.frame)
     return table

@@ -29,7 +29,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from hyoka.cellref import column_index
-from hyoka.errors import InputError
+from hyoka.errors import InputError, msg
 from hyoka.normalise.measures import number_text
 
 MAX_UNCOMPRESSED = 500 * 1024 * 1024  # 500 MB of XML is far beyond any evaluation table
@@ -79,32 +79,31 @@ def cell_text(value, number_format: str | None = None) -> str:
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 
 
+def _detail(exc: Exception, limit: int = 120) -> str:
+    """The library's own words on why a workbook could not be read (its class and message)."""
+    return f"{type(exc).__name__}: {str(exc)[:limit]}"
+
+
 def _open_zip(path: Path, source: str) -> zipfile.ZipFile:
     with open(path, "rb") as fh:
         head = fh.read(1 << 20)
     if head.startswith(_CFB_MAGIC):
         if b"EncryptedPackage" in head or "EncryptedPackage".encode("utf-16-le") in head:
-            raise InputError("the workbook is password-protected: save an unprotected copy", file=source)
-        raise InputError(
-            f"this {path.suffix.lower()} is an old-format Excel workbook (.xls); rename it to .xls", file=source
-        )
+            raise InputError(msg("workbook_protected"), file=source)
+        raise InputError(msg("workbook_old_format", suffix=path.suffix.lower()), file=source)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(
-            f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source
-        ) from None
+        raise InputError(msg("workbook_unreadable", kind=".xlsx", detail=_detail(exc)), file=source) from None
     total = sum(i.file_size for i in zf.infolist())
     if total > MAX_UNCOMPRESSED:
         zf.close()
-        raise InputError(
-            f"the workbook decompresses to {total:,} bytes, over the {MAX_UNCOMPRESSED:,}-byte limit", file=source
-        )
+        raise InputError(msg("workbook_too_large", total=total, limit=MAX_UNCOMPRESSED), file=source)
     if "xl/workbook.xml" not in zf.namelist():
         zf.close()
         if "EncryptedPackage" in str(zf.namelist()):
-            raise InputError("the workbook is password-protected: save an unprotected copy", file=source)
-        raise InputError("not an .xlsx workbook (no xl/workbook.xml)", file=source)
+            raise InputError(msg("workbook_protected"), file=source)
+        raise InputError(msg("workbook_not_xlsx"), file=source)
     return zf
 
 
@@ -130,7 +129,7 @@ def _sheet_parts(zf: zipfile.ZipFile, source: str) -> dict[str, str]:
         wb = ET.fromstring(zf.read("xl/workbook.xml"))
         rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"a damaged .xlsx workbook ({type(exc).__name__}: {str(exc)[:100]})", file=source) from None
+        raise InputError(msg("workbook_damaged", detail=_detail(exc, 100)), file=source) from None
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iterfind("rel:Relationship", _NS)}
     out = {}
     for s in wb.iterfind("m:sheets/m:sheet", _NS):
@@ -211,8 +210,7 @@ def _check_size(rows: int, cols: int, sheet: str, source: str) -> None:
     would make a grid of 17 billion cells)."""
     if cols > MAX_COLUMNS or rows * cols > MAX_CELLS:
         raise InputError(
-            f"the sheet's used range is {rows:,} rows × {cols:,} columns, over the limits "
-            f"({MAX_COLUMNS:,} columns, {MAX_CELLS:,} cells): delete stray cells far from the table",
+            msg("sheet_too_large", rows=rows, cols=cols, max_columns=MAX_COLUMNS, max_cells=MAX_CELLS),
             file=source,
             sheet=sheet,
         )
@@ -237,9 +235,7 @@ def _grids_calamine(path: Path, source: str, kind: str = ".xlsx") -> list[SheetG
             grids.append(SheetGrid(meta.name, str(meta.visible).split(".")[-1] == "Visible", rows))
         return grids
     except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, ValueError) as exc:
-        raise InputError(
-            f"not a readable {kind} workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source
-        ) from None
+        raise InputError(msg("workbook_unreadable", kind=kind, detail=_detail(exc)), file=source) from None
 
 
 def _grids_openpyxl(path: Path, source: str) -> list[SheetGrid]:
@@ -249,9 +245,7 @@ def _grids_openpyxl(path: Path, source: str) -> list[SheetGrid]:
     try:
         wb = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise InputError(
-            f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source
-        ) from None
+        raise InputError(msg("workbook_unreadable", kind=".xlsx", detail=_detail(exc)), file=source) from None
     grids = []
     for ws in wb.worksheets:
         _check_size(ws.max_row, ws.max_column, ws.title, source)
@@ -287,11 +281,7 @@ def read_other_grids(path: Path, source: str) -> list[SheetGrid]:
             with zipfile.ZipFile(path) as zf:
                 total = sum(i.file_size for i in zf.infolist())
         except (zipfile.BadZipFile, OSError) as exc:
-            raise InputError(
-                f"not a readable .ods workbook ({type(exc).__name__}: {str(exc)[:120]})", file=source
-            ) from None
+            raise InputError(msg("workbook_unreadable", kind=".ods", detail=_detail(exc)), file=source) from None
         if total > MAX_UNCOMPRESSED:
-            raise InputError(
-                f"the workbook decompresses to {total:,} bytes, over the {MAX_UNCOMPRESSED:,}-byte limit", file=source
-            )
+            raise InputError(msg("workbook_too_large", total=total, limit=MAX_UNCOMPRESSED), file=source)
     return _grids_calamine(path, source, kind)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from hyoka.errors import ConfigError, HyokaError
+from hyoka.errors import ConfigError, HyokaError, msg
 from hyoka.resources import load_yaml, reject_unknown
 
 IDENTITY = ("department", "project", "indicator")
@@ -126,31 +126,31 @@ def parse_entries(data: object, text: str, path: Path) -> list[Waiver]:
     if data is None:
         return []
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a waiver file is a mapping with one key, `waivers` (a list of entries)")
-    reject_unknown(data, {"waivers"}, str(path), "a waiver file has only `waivers`")
+        raise ConfigError(msg("where", where=path, what=msg("waivers_not_mapping")))
+    reject_unknown(data, {"waivers"}, str(path), msg("waivers_only_key"))
     entries = data.get("waivers")
     if entries is None:
         return []
     if not isinstance(entries, list):
-        raise ConfigError(f"{path}: waivers: must be a list of entries (`- code: ...`)")
+        raise ConfigError(msg("where", where=path, what=msg("waivers_not_list")))
     lines = _entry_lines(text)
     duplicates = _duplicate_keys(text)
     out = []
     for i, entry in enumerate(entries, start=1):
         line = lines[i - 1] if i - 1 < len(lines) else 0
-        where = f"{path}: waiver {i}" + (f" (line {line})" if line else "")
+        where = msg("waiver_entry_line" if line else "waiver_entry", path=path, i=i, line=line)
         if not isinstance(entry, dict):
-            raise ConfigError(f"{where}: an entry is a mapping with code, reason, accepted_by, expires")
+            raise ConfigError(msg("where", where=where, what=msg("waiver_not_mapping")))
         if i in duplicates:
-            raise ConfigError(f"{where}: {duplicates[i]}: the key is given twice")
-        reject_unknown(entry, set(ENTRY_KEYS), where, f"allowed: {', '.join(ENTRY_KEYS)}")
+            raise ConfigError(msg("where", where=where, what=msg("waiver_key_twice", key=duplicates[i])))
+        reject_unknown(entry, set(ENTRY_KEYS), where, msg("allowed_keys", keys=", ".join(ENTRY_KEYS)))
         for required in ("code", "reason", "accepted_by", "expires"):
             if required not in entry:
-                raise ConfigError(f"{where}: {required}: missing (required)")
+                raise ConfigError(msg("where", where=where, what=msg("waiver_missing_key", key=required)))
         code = entry["code"]
         code = unicodedata.normalize("NFKC", code).strip().upper() if isinstance(code, str) else ""
         if not _CODE.match(code):
-            raise ConfigError(f"{where}: code: {entry['code']!r} is not a rule code such as G002")
+            raise ConfigError(msg("where", where=where, what=msg("waiver_bad_code", code=repr(entry["code"]))))
         ident: dict[str, str | None] = {}
         for k in IDENTITY:
             if k not in entry:
@@ -167,11 +167,11 @@ def parse_entries(data: object, text: str, path: Path) -> list[Waiver]:
         for k in ("reason", "accepted_by"):
             v = entry[k]
             if not isinstance(v, str) or not v.strip():
-                raise ConfigError(f"{where}: {k}: must be non-empty text")
+                raise ConfigError(msg("where", where=where, what=msg("waiver_empty_text", key=k)))
             texts[k] = v.strip()
         expires = _date(entry["expires"])
         if expires is None:
-            raise ConfigError(f"{where}: expires: {entry['expires']!s} is not a date YYYY-MM-DD")
+            raise ConfigError(msg("where", where=where, what=msg("waiver_bad_date", value=entry["expires"])))
         out.append(
             Waiver(
                 code,
@@ -204,7 +204,7 @@ def parse_date(text: str) -> date:
     """A YYYY-MM-DD date from the command line; raises HyokaError otherwise."""
     d = _date(text)
     if d is None:
-        raise HyokaError(f"--expires {text}: not a date YYYY-MM-DD")
+        raise HyokaError(msg("bad_expires", value=text))
     return d
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import yaml
 
 from hyoka.atomic import atomic_write
-from hyoka.errors import ConfigError, HyokaError
+from hyoka.errors import ConfigError, HyokaError, msg, os_reason
 from hyoka.waivers.apply import WAIVER_CODES, matcher, name_keys
 from hyoka.waivers.load import IDENTITY, Waiver, load_waivers, parse_entries
 
@@ -45,11 +45,11 @@ def waive(
     path = Path(path)
     today = today or date.today()
     if not reason.strip():
-        raise HyokaError("--reason: must be non-empty text")
+        raise HyokaError(msg("where", where="--reason", what=msg("empty_text")))
     if not accepted_by.strip():
-        raise HyokaError("--by: must be non-empty text")
+        raise HyokaError(msg("where", where="--by", what=msg("empty_text")))
     if expires < today:
-        raise HyokaError(f"--expires {expires.isoformat()}: the date has passed")
+        raise HyokaError(msg("where", where=f"--expires {expires.isoformat()}", what=msg("date_passed")))
     target = path.resolve()
     check_target(path, inputs)
     exists = path.exists()
@@ -83,7 +83,7 @@ def waive(
     try:
         atomic_write(target, text)
     except OSError as exc:
-        raise HyokaError(f"{path}: cannot write the waiver file ({exc.strerror or exc})") from None
+        raise HyokaError(msg("where", where=path, what=msg("cannot_write_waivers", reason=os_reason(exc)))) from None
     return [w for w in parse_entries(yaml.safe_load(text), text, path)][len(existing) :]
 
 
@@ -93,9 +93,9 @@ def check_target(path: Path | str, inputs: Iterable[Path | str] = ()) -> None:
     path = Path(path)
     target = path.resolve()
     if path.suffix.lower() in TABLE_SUFFIXES or any(Path(p).resolve() == target for p in inputs):
-        raise HyokaError(f"--waivers {path}: refusing to write waivers to a table (use a .yaml file)")
+        raise HyokaError(msg("where", where=f"--waivers {path}", what=msg("waivers_into_table")))
     if path.suffix.lower() not in (".yaml", ".yml"):
-        raise HyokaError(f"--waivers {path}: a waiver file is YAML: name it *.yaml")
+        raise HyokaError(msg("where", where=f"--waivers {path}", what=msg("waivers_name_yaml")))
 
 
 def _plain(w: Waiver) -> tuple:

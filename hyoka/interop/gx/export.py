@@ -12,7 +12,7 @@ from hyoka.check import registry
 from hyoka.check.rules import Rule, load_catalog
 from hyoka.check.selection import check_codes
 from hyoka.config import selected
-from hyoka.errors import ConfigError, HyokaError
+from hyoka.errors import ConfigError, HyokaError, msg, os_reason
 from hyoka.interop.gx.expectations import (
     NotExpressible,
     rule_expectations,
@@ -113,7 +113,9 @@ def export_gx(out: Path, options: CheckOptions, paths: list[Path] | None = None,
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HyokaError(f"--out {out}: cannot create the folder ({exc.strerror or exc})") from None
+        raise HyokaError(
+            msg("where", where=f"--out {out}", what=msg("cannot_create_folder", reason=os_reason(exc)))
+        ) from None
     suite_path, unexpressed_path = out / f"{name}.json", out / f"{name}_unexpressed.json"
     table_path = None
     if paths:
