@@ -51,7 +51,7 @@ def test_full_then_department_run_with_default_options(tmp_path):
     )
     index = (own / "index.html").read_text(encoding="utf-8")
     # hand-checked: 社会福祉課 has rows 14 and 15 of the seed, and one warning (G002 on F14)
-    assert "<h1>評価表チェック結果（社会福祉課）</h1>" in index and "（全体）" not in index
+    assert '<p class="kicker">評価表チェック結果（社会福祉課）</p>' in index and "（全体）" not in index
     assert "この結果は「社会福祉課」の行だけを確認したものです（--department）。全体の結果ではありません。" in index
     assert "2行を確認：エラー 0件、警告 1件、情報 0件" in index
     assert [f["code"] for f in json.loads((own / "findings.json").read_text(encoding="utf-8"))] == ["G002"]
