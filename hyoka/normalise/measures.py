@@ -493,7 +493,7 @@ def read_measure(text: str, vocab: Vocabulary, g: _Grammar | None = None) -> Rea
         a, b = quantities
         gap = b.label.strip()
         # 10-20: the dash was read as the second number's sign
-        if not gap and b.value < 0 and b.text.startswith(("-", "−")):
+        if not gap and math.copysign(1.0, b.value) < 0 and b.text.startswith(("-", "−")):  # -0 too (0-0%)
             gap, b = "-", _Quantity(b.label, -b.value, b.unit, b.unit_known, b.qualifier, b.text[1:])
         unit = a.unit or b.unit
         same_unit = not a.unit or not b.unit or a.unit == b.unit
