@@ -118,3 +118,17 @@ def test_pruning_removes_only_files_of_the_same_scope(tmp_path):
     # department b again, now without 01_b.html (renamed, say): its own page goes
     _replace_manifest(tmp_path, [tmp_path / "index.html"], "b")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != MANIFEST) == ["01_a.html", "index.html", "mine.html"]
+
+
+def test_checking_the_annotated_copy_again_keeps_it(tmp_path):
+    """The clerk's loop (#15's first item): check the book, then check the annotated copy the run
+    wrote into the same reports folder. The second run used to prune `seed_r5.hyoka.xlsx` as a
+    stale file of its own scope — deleting the file it had just read."""
+    assert hyoka("check", SEED_XLSX, "--fail-on", "never", cwd=tmp_path).returncode == 0
+    copy = tmp_path / "reports" / "seed_r5.hyoka.xlsx"
+    before = copy.read_bytes()
+    r = hyoka("check", "reports/seed_r5.hyoka.xlsx", "--fail-on", "never", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert copy.read_bytes() == before  # still there, untouched
+    assert (tmp_path / "reports" / "seed_r5.hyoka.hyoka.xlsx").is_file()  # the second run's own copy
+    assert "seed_r5.hyoka.xlsx" not in recorded_scopes(tmp_path / "reports")  # the user's file now

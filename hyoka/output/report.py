@@ -428,7 +428,7 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     path = out / "findings.json"
     atomic_write(path, json.dumps(F.to_records(found), ensure_ascii=False, indent=1) + "\n")
     written.append(path)
-    _replace_manifest(out, written, scope)
+    _replace_manifest(out, written, scope, frozenset(Path(t.path).resolve() for t in result.tables))
     return written
 
 
@@ -458,7 +458,7 @@ def recorded_scopes(out: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in recorded.items()} if isinstance(recorded, dict) else {}
 
 
-def _replace_manifest(out: Path, written: list[Path], scope: str = ALL) -> None:
+def _replace_manifest(out: Path, written: list[Path], scope: str = ALL, inputs: frozenset[Path] = frozenset()) -> None:
     """Remove the files the last run of the same ``scope`` wrote that this run did not (a department
     that is gone would otherwise keep a stale page), then record what this run wrote.
 
@@ -466,13 +466,18 @@ def _replace_manifest(out: Path, written: list[Path], scope: str = ALL) -> None:
     wrote in ``out``, the scope of the run that wrote it last. Only files of this run's own scope
     are ever removed: a department run into a folder holding the full report leaves the other
     departments' pages alone, and a full run leaves a department run's pages. A manifest of the
-    earlier form (``{"files": [names]}``) is read as the full report's."""
+    earlier form (``{"files": [names]}``) is read as the full report's. A file this run read
+    (``inputs``, resolved paths: the clerk's loop checks ``reports/book.hyoka.xlsx`` again) is
+    never removed and leaves the manifest: it is the user's file now."""
     names = sorted(p.name for p in written)
     owners = recorded_scopes(out)
     for name in sorted(set(owners) - set(names)):
         if owners[name] != scope:
             continue
         stale = out / Path(name).name  # a bare name: never a path outside out/
+        if stale.resolve() in inputs:
+            del owners[name]
+            continue
         if stale.suffix in (".html", ".md", ".json", ".xlsx", ".xlsm") and stale.is_file():
             stale.unlink(missing_ok=True)
         del owners[name]
