@@ -235,8 +235,9 @@ def _rows(table: str) -> list[list[str]]:
 def test_rules_are_sorted_and_named():
     r = hyoka("rules")
     assert r.returncode == 0
-    assert "┃ コード ┃ 重要度  ┃ 内容" in r.stdout
+    assert "┃ コード ┃ 重要度 ┃ 内容" in r.stdout
     rows = _rows(r.stdout)
+    assert {row[0]: row[1] for row in rows}["D001"] == "エラー"  # the severity in Japanese too
     codes = [row[0] for row in rows]
     assert codes == sorted(codes) and len(codes) == len(set(codes)) and codes[0] == "B001"
     assert not [row[0] for row in rows if not row[3]]  # a name for every code

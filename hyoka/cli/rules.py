@@ -49,7 +49,12 @@ def rules_list(ctx: typer.Context, lang: OptLang = None, rules: Rules = None) ->
     codes = registry.rule_codes(catalog) if rules is not None else registry.all_codes(catalog)
     for code in sorted(codes):
         c = codes[code]
-        table.add_row(c.code, Text(c.severity, style=SEV_STYLE[c.severity]), clean(c.text("title", language)), c.name)
+        table.add_row(
+            c.code,
+            Text(word(f"sev_{c.severity}", language), style=SEV_STYLE[c.severity]),
+            clean(c.text("title", language)),
+            c.name,
+        )
     # piped output is not cut to 80 columns: titles are read by scripts and people alike
     Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
 
