@@ -146,3 +146,29 @@ def test_usage_mistakes_are_one_line_with_exit_2(tmp_path):
         lines = r.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("hyoka: error: ") and text_en in lines[0], r.stderr
     assert hyoka("--version").returncode == 0 and hyoka("check", "--help").returncode == 0
+
+
+def test_a_quote_never_closed_is_refused_at_its_line(tmp_path):
+    """A quote opened and never closed used to swallow every later line into one cell: the row
+    `社会福祉課,B,y,1,2,3` vanished, the run said 「1行を確認」 and exit 0 (the try-out of #14; #15).
+    Hand-checked lines: the header is line 1; in the second file the record on lines 2–3 holds a
+    quoted line break, so the open quote is on line 4. A stray inch mark inside an unquoted cell
+    (`5" pipe`) is no quote and still reads."""
+    header = "department,grade,indicator,baseline,target,current\n"
+    cases = {
+        "middle.csv": (header + '社会福祉課,A,"unclosed,1,2,3\n社会福祉課,B,y,1,2,3\n', 2),
+        "spanning.csv": (header + '社会福祉課,A,"two\nlines",1,2,3\n社会福祉課,B,"y,1,2,3\n', 4),
+        "last_column.csv": (header + '社会福祉課,A,x,1,2,"3\n社会福祉課,B,y,1,2,3\n', 2),  # pyarrow read it
+    }
+    for name, (text, line) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        r = hyoka("check", name, "--no-report", cwd=tmp_path)
+        assert r.returncode == 2, (name, r.stdout)
+        assert r.stderr.strip().splitlines() == [
+            f'hyoka: エラー: {name}、{line}行目: この行で始まる「"」が閉じられないままファイルの終わりまで続き、'
+            '以降の行が一つのセルに飲み込まれます。引用符を閉じるか、セル内の「"」を「""」と二重にしてください'
+        ]
+        r = hyoka("check", name, "--no-report", "--lang", "en", cwd=tmp_path)
+        assert r.stderr.startswith(f'hyoka: error: {name}, row {line}: a quote (") opened on this line is never closed')
+    (tmp_path / "inch.csv").write_text(header + '社会福祉課,A,5" pipe,1,2,3\n', encoding="utf-8")
+    assert hyoka("check", "inch.csv", "--no-report", "--fail-on", "never", cwd=tmp_path).returncode == 0

@@ -120,7 +120,8 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
                         engine="c",
                         sep=sep,
                     )
-                except (pd.errors.ParserError, ValueError):  # a title or blank line above the header
+                except (pd.errors.ParserError, ValueError) as exc:  # a title or blank line above the header
+                    _refuse_unclosed_quote(exc, text, sep, source)
                     grid = _grid_records(text, sep, vocab)
         except (pd.errors.ParserError, csv.Error, ValueError) as exc:
             if sep == ",":
@@ -137,6 +138,14 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
         if "first_error" in locals() or first_head is None:
             raise InputError(locals().get("first_error") or msg("csv_unreadable_plain"), file=source)
         raise _no_header(source, first_head, first_sep, vocab)
+    if (data if enc.startswith("utf-8") else raw).count(b'"') % 2:  # an odd count: a quote may be open at the end
+        try:
+            pd.read_csv(
+                io.StringIO(text if text is not None else data.decode(enc)), header=None, dtype="string",
+                keep_default_na=False, skip_blank_lines=False, engine="c", sep=sep,
+            )  # fmt: skip
+        except (pd.errors.ParserError, ValueError) as exc:
+            _refuse_unclosed_quote(exc, text if text is not None else data.decode(enc), sep, source)
     del text
     # the physical line each record starts on: records may span lines (quoted newlines)
     spans = np.ones(len(grid), dtype="int64") + sum(cell_stats(grid[c], sep)[3].astype("int64") for c in grid.columns)
@@ -152,6 +161,28 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
     del grid, chars, raw, data
     release_memory()
     return table
+
+
+def _refuse_unclosed_quote(exc: Exception, text: str, sep: str, source: str) -> None:
+    """Raise InputError naming the line where a quoted cell opens and never closes (pandas' C
+    parser: "EOF inside string starting at row N", N counting records from 0); a lenient reader
+    would swallow every later line into that cell without a word. Returns for any other error.
+    The line is the record's physical line: the records before it are read again to count the line
+    breaks inside their quoted cells (when they cannot be, the record number stands)."""
+    found = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+    if not found:
+        return
+    record = int(found.group(1))
+    line = record + 1
+    try:
+        before = pd.read_csv(
+            io.StringIO(text), header=None, dtype="string", keep_default_na=False,
+            skip_blank_lines=False, engine="c", sep=sep, nrows=record,
+        )  # fmt: skip
+        line += int(sum(before[c].str.count("\n").sum() for c in before.columns))
+    except (pd.errors.ParserError, ValueError):
+        pass
+    raise InputError(msg("csv_unclosed_quote"), file=source, row=line)
 
 
 def _no_header(source: str, head: pd.DataFrame, sep: str, vocab: Vocabulary) -> NoHeaderError:
