@@ -138,7 +138,8 @@ def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTab
         if "first_error" in locals() or first_head is None:
             raise InputError(locals().get("first_error") or msg("csv_unreadable_plain"), file=source)
         raise _no_header(source, first_head, first_sep, vocab)
-    if (data if enc.startswith("utf-8") else raw).count(b'"') % 2:  # an odd count: a quote may be open at the end
+    # an odd count of quotes: one may be open at the end (raw is bytes unless the file is UTF-8)
+    if (data.count(b'"') if enc.startswith("utf-8") else bytes(raw).count(b'"')) % 2:
         try:
             pd.read_csv(
                 io.StringIO(text if text is not None else data.decode(enc)), header=None, dtype="string",
