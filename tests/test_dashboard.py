@@ -21,7 +21,6 @@ import base64
 import csv
 import hashlib
 import re
-import shutil
 import subprocess
 import time
 from datetime import UTC, datetime
@@ -35,6 +34,8 @@ import pytest
 from hyoka.options import CheckOptions
 from hyoka.output.report import GROUP_CAP, ROW_CAP, write_reports
 from hyoka.pipeline import run_check
+
+from .browser import BLOCK_NETWORK, CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CSV = ROOT / "examples" / "seed_r5.csv"
@@ -99,19 +100,6 @@ class Tree(HTMLParser):
 
     def handle_data(self, data):
         self.cur.text_parts.append(data)
-
-
-CHROMIUM = shutil.which("chromium") or (Path("/usr/bin/chromium").exists() and "/usr/bin/chromium")
-BLOCK_NETWORK = [
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
-    "--proxy-server=127.0.0.1:9",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-domain-reliability",
-    "--metrics-recording-only",
-]
 
 
 def browser_dom(page: Path, profile: Path) -> Node:
