@@ -46,6 +46,11 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def _digests(case: Case) -> str:
+    """The input's digest and those of the case's other files that must not change."""
+    return " ".join(_digest(p) for p in [case.path, *case.keep])
+
+
 @dataclass
 class Run:
     case: Case
@@ -60,12 +65,12 @@ class Run:
 def _run(case: Case, cwd: Path) -> Run:
     if case.setup_after:  # the file disappears before hyoka reads it
         case.path.unlink()
-    before = _digest(case.path)
+    before = _digests(case)
     # in English: the cases' error_has are the English texts (the Japanese ones come from the same
     # messages, rules/errors.yaml; tests/test_cli_language.py checks them)
     args = ["check", str(case.path), "--format", "json", "--lang", "en"]
     args += case.args if case.report else ["--no-report", *case.args]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", **case.env}
     env.pop("HYOKA_DEBUG", None)
     start = time.monotonic()
     try:
@@ -80,7 +85,7 @@ def _run(case: Case, cwd: Path) -> Run:
         code = None
         out = (exc.stdout or b"").decode("utf-8", "replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         err = (exc.stderr or b"").decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else (exc.stderr or "")
-    return Run(case, code, out, err, time.monotonic() - start, before, _digest(case.path))
+    return Run(case, code, out, err, time.monotonic() - start, before, _digests(case))
 
 
 def _known_hang(case: Case) -> bool:
@@ -131,6 +136,8 @@ def check_run(r: Run) -> None:
         values = {str(v) for x in records for v in x.values()}
         for s in case.json_has:  # printed literally: some field holds it as written
             assert any(s in v for v in values), f"{case.name}: {s!r} not in the JSON findings"
+        for s in case.stderr_has:
+            assert s in r.stderr, f"{case.name}: {s!r} not in stderr {r.stderr[:1000]!r}"
 
 
 @pytest.mark.parametrize("name", NAMES)
