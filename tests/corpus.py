@@ -18,6 +18,7 @@ import csv
 import io
 import os
 import random
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -652,6 +653,241 @@ def _merged_header(d):
 
 
 # ------------------------------------------------------------------ #15: workbook parts (xlsx reading)
+
+
+SHEET = "評価シート"  # table_xlsx's sheet title
+
+
+def _percent_styled(p: Path) -> Path:
+    """Give A1 (the title text) a percent format: the workbook is then read by openpyxl (auto)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(p)
+    wb.active["A1"].number_format = "0.0%"
+    wb.save(p)
+    return p
+
+
+def _shared_strings(p: Path, edit_sst=lambda x: x) -> Path:
+    """Rewrite the workbook's inline strings (openpyxl writes them) as shared strings, as Excel
+    saves them; ``edit_sst`` edits the sharedStrings part's bytes."""
+    strings: list[bytes] = []
+
+    def to_index(m):
+        strings.append(m.group(3))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (m.group(1), m.group(2) or b"", len(strings) - 1)
+
+    inline = re.compile(rb'<c r="([A-Z]+\d+)"( s="\d+")? t="inlineStr"><is><t[^>]*>(.*?)</t></is></c>')
+
+    def edit(name, data):
+        if name.startswith("xl/worksheets/sheet"):
+            return inline.sub(to_index, data)
+        if name == "[Content_Types].xml":
+            over = b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            return data.replace(b"</Types>", over + b"</Types>")
+        if name == "xl/_rels/workbook.xml.rels":
+            rel = b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+            return data.replace(b"</Relationships>", rel + b"</Relationships>")
+        return data
+
+    rewrite_zip(p, edit)
+    n = len(strings)
+    sst = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+        % (n, n)
+    )
+    sst += b"".join(b"<si><t>%s</t></si>" % t for t in strings) + b"</sst>"
+    with zipfile.ZipFile(p, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/sharedStrings.xml", edit_sst(sst))
+    return p
+
+
+@case("shared_strings_unique_count_4e9_xlsx")
+def _sst_count(d):
+    # calamine reserves the declared count (96 GB): the file is refused before it is handed over
+    p = _shared_strings(
+        table_xlsx(d / "sst_count.xlsx"), lambda x: re.sub(rb'uniqueCount="\d+"', b'uniqueCount="4000000000"', x)
+    )
+    return Case("shared_strings_unique_count_4e9_xlsx", p, "error", ["4,000,000,000"])
+
+
+def _far_cell_row(data: bytes, ref: bytes) -> bytes:
+    row = re.match(rb"[A-Z]+(\d+)", ref).group(1)
+    cell = b'<row r="%s"><c r="%s" t="inlineStr"><is><t>x</t></is></c></row>' % (row, ref)
+    return data.replace(b"</sheetData>", cell + b"</sheetData>")
+
+
+@case("lying_dimension_cell_at_XFD1048576_xlsx")
+def _lying_dimension(d):
+    # <dimension ref="A1:I5"> is kept (it lies): the real extent is read from the cells
+    p = rewrite_zip(table_xlsx(d / "lying_dim.xlsx"), _sheet1(lambda x: _far_cell_row(x, b"XFD1048576")))
+    return Case("lying_dimension_cell_at_XFD1048576_xlsx", p, "error", ["used range"], where=[SHEET])
+
+
+@case("lying_dimension_row_4e9_xlsx")
+def _lying_dimension_row(d):
+    p = rewrite_zip(table_xlsx(d / "lying_dim_row.xlsx"), _sheet1(lambda x: _far_cell_row(x, b"A4000000000")))
+    return Case("lying_dimension_row_4e9_xlsx", p, "error", ["used range"], where=[SHEET])
+
+
+@case("one_sheet_part_for_100_sheets_xlsx")
+def _shared_part(d):
+    # a 6 MB sheet part named by 100 <sheet> entries: read 100 times, 600 MB (> 500 MB)
+    p = table_xlsx(d / "shared_part.xlsx")
+    filler = b'<row r="%d"><c r="A%d"><v>1</v></c></row>'
+    rows = b"".join(filler % (i, i) for i in range(10, 160_000))
+
+    def edit(name, data):
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(b"</sheetData>", rows + b"</sheetData>")
+        if name == "xl/workbook.xml":
+            one = re.search(rb"<sheet [^>]*/>", data).group(0)
+            many = b"".join(one.replace(b'name="', b'name="s%d' % i) for i in range(100))
+            return data.replace(one, many)
+        return data
+
+    rewrite_zip(p, edit)
+    return Case("one_sheet_part_for_100_sheets_xlsx", p, "error", ["100 sheets"])
+
+
+@case("far_column_on_every_row_xlsx")
+def _far_columns(d):
+    # within the per-sheet limits (2,000 columns, 30 million cells): 15,000 rows each with a cell
+    # in column 2,000 (BXX), on 4 sheets: 120 million cells of grid from 80 KB (the workbook limit
+    # is 10 million)
+    p = table_xlsx(d / "far_columns.xlsx")
+    rows = b"".join(b'<row r="%d"><c r="BXX%d"><v>1</v></c></row>' % (i, i) for i in range(10, 15_000))
+
+    def edit(name, data):
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(b"</sheetData>", rows + b"</sheetData>")
+        if name == "xl/workbook.xml":
+            one = re.search(rb"<sheet [^>]*/>", data).group(0)
+            return data.replace(one, b"".join(one.replace(b'name="', b'name="s%d' % i) for i in range(4)))
+        return data
+
+    rewrite_zip(p, edit)
+    return Case("far_column_on_every_row_xlsx", p, "error", ["cells"])
+
+
+@case("merged_range_to_XFD_xlsx")
+def _merged_to_xfd(d):
+    # a merged range far wider than the cells (20,001 rows × 16,375 columns): filled within the used
+    # range only (A1:I20001)
+    def edit(x):
+        return x.replace(
+            b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="J1:XFD20001"/></mergeCells>'
+        )
+
+    p = rewrite_zip(table_xlsx(d / "merged_xfd.xlsx"), _sheet1(lambda x: edit(_far_cell_row(x, b"A20001"))))
+    return Case("merged_range_to_XFD_xlsx", p, "findings", json_has=["市職員研修"])
+
+
+def _bad_index(p: Path, index: bytes) -> Path:
+    """Shared strings, with the index of B3 (市職員研修) replaced by ``index``."""
+    _shared_strings(p)
+    return rewrite_zip(p, _sheet1(lambda x: re.sub(rb'(<c r="B3" t="s"><v>)\d+', rb"\g<1>" + index, x)))
+
+
+@case("shared_string_index_minus_one_xlsx")
+def _index_minus_one(d):
+    p = _bad_index(table_xlsx(d / "sst_minus_one.xlsx"), b"-1")
+    return Case("shared_string_index_minus_one_xlsx", p, "error", ["shared string"], where=[SHEET, "row 3", "column B"])
+
+
+@case("shared_string_index_minus_one_openpyxl_xlsx")
+def _index_minus_one_openpyxl(d):
+    p = _bad_index(_percent_styled(table_xlsx(d / "sst_minus_one_op.xlsx")), b"-1")
+    return Case(
+        "shared_string_index_minus_one_openpyxl_xlsx", p, "error", ["shared string"], where=[SHEET, "row 3", "column B"]
+    )
+
+
+@case("shared_string_index_past_end_xlsx")
+def _index_past_end(d):
+    p = _bad_index(table_xlsx(d / "sst_past_end.xlsx"), b"999")
+    return Case("shared_string_index_past_end_xlsx", p, "error", ["shared string"], where=[SHEET, "row 3", "column B"])
+
+
+@case("shared_string_index_past_end_openpyxl_xlsx")
+def _index_past_end_openpyxl(d):
+    p = _bad_index(_percent_styled(table_xlsx(d / "sst_past_end_op.xlsx")), b"999")
+    return Case(
+        "shared_string_index_past_end_openpyxl_xlsx", p, "error", ["shared string"], where=[SHEET, "row 3", "column B"]
+    )
+
+
+@case("nul_from_x0000_escape_xlsx")
+def _nul_escape(d):
+    # _x0000_ is how a workbook writes a NUL (XML cannot hold one): refused, as a CSV's NUL is
+    def edit(x):
+        return x.replace("市職員研修".encode(), "市職員_x0000_研修".encode())
+
+    p = _shared_strings(table_xlsx(d / "nul_escape.xlsx"), edit)
+    return Case("nul_from_x0000_escape_xlsx", p, "error", ["NUL"], where=[SHEET, "row 3", "column B"])
+
+
+@case("nul_from_x0000_escape_openpyxl_xlsx")
+def _nul_escape_openpyxl(d):
+    def edit(x):
+        return x.replace("市職員研修".encode(), "市職員_x0000_研修".encode())
+
+    p = _shared_strings(_percent_styled(table_xlsx(d / "nul_escape_op.xlsx")), edit)
+    return Case("nul_from_x0000_escape_openpyxl_xlsx", p, "error", ["NUL"], where=[SHEET, "row 3", "column B"])
+
+
+@case("control_characters_from_escapes_xlsx")
+def _control_escape(d):
+    # ESC, BEL and BS written as _x001B_ … : read as a CSV's control characters are (findings)
+    def edit(x):
+        return x.replace("市職員研修".encode(), "市職員_x001B_[31m_x0007__x0008_研修".encode())
+
+    p = _shared_strings(table_xlsx(d / "ctrl_escape.xlsx"), edit)
+    return Case("control_characters_from_escapes_xlsx", p, "findings", json_has=["研修"])
+
+
+@case("malformed_sheet_xml_openpyxl_xlsx")
+def _bad_xml_openpyxl(d):
+    p = rewrite_zip(_percent_styled(table_xlsx(d / "badxml_op.xlsx")), _sheet1(lambda x: x[: len(x) // 2]))
+    return Case("malformed_sheet_xml_openpyxl_xlsx", p, "error", ["damaged"], where=[SHEET])
+
+
+@case("number_cell_not_a_number_openpyxl_xlsx")
+def _bad_number_openpyxl(d):
+    # a cell typed as a number holding text: openpyxl raises ValueError
+    def edit(x):
+        return re.sub(rb'<c r="I3" t="inlineStr"><is><t>[^<]*</t></is></c>', b'<c r="I3" t="n"><v>1,5</v></c>', x)
+
+    p = rewrite_zip(_percent_styled(table_xlsx(d / "bad_number_op.xlsx")), _sheet1(edit))
+    return Case(
+        "number_cell_not_a_number_openpyxl_xlsx", p, "error", ["not a number"], where=[SHEET, "row 3", "column I"]
+    )
+
+
+@case("date_out_of_range_openpyxl_xlsx")
+def _date_overflow_openpyxl(d):
+    # a date serial far past year 9999 in a date-formatted cell: openpyxl reads it as an error
+    # value (its warning is not printed)
+    from openpyxl import load_workbook
+
+    p = _percent_styled(table_xlsx(d / "date_overflow_op.xlsx"))
+    wb = load_workbook(p)
+    wb.active["I3"] = 1e20
+    wb.active["I3"].number_format = "yyyy-mm-dd"
+    wb.save(p)
+    return Case("date_out_of_range_openpyxl_xlsx", p, "findings")
+
+
+@case("no_default_style_openpyxl_xlsx")
+def _no_default_style(d):
+    # styles.xml with a percent format and no cellStyleXfs: openpyxl warns on stderr
+    def edit(name, data):
+        if name == "xl/styles.xml":
+            return re.sub(rb"<cellStyleXfs.*?</cellStyleXfs>|<cellStyles.*?</cellStyles>", b"", data, flags=re.S)
+        return data
+
+    p = rewrite_zip(_percent_styled(table_xlsx(d / "no_default_style.xlsx")), edit)
+    return Case("no_default_style_openpyxl_xlsx", p, "findings", json_has=["市職員研修"])
 
 
 # ------------------------------------------------------------------ #15: annotated copies
