@@ -61,3 +61,37 @@ def test_markdown_format_escapes_every_cell(tmp_path):
     text = to_markdown(run_check([_hostile_book(tmp_path)]))
     assert "G002" in text
     _check_markdown(text, {6})
+
+
+def _table(path: Path, departments: list[str]) -> Path:
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        for i, d in enumerate(departments):
+            w.writerow(["（１）支援", f"事業{i}", d, "⑦", "A", "実施回数", "2回", "3回", "1回"])
+    return path
+
+
+def test_file_names_carry_no_control_or_direction_characters(tmp_path):
+    names = [
+        "\u202eexe.lmth",  # right-to-left override: 01_‮exe.lmth.html would read …html.exe
+        "課\u200e\u200f\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069名",
+        "a\x1b[31mb\x07c\x85d\x9be",  # C0 and C1 controls
+        "zero\u200bwidth\ufeffjoin\u200d",
+        "line\u2028sep\u2029",
+        "健康増進課",
+    ]
+    out = tmp_path / "out"
+    write_reports(run_check([_table(tmp_path / "t.csv", names)]), out)
+    files = sorted(p.name for p in out.iterdir())
+    assert all(name.isprintable() and " " not in name for name in files), files
+    assert [f for f in files if f.endswith(".html") and f != "index.html"] == [
+        "01_exe.lmth.html",
+        "02_課__________名.html",
+        "03_a_[31mb_c_d_e.html",
+        "04_zero_width_join.html",
+        "05_line_sep.html",
+        "06_健康増進課.html",
+    ]

@@ -145,11 +145,24 @@ def summary_text(s: dict, rows: int, found: pd.DataFrame) -> str:
     return summary_line(s, rows, counts) + (s["waived_count"].format(n=counts["waived"]) if counts["waived"] else "")
 
 
+#: characters no generated file name keeps (each becomes ``_``): path separators and characters
+#: shells, URLs or Windows treat specially; white space; C0 and C1 controls; invisible format and
+#: direction characters (soft hyphen, Arabic letter mark, zero-width spaces and joiners, the
+#: left-to-right / right-to-left marks, embeddings, overrides and isolates U+202A–E, U+2066–9 that
+#: make ``01_\u202eexe.lmth.html`` read as ``…html.exe``, the BOM, the interlinear annotations,
+#: tags); surrogates and private-use characters
+_HOSTILE_NAME = re.compile(
+    r'[\\/:*?"<>|#%&\';=\s\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f'
+    r"\ufeff\ufff9-\ufffb\ud800-\uf8ff\U000e0000-\U000e007f\U000f0000-\U0010ffff]"
+)
+
+
 def safe_filename(name: str, index: int, limit: int = 60) -> str:
-    """A file-name stem for a department: readable Japanese kept, path separators, control and
-    reserved characters replaced, never a dot-name or a Windows reserved name; ``NN_`` prefix."""
+    """A file-name stem for a department: readable Japanese kept, path separators, white space,
+    control, direction-override and other invisible characters replaced (:data:`_HOSTILE_NAME`),
+    at most ``limit`` characters, never a dot-name or a Windows reserved name; ``NN_`` prefix."""
     text = unicodedata.normalize("NFKC", name)
-    text = re.sub(r'[\\/:*?"<>|#%&\';=\s\x00-\x1f\x7f]', "_", text).strip(" ._")
+    text = _HOSTILE_NAME.sub("_", text).strip(" ._")
     text = text[:limit] or "_"
     if text.split(".")[0].upper() in _RESERVED:
         text = "_" + text
