@@ -19,6 +19,9 @@ written there reach ``path`` in one of three ways (:func:`destination` decides):
   temporary file is made in the system's temporary folder. Renaming over these would, for root
   (a CI container), turn ``/dev/null`` into a regular file or replace the ``/dev/stdout`` link.
 
+``follow=False`` (the report folder's own files: nothing is written outside it) skips all this:
+the temporary file is renamed over ``path`` itself, whatever it is.
+
 With ``overwrite=False`` the new file is linked into place instead, which refuses a file that
 exists (even one created meanwhile; a special file too). Raises FileExistsError in that case; the
 temporary file is always removed.
@@ -95,9 +98,9 @@ def _write_into(target: Path, tmp: Path) -> None:
 
 
 @contextmanager
-def replacing(path: Path | str, overwrite: bool = True) -> Iterator[Path]:
+def replacing(path: Path | str, overwrite: bool = True, follow: bool = True) -> Iterator[Path]:
     path = Path(path)
-    target, into = destination(path) if overwrite else (path, False)
+    target, into = destination(path) if overwrite and follow else (path, False)
     folder = tempfile.gettempdir() if into else target.parent
     fd, name = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".tmp", dir=folder)
     os.close(fd)
@@ -123,9 +126,10 @@ def replacing(path: Path | str, overwrite: bool = True) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def write_text(path: Path | str, text: str) -> None:
-    """Write UTF-8 text (LF line ends) to ``path`` atomically (a special file: into it)."""
-    with replacing(path) as tmp:
+def write_text(path: Path | str, text: str, follow: bool = True) -> None:
+    """Write UTF-8 text (LF line ends) to ``path`` atomically (a special file: into it; see
+    :func:`replacing` for ``follow``)."""
+    with replacing(path, follow=follow) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")
 
 

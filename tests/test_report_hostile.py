@@ -4,12 +4,18 @@ new one is complete, no report file over an input, and a cap on the department p
 
 from __future__ import annotations
 
+import csv
+import os
 from pathlib import Path
 
+import pytest
 from markdown_it import MarkdownIt
 
+from hyoka.errors import HyokaError
+from hyoka.options import CheckOptions
+from hyoka.output import report
 from hyoka.output.formats.markdown import to_markdown
-from hyoka.output.report import write_reports
+from hyoka.output.report import PAGE_CAP, write_reports
 from hyoka.pipeline import run_check
 
 from .corpus import HEADER, ROWS, write_xlsx
@@ -64,8 +70,6 @@ def test_markdown_format_escapes_every_cell(tmp_path):
 
 
 def _table(path: Path, departments: list[str]) -> Path:
-    import csv
-
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(HEADER)
@@ -95,3 +99,109 @@ def test_file_names_carry_no_control_or_direction_characters(tmp_path):
         "05_line_sep.html",
         "06_健康増進課.html",
     ]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of ``folder`` (hidden ones too) and its bytes; a subfolder as ``name/``."""
+    return {p.name + ("/" if p.is_dir() else ""): b"" if p.is_dir() else p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_a_run_that_fails_midway_leaves_the_previous_report_whole(tmp_path, monkeypatch, failure):
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "notes.txt").write_text("the coordinator's own file", encoding="utf-8")
+    write_reports(run_check([_table(tmp_path / "old.csv", ["財政課", "健康増進課", "社会福祉課"])]), out)
+    before = _snapshot(out)
+    assert sorted(before) == [
+        ".hyoka-manifest.json",
+        "01_財政課.html",
+        "01_財政課.md",
+        "02_健康増進課.html",
+        "02_健康増進課.md",
+        "03_社会福祉課.html",
+        "03_社会福祉課.md",
+        "findings.json",
+        "index.html",
+        "notes.txt",
+    ]
+    calls = []
+    real = report.atomic_write
+
+    def failing(path, text, **kw):  # the third page of the new report cannot be written
+        calls.append(Path(path).name)
+        if len(calls) == 3:
+            raise failure
+        real(path, text, **kw)
+
+    monkeypatch.setattr(report, "atomic_write", failing)
+    new = run_check([_table(tmp_path / "new.csv", ["財政課", "危機管理課", "交通防犯課", "生涯学習課"])])
+    with pytest.raises(HyokaError if isinstance(failure, OSError) else KeyboardInterrupt) as caught:
+        write_reports(new, out)
+    assert calls == ["01_財政課.html", "01_財政課.md", "02_危機管理課.html"]
+    if isinstance(failure, OSError):
+        assert "No space left on device" in str(caught.value) and str(out) in str(caught.value)
+    assert _snapshot(out) == before  # byte for byte, and no staging folder left
+    monkeypatch.setattr(report, "atomic_write", real)
+    write_reports(new, out)  # the next run replaces the report whole: no page of the old one stays
+    assert sorted(p.name for p in out.glob("0*")) == [
+        f"{i:02d}_{n}.{e}"
+        for i, n in enumerate(["財政課", "危機管理課", "交通防犯課", "生涯学習課"], 1)
+        for e in ("html", "md")
+    ]
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "the coordinator's own file"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the staging folders' locks are POSIX flock")
+def test_a_killed_runs_staging_folder_is_removed_and_a_live_ones_kept(tmp_path):
+    import fcntl
+
+    out = tmp_path / "out"
+    dead, live = out / ".hyoka-staging.dead", out / ".hyoka-staging.live"
+    for d in (dead, live):
+        d.mkdir(parents=True)
+        (d / "01_a.html").write_text("half", encoding="utf-8")
+        (d / ".lock").touch()
+    held = os.open(live / ".lock", os.O_RDWR)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another run, writing now
+        write_reports(run_check([_table(tmp_path / "t.csv", ["財政課"])]), out)
+        assert not dead.exists() and (live / "01_a.html").exists()
+        assert [p.name for p in out.glob(".hyoka-staging.*")] == [live.name]  # its own is gone too
+    finally:
+        os.close(held)
+
+
+@pytest.mark.parametrize("name", ["findings.json", "index.html", "01_財政課.md", ".hyoka-manifest.json"])
+def test_no_report_file_replaces_a_file_the_run_reads(tmp_path, name):
+    out = tmp_path / "out"
+    out.mkdir()
+    waivers = out / name  # a waiver list saved in the report folder under a report file's name
+    waivers.write_text("waivers: []\n", encoding="utf-8")
+    with pytest.raises(HyokaError) as caught:
+        write_reports(run_check([_table(tmp_path / "t.csv", ["財政課"])], CheckOptions(waivers=waivers)), out)
+    assert caught.value.say("ja") == (
+        f"報告のファイル {waivers}: 入力ファイル（{waivers}）です。別の名前かフォルダを指定してください"
+    )
+    assert _snapshot(out) == {name: b"waivers: []\n"}  # nothing written, not even a staging folder
+
+
+def test_over_the_page_cap_departments_with_findings_get_pages_and_the_rest_a_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "PAGE_CAP", 3)
+    names = ["課A", "課B", "課C", "課D", "課E"]
+    path = tmp_path / "t.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        for i, d in enumerate(names):  # 課B and 課D graded A with a falling value (G002); the others fine
+            current = "1回" if d in ("課B", "課D") else "3回"
+            w.writerow(["（１）支援", f"事業{i}", d, "⑦", "A", "実施回数", "2回", "3回", current])
+    out = tmp_path / "out"
+    write_reports(run_check([path]), out)
+    pages = sorted(p.name for p in out.glob("0*.html"))
+    assert pages == ["01_課A.html", "02_課B.html", "04_課D.html"]  # B and D first, then A in table order
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "担当課が5あるため、ページは3課分だけ作りました" in index and "ページのない2課" in index
+    assert "<td>課C</td>" in index and "<td>課E</td>" in index  # listed in the table, without a link
+    assert 'href="03_' not in index and 'href="04_課D.html"' in index
+    assert PAGE_CAP == 200  # the cap the README states

@@ -34,6 +34,9 @@ GROUP_CAP = 200
 ROW_CAP = 2000
 #: at most this many rows are listed per code in "what changed since the previous edition"
 EDITION_CAP = 50
+#: at most this many departments get a page (an .html and an .md); beyond it the departments with
+#: findings come first and the rest are lines of index.html (hyoka.output.report._plan)
+PAGE_CAP = 200
 #: at most this many findings are listed on index.html (findings.json and the department pages have all)
 INDEX_CAP = 3000
 #: the list's order of severities; a waived finding sorts after every live one
