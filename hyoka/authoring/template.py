@@ -40,6 +40,7 @@ from hyoka.errors import ConfigError, HyokaError, msg, os_reason
 from hyoka.normalise.measures import parse_fiscal_year
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import load_vocabulary, nfkc
+from hyoka.output.annotate import neutralise
 
 INPUT_ROWS = 200  # formatted input rows below the header, covered by the validations
 TITLE_ROW = 1
@@ -314,8 +315,6 @@ def _as_text(wb) -> None:
     string that starts with ``=`` as a formula. A text that a spreadsheet would read as one when
     typed (:func:`hyoka.output.annotate.neutralise`'s test: ``= + - @``, tab, CR) also gets the quote
     prefix. The template's cells are few (two sheets, 200 formatted rows)."""
-    from hyoka.output.annotate import neutralise
-
     for sheet in wb.worksheets:
         for row in sheet.iter_rows():
             for c in row:
