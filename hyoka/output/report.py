@@ -44,6 +44,7 @@ writes the files.
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import json
 import os
@@ -338,7 +339,7 @@ def _annotated_target(out: Path, table) -> Path:
 def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime | None = None) -> list[Path]:
     """Write the reports (see module doc) and return the paths written. ``generated``: the time
     index.html states (default: now, or ``SOURCE_DATE_EPOCH`` when set). Raises HyokaError before
-    writing anything when a report file would replace a file the run reads (:func:`_refuse_inputs`)
+    writing anything when a report file would replace a file the run reads (:func:`_refuse_targets`)
     or ``out_dir`` cannot be written.
 
     The report is staged: written whole into a hidden folder in ``out_dir`` (:func:`_staging`) and
@@ -351,7 +352,9 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     s = strings(result.options.lang)
     found = with_cells(result)
     plan = _plan(result.frame, found, s)
-    _refuse_inputs(out, [*(f"{stem}.{ext}" for stem in plan.stems.values() for ext in ("html", "md")), *FIXED], result)
+    books = [_annotated_target(out, t).name for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))]
+    pages = [f"{stem}.{ext}" for stem in plan.stems.values() for ext in ("html", "md")]
+    _refuse_targets(out, [*pages, *books, *FIXED], result)
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".hyoka-probe.", delete=True)
@@ -402,23 +405,28 @@ def _plan(frame: pd.DataFrame, found: pd.DataFrame, s: dict) -> _Plan:
     return _Plan(dep_col, found_dep, names, stems)
 
 
-def _refuse_inputs(out: Path, names: list[str], result: CheckResult) -> None:
+def _refuse_targets(out: Path, names: list[str], result: CheckResult) -> None:
     """Raise HyokaError (one line, naming the file) when a report file ``out/name`` is a file the
     run reads (:func:`hyoka.inputs.input_paths`: the tables, previous editions, hyoka.toml, the
     mapping, waiver, indicator, department, vocabulary, rule and scale files) — a waiver list saved
-    as ``reports/findings.json`` would be overwritten. Checked before anything is written."""
+    as ``reports/findings.json`` would be overwritten — or a folder (no file can be renamed over
+    it: the report would stop halfway). Checked before anything is written."""
     inputs = set()
     for p in input_paths(result.options, result.tables):
         try:
             inputs.add(p.resolve())
         except OSError:
             continue
-    if not inputs:
+    try:
+        folder = out.resolve()
+    except OSError:
         return
-    folder = out.resolve()
     for name in names:
         if folder / name in inputs:
             refuse_inputs(out / name, result.options, result.tables, msg("report_file"))
+        if (out / name).is_dir() and not (out / name).is_symlink():
+            reason = os_reason(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+            raise HyokaError(msg("where", where=out / name, what=msg("cannot_write_reports", reason=reason)))
 
 
 #: the staging folders' name prefix (hidden, in the report folder: on its file system)
