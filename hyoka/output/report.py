@@ -15,8 +15,9 @@
   points and their key; a sentence instead when nothing can be drawn); what changed since the
   previous edition (findings with codes ``E001``…, and ``result.edition`` when the check compared
   two editions); the files and sheets read;
-- ``NN_<department>.html`` and ``.md``: where the page comes from (the plan's ``title`` when the
-  options have one, the files and sheets, when it was made, its annotated workbook and its .md),
+- ``NN_<department>.html`` and ``.md`` (at most :data:`PAGE_CAP` departments, :func:`_plan`):
+  where the page comes from (the plan's ``title`` when the options have one, the files and
+  sheets, when it was made, its annotated workbook and its .md),
   that department's findings, grouped by rule under a list of the rules (the HTML shows at most
   :data:`GROUP_CAP` per rule and says how many more there are; the .md lists them all) and its
   rows, with the cells that have findings marked (the HTML shows at most :data:`ROW_CAP` rows:
@@ -29,12 +30,15 @@ Pages are self-contained (inline CSS, SVG and the one hashed script; no network,
 font), work without script, and print. Every value is escaped (Jinja2 autoescape for HTML; a
 Markdown escape for .md). The same input and options give byte-identical files except the one line
 of each page that says when the report was made (``id="generated"`` in HTML, ``- 作成日時：`` /
-``- Generated:`` in Markdown; ``SOURCE_DATE_EPOCH`` fixes it too). Each file is written to a
-temporary file in ``out_dir`` and renamed into place, so an interrupted run leaves the previous
-report intact. A ``--department`` run's index says it covers that department only (``scope``), and
-a run removes only the stale files a run of the same scope wrote (:func:`_replace_manifest`): a
-department's check never deletes the pages of the report of all. Raises HyokaError when
-``out_dir`` cannot be written.
+``- Generated:`` in Markdown; ``SOURCE_DATE_EPOCH`` fixes it too). The whole report is written
+into a hidden staging folder in ``out_dir`` and its files renamed into place only when every one
+is written (index.html last), so a run that fails or is interrupted midway leaves the previous
+report intact, byte for byte; no report file may be a file the run reads, and this is checked
+before anything is written. At most :data:`PAGE_CAP` departments get a page (those with findings
+first); the others are lines of the index with a note. A ``--department`` run's index says it
+covers that department only (``scope``), and a run removes only the stale files a run of the
+same scope wrote (:func:`_replace_manifest`): a department's check never deletes the pages of the
+report of all. Raises HyokaError when ``out_dir`` cannot be written.
 
 What the pages show is built in :mod:`hyoka.output.pages` (rows, rule groups, the list of
 findings, the editions section) and :mod:`hyoka.output.chart` (the progress chart); this module
