@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from hyoka.errors import msg
+
 KEEP = 80  #: characters of a long value that are shown
 SLACK = 20  #: a value at most KEEP + SLACK long is shown whole (cutting it would save little)
 
@@ -42,8 +44,6 @@ def shorten(text: str, lang: str = "ja", keep: int = KEEP) -> str:
     ``keep`` + :data:`SLACK` characters; else unchanged. ``"課" * 5000`` → ``"課" * 80 + "…（5,000字）"``."""
     if len(text) <= keep + SLACK:
         return text
-    from hyoka.errors import msg
-
     return text[:keep] + msg("shortened", n=len(text)).say(lang)
 
 

@@ -119,11 +119,9 @@ class InputError(HyokaError):
         super().__init__(self.say("en"))
 
     def say(self, lang: str) -> str:
-        from hyoka.display import shorten
-
         where = [self.file]
         if self.sheet:
-            where.append(_format("place.sheet", lang, {"sheet": shorten(self.sheet, lang)}))
+            where.append(_format("place.sheet", lang, {"sheet": self.sheet}))
         if self.row is not None:
             where.append(_format("place.row", lang, {"row": self.row}))
         if self.column:

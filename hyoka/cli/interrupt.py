@@ -21,7 +21,7 @@ import sys
 try:  # the C module: signal.py would import enum first, a few milliseconds without the handler
     import _signal as signal
 except ImportError:  # pragma: no cover - another Python implementation
-    import signal  # type: ignore[no-redef]
+    import signal
 
 received = False  #: a Ctrl-C (SIGINT) came during this run
 _loading = False
