@@ -1,7 +1,8 @@
 """The ``hyoka`` command line: the app, its commands in help order, and :func:`main`.
 
 Exit codes: 0 nothing reached ``--fail-on``; 1 findings at or above ``--fail-on``; 2 a usage or
-input error (one line on stderr, no traceback); 130 interrupted. The commands live one job per
+input error (one line on stderr, no traceback); 130 interrupted (one line, at any moment:
+:mod:`~hyoka.cli.interrupt`); 141 stdout's reader went away (quietly). The commands live one job per
 module: :mod:`~hyoka.cli.check`, :mod:`~hyoka.cli.inspection`, :mod:`~hyoka.cli.waive`, :mod:`~hyoka.cli.rules`,
 :mod:`~hyoka.cli.authoring` (template, init), :mod:`~hyoka.cli.export` (export gx); shared options
 in :mod:`~hyoka.cli.options`. The help, usage errors and errors are in the run's language
