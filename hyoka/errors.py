@@ -13,6 +13,9 @@ headers, options, configuration and rule files, outputs), the rest stays English
 from __future__ import annotations
 
 import errno
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -146,3 +149,40 @@ class NoHeaderError(InputError):
 
 class ConfigError(HyokaError):
     """A rule, scale, vocabulary or mapping file that is not valid; names the file and key."""
+
+
+def debugging() -> bool:
+    """``HYOKA_DEBUG`` is set (to anything but ``""`` or ``0``): unexpected exceptions keep their
+    traceback instead of becoming one line."""
+    return os.environ.get("HYOKA_DEBUG", "") not in ("", "0")
+
+
+@contextmanager
+def reading(file: str, sheet: str | None = None) -> Iterator[None]:
+    """The safety net under everything that reads or normalises one input ``file`` (and
+    ``sheet``): an exception that is not a :class:`HyokaError` — an IndexError, ValueError,
+    OverflowError or pyarrow's ArrowInvalid from a file no check foresaw, a parser's own error —
+    becomes an :class:`InputError` naming the file (``read_failed``, with the exception's name
+    and first line), and a MemoryError one that says the file is too large to read within
+    memory. HyokaErrors, KeyboardInterrupt and SystemExit pass unchanged; with ``HYOKA_DEBUG``
+    set nothing is converted (the traceback shows where it came from)."""
+    try:
+        yield
+    except HyokaError:
+        raise
+    except MemoryError:
+        if debugging():
+            raise
+        raise InputError(msg("too_large_for_memory"), file=file, sheet=sheet) from None
+    except Exception as exc:
+        if debugging():
+            raise
+        raise InputError(msg("read_failed", error=exception_line(exc)), file=file, sheet=sheet) from exc
+
+
+def exception_line(exc: BaseException) -> str:
+    """``Name: first line of the message`` of an exception, at most 200 characters, as one line
+    (for an error line that says what went wrong inside a library)."""
+    text = (str(exc).strip().splitlines() or [""])[0]
+    text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "…"

@@ -23,7 +23,7 @@ from hyoka.check.skipped import skipped_findings, sparse_findings
 from hyoka.compare.editions import EditionInfo, compare_editions, department_keys, name_key
 from hyoka.config import Config, load_departments, selected
 from hyoka.config import apply as apply_config
-from hyoka.errors import ConfigError, HyokaError, InputError, msg
+from hyoka.errors import ConfigError, HyokaError, InputError, msg, reading
 from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import GradingScale, choose_scale, load_scale
@@ -187,7 +187,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         if options.departments is None:
             options.departments = listed or None  # an empty list (a skeleton to fill in) is no list
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
-    tables = [load_table(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
+    tables = [_load(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
     _distinct_sources(tables)
     # no scale given: the bundled one that reads the published grades (said by H004)
     fitted = None if options.scale else choose_scale(_grades_seen(tables), vocab.missing_markers)
@@ -199,11 +199,12 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         as_of_year(options.as_of),
     )
     step("normalise")
-    frame = _normalise_tables(tables, vocab, scale)
-    step("derive")  # before --department: cross-row counts are over the whole table
-    derive(frame, vocab, scale, settings)
-    add_misspellings(frame)
-    add_lost_marks(frame)
+    with reading(", ".join(t.source for t in tables)):  # the net under normalising: names the files
+        frame = _normalise_tables(tables, vocab, scale)
+        step("derive")  # before --department: cross-row counts are over the whole table
+        derive(frame, vocab, scale, settings)
+        add_misspellings(frame)
+        add_lost_marks(frame)
     if options.department:
         want = text_key(options.department)
         keep = (text_keys(frame["department"]) == want) | (text_keys(frame["department_previous"]) == want)
@@ -272,6 +273,14 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     return CheckResult(frame, found, tables, scale, rules, options, departments, edition, previous_tables)
 
 
+def _load(path: Path | str, vocab: Vocabulary) -> RawTable:
+    """One input file read (hyoka.read.table.load_table) inside the safety net
+    (:func:`hyoka.errors.reading`): whatever goes wrong while it is read ends as one InputError
+    naming it, never an internal error."""
+    with reading(Path(path).name):
+        return load_table(path, vocab)
+
+
 def _grades_seen(tables: list[RawTable]) -> dict[str, int]:
     """The grade texts of ``tables`` (trimmed, as published) → rows, counted per distinct text."""
     counts: dict[str, int] = {}
@@ -326,15 +335,16 @@ def _compare_previous(
         if p.resolve() in this_year:
             raise HyokaError(msg("previous_is_this_year", path=p))
         try:
-            prev_tables.append(load_table(p, vocab))
+            prev_tables.append(_load(p, vocab))
         except InputError as exc:
             raise HyokaError(msg("previous_unreadable", error=exc)) from None
     names = {Path(p).name for p in paths}
     for p, t in zip(prev_paths, prev_tables):
         if t.source in names:  # 2023/評価表.xlsx vs 2024/評価表.xlsx: keep last year's cells apart
             _rename_source(t, f"{p.resolve().parent.name or 'previous'}/{t.source}")
-    previous = _normalise_tables(prev_tables, vocab, scale)
-    derive(previous, vocab, scale, settings)
+    with reading(", ".join(t.source for t in prev_tables)):
+        previous = _normalise_tables(prev_tables, vocab, scale)
+        derive(previous, vocab, scale, settings)
     if options.department:
         _, prev_dep, _ = department_keys(frame, previous)
         want = set(name_key(frame["department"])) | set(name_key(frame["department_previous"]))

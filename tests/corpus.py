@@ -899,6 +899,68 @@ def _no_default_style(d):
 # ------------------------------------------------------------------ #15: command line, errors, CSV reading
 
 
+@case("title_line_above_header_csv")
+def _title_line_csv(d):
+    """One title line above the header (the C parser refused it: "Expected 1 fields in line 2,
+    saw 9"): read as the same table, its lines counted from the title."""
+    p = d / "titled.csv"
+    p.write_text("令和5年度 施策評価表\r\n" + csv_text(ROWS), encoding="utf-8")
+    return Case("title_line_above_header_csv", p, "findings", json_has=["titled.csv:3:grade", "市職員研修"])
+
+
+@case("blank_line_above_header_csv")
+def _blank_line_csv(d):
+    p = d / "blank_first.csv"
+    p.write_bytes(b"\r\n" + csv_text(ROWS).encode("cp932"))
+    return Case("blank_line_above_header_csv", p, "findings", json_has=["blank_first.csv:3:grade", "市職員研修"])
+
+
+@case("utf8_one_bad_byte_csv")
+def _utf8_one_bad_byte(d):
+    """UTF-8 with one byte that is not: refused at its line and character, never read as cp932."""
+    p = d / "one_bad_byte.csv"
+    p.write_bytes(csv_text(ROWS).encode().replace("協働講座".encode(), "協働".encode() + b"\xff" + "講座".encode()))
+    # line 3: （１）支援, is 6 characters, 協働 2 more: the byte is the 9th character
+    return Case("utf8_one_bad_byte_csv", p, "error", ["0xFF at character 9", "not valid utf-8"], where=["row 3"])
+
+
+@case("tiny_utf8_bad_byte_csv")
+def _tiny_bad_byte(d):
+    """Four bytes, 社 in UTF-8 and 0xFF: was read as cp932 mojibake (and a no-header error)."""
+    p = d / "tiny.csv"
+    p.write_bytes("社".encode() + b"\xff")
+    return Case("tiny_utf8_bad_byte_csv", p, "error", ["0xFF at character 2", "byte 4 of the file"], where=["row 1"])
+
+
+@case("control_characters_in_file_name_csv")
+def _control_name(d):
+    """ESC, BEL and U+202E in the file name are shown as escapes in the error line, never sent raw."""
+    p = d / "課\x1b[31m\x07\u202ecsv.exe.csv"
+    p.write_bytes(b"")
+    return Case(
+        "control_characters_in_file_name_csv",
+        p,
+        "error",
+        ["empty"],
+        where=["課\\x1b[31m\\x07\\u202ecsv.exe.csv"],
+        names_input=False,
+    )
+
+
+@case("control_characters_in_sheet_name_xlsx")
+def _control_sheet(d):
+    p = write_xlsx(d / "sheet_bidi.xlsx", [("課\u202exslx.exe", [HEADER], "visible")])
+    return Case("control_characters_in_sheet_name_xlsx", p, "error", where=["課\\u202exslx.exe"])
+
+
+@case("cell_5000_characters_csv")
+def _cell_5000(d):
+    """A 5,000-character grade: the JSON keeps it whole (the terminal shortens it: test_cli_safety)."""
+    rows = [list(r) for r in ROWS]
+    rows[0][4] = "Ｚ" * 5000
+    return Case("cell_5000_characters_csv", write_csv(d / "long_cell.csv", rows), "findings", json_has=["Ｚ" * 5000])
+
+
 # ------------------------------------------------------------------ #15: outputs (report folder, --output, names)
 # Each runs with reports into its own folder (--out under the case's folder, never the shared cwd).
 

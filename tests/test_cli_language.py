@@ -75,11 +75,14 @@ def test_missing_file_in_each_language(tmp_path):
 
 
 def test_the_place_of_an_input_error_in_japanese():
-    e = InputError(msg("bad_byte", start=1234, encoding="cp932"), file="book.csv", row=5)
-    assert str(e) == "book.csv, row 5: byte 1234 is not valid cp932; save the file as UTF-8 CSV"
+    e = InputError(msg("bad_byte", start=1234, char=7, byte="0xFF", encoding="cp932"), file="book.csv", row=5)
+    assert str(e) == (
+        "book.csv, row 5: the byte 0xFF at character 7 of the line (byte 1234 of the file) is not valid cp932; "
+        "save the file as UTF-8 CSV"
+    )
     assert e.say("ja") == (
-        "book.csv、5行目: 1234バイト目が cp932 として正しくありません（文字化け・文字コードの混在）。"
-        "UTF-8 の CSV で保存し直してください"
+        "book.csv、5行目: この行の7文字目のバイト 0xFF（ファイルの1234バイト目）が cp932 として正しくありません"
+        "（文字化け・文字コードの混在）。UTF-8 の CSV で保存し直してください"
     )
     e = InputError(msg("no_data_rows"), file="book.xlsx", sheet="様式1", column="D")
     assert e.say("ja") == "book.xlsx、シート「様式1」、D列: 見出しの下にデータの行がありません"

@@ -148,11 +148,17 @@ def test_undecodable_bytes_name_file_and_line(tmp_path, vocab):
     p.write_bytes(b"\xef\xbb\xbf" + "事業名,担当課,評価\n訓練,総務課,A\n".encode() + b"x,\xff\xfe,A\n")
     with pytest.raises(InputError) as e:
         load_table(p, vocab)
-    # BOM 3 bytes + line 1 27 (8 kanji × 3, 2 commas, a line end) + line 2 19 + "x," 2: byte 51
-    assert str(e.value) == "bad.csv, row 3: byte 51 is not valid utf-8-sig; save the file as UTF-8 CSV"
+    # BOM 3 bytes + line 1 27 (8 kanji × 3, 2 commas, a line end) + line 2 19 + "x," 2: 51 bytes
+    # before it, so the 52nd byte; the third character of line 3
+    assert str(e.value) == (
+        "bad.csv, row 3: the byte 0xFF at character 3 of the line (byte 52 of the file) is not valid utf-8-sig; "
+        "save the file as UTF-8 CSV"
+    )
     p.write_bytes("事業名,担当課,評価\n訓練,総務課,A\n".encode("utf-16") + b"\x00\xdc")  # a lone low surrogate
-    # BOM 2 bytes + 20 characters × 2: byte 42
-    with pytest.raises(InputError, match=r"^bad.csv, row 3: byte 42 is not valid utf-16"):
+    # BOM 2 bytes + 20 characters × 2: the 43rd and 44th bytes, the first character of line 3
+    with pytest.raises(
+        InputError, match=r"^bad.csv, row 3: the byte 0x00 0xDC at character 1 of the line \(byte 43 of the file\)"
+    ):
         load_table(p, vocab)
 
 

@@ -28,7 +28,8 @@ from rich.text import Text
 from hyoka.atomic import replacing
 from hyoka.cellref import column_letters
 from hyoka.check.rules import FIELD_LABELS
-from hyoka.errors import HyokaError, NoHeaderError, msg
+from hyoka.display import visible
+from hyoka.errors import HyokaError, NoHeaderError, msg, reading
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import ScaleFit, load_scale, scale_fits
 from hyoka.normalise.vocabulary import ALIAS_FIELDS, VALUE_FIELDS, Vocabulary, header_key, load_vocabulary
@@ -201,7 +202,8 @@ def inspect_file(path: Path | str, vocab: Vocabulary) -> Inspection:
     path = Path(path)
     ins = Inspection(path, path.name)
     try:
-        table = load_table(path, vocab)
+        with reading(path.name):  # as hyoka check: one line naming the file, never an internal error
+            table = load_table(path, vocab)
     except NoHeaderError as exc:
         ins.no_header = exc
         return ins
@@ -227,9 +229,10 @@ def _table(title: str, *columns: str, plain: bool) -> Table:
 
 
 def _cell(value: object) -> Text:
-    """Text as published, printed literally (no markup, control characters removed)."""
+    """Text as published, printed literally (no markup, control characters shown as escapes:
+    :func:`hyoka.display.visible`)."""
     s = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-    return Text("".join(ch for ch in s if ch >= " " or ch == "\t"))
+    return Text(visible(s, one_line=True))
 
 
 def print_inspection(ins: Inspection, con: Console, lang: str = "ja") -> None:

@@ -1,7 +1,8 @@
 """The ``hyoka`` command line: the app, its commands in help order, and :func:`main`.
 
 Exit codes: 0 nothing reached ``--fail-on``; 1 findings at or above ``--fail-on``; 2 a usage or
-input error (one line on stderr, no traceback); 130 interrupted. The commands live one job per
+input error (one line on stderr, no traceback); 130 interrupted (one line, at any moment:
+:mod:`~hyoka.cli.interrupt`); 141 stdout's reader went away (quietly). The commands live one job per
 module: :mod:`~hyoka.cli.check`, :mod:`~hyoka.cli.inspection`, :mod:`~hyoka.cli.waive`, :mod:`~hyoka.cli.rules`,
 :mod:`~hyoka.cli.authoring` (template, init), :mod:`~hyoka.cli.export` (export gx); shared options
 in :mod:`~hyoka.cli.options`. The help, usage errors and errors are in the run's language
@@ -9,6 +10,7 @@ in :mod:`~hyoka.cli.options`. The help, usage errors and errors are in the run's
 ``rules/cli.yaml`` and ``rules/errors.yaml`` (:mod:`~hyoka.cli.helptext`).
 """
 
+import errno
 import os
 import re
 import sys
@@ -17,10 +19,11 @@ from typing import TYPE_CHECKING
 import typer
 
 from hyoka import __version__
-from hyoka.cli import authoring, check, export, inspection, language, rules, waive
+from hyoka.cli import authoring, check, export, inspection, interrupt, language, rules, waive
 from hyoka.cli.helptext import HyokaCommand, HyokaGroup
 from hyoka.cli.options import OptLang
-from hyoka.errors import HyokaError
+from hyoka.display import visible
+from hyoka.errors import HyokaError, debugging, exception_line, msg
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=HyokaGroup)
 
@@ -61,7 +64,43 @@ def main() -> None:
     """Run the CLI and exit. Usage mistakes (an unknown option, a bad value, a missing argument)
     are one line on stderr with exit 2, like every other error; ``--help`` and ``--version``
     exit 0; an unexpected exception is one line too (``HYOKA_DEBUG=1`` shows the traceback).
-    Everything is said in the language :func:`hyoka.cli.language.detect` finds."""
+    Everything is said in the language :func:`hyoka.cli.language.detect` finds, with control
+    characters shown as escapes (:func:`hyoka.display.visible`).
+
+    Ctrl-C at any moment: one line and exit 130 (:mod:`hyoka.cli.interrupt`). A reader that
+    closes the pipe early (``hyoka check … --format json | head``): nothing more is written or
+    said, exit 141 — what a shell reports for a command ended by SIGPIPE (128 + 13), as ``cat``
+    or ``grep`` end in the same pipe — after pointing stdout at the null device, as Python's
+    documentation recommends, so that the final flush cannot fail (typer's own handler would
+    exit 1, which reads as "findings at or above --fail-on")."""
+    interrupt.running()
+    try:
+        _main()
+    except KeyboardInterrupt:
+        interrupt.say_and_exit()
+    except BrokenPipeError:
+        _pipe_closed()
+    except SystemExit as exc:
+        if _broken_pipe(exc.__context__):  # typer's handler: sys.exit(1) while handling EPIPE
+            _pipe_closed()
+        raise
+
+
+def _broken_pipe(exc: BaseException | None) -> bool:
+    return isinstance(exc, OSError) and exc.errno == errno.EPIPE
+
+
+def _pipe_closed() -> None:
+    """stdout's reader is gone: point stdout at the null device and exit 141, silently."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.__stdout__.fileno() if sys.__stdout__ is not None else 1)
+    except (OSError, ValueError):
+        pass
+    sys.exit(128 + 13)  # SIGPIPE
+
+
+def _main() -> None:
     # recent Typer carries its own copy of click's exceptions; older ones use click's (the same
     # classes, a different module): type-checked against the installed Typer's
     if TYPE_CHECKING:
@@ -75,7 +114,10 @@ def main() -> None:
 
     lang = language.detect(sys.argv[1:])
     language.use(lang)
-    error = lambda: language.word("error", lang)  # rules/cli.yaml is read only when something is said
+
+    def say(text: str) -> None:  # an error line: one line, control characters visible
+        print(language.word("error", lang) + visible(" ".join(text.split()), one_line=True), file=sys.stderr)
+
     try:
         code = typer.main.get_command(app)(standalone_mode=False)
     except SystemExit:
@@ -86,22 +128,29 @@ def main() -> None:
                 print(exc.ctx.get_help(), file=sys.stderr)
             sys.exit(2)
         where = language.word("see_help", lang, command=exc.ctx.command_path) if exc.ctx else ""
-        print(error() + usage_message(exc.format_message(), lang) + where, file=sys.stderr)
+        say(usage_message(exc.format_message(), lang) + where)
         sys.exit(2)
     except Abort:  # Ctrl-C or end of input at a prompt
-        print(language.word("interrupted", lang), file=sys.stderr)
-        sys.exit(130)
+        interrupt.say_and_exit()
     except ClickException as exc:
-        print(error() + usage_message(exc.format_message(), lang), file=sys.stderr)
+        say(usage_message(exc.format_message(), lang))
         sys.exit(exc.exit_code if exc.exit_code else 2)
     except HyokaError as exc:
-        print(error() + " ".join(exc.say(lang).split()), file=sys.stderr)
+        say(exc.say(lang))
+        sys.exit(2)
+    except MemoryError:  # not while one file was read (hyoka.errors.reading says which file then)
+        if debugging():
+            raise
+        say(msg("out_of_memory").say(lang))
         sys.exit(2)
     except Exception as exc:  # never a traceback for the user; HYOKA_DEBUG=1 shows it
-        if os.environ.get("HYOKA_DEBUG"):
+        if debugging() or _broken_pipe(exc):
             raise
-        print(language.word("internal_error", lang, error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        text = language.word("internal_error", lang, error=exception_line(exc))
+        print(visible(text, one_line=True), file=sys.stderr)
         sys.exit(2)
+    if interrupt.received:  # typer turns a KeyboardInterrupt into exit 130, silently
+        interrupt.say_and_exit()
     sys.exit(code if isinstance(code, int) else 0)
 
 

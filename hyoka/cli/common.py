@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 from hyoka.cli import language
+from hyoka.display import visible
 from hyoka.errors import HyokaError
 
 if TYPE_CHECKING:
@@ -17,17 +18,18 @@ if TYPE_CHECKING:
 
 
 def fail(error: Exception | str) -> NoReturn:
-    """One line on stderr (never wrapped, never a traceback) in the run's language (an error's
-    :meth:`~hyoka.errors.HyokaError.say`) and exit code 2 (raises typer.Exit)."""
+    """One line on stderr (never wrapped, never a traceback, control characters shown as escapes)
+    in the run's language (an error's :meth:`~hyoka.errors.HyokaError.say`) and exit code 2
+    (raises typer.Exit)."""
     lang = language.current()
     text = error.say(lang) if isinstance(error, HyokaError) else str(error)
-    print(language.word("error", lang) + " ".join(text.split()), file=sys.stderr)
+    print(language.word("error", lang) + visible(" ".join(text.split()), one_line=True), file=sys.stderr)
     raise typer.Exit(2)
 
 
 def warn(text: str) -> None:
     """One line on stderr: ``hyoka: 警告: …`` / ``hyoka: warning: …``."""
-    print(language.word("warning") + " ".join(text.split()), file=sys.stderr)
+    print(language.word("warning") + visible(" ".join(text.split()), one_line=True), file=sys.stderr)
 
 
 def find_configuration(config: Path | None, no_config: bool) -> Config | None:

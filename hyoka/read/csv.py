@@ -41,21 +41,33 @@ def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
     """Decode CSV bytes strictly, trying in a fixed order: a byte-order mark (UTF-8, UTF-16 LE/BE),
     UTF-8, cp932, then detection (charset-normalizer; a Japanese candidate such as EUC-JP is
     preferred). Returns (text, Python codec name). Nothing is ever replaced or dropped: bytes not
-    valid in the chosen encoding raise :class:`~hyoka.errors.InputError` naming the file and line.
+    valid in the chosen encoding raise :class:`~hyoka.errors.InputError` naming the file and the
+    line, the character on it and the byte (:func:`_bad_byte`).
 
-    cp932 comes before detection because short Japanese files score as gb18030 or big5 too. A cp932
-    reading that yields user-defined characters (U+E000–U+F8FF, lead bytes F0–F9) is taken as
-    a wrong guess (EUC-JP bytes often pass as cp932 that way) and detection decides."""
+    UTF-8 with a few bad bytes is refused at the first of them, not passed on to cp932 or
+    detection (which would read it as other characters, mojibake, without a word): the text is
+    taken as UTF-8 when it holds at least as many valid UTF-8 characters of three or four bytes
+    (U+0800 on: kana, kanji, full-width forms) as bytes that are not UTF-8 (:func:`_mostly_utf8`;
+    cp932, EUC-JP, GB18030 and Big5 text has at most one for every four bad bytes, even line by
+    line, in the development tables). cp932 comes before detection because short Japanese files
+    score as gb18030 or big5 too. A cp932 reading that yields user-defined characters
+    (U+E000–U+F8FF, lead bytes F0–F9) is taken as a wrong guess (EUC-JP bytes often pass as cp932
+    that way) and detection decides."""
     enc: str | None
     if data.startswith(b"\xef\xbb\xbf"):
         enc = "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         enc = "utf-16"  # the codec reads the BOM for the byte order
     else:
+        not_utf8: UnicodeDecodeError | None = None
         for candidate in ("utf-8", "cp932"):
             try:
                 text = data.decode(candidate)
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as exc:
+                if candidate == "utf-8":
+                    if _mostly_utf8(data):
+                        raise _bad_byte(data, exc, "utf-8", source) from None
+                    not_utf8 = exc
                 continue
             if candidate == "cp932" and _PRIVATE_USE.search(text):
                 break
@@ -69,16 +81,47 @@ def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
         best = matches.best()
         enc = japanese[0] if japanese else (best.encoding if best is not None else None)
         if enc is None:
-            raise InputError(msg("unknown_encoding"), file=source)
+            assert not_utf8 is not None  # valid UTF-8 was returned above
+            line, char, shown = _place(data, not_utf8, "utf-8")
+            raise InputError(msg("unknown_encoding", line=line, char=char, byte=shown), file=source)
         if enc.lower().replace("-", "_").startswith(("shift_jis", "sjis")) or enc.lower() in _SJIS_FAMILY:
             enc = "cp932"  # never strict shift_jis: cp932 adds ①, 髙 and the other Windows characters
     try:
         return data.decode(enc), enc
     except UnicodeDecodeError as exc:
-        # utf-8-sig reports the place in the bytes after its BOM; UTF-16 has two bytes to a line end
-        before = exc.object[: exc.start].decode("utf-8" if enc == "utf-8-sig" else enc, "replace")
-        start = exc.start + (len(data) - len(exc.object))
-        raise InputError(msg("bad_byte", start=start, encoding=enc), file=source, row=before.count("\n") + 1) from None
+        raise _bad_byte(data, exc, enc, source) from None
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as surrogateescape decodes it
+_WIDE_UTF8 = re.compile("[\u0800-\ud7ff\ue000-\U0010ffff]")  # a character of three or four UTF-8 bytes
+
+
+def _mostly_utf8(data: bytes, sample: int = 1 << 20) -> bool:
+    """Whether the first ``sample`` bytes of ``data`` (which are not all valid UTF-8) hold at
+    least as many UTF-8 characters of three or four bytes as bytes that are not UTF-8, and at
+    least one: UTF-8 text with a bad byte, not text in another encoding."""
+    text = data[:sample].decode("utf-8", "surrogateescape")
+    wide = len(_WIDE_UTF8.findall(text))
+    return wide >= 1 and wide >= len(_NOT_UTF8.findall(text))
+
+
+def _place(data: bytes, exc: UnicodeDecodeError, enc: str) -> tuple[int, int, str]:
+    """Where a decoding of ``data`` as ``enc`` failed: (line, 1-based character on that line,
+    the bad bytes as ``0xFF`` or ``0xE3 0x81``). The line and character are counted in the text
+    before the bad byte, read in ``enc`` (utf-8-sig's place is in the bytes after its BOM; UTF-16
+    has two bytes to a line end)."""
+    before = exc.object[: exc.start].decode("utf-8" if enc == "utf-8-sig" else enc, "replace")
+    line_start = before.rfind("\n") + 1
+    shown = " ".join(f"0x{b:02X}" for b in exc.object[exc.start : exc.end])
+    return before.count("\n") + 1, len(before) - line_start + 1, shown
+
+
+def _bad_byte(data: bytes, exc: UnicodeDecodeError, enc: str, source: str) -> InputError:
+    """The error for bytes of ``data`` that ``enc`` cannot decode (``exc``): the file, the line,
+    the character on it, the byte(s) and their place in the file (1-based)."""
+    line, char, shown = _place(data, exc, enc)
+    start = exc.start + (len(data) - len(exc.object)) + 1
+    return InputError(msg("bad_byte", start=start, char=char, byte=shown, encoding=enc), file=source, row=line)
 
 
 def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTable:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from hyoka.errors import InputError, msg
+from hyoka.errors import InputError, msg, reading
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
 from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS
@@ -48,7 +48,8 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
             skipped.append(g.title)
             continue
         numbers = list(range(1, len(g.rows) + 1))
-        table = frame_from_rows(g.rows, numbers, source, g.title, vocab)
+        with reading(source, g.title):  # a sheet nothing foresaw: one line naming the file and sheet
+            table = frame_from_rows(g.rows, numbers, source, g.title, vocab)
         if table is None:
             skipped.append(g.title)
             headerless.append((g.title, g.rows[:HEADER_SCAN_ROWS], numbers[:HEADER_SCAN_ROWS]))
