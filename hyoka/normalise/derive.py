@@ -107,6 +107,11 @@ class DeriveSettings:
     as_of_year: int | None = None  # the report's fiscal year (hyoka.normalise.status.as_of_year)
 
 
+#: the largest bound an indicator may give, either way (a float holds it; a bound written in 400
+#: digits does not fit one)
+MAX_BOUND = 1e300
+
+
 def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[IndicatorMeta]:
     """Read an indicator metadata file: ``indicators:`` a list of entries with ``name`` or
     ``pattern`` and any of ``direction`` (increase/decrease/keep), ``unit`` (any unit: a spelling
@@ -134,7 +139,7 @@ def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[Indicat
             if (
                 not isinstance(bounds, list)
                 or len(bounds) != 2
-                or not all(b is None or isinstance(b, (int, float)) for b in bounds)
+                or not all(b is None or (isinstance(b, (int, float)) and abs(b) <= MAX_BOUND) for b in bounds)
             ):
                 raise ConfigError(f"{where}: bounds must be [min, max] (numbers or null)")
             bounds = (bounds[0], bounds[1])

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from hyoka.errors import InputError, msg
+from hyoka.inputs import SpecialFileError, check_regular
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
 from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS
@@ -113,13 +114,20 @@ def _refuse_workbook(path: Path, suffix: str) -> None:
 
 def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> RawTable:
     """Read one CSV, .xlsx, .xls or .ods file (by extension). Raises InputError for other kinds,
-    and for a workbook named as a text file (:func:`_refuse_workbook`)."""
+    for a file that is not a regular one (a FIFO, a device: hyoka.inputs.check_regular), and for a
+    workbook named as a text file (:func:`_refuse_workbook`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.exists():
         raise InputError(msg("no_such_file"), file=str(path))
     if path.is_dir():
         raise InputError(msg("is_a_folder_input"), file=str(path))
+    try:  # a FIFO or a device (a table symlinked to /dev/zero) would read without end: regular files only
+        check_regular(path)
+    except SpecialFileError as exc:
+        raise InputError(exc.message, file=str(path)) from None
+    except OSError:
+        pass  # the reader says why it cannot read the file
     if suffix in (".csv", ".txt", ".tsv"):
         _refuse_workbook(path, suffix)
         table = read_csv(path, vocab, source=path.name)
