@@ -1,19 +1,19 @@
 """The vocabularies in rules/: header aliases, missing markers, units, levels, directions.
 
 Everything here is data read from YAML; nothing in a vocabulary file is executed. Regular
-expressions in directions.yaml are compiled with Python's ``re`` (no code, bounded to 500 chars).
+expressions in directions.yaml are compiled for RE2 (hyoka.normalise.patterns: linear time).
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hyoka.errors import ConfigError, msg
+from hyoka.normalise.patterns import Pattern, compile_pattern
 from hyoka.normalise.text import nfkc, text_key
 from hyoka.resources import data_dir, load_yaml
 
@@ -108,7 +108,7 @@ class DirectionPattern:
     """A rules/directions.yaml entry. ``weak``: a cue too general to overrule the numbers (a bare
     〜率): hyoka.normalise.derive uses it only where target and baseline do not tell the direction."""
 
-    pattern: re.Pattern[str]
+    pattern: Pattern
     direction: str
     note_ja: str
     note_en: str
@@ -196,24 +196,6 @@ class Vocabulary:
     def is_missing(self, text: str) -> bool:
         """Whether one trimmed NFKC cell text is a missing marker (compared casefolded)."""
         return text in self.missing_markers or text.casefold() in self.missing_markers
-
-
-_SLOW_REGEX = re.compile(r"\(\?(?:=|!|<=|<!|P=)|\\[1-9]")
-
-
-def compile_pattern(text: object, where: str) -> re.Pattern[str]:
-    """Compile a pattern from a rule or vocabulary file. Lookarounds and backreferences are
-    refused: without them pandas matches on Arrow strings with a linear-time engine (RE2), so no
-    pattern in a pull request can make a run hang. Raises ConfigError naming ``where``."""
-    pattern = str(text)
-    if len(pattern) > 500:
-        raise ConfigError(f"{where}: pattern longer than 500 characters")
-    if _SLOW_REGEX.search(pattern):
-        raise ConfigError(f"{where}: lookarounds and backreferences are not allowed in patterns ({pattern!r})")
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise ConfigError(f"{where}: bad pattern {pattern!r} ({exc})") from None
 
 
 def header_key(text: str) -> str:

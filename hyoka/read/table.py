@@ -7,7 +7,6 @@ read or holds no recognisable header.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pandas as pd
 
 from hyoka.errors import InputError, msg
 from hyoka.inputs import SpecialFileError, check_regular
+from hyoka.normalise.patterns import Pattern
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
 from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS
@@ -26,7 +26,7 @@ from hyoka.resources import data_dir, load_yaml
 # ---------------------------------------------------------------- xlsx
 
 
-def _skip_patterns() -> list[re.Pattern[str]]:
+def _skip_patterns() -> list[Pattern]:
     data = load_yaml(data_dir("rules") / "sheets.yaml") or {}
     return [compile_pattern(nfkc(str(p)), "rules/sheets.yaml: skip") for p in data.get("skip", [])]
 
