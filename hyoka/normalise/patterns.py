@@ -31,6 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
@@ -111,7 +112,7 @@ def to_re2(pattern: str) -> str:
     return "".join(out)
 
 
-def _arrow_search(texts: object, re2: str) -> object:
+def _arrow_search(texts: Any, re2: str) -> Any:
     """``pyarrow.compute.match_substring_regex`` of ``texts`` (anything pyarrow reads as strings)."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -132,7 +133,7 @@ class Pattern:
         if s.empty:
             return pd.Series(False, index=s.index, dtype=bool)
         texts = s.astype(pd.StringDtype("pyarrow"))
-        hit = _arrow_search(texts.array._pa_array, self.re2)  # type: ignore[attr-defined]
+        hit = _arrow_search(texts.array._pa_array, self.re2)
         return pd.Series(hit.to_numpy(zero_copy_only=False).astype(bool), index=s.index)
 
     def search(self, text: str) -> bool:
@@ -162,5 +163,7 @@ def compile_pattern(text: object, where: str) -> Pattern:
         _arrow_search(pa.array([""], type=pa.large_string()), re2)  # RE2 compiles it, or says why not
     except (ValueError, pa.ArrowInvalid) as exc:
         reason = str(exc).removeprefix("Invalid regular expression: ")
-        raise ConfigError(msg("where", where=where, what=msg("pattern_bad", pattern=repr(pattern), reason=reason))) from None
+        raise ConfigError(
+            msg("where", where=where, what=msg("pattern_bad", pattern=repr(pattern), reason=reason))
+        ) from None
     return Pattern(pattern, re2)
