@@ -46,7 +46,7 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError, msg, os_reason
-from hyoka.inputs import SpecialFileError, read_regular
+from hyoka.files import SpecialFileError, read_regular
 from hyoka.normalise.status import as_of_year
 from hyoka.normalise.vocabulary import check_vocabulary
 from hyoka.resources import MAX_YAML_BYTES, load_yaml, reject_unknown
@@ -114,7 +114,7 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file's tables: a regular file (hyoka.inputs) of at most MAX_YAML_BYTES, UTF-8.
+    """A TOML file's tables: a regular file (hyoka.files) of at most MAX_YAML_BYTES, UTF-8.
     Raises ConfigError naming the file (a whole number over Python's 4,300 digits too)."""
     try:
         data = read_regular(path, MAX_YAML_BYTES)

@@ -3,7 +3,7 @@ YAML files a user gives (mapping, indicators, departments, vocabulary, scale, ru
 
 In a source checkout the folders sit at the repository's top level; in an installed wheel they are
 packaged under ``hyoka/_data/``. Every YAML file is read by :func:`load_yaml` (or, for text
-already read, :func:`parse_yaml`): regular files only (hyoka.inputs.read_regular), at most
+already read, :func:`parse_yaml`): regular files only (hyoka.files.read_regular), at most
 ``MAX_YAML_BYTES``, UTF-8, with PyYAML's safe constructors only (no Python objects, no tags that
 construct anything). A file from outside hyoka's own folders is first walked as a stream of
 parser events, which refuses, at their line, values nested more than ``MAX_YAML_DEPTH`` deep
@@ -24,7 +24,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from hyoka.errors import ConfigError, Message, msg, os_reason
-from hyoka.inputs import SpecialFileError, read_regular
+from hyoka.files import SpecialFileError, read_regular
 
 MAX_YAML_BYTES = 1_000_000  # a rule or vocabulary file is text a person wrote; 1 MB is plenty
 #: how deep a user's YAML file may nest lists and mappings (hyoka's files use a handful of levels)
@@ -136,7 +136,7 @@ def _check_structure(text: str, loader: type) -> None:
 
 
 def read_config_text(path: Path | str, limit: int = MAX_YAML_BYTES) -> str:
-    """The text of a rule, configuration or waiver file: a regular file (hyoka.inputs) of at most
+    """The text of a rule, configuration or waiver file: a regular file (hyoka.files) of at most
     ``limit`` bytes, UTF-8 (a BOM is dropped). Raises ConfigError naming the file."""
     path = Path(path)
     try:

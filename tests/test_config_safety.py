@@ -12,7 +12,7 @@ import pytest
 
 from hyoka.config import _read_toml
 from hyoka.errors import ConfigError
-from hyoka.inputs import SpecialFileError, check_regular, read_regular
+from hyoka.files import SpecialFileError, check_regular, read_regular
 from hyoka.normalise.derive import load_indicator_metadata
 from hyoka.normalise.patterns import compile_pattern, to_re2
 from hyoka.normalise.scale import load_scale

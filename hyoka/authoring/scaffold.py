@@ -54,7 +54,7 @@ import jinja2
 from hyoka.atomic import replacing
 from hyoka.config import find_config
 from hyoka.errors import HyokaError, msg, os_reason
-from hyoka.inputs import read_regular
+from hyoka.files import read_regular
 from hyoka.normalise.scale import load_scale
 from hyoka.resources import data_dir
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from hyoka.errors import InputError, msg
-from hyoka.inputs import SpecialFileError, check_regular
+from hyoka.files import SpecialFileError, check_regular
 from hyoka.normalise.patterns import Pattern
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
@@ -114,7 +114,7 @@ def _refuse_workbook(path: Path, suffix: str) -> None:
 
 def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> RawTable:
     """Read one CSV, .xlsx, .xls or .ods file (by extension). Raises InputError for other kinds,
-    for a file that is not a regular one (a FIFO, a device: hyoka.inputs.check_regular), and for a
+    for a file that is not a regular one (a FIFO, a device: hyoka.files.check_regular), and for a
     workbook named as a text file (:func:`_refuse_workbook`)."""
     path = Path(path)
     suffix = path.suffix.lower()
