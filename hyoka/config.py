@@ -46,6 +46,7 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError, msg, os_reason
+from hyoka.files import SpecialFileError, read_regular
 from hyoka.normalise.status import as_of_year
 from hyoka.normalise.vocabulary import check_vocabulary
 from hyoka.resources import MAX_YAML_BYTES, load_yaml, reject_unknown
@@ -113,15 +114,21 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's tables: a regular file (hyoka.files) of at most MAX_YAML_BYTES, UTF-8.
+    Raises ConfigError naming the file (a whole number over Python's 4,300 digits too)."""
     try:
-        if path.stat().st_size > MAX_YAML_BYTES:
+        data = read_regular(path, MAX_YAML_BYTES)
+        if len(data) > MAX_YAML_BYTES:
             raise ConfigError(msg("where", where=path, what=msg("config_too_large", limit=MAX_YAML_BYTES)))
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(msg("where", where=path, what=msg("bad_toml", problem=exc))) from None
     except UnicodeDecodeError:
         raise ConfigError(msg("where", where=path, what=msg("toml_not_utf8"))) from None
+    except ValueError as exc:  # int() of a whole number over sys.get_int_max_str_digits()
+        raise ConfigError(msg("where", where=path, what=msg("bad_toml", problem=exc))) from None
+    except SpecialFileError as exc:
+        raise ConfigError(msg("where", where=path, what=exc.message)) from None
     except OSError as exc:
         raise ConfigError(msg("where", where=path, what=msg("cannot_read", reason=os_reason(exc)))) from None
 

@@ -1,4 +1,5 @@
 """No output replaces an input: every file a check reads, and the refusal to write over one.
+(Each of those files is read as a regular file only: hyoka.files.)
 
 Raises HyokaError naming the option (``--output``, ``--annotate``, a report file) and the input.
 """

@@ -1,8 +1,18 @@
-"""Locating and safely reading hyoka's declarative files (rules/, checks/, reports/).
+"""Locating and safely reading hyoka's declarative files (rules/, checks/, reports/) and the
+YAML files a user gives (mapping, indicators, departments, vocabulary, scale, rules, waivers).
 
 In a source checkout the folders sit at the repository's top level; in an installed wheel they are
-packaged under ``hyoka/_data/``. YAML is read with ``yaml.safe_load`` only (no Python objects, no
-tags that construct anything), and files over ``MAX_YAML_BYTES`` are refused.
+packaged under ``hyoka/_data/``. Every YAML file is read by :func:`load_yaml` (or, for text
+already read, :func:`parse_yaml`): regular files only (hyoka.files.read_regular), at most
+``MAX_YAML_BYTES``, UTF-8, with PyYAML's safe constructors only (no Python objects, no tags that
+construct anything). A file from outside hyoka's own folders is first walked as a stream of
+parser events, which refuses, at their line, values nested more than ``MAX_YAML_DEPTH`` deep
+(PyYAML's composer recurses: a few hundred kilobytes of ``[[[[…`` crash the process) and
+aliases (``*name``) that repeat more than ``MAX_ALIAS_VALUES`` values in all (the "billion
+laughs": nine anchors of nine aliases each stand for 9⁹ values) or refer to the value that
+contains them. A whole number too long for Python's ``int()`` (over 4,300 digits) and an
+impossible date (``2025-02-30``) are refused at their line too. Every refusal is a ConfigError
+naming the file (and line).
 """
 
 from __future__ import annotations
@@ -11,15 +21,65 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from hyoka.errors import ConfigError, Message, msg, os_reason
+from hyoka.files import SpecialFileError, read_regular
 
 MAX_YAML_BYTES = 1_000_000  # a rule or vocabulary file is text a person wrote; 1 MB is plenty
+#: how deep a user's YAML file may nest lists and mappings (hyoka's files use a handful of levels)
+MAX_YAML_DEPTH = 100
+#: how many values aliases may repeat in one user YAML file, in all (a shared list of aliases
+#: reused a few hundred times stays far below; an alias bomb far above)
+MAX_ALIAS_VALUES = 100_000
 
 _PKG = Path(__file__).resolve().parent
 #: yaml.safe_load's loader, LibYAML's C build when PyYAML has it (~10× faster on the rule files:
 #: a tenth of the demo's run time went to reading YAML); the same safe constructors either way
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Refused(Exception):
+    """A value of a YAML file that hyoka refuses: ``message`` at ``line`` (1-based)."""
+
+    def __init__(self, message: Message, line: int) -> None:
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+class SafeLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader (LibYAML's when there is one), except that a whole number too long for
+    ``int()`` and an impossible date are refused at their line instead of failing with a
+    ValueError nobody can place."""
+
+
+def _int(loader: SafeConstructor, node: yaml.ScalarNode) -> Any:
+    try:
+        return SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:  # sys.get_int_max_str_digits(): 4,300 by default
+        raise _Refused(msg("yaml_long_number", digits=len(node.value)), node.start_mark.line + 1) from None
+
+
+def _timestamp(loader: SafeConstructor, node: yaml.ScalarNode) -> Any:
+    try:
+        return SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        raise _Refused(msg("yaml_bad_date", value=node.value[:40]), node.start_mark.line + 1) from None
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:int", _int)
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+class TextDatesLoader(SafeLoader):
+    """:class:`SafeLoader` that leaves dates as text (a waiver's ``expires: 2025-02-30`` is then
+    reported against its entry and key by the waiver reader, not as a line of the file)."""
+
+
+TextDatesLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def data_dir(name: str) -> Path:
@@ -30,26 +90,92 @@ def data_dir(name: str) -> Path:
     raise ConfigError(f"hyoka's {name}/ folder is missing from the installation ({_PKG})")
 
 
-def load_yaml(path: Path | str) -> Any:
-    """Read one YAML file safely. Raises ConfigError naming the file on any problem."""
+def _bundled(path: Path) -> bool:
+    """Whether ``path`` is one of hyoka's own files (rules/, checks/, reports/): trusted, read
+    without the walk of :func:`_check_structure` (which would add a fifth to every run's YAML time)."""
+    try:
+        resolved = path.resolve()
+    except OSError:
+        return False
+    roots = [_PKG / "_data", *(_PKG.parent / n for n in ("rules", "checks", "reports"))]
+    return any(resolved.is_relative_to(r) for r in roots)
+
+
+def _check_structure(text: str, loader: type) -> None:
+    """Walk the parser's events of ``text`` (never composed into nodes): raise _Refused at the
+    line of the first value nested deeper than MAX_YAML_DEPTH, of the alias that takes the values
+    aliases repeat over MAX_ALIAS_VALUES, or of an alias to a value it is inside of. Stops at the
+    first refusal, so a hostile file costs what was read up to there. Syntax errors are left to
+    the load (yaml.YAMLError)."""
+    size: dict[str, int] = {}  # anchor → the number of values it stands for (itself included)
+    stack: list[list[Any]] = []  # open lists and mappings: [anchor or None, values so far]
+    repeated = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_YAML_DEPTH:
+                raise _Refused(msg("yaml_too_deep", limit=MAX_YAML_DEPTH), event.start_mark.line + 1)
+            stack.append([event.anchor, 1])
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, n = stack.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, n = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            if any(open_anchor == event.anchor for open_anchor, _ in stack):
+                raise _Refused(msg("yaml_alias_recursive", name=event.anchor), event.start_mark.line + 1)
+            anchor, n = None, size.get(str(event.anchor), 1)  # an undefined alias: the load says so
+            repeated += n
+            if repeated > MAX_ALIAS_VALUES:
+                raise _Refused(msg("yaml_alias_limit", limit=MAX_ALIAS_VALUES), event.start_mark.line + 1)
+        else:
+            continue
+        if anchor is not None:
+            size[anchor] = n
+        if stack:
+            stack[-1][1] += n
+
+
+def read_config_text(path: Path | str, limit: int = MAX_YAML_BYTES) -> str:
+    """The text of a rule, configuration or waiver file: a regular file (hyoka.files) of at most
+    ``limit`` bytes, UTF-8 (a BOM is dropped). Raises ConfigError naming the file."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise ConfigError(msg("where", where=path, what=msg("file_too_large", size=size, limit=MAX_YAML_BYTES)))
-        text = path.read_text(encoding="utf-8-sig")
+        data = read_regular(path, limit)
+    except SpecialFileError as exc:
+        raise ConfigError(msg("where", where=path, what=exc.message)) from None
     except OSError as exc:
         raise ConfigError(msg("where", where=path, what=msg("cannot_read", reason=os_reason(exc)))) from None
+    if len(data) > limit:
+        size = path.stat().st_size
+        raise ConfigError(msg("where", where=path, what=msg("file_too_large", size=max(size, len(data)), limit=limit)))
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError(msg("where", where=path, what=msg("not_utf8"))) from None
+
+
+def parse_yaml(text: str, where: Path | str, loader: type = SafeLoader, trusted: bool = False) -> Any:
+    """``text`` (a YAML file's content) as Python data, read by ``loader`` (:class:`SafeLoader`
+    or :class:`TextDatesLoader`). ``trusted`` (hyoka's own files) skips the walk of nesting and
+    aliases. Raises ConfigError naming ``where`` (the file) and the line."""
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)
+        if not trusted:
+            _check_structure(text, loader)
+        return yaml.load(text, Loader=loader)
+    except _Refused as exc:
+        raise ConfigError(msg("where", where=msg("where_line", where=where, line=exc.line), what=exc.message)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = msg("where_line", where=path, line=mark.line + 1) if mark is not None else path
+        place = msg("where_line", where=where, line=mark.line + 1) if mark is not None else where
         raise ConfigError(
-            msg("where", where=where, what=msg("bad_yaml", problem=getattr(exc, "problem", exc)))
+            msg("where", where=place, what=msg("bad_yaml", problem=getattr(exc, "problem", exc)))
         ) from None
+
+
+def load_yaml(path: Path | str, loader: type = SafeLoader) -> Any:
+    """Read one YAML file safely (module doc). Raises ConfigError naming the file (and line)."""
+    path = Path(path)
+    return parse_yaml(read_config_text(path), path, loader, trusted=_bundled(path))
 
 
 def reject_unknown(data: dict, allowed: set[str] | frozenset[str], where: str, hint: str | Message = "") -> None:

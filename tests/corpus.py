@@ -894,6 +894,284 @@ def _no_default_style(d):
 
 
 # ------------------------------------------------------------------ #15: YAML, patterns, numbers, special files
+# Each case hands a hostile file to an option (--mapping, --indicators, …) beside a good table:
+# the error line names that file (names_input=False) and, where known, the line or key.
+
+
+def _alias_bomb(depth: int = 9) -> str:
+    """A flow list of ``depth`` anchors, each nine aliases of the one before: 9**depth values."""
+    items = ['&a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    items += [f"&a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, depth)]
+    return "[" + ", ".join(items) + "]"
+
+
+#: option → (file name, the file's text around the bomb), each under a key the file may have
+_BOMB_FILES = {
+    "mapping": ("mapping.yaml", "ignore: {bomb}\n"),
+    "indicators": ("indicators.yaml", "indicators:\n  - {{name: {bomb}, direction: increase}}\n"),
+    "departments": ("departments.yaml", "departments: {bomb}\n"),
+    "vocabulary": ("vocabulary.yaml", "missing_markers: {bomb}\n"),
+    "waivers": ("waivers.yaml", "waivers: {bomb}\n"),
+    "scale": ("scale.yaml", "id: x\ngrades: {bomb}\n"),
+    "rules": ("catalog.yaml", "rules: {bomb}\n"),
+}
+
+
+def _bomb_builder(option: str):
+    def build(d):
+        name, text = _BOMB_FILES[option]
+        f = d / name
+        f.write_text(text.format(bomb=_alias_bomb()), encoding="utf-8")  # under 500 bytes
+        table = write_csv(d / "table.csv")
+        return Case(
+            f"yaml_alias_bomb_{option}",
+            table,
+            "error",
+            ["aliases"],
+            where=[name, "line "],
+            args=[f"--{option}", str(f)],
+            names_input=False,
+            keep=[f],
+        )
+
+    build.__name__ = f"_yaml_alias_bomb_{option}"
+    return build
+
+
+for _option in _BOMB_FILES:
+    case(f"yaml_alias_bomb_{_option}")(_bomb_builder(_option))
+
+
+@case("yaml_alias_recursive_mapping")
+def _yaml_alias_recursive(d):
+    f = d / "mapping.yaml"
+    f.write_text("ignore: &a [x, *a]\n", encoding="utf-8")
+    table = write_csv(d / "table.csv")
+    args = ["--mapping", str(f)]
+    return Case(
+        "yaml_alias_recursive_mapping", table, "error", ["*a"], ["mapping.yaml line 1"], args=args, names_input=False
+    )
+
+
+@case("yaml_nested_100k_deep_mapping")
+def _yaml_deep(d):
+    # 200 KB of [[[[…]]]]: PyYAML's C composer recursed until the process died (SIGSEGV)
+    f = d / "mapping.yaml"
+    f.write_text("ignore: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    table = write_csv(d / "table.csv")
+    args = ["--mapping", str(f)]
+    return Case(
+        "yaml_nested_100k_deep_mapping",
+        table,
+        "error",
+        ["nested"],
+        ["mapping.yaml line 1"],
+        args=args,
+        names_input=False,
+    )
+
+
+@case("yaml_5000_digit_rank_vocabulary")
+def _yaml_long_int(d):
+    # int() of over 4,300 digits raised ValueError inside PyYAML's constructor (an internal error)
+    f = d / "vocabulary.yaml"
+    f.write_text("levels:\n  - {level: 高い, rank: " + "9" * 5000 + "}\n", encoding="utf-8")
+    table = write_csv(d / "table.csv")
+    args = ["--vocabulary", str(f)]
+    return Case(
+        "yaml_5000_digit_rank_vocabulary",
+        table,
+        "error",
+        ["5,000 digits"],
+        ["vocabulary.yaml line 2"],
+        args=args,
+        names_input=False,
+    )
+
+
+@case("scale_rank_1e23")
+def _scale_rank_1e23(d):
+    # a rank of 10**23 passed the scale's checks and overflowed int64 in the grade column
+    f = d / "scale.yaml"
+    grades = [("A", 10**23, "upper"), ("B", 2, "upper"), ("C", 3, "lower"), ("D", 4, "lower")]
+    f.write_text(
+        "id: big\ngrades:\n"
+        + "".join(
+            f"  - {{code: {c}, rank: {r}, standing: {st}, meaning: {{ja: {c}, en: {c}}}}}\n" for c, r, st in grades
+        ),
+        encoding="utf-8",
+    )
+    table = write_csv(d / "table.csv")
+    args = ["--scale", str(f)]
+    return Case(
+        "scale_rank_1e23", table, "error", ["rank must be"], ["scale.yaml", "grade A"], args=args, names_input=False
+    )
+
+
+@case("level_rank_1e23_vocabulary")
+def _level_rank_1e23(d):
+    f = d / "vocabulary.yaml"
+    f.write_text("levels:\n  - {level: 高い, rank: 1.0e+23}\n", encoding="utf-8")
+    table = write_csv(d / "table.csv")
+    args = ["--vocabulary", str(f)]
+    return Case(
+        "level_rank_1e23_vocabulary",
+        table,
+        "error",
+        ["rank must be"],
+        ["vocabulary.yaml", "levels"],
+        args=args,
+        names_input=False,
+    )
+
+
+def _long_number_rows():
+    rows = [r[:] for r in ROWS]
+    rows[0][8] = "9" * 5000  # a current value of 5,000 digits: a number (about 1e5000: inf) or unreadable
+    rows[1][7] = "1" + "0" * 4400 + "人"
+    return rows
+
+
+@case("value_5000_digits_csv")
+def _value_5000_digits_csv(d):
+    return Case(
+        "value_5000_digits_csv", write_csv(d / "digits.csv", _long_number_rows()), "findings", json_has=["9999"]
+    )
+
+
+@case("value_5000_digits_xlsx")
+def _value_5000_digits_xlsx(d):
+    rows = [r[:] for r in ROWS]
+    rows[0][8] = 12345  # a number cell, its <v> then written with 5,000 digits
+    p = table_xlsx(d / "digits.xlsx", rows)
+    rewrite_zip(p, _sheet1(lambda x: x.replace(b"<v>12345</v>", b"<v>" + b"9" * 5000 + b"</v>", 1)))
+    return Case("value_5000_digits_xlsx", p, "findings")
+
+
+_SLOW = r"(\w*\w*\w*\w*)*!"  # backtracks exponentially in Python's re on a long name with no "!"
+
+
+def _long_name_rows():
+    rows = [r[:] for r in ROWS]
+    rows[2][5] = "地域懇談会の開催地区数及び参加した住民の延べ人数と満足度"  # 28 word characters
+    return rows
+
+
+@case("backtracking_pattern_indicators")
+def _slow_pattern_indicators(d):
+    f = d / "indicators.yaml"
+    f.write_text(
+        'indicators:\n  - {pattern: "' + _SLOW.replace("\\", "\\\\") + '", direction: increase}\n', encoding="utf-8"
+    )
+    table = write_csv(d / "table.csv", _long_name_rows())
+    return Case("backtracking_pattern_indicators", table, "findings", args=["--indicators", str(f)], keep=[f])
+
+
+@case("backtracking_pattern_mapping")
+def _slow_pattern_mapping(d):
+    f = d / "mapping.yaml"
+    f.write_text("directions:\n  - {pattern: '" + _SLOW + "', direction: decrease}\n", encoding="utf-8")
+    table = write_csv(d / "table.csv", _long_name_rows())
+    return Case("backtracking_pattern_mapping", table, "findings", args=["--mapping", str(f)], keep=[f])
+
+
+@case("possessive_pattern_mapping")
+def _possessive_pattern(d):
+    f = d / "mapping.yaml"
+    f.write_text("directions:\n  - {pattern: '率*+', direction: increase}\n", encoding="utf-8")
+    table = write_csv(d / "table.csv")
+    args = ["--mapping", str(f)]
+    return Case(
+        "possessive_pattern_mapping",
+        table,
+        "error",
+        ["bad pattern"],
+        ["mapping.yaml", "directions[0]"],
+        args=args,
+        names_input=False,
+    )
+
+
+@case("repeat_1001_pattern_indicators")
+def _repeat_pattern(d):
+    f = d / "indicators.yaml"
+    f.write_text("indicators:\n  - {pattern: '率{1001}', direction: increase}\n", encoding="utf-8")
+    table = write_csv(d / "table.csv")
+    args = ["--indicators", str(f)]
+    return Case(
+        "repeat_1001_pattern_indicators",
+        table,
+        "error",
+        ["{1001}"],
+        ["indicators.yaml", "indicators[1]"],
+        args=args,
+        names_input=False,
+    )
+
+
+# A special file as a table or a file option: its st_size of 0 passed every size limit and it read
+# without end. The case's path is a good table (the test reads its bytes), the special file an argument.
+
+
+@case("table_symlink_to_dev_zero")
+def _dev_zero_table(d):
+    link = d / "zero.csv"
+    link.symlink_to("/dev/zero")
+    table = write_csv(d / "table.csv")
+    return Case(
+        "table_symlink_to_dev_zero", table, "error", ["device"], ["zero.csv"], args=[str(link)], names_input=False
+    )
+
+
+@case("table_fifo")
+def _fifo_table(d):
+    fifo = d / "pipe.xlsx"
+    os.mkfifo(fifo)
+    table = write_csv(d / "table.csv")
+    return Case("table_fifo", table, "error", ["FIFO"], ["pipe.xlsx"], args=[str(fifo)], names_input=False)
+
+
+@case("config_rules_dev_zero")
+def _config_rules_dev_zero(d):
+    toml = d / "hyoka.toml"
+    toml.write_text('rules = "/dev/zero"\n', encoding="utf-8")
+    table = write_csv(d / "table.csv")
+    args = ["--config", str(toml)]
+    return Case(
+        "config_rules_dev_zero", table, "error", ["device"], ["/dev/zero"], args=args, names_input=False, keep=[toml]
+    )
+
+
+@case("config_file_dev_zero")
+def _config_dev_zero(d):
+    table = write_csv(d / "table.csv")
+    return Case(
+        "config_file_dev_zero",
+        table,
+        "error",
+        ["device"],
+        ["/dev/zero"],
+        args=["--config", "/dev/zero"],
+        names_input=False,
+    )
+
+
+@case("waivers_fifo")
+def _waivers_fifo(d):
+    fifo = d / "waivers.yaml"
+    os.mkfifo(fifo)
+    table = write_csv(d / "table.csv")
+    args = ["--waivers", str(fifo)]
+    return Case("waivers_fifo", table, "error", ["FIFO"], ["waivers.yaml"], args=args, names_input=False)
+
+
+@case("mapping_dev_zero")
+def _mapping_dev_zero(d):
+    link = d / "mapping.yaml"
+    link.symlink_to("/dev/zero")
+    table = write_csv(d / "table.csv")
+    args = ["--mapping", str(link)]
+    return Case("mapping_dev_zero", table, "error", ["device"], ["mapping.yaml"], args=args, names_input=False)
 
 
 # ------------------------------------------------------------------ #15: command line, errors, CSV reading

@@ -54,6 +54,7 @@ import jinja2
 from hyoka.atomic import replacing
 from hyoka.config import find_config
 from hyoka.errors import HyokaError, msg, os_reason
+from hyoka.files import read_regular
 from hyoka.normalise.scale import load_scale
 from hyoka.resources import data_dir
 
@@ -194,8 +195,8 @@ def _has_config(folder: Path) -> Path | None:
 
 def _mentions(path: Path, text: str) -> bool:
     """Whether the file at ``path`` (kept, never changed) contains ``text``."""
-    try:
-        return text in path.read_text(encoding="utf-8", errors="replace")
+    try:  # a regular file only (a FIFO or /dev/zero under the name would read without end)
+        return text in read_regular(path, 10_000_000).decode("utf-8", errors="replace")
     except OSError:
         return False
 

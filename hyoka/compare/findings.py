@@ -192,7 +192,7 @@ def compare_editions(
     note_text = pd.Series(False, index=cur.index)
     for col in ("effect", "remarks", "activities"):  # texts as published: the note pattern is matched on their NFKC
         text = cur[col].astype("string").fillna("").str.normalize("NFKC")
-        note_text = note_text | text.str.contains(spec.note_pattern, regex=True)
+        note_text = note_text | spec.note_pattern.contains(text)
     noted = (note_cell | note_text).fillna(False).astype(bool).to_numpy()
     emit("E002", is_compared & _changed(cur, prev, "target").to_numpy() & ~noted)
 

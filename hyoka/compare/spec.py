@@ -9,7 +9,6 @@ comparison for the coordinator's dashboard. Raises ConfigError for a bad spec fi
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from hyoka.check import findings as F
 from hyoka.check.rules import FIELD_LABELS, LANGS
 from hyoka.check.text import check_template
 from hyoka.errors import ConfigError
-from hyoka.normalise.vocabulary import compile_pattern
+from hyoka.normalise.patterns import Pattern, compile_pattern
 from hyoka.resources import data_dir, load_yaml, reject_unknown
 
 #: the codes the comparison raises (their texts: rules/edition_findings.yaml, listed by hyoka.check.registry)
@@ -74,7 +73,7 @@ class EditionCode:
 @dataclass(frozen=True)
 class EditionSpec:
     codes: dict[str, EditionCode]
-    note_pattern: re.Pattern[str]
+    note_pattern: Pattern
     fuzzy_project: float = 80.0
     fuzzy_indicator: float = 80.0
     renamed_indicator: float = 60.0

@@ -57,7 +57,6 @@ entries, patterns or grades, never over rows).
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +69,7 @@ from hyoka.check.profile import sparse
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import LEVEL, MISSING, RANGE, VALUE, on_distinct
 from hyoka.normalise.names import derive_names
+from hyoka.normalise.patterns import Pattern
 from hyoka.normalise.scale import GradingScale
 from hyoka.normalise.status import report_dates
 from hyoka.normalise.vocabulary import VALUE_FIELDS, Vocabulary, compile_pattern, nfkc, nfkc_series
@@ -91,7 +91,7 @@ class IndicatorMeta:
     ``pattern`` (regular expression), and says what the table does not."""
 
     name: str | None
-    pattern: re.Pattern[str] | None
+    pattern: Pattern | None
     direction: str | None = None
     unit: str | None = None
     cumulative: bool | None = None
@@ -105,6 +105,11 @@ class DeriveSettings:
     schedule_margin: float = 0.2
     departments: list[str] | None = None
     as_of_year: int | None = None  # the report's fiscal year (hyoka.normalise.status.as_of_year)
+
+
+#: the largest bound an indicator may give, either way (a float holds it; a bound written in 400
+#: digits does not fit one)
+MAX_BOUND = 1e300
 
 
 def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[IndicatorMeta]:
@@ -134,7 +139,7 @@ def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[Indicat
             if (
                 not isinstance(bounds, list)
                 or len(bounds) != 2
-                or not all(b is None or isinstance(b, (int, float)) for b in bounds)
+                or not all(b is None or (isinstance(b, (int, float)) and abs(b) <= MAX_BOUND) for b in bounds)
             ):
                 raise ConfigError(f"{where}: bounds must be [min, max] (numbers or null)")
             bounds = (bounds[0], bounds[1])
@@ -155,10 +160,9 @@ def load_indicator_metadata(path: Path | str, vocab: Vocabulary) -> list[Indicat
     return out
 
 
-def _contains(s: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
-    with warnings.catch_warnings():  # groups in a pattern are fine: only the match is used
-        warnings.simplefilter("ignore", UserWarning)
-        return s.str.contains(pattern, regex=True).fillna(False).astype(bool)
+def _contains(s: pd.Series, pattern: Pattern) -> pd.Series:
+    """Whether each text of ``s`` holds a match of ``pattern`` (RE2: hyoka.normalise.patterns)."""
+    return pattern.contains(s)
 
 
 def _same_unit(a: pd.Series, b: pd.Series) -> pd.Series:

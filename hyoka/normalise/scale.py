@@ -213,6 +213,11 @@ def grade_key(text: str) -> str:
     return text_key(text, spaces="ends")
 
 
+#: the largest rank a grade may have (ranks are kept as 64-bit integers: a rank of 1e23 would not
+#: fit; no scale has a thousand grades)
+MAX_RANK = 1000
+
+
 def load_scale(path: Path | str | None = None) -> GradingScale:
     """Load a scale file; ``None`` loads the default A–D scale. A bare name such as ``rag``
     selects a bundled preset. Raises ConfigError naming file and grade on bad content."""
@@ -247,8 +252,8 @@ def load_scale(path: Path | str | None = None) -> GradingScale:
         if standing not in STANDINGS:
             raise ConfigError(f"{where}: standing must be one of {', '.join(STANDINGS)}")
         rank = g.get("rank")
-        if rank is not None and (isinstance(rank, bool) or not isinstance(rank, int) or rank < 1):
-            raise ConfigError(f"{where}: rank must be a whole number from 1 (best)")
+        if rank is not None and (isinstance(rank, bool) or not isinstance(rank, int) or not 1 <= rank <= MAX_RANK):
+            raise ConfigError(f"{where}: rank must be a whole number from 1 (best) to {MAX_RANK}")
         aliases = g.get("aliases", [])
         if not isinstance(aliases, list):
             raise ConfigError(f"{where}: aliases must be a list, e.g. [lg, G]")

@@ -51,7 +51,7 @@ class Misspelling:
     ``\\1`` … group references only), or ``repeated`` (a lowercase Latin letter typed this many
     times in a row inside a word, corrected to two); ``note`` ({ja, en})."""
 
-    pattern: re.Pattern[str] | None
+    pattern: re.Pattern[str] | None  # hyoka's own file: Python's re (hyoka.normalise.patterns)
     replace: str
     note: dict[str, str]
     repeated: int = 0
@@ -95,7 +95,10 @@ def _load(path: str) -> tuple[Misspelling, ...]:
             continue
         if not {"pattern", "replace"} <= set(e):
             raise ConfigError(f"{where}: each entry needs `pattern` and `replace` (or `repeated_letter`)")
-        pattern = compile_pattern(str(e["pattern"]), f"{where}: pattern")
+        try:  # checked by RE2 too: no pattern that backtracks (hyoka.normalise.patterns)
+            pattern = compile_pattern(str(e["pattern"]), f"{where}: pattern").python
+        except re.error as exc:
+            raise ConfigError(f"{where}: pattern: bad pattern {e['pattern']!r} ({exc})") from None
         replace = str(e["replace"])
         for ref in _GROUP_REF.findall(replace):
             if int(ref) > pattern.groups:

@@ -1,19 +1,19 @@
 """The vocabularies in rules/: header aliases, missing markers, units, levels, directions.
 
 Everything here is data read from YAML; nothing in a vocabulary file is executed. Regular
-expressions in directions.yaml are compiled with Python's ``re`` (no code, bounded to 500 chars).
+expressions in directions.yaml are compiled for RE2 (hyoka.normalise.patterns: linear time).
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hyoka.errors import ConfigError, msg
+from hyoka.normalise.patterns import Pattern, compile_pattern
 from hyoka.normalise.text import nfkc, text_key
 from hyoka.resources import data_dir, load_yaml
 
@@ -108,7 +108,7 @@ class DirectionPattern:
     """A rules/directions.yaml entry. ``weak``: a cue too general to overrule the numbers (a bare
     〜率): hyoka.normalise.derive uses it only where target and baseline do not tell the direction."""
 
-    pattern: re.Pattern[str]
+    pattern: Pattern
     direction: str
     note_ja: str
     note_en: str
@@ -198,24 +198,6 @@ class Vocabulary:
         return text in self.missing_markers or text.casefold() in self.missing_markers
 
 
-_SLOW_REGEX = re.compile(r"\(\?(?:=|!|<=|<!|P=)|\\[1-9]")
-
-
-def compile_pattern(text: object, where: str) -> re.Pattern[str]:
-    """Compile a pattern from a rule or vocabulary file. Lookarounds and backreferences are
-    refused: without them pandas matches on Arrow strings with a linear-time engine (RE2), so no
-    pattern in a pull request can make a run hang. Raises ConfigError naming ``where``."""
-    pattern = str(text)
-    if len(pattern) > 500:
-        raise ConfigError(f"{where}: pattern longer than 500 characters")
-    if _SLOW_REGEX.search(pattern):
-        raise ConfigError(f"{where}: lookarounds and backreferences are not allowed in patterns ({pattern!r})")
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise ConfigError(f"{where}: bad pattern {pattern!r} ({exc})") from None
-
-
 def header_key(text: str) -> str:
     """Normalise a header text for alias lookup: NFKC, no whitespace, case kept (hyoka.normalise.text)."""
     return text_key(text, fold=False)
@@ -296,6 +278,23 @@ VOCABULARY_KEYS = (
 )
 
 
+#: the largest factor of a unit conversion or multiplier (兆 is 1e12): a larger one, or one that
+#: does not fit a float (1e400 written out), is a mistake
+MAX_FACTOR = 1e15
+#: the largest rank of a level, either way from 0 (the bundled levels rank 0–2)
+MAX_LEVEL_RANK = 1_000_000
+
+
+def _level_rank(value: object) -> int:
+    """A level's rank: a whole number from −MAX_LEVEL_RANK to MAX_LEVEL_RANK (``2`` or ``2.0``;
+    not ``1e23``, ``.inf`` or a rank written in 5,000 digits). Raises ValueError or TypeError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"rank {value!r} is not a whole number")
+    if not (-MAX_LEVEL_RANK <= value <= MAX_LEVEL_RANK and value == int(value)):
+        raise ValueError(f"rank must be a whole number from {-MAX_LEVEL_RANK:,} to {MAX_LEVEL_RANK:,}")
+    return int(value)
+
+
 def _words(data: dict, key: str, where: str) -> list[str]:
     value = data.get(key) or []
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
@@ -330,7 +329,7 @@ def _vocabulary_entries(data: dict, where: str) -> dict:
             base = entry.get("base")
             factor = entry.get("factor", 1)
             if base is not None and (
-                isinstance(factor, bool) or not isinstance(factor, (int, float)) or not factor > 0
+                isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 < factor <= MAX_FACTOR
             ):
                 raise ValueError("factor must be a positive number (how many base units one unit is)")
             aliases = tuple(nfkc(str(a)).strip() for a in entry.get("aliases", [name]))
@@ -341,7 +340,7 @@ def _vocabulary_entries(data: dict, where: str) -> dict:
             raise ConfigError(f"{where}: units[{i}]: {exc}") from None
     out["units"] = units
     try:
-        out["levels"] = {nfkc(str(e["level"])).strip(): int(e["rank"]) for e in data.get("levels") or []}
+        out["levels"] = {nfkc(str(e["level"])).strip(): _level_rank(e["rank"]) for e in data.get("levels") or []}
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: levels: each entry is {{level, rank}} ({exc})") from None
     quals = _mapping(data.get("qualifiers"), Path(where), "qualifiers: {before: {word: code}, after: {…}}")
@@ -355,7 +354,12 @@ def _vocabulary_entries(data: dict, where: str) -> dict:
         out[f"qualifiers_{side}"] = {nfkc(str(w)).strip(): str(c) for w, c in table.items()}
     mult = _mapping(data.get("multipliers"), Path(where), "multipliers: {word: factor}")
     for word, factor in mult.items():
-        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor <= 0 or len(str(word)) != 1:
+        if (
+            isinstance(factor, bool)
+            or not isinstance(factor, (int, float))
+            or not 0 < factor <= MAX_FACTOR
+            or len(str(word)) != 1
+        ):
             raise ConfigError(f"{where}: multipliers: {word}: one character and a positive factor")
     out["multipliers"] = {nfkc(str(w)): float(f) for w, f in mult.items()}
     words = _mapping(data.get("direction_words"), Path(where), "direction_words: {direction: [words]}")

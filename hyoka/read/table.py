@@ -7,13 +7,14 @@ read or holds no recognisable header.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from hyoka.errors import InputError, msg, reading
+from hyoka.files import SpecialFileError, check_regular
+from hyoka.normalise.patterns import Pattern
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
 from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS
@@ -25,7 +26,7 @@ from hyoka.resources import data_dir, load_yaml
 # ---------------------------------------------------------------- xlsx
 
 
-def _skip_patterns() -> list[re.Pattern[str]]:
+def _skip_patterns() -> list[Pattern]:
     data = load_yaml(data_dir("rules") / "sheets.yaml") or {}
     return [compile_pattern(nfkc(str(p)), "rules/sheets.yaml: skip") for p in data.get("skip", [])]
 
@@ -114,13 +115,20 @@ def _refuse_workbook(path: Path, suffix: str) -> None:
 
 def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> RawTable:
     """Read one CSV, .xlsx, .xls or .ods file (by extension). Raises InputError for other kinds,
-    and for a workbook named as a text file (:func:`_refuse_workbook`)."""
+    for a file that is not a regular one (a FIFO, a device: hyoka.files.check_regular), and for a
+    workbook named as a text file (:func:`_refuse_workbook`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.exists():
         raise InputError(msg("no_such_file"), file=str(path))
     if path.is_dir():
         raise InputError(msg("is_a_folder_input"), file=str(path))
+    try:  # a FIFO or a device (a table symlinked to /dev/zero) would read without end: regular files only
+        check_regular(path)
+    except SpecialFileError as exc:
+        raise InputError(exc.message, file=str(path)) from None
+    except OSError:
+        pass  # the reader says why it cannot read the file
     if suffix in (".csv", ".txt", ".tsv"):
         _refuse_workbook(path, suffix)
         table = read_csv(path, vocab, source=path.name)

@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from hyoka.errors import ConfigError, HyokaError, msg
-from hyoka.resources import load_yaml, reject_unknown
+from hyoka.resources import TextDatesLoader, parse_yaml, read_config_text, reject_unknown
 
 IDENTITY = ("department", "project", "indicator")
 ENTRY_KEYS = ("code", *IDENTITY, "reason", "accepted_by", "expires")
@@ -56,31 +56,13 @@ class Waiver:
         return " / ".join(parts)
 
 
-class _NoDates(yaml.SafeLoader):
-    """A safe loader that leaves timestamps as text, so that a date such as 2025-02-30 is
-    reported against its entry and key rather than failing the whole file."""
-
-
-_NoDates.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def load_waivers(path: Path | str) -> list[Waiver]:
     """Read and validate a waiver file. Raises ConfigError naming the file, entry and key."""
     path = Path(path)
-    try:
-        data = load_yaml(path)  # safe loader, size limit, one-line errors
-    except ValueError:  # an impossible date that PyYAML's timestamp constructor rejects
-        data = None
-        reparse = True
-    else:
-        reparse = False
-    text = path.read_text(encoding="utf-8-sig")
-    if reparse:
-        data = yaml.load(text, Loader=_NoDates)
-    return parse_entries(data, text, path)
+    text = read_config_text(path)  # a regular file, size limit, one-line errors
+    # dates stay text (safe loader, nesting and aliases bounded): an impossible date such as
+    # 2025-02-30 is reported against its entry and key rather than failing the whole file
+    return parse_entries(parse_yaml(text, path, TextDatesLoader), text, path)
 
 
 def _entry_lines(text: str) -> list[int]:

@@ -16,6 +16,7 @@ import yaml
 
 from hyoka.atomic import atomic_write
 from hyoka.errors import ConfigError, HyokaError, msg, os_reason
+from hyoka.resources import TextDatesLoader, parse_yaml, read_config_text
 from hyoka.waivers.apply import WAIVER_CODES, matcher, name_keys
 from hyoka.waivers.load import IDENTITY, Waiver, load_waivers, parse_entries
 
@@ -71,10 +72,10 @@ def waive(
     ]
     if not added:
         return []
-    old = path.read_text(encoding="utf-8-sig") if exists else ""
+    old = read_config_text(path) if exists else ""
     text = _appended(old, existing, added, today)
     try:
-        check = parse_entries(yaml.safe_load(text), text, path)
+        check = parse_entries(parse_yaml(text, path, TextDatesLoader), text, path)
     except (yaml.YAMLError, ConfigError, ValueError):
         check = []
     if [_plain(w) for w in check] != [_plain(w) for w in existing + added]:
@@ -84,7 +85,7 @@ def waive(
         atomic_write(target, text)
     except OSError as exc:
         raise HyokaError(msg("where", where=path, what=msg("cannot_write_waivers", reason=os_reason(exc)))) from None
-    return [w for w in parse_entries(yaml.safe_load(text), text, path)][len(existing) :]
+    return [w for w in parse_entries(parse_yaml(text, path, TextDatesLoader), text, path)][len(existing) :]
 
 
 def check_target(path: Path | str, inputs: Iterable[Path | str] = ()) -> None:
