@@ -194,3 +194,17 @@ def test_a_backtracking_pattern_runs_in_linear_time():
     name = "地域懇談会の開催地区数及び参加した住民の延べ人数と満足度"
     hits = compile_pattern(r"(\w*\w*\w*\w*)*!", "f").contains(pd.Series([name] * 2000 + [name + "!"]))
     assert hits.sum() == 1 and hits.iloc[-1]
+
+
+def test_the_language_lookup_does_not_open_a_fifo_or_read_a_device(tmp_path):
+    """Without --lang, the language comes from --config before typer runs: a FIFO there used to
+    block the command (open() waits for a writer) and /dev/zero grew until memory ran out."""
+    from hyoka.cli.language import config_lang
+
+    fifo = tmp_path / "hyoka.toml"
+    os.mkfifo(fifo)
+    assert config_lang(["check", "t.csv", "--config", str(fifo)]) is None
+    assert config_lang(["check", "t.csv", "--config", "/dev/zero"]) is None
+    good = tmp_path / "en.toml"
+    good.write_text('lang = "en"\n', encoding="utf-8")
+    assert config_lang(["check", "t.csv", "--config", str(good)]) == "en"

@@ -53,9 +53,16 @@ def _option(argv: Sequence[str], name: str) -> str | None:
 
 
 def _toml(path: Path) -> dict[str, Any]:
+    """The file's tables, or {} when it cannot be read here: the configuration loader reports it
+    later (a FIFO or device is not opened, a file over 1 MB not parsed, as hyoka.config)."""
+    from hyoka.files import read_regular
+
+    limit = 1_000_000  # hyoka.resources.MAX_YAML_BYTES, without importing PyYAML on --help
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        data = read_regular(path, limit)
+        if len(data) > limit:
+            return {}
+        return tomllib.loads(data.decode("utf-8"))
     except (OSError, ValueError):  # tomllib.TOMLDecodeError and a bad encoding are ValueErrors
         return {}
 
