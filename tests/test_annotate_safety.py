@@ -36,7 +36,9 @@ def hyoka(*args, cwd):
 
 def merged(path: Path, refs: list[str]) -> Path:
     body = f'<mergeCells count="{len(refs)}">'.encode() + b"".join(f'<mergeCell ref="{r}"/>'.encode() for r in refs)
-    return rewrite_zip(path, _sheet1(lambda x: x.replace(b"</sheetData>", b"</sheetData>" + body + b"</mergeCells>", 1)))
+    return rewrite_zip(
+        path, _sheet1(lambda x: x.replace(b"</sheetData>", b"</sheetData>" + body + b"</mergeCells>", 1))
+    )
 
 
 def rename_sheet(path: Path, name: bytes) -> Path:
@@ -91,9 +93,16 @@ def test_a_sheet_part_named_by_many_sheets_counts_each_time(tmp_path):
         (
             lambda p: rewrite_zip(
                 p,
-                lambda n, x: re.sub(rb"<cellXfs.*?</cellXfs>", b'<cellXfs count="70000">' + b"<xf/>" * 70_000 + b"</cellXfs>", x, flags=re.S)
-                if n == "xl/styles.xml"
-                else x,
+                lambda n, x: (
+                    re.sub(
+                        rb"<cellXfs.*?</cellXfs>",
+                        b'<cellXfs count="70000">' + b"<xf/>" * 70_000 + b"</cellXfs>",
+                        x,
+                        flags=re.S,
+                    )
+                    if n == "xl/styles.xml"
+                    else x
+                ),
             ),
             "セルの書式が 65,490 個を超えます",
         ),
@@ -197,7 +206,7 @@ def test_names_differing_in_case_only_get_distinct_copies(tmp_path):
     [
         ("x]y.xlsx", "評価シート".encode(), "評価シート"),
         ("t.xlsx", "評価]シート".encode(), "評価］シート"),  # openpyxl refuses ] in a sheet's name
-        ("t.xlsx", "a/b:c".encode(), "a／b：c"),
+        ("t.xlsx", b"a/b:c", "a／b：c"),
         ("t.xlsx", "評価\nシート".encode(), "評価 シート"),  # a literal line break: a space to XML
         ("t.xlsx", "評価&#10;シート".encode(), "評価\nシート"),  # a character reference: a line break
     ],
@@ -338,3 +347,14 @@ def test_an_older_copy_loses_hyokas_signed_comments_and_fills(tmp_path):
     ws = load_workbook(again)["評価シート"]
     assert ws["E3"].comment.text.count("[G002") == 1 and "---" not in ws["E3"].comment.text
     assert load_workbook(again).sheetnames == ["hyoka指摘一覧", "評価シート", "hyoka_marks"]
+
+
+def test_more_findings_than_the_bound_give_the_findings_sheet_alone_cut_short(tmp_path, monkeypatch):
+    """With a bound of one finding, the two G002 make a copy of the findings sheet alone: the
+    first finding (E3) and a row saying one more."""
+    monkeypatch.setitem(A.LIMITS, "findings", 1)
+    book = table_xlsx(tmp_path / "t.xlsx")
+    done = A.annotate(book, tmp_path / "c.xlsx", run_check([book]).findings)
+    assert done.summary_only.say("ja") == "シートごとコピーするには大きすぎます（セルへの指摘 2 件、上限は 1 件）"
+    assert sheet_rows(done.path) == [["警告", "評価シート!E3"], ["ほか 1 件（hyoka の報告に全件があります）", None]]
+    assert load_workbook(done.path)["hyoka指摘一覧"].auto_filter.ref == "A1:J2"

@@ -65,8 +65,18 @@ SEV = {
     "en": {"error": "Error", "warning": "Warning", "info": "Info"},
 }
 WORDS = {
-    "ja": {"waived": "除外", "expected": "期待", "fix": "直し方"},
-    "en": {"waived": "waived", "expected": "Expected", "fix": "Fix"},
+    "ja": {
+        "waived": "除外",
+        "expected": "期待",
+        "fix": "直し方",
+        "more": "ほか {n:,} 件（hyoka の報告に全件があります）",
+    },
+    "en": {
+        "waived": "waived",
+        "expected": "Expected",
+        "fix": "Fix",
+        "more": "{n:,} more (hyoka's report lists them all)",
+    },
 }
 #: a comment's box: width in pixels, and the height of one line of its text and of its margins
 COMMENT_WIDTH, COMMENT_LINE, COMMENT_PAD = 420, 17, 12
@@ -154,7 +164,9 @@ def annotate(
             except HyokaError:
                 raise
             except _TooMany as exc:
-                why = msg("annotate_too_large", what=msg("annotate_limit_findings", n=exc.args[0], limit=LIMITS["findings"]))
+                why = msg(
+                    "annotate_too_large", what=msg("annotate_limit_findings", n=exc.args[0], limit=LIMITS["findings"])
+                )
             except Exception as exc:  # openpyxl's load or save (ValueError, KeyError, MemoryError …)
                 why = msg("annotate_failed", detail=type(exc).__name__)
         try:
@@ -213,8 +225,9 @@ def _annotate_summary(src: Path, out: Path, findings: pd.DataFrame, lang: str, s
 #: workbook's parts uncompressed (a sheet part named by several sheets counted each time);
 #: ``cells``: the objects openpyxl would make (cells, rows, comments, and every cell of a merged
 #: range or of a hyperlink over a range); ``merged``: merged ranges; ``styles``: cell formats
-#: (``<xf>``; Excel's own limit is 65,490); ``findings``: findings on cells (a comment each).
-LIMITS = {"bytes": 64 << 20, "merged": 20_000, "styles": 65_490, "cells": 400_000, "findings": 50_000}
+#: (``<xf>``; Excel's own limit is 65,490); ``findings``: findings on cells (a comment each, a row
+#: of the findings sheet: 0.7 ms each; a findings sheet alone lists that many and says how many more).
+LIMITS = {"bytes": 64 << 20, "merged": 20_000, "styles": 65_490, "cells": 400_000, "findings": 20_000}
 #: characters openpyxl refuses in a sheet's name, and what the copy writes instead (full width)
 _TITLE_FIX = str.maketrans("\\*?:/[]", "＼＊？：／［］")
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|row|comment|xf|mergeCell|hyperlink)(?=[\s/>])([^>]*)")
@@ -415,7 +428,7 @@ def _sheet_key(name: str) -> str:
 MARKS = "hyoka_marks"
 MARKS_HEAD = ["sheet", "cell", "fill", "comment", "author"]
 #: the names of the findings sheet (``_`` added when a sheet had the name already)
-_SUMMARY_NAME = re.compile(r"^(?:%s)_*$" % "|".join(map(re.escape, SUMMARY.values())))
+_SUMMARY_NAME = re.compile("^(?:" + "|".join(map(re.escape, SUMMARY.values())) + ")_*$")
 
 
 def _unmark(wb) -> None:
@@ -433,7 +446,9 @@ def _unmark(wb) -> None:
     for ws in list(wb.worksheets):
         first = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1), ())]
         if ws.title.startswith(MARKS) and first == MARKS_HEAD:
-            records += [["" if v is None else str(v) for v in row][:5] for row in ws.iter_rows(min_row=2, values_only=True)]
+            records += [
+                ["" if v is None else str(v) for v in row][:5] for row in ws.iter_rows(min_row=2, values_only=True)
+            ]
             wb.remove(ws)
         elif _SUMMARY_NAME.match(ws.title) and first[: len(COLUMNS)] in heads:
             wb.remove(ws)
@@ -558,19 +573,23 @@ def _write_comments(wb, mine: pd.DataFrame, lang: str) -> None:
         title += "_"
     ws = wb.create_sheet(title)
     ws.sheet_state = "veryHidden"
-    for row in [MARKS_HEAD, *marks]:
+    for i, row in enumerate([MARKS_HEAD, *marks], start=1):
         ws.append(row)
-        for c in ws[ws.max_row]:
-            c.data_type = "s"  # texts as they are: a comment starting with = is no formula
+        for j in range(1, len(row) + 1):  # (ws[i] would scan the whole sheet for its width)
+            ws.cell(row=i, column=j).data_type = "s"  # texts as they are: a comment starting with = is no formula
 
 
 def _write_summary(wb, mine: pd.DataFrame, lang: str, links: bool = True) -> None:
     """The first sheet: one row per finding (:data:`COLUMNS`), its cell a link (``links``: the
     sheets are in the workbook), its severity filled; set up to print on A4 landscape, one page
-    wide, the header row on every page."""
+    wide, the header row on every page. At most ``LIMITS["findings"]`` rows (the worst first),
+    then one saying how many more."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import quote_sheetname
     from openpyxl.worksheet.hyperlink import Hyperlink
+
+    more = len(mine) - LIMITS["findings"]
+    mine = mine.head(LIMITS["findings"])
 
     title = SUMMARY[lang]
     while title in wb.sheetnames:
@@ -627,11 +646,13 @@ def _write_summary(wb, mine: pd.DataFrame, lang: str, links: bool = True) -> Non
         ws.cell(row=i, column=1).fill = fills[sev]
         lines = max(_lines(v, w) for v, w in zip(values, widths))
         ws.row_dimensions[i].height = 15 * min(lines, MAX_LINES)
+    if more > 0:
+        ws.append([WORDS[lang]["more"].format(n=more)])
     for j, width in enumerate(widths):
         ws.column_dimensions[column_letters(j)].width = width
     last = column_letters(len(COLUMNS) - 1)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 1)}"
+    ws.auto_filter.ref = f"A1:{last}{len(mine) + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
