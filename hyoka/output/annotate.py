@@ -21,6 +21,16 @@ The copy is reproducible: the same workbook and findings give the same bytes. It
 properties keep the input's created and modified dates (openpyxl would stamp the time of saving;
 a workbook without them gets 1980-01-01, the ZIP epoch) and every zip entry is dated 1980-01-01.
 
+Hostile and awkward workbooks (#15). openpyxl holds every cell as an object, and a merged range
+as an object per cell it covers: a workbook the check reads in a second can take it minutes and
+gigabytes. So the workbook is measured from its zip first (:func:`measure`: merged ranges, cell
+formats, cells, bytes; :data:`LIMITS`), and over a bound, or when openpyxl fails to load or save it
+(any exception), the copy holds the findings sheet alone (:func:`annotate` says why). A sheet name
+openpyxl refuses (``]``, ``/`` …) is written in full width in the copy; a name with a line break,
+which calamine keeps and openpyxl reads as a space, is matched either way. What each marked cell
+had before (fill, comment) is recorded in a hidden sheet (:data:`MARKS`), so that annotating an
+annotated copy again replaces hyoka's marks and findings sheet instead of stacking them.
+
 Known limit: openpyxl does not keep images and charts, so an annotated copy loses them (the
 original is untouched). Raises HyokaError when ``out`` is ``src`` or cannot be written.
 """
@@ -853,13 +863,16 @@ _DATE = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)([^<]*)(</dcterms:\2>
 
 
 def _core_dates(src: Path) -> dict[bytes, bytes]:
-    """The created/modified values of ``src``'s docProps/core.xml (W3CDTF text), as found."""
+    """The created/modified values of ``src``'s docProps/core.xml (W3CDTF text), as found; none
+    when it cannot be read or is over 1 MB (a few hundred bytes in any real workbook)."""
     import zipfile
 
     try:
         with zipfile.ZipFile(src) as z:
+            if z.getinfo("docProps/core.xml").file_size > 1 << 20:
+                return {}
             core = z.read("docProps/core.xml")
-    except (KeyError, OSError, zipfile.BadZipFile):
+    except Exception:  # no such part, a damaged or encrypted zip: the copy is dated the ZIP epoch
         return {}
     return {m.group(2): m.group(3) for m in _DATE.finditer(core)}
 

@@ -23,7 +23,9 @@
   beyond that, only the rows with findings; the .md lists every row). The HTML prints on A4
   landscape, every group open (no ``<details>``: a closed one would not print);
 - ``findings.json``: the findings table (keys of hyoka.check.findings.RECORD_KEYS, with ``waived``);
-- ``<book>.hyoka.xlsx``: each .xlsx input with its findings written in (hyoka.output.annotate).
+- ``<book>.hyoka.xlsx``: each .xlsx input with its findings written in (hyoka.output.annotate),
+  under a name of its own in the run, beside a copy the user edited rather than over it
+  (:func:`_annotated_targets`); the pages say when a copy holds the findings sheet only.
 
 Pages are self-contained (inline CSS, SVG and the one hashed script; no network, no external
 font), work without script, and print. Every value is escaped (Jinja2 autoescape for HTML; a
