@@ -893,6 +893,135 @@ def _no_default_style(d):
 # ------------------------------------------------------------------ #15: annotated copies
 
 
+def _merge_xml(refs) -> bytes:
+    return (
+        b'<mergeCells count="%d">' % len(refs) + b"".join(b'<mergeCell ref="%s"/>' % r for r in refs) + b"</mergeCells>"
+    )
+
+
+def _with_merges(path: Path, refs) -> Path:
+    body = _merge_xml(refs)
+    return rewrite_zip(path, _sheet1(lambda x: x.replace(b"</sheetData>", b"</sheetData>" + body, 1)))
+
+
+def _report_case(name: str, p: Path, d: Path, **kw) -> Case:
+    """A findings run with its report (in a folder of its own: the runs share one working folder)."""
+    args = [*kw.pop("args", []), "--out", str(d / f"out_{name}")]
+    return Case(name, p, "findings", json_has=kw.pop("json_has", ["市職員研修"]), report=True, args=args, **kw)
+
+
+@case("annotate_merge_to_XFD1048576_xlsx")
+def _annotate_merge_xfd(d):
+    # read in a second; openpyxl would make 17 billion MergedCell objects: a copy of the findings only
+    p = _with_merges(table_xlsx(d / "merge_xfd.xlsx"), [b"A100:XFD1048576"])
+    return _report_case("annotate_merge_to_XFD1048576_xlsx", p, d, stderr_has=["holds the findings sheet only"])
+
+
+@case("annotate_million_merged_ranges_xlsx")
+def _annotate_many_merges(d):
+    p = _with_merges(table_xlsx(d / "merges_1e6.xlsx"), [b"A%d:B%d" % (r, r) for r in range(100, 1_000_100)])
+    return _report_case("annotate_million_merged_ranges_xlsx", p, d, stderr_has=["more than 20,000 merged ranges"])
+
+
+@case("annotate_million_cell_formats_xlsx")
+def _annotate_many_styles(d):
+    def styles(name, data):
+        if name != "xl/styles.xml":
+            return data
+        start, end = data.index(b"<cellXfs"), data.index(b"</cellXfs>")
+        return data[:start] + b'<cellXfs count="1000000">' + b"<xf/>" * 1_000_000 + data[end:]
+
+    p = rewrite_zip(table_xlsx(d / "xfs_1e6.xlsx"), styles)
+    return _report_case("annotate_million_cell_formats_xlsx", p, d, stderr_has=["more than 65,490 cell formats"])
+
+
+@case("annotate_same_name_two_folders_xlsx")
+def _annotate_same_name(d):
+    (d / "same_a").mkdir()
+    (d / "same_b").mkdir()
+    a = table_xlsx(d / "same_a" / "調書.xlsx", rows=ROWS[:1])
+    b = table_xlsx(d / "same_b" / "調書.xlsx", rows=ROWS[1:2])
+    return _report_case(
+        "annotate_same_name_two_folders_xlsx",
+        a,
+        d,
+        args=[str(b)],
+        keep=[b],
+        json_has=["same_a/調書.xlsx", "same_b/調書.xlsx"],
+    )
+
+
+@case("annotate_names_sanitise_alike_xlsx")
+def _annotate_alike(d):
+    a = table_xlsx(d / "a b.xlsx", rows=ROWS[:1])
+    b = table_xlsx(d / "a_b.xlsx", rows=ROWS[1:2])
+    return _report_case(
+        "annotate_names_sanitise_alike_xlsx", a, d, args=[str(b)], keep=[b], json_has=["[a b.xlsx]", "[a_b.xlsx]"]
+    )
+
+
+@case("annotate_bracket_and_line_break_names_xlsx")
+def _annotate_brackets(d):
+    # ] in the file's name; ] and a literal line break in the sheet's (openpyxl refuses the ], and
+    # reads the line break as a space where calamine keeps it)
+    p = table_xlsx(d / "x]y.xlsx")
+    rewrite_zip(
+        p, lambda n, x: x.replace("評価シート".encode(), "評価]\nシート".encode()) if n == "xl/workbook.xml" else x
+    )
+    return _report_case("annotate_bracket_and_line_break_names_xlsx", p, d)
+
+
+@case("annotate_edited_copy_is_kept_xlsx")
+def _annotate_edited(d):
+    # the report folder holds a copy the clerk edited: its bytes are not those the manifest records
+    p = table_xlsx(d / "edited.xlsx")
+    out = d / "out_annotate_edited_copy_is_kept_xlsx"
+    out.mkdir()
+    edited = out / "edited.hyoka.xlsx"
+    edited.write_bytes(p.read_bytes())
+    manifest = '{"files": {"edited.hyoka.xlsx": ""}, "digests": {"edited.hyoka.xlsx": "%s"}}' % ("0" * 64)
+    (out / ".hyoka-manifest.json").write_text(manifest, encoding="utf-8")
+    return _report_case(
+        "annotate_edited_copy_is_kept_xlsx", p, d, keep=[edited], stderr_has=["was changed after hyoka wrote it"]
+    )
+
+
+@case("annotate_recheck_annotated_copy_xlsx")
+def _annotate_again(d):
+    # the clerk's loop: an annotated copy (its findings sheet first, a comment signed hyoka, the
+    # hidden record of marks) checked again into its own report folder
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+
+    folder = d / "out_annotate_recheck_annotated_copy_xlsx"
+    folder.mkdir()
+    p = table_xlsx(folder / "調書.hyoka.xlsx")
+    wb = load_workbook(p)
+    summary = wb.create_sheet("hyoka指摘一覧", 0)
+    summary.append(
+        [
+            "重要度",
+            "セル",
+            "ルール",
+            "担当課",
+            "事業名 / 目標指標",
+            "内容",
+            "公表値",
+            "期待される内容",
+            "直し方",
+            "除外理由",
+        ]
+    )
+    summary.append(["警告", "評価シート!E3", "G002 上位の評価なのに基準値より悪化", "市民協働推進課", "市職員研修"])
+    wb["評価シート"]["E3"].comment = Comment("[G002 警告] 評価「A」は上位の評価ですが…", "hyoka")
+    marks = wb.create_sheet("hyoka_marks")
+    marks.append(["sheet", "cell", "fill", "comment", "author"])
+    marks.append(["評価シート", "E3", "", "", ""])
+    marks.sheet_state = "veryHidden"
+    wb.save(p)
+    return _report_case("annotate_recheck_annotated_copy_xlsx", p, d)
+
+
 # ------------------------------------------------------------------ #15: YAML, patterns, numbers, special files
 # Each case hands a hostile file to an option (--mapping, --indicators, …) beside a good table:
 # the error line names that file (names_input=False) and, where known, the line or key.

@@ -237,3 +237,16 @@ def test_error_lines_escape_controls(tmp_path):
     assert r.stderr == "hyoka: error: a\\x1b[2J\\x07\\u202e.csv: no such file\n"
     r = run_cli("check", SEED_CSV, "--format", "\x1b[2Jjson", text=True, cwd=tmp_path)
     assert r.returncode == 2 and "\x1b" not in r.stderr and "\\x1b[2Jjson" in r.stderr
+
+
+def test_long_values_are_found_by_row_label_in_a_department_run():
+    """A --department run filters the frame and keeps its labels; findings name rows by label. Rows
+    3 and 7 of a table, the long text on row 7: looked up by label, not by position (position 7 is
+    out of bounds: it was an IndexError, the department run's internal error)."""
+    import pandas as pd
+
+    from hyoka.output.terminal import long_values
+
+    frame = pd.DataFrame({"project": ["短い", "長" * 5000]}, index=[3, 7]).astype("string")
+    assert long_values(frame, pd.Series([7, -1, 3])) == {7: ["長" * 5000]}
+    assert long_values(frame, pd.Series([12])) == {}

@@ -228,7 +228,8 @@ def test_annotated_copy(book, tmp_path):
     assert r.returncode == 0, r.stderr
     assert book.read_bytes() == before  # the input is never touched
     wb = load_workbook(out)
-    assert wb.sheetnames == ["hyoka指摘一覧", "市民協働推進課", "社会福祉課", "凡例", "作業用"]
+    assert wb.sheetnames == ["hyoka指摘一覧", "市民協働推進課", "社会福祉課", "凡例", "作業用", "hyoka_marks"]
+    assert wb["hyoka_marks"].sheet_state == "veryHidden"  # what each marked cell had (#15): not shown
     ws = wb["市民協働推進課"]
     assert ws["I5"].fill.fgColor.rgb.endswith("FFC7CE")  # error: red
     assert ws["I5"].comment.text.startswith("[D001 エラー] 「自治会加入率」は増加が望ましい指標")

@@ -163,7 +163,7 @@ def _write_reports(result, out: Path) -> list[Path]:
     from hyoka.output.report import ALL, recorded_scopes, report_scope, write_reports
 
     before = recorded_scopes(out)
-    written = write_reports(result, out)
+    written = write_reports(result, out, warn=_say_warning)
     if report_scope(result) != ALL:
         replaced = sorted(p.name for p in written if before.get(p.name) == ALL)
         if replaced:
@@ -180,4 +180,13 @@ def _annotate(result, target: Path) -> Path:
     if len(books) != 1:
         raise HyokaError(msg("annotate_one_book", target=target, n=len(books)))
     refuse_inputs(target, result.options, result.tables, "--annotate")
-    return annotate_workbook(books[0].path, target, result.findings, result.options.lang)
+    return annotate_workbook(
+        books[0].path, target, result.findings, result.options.lang, source=books[0].source, warn=_say_warning
+    )
+
+
+def _say_warning(message) -> None:
+    """A warning of the annotated copies (a Message) on stderr in the command line's language."""
+    from hyoka.cli.language import current
+
+    warn(message.say(current()))

@@ -21,6 +21,16 @@ The copy is reproducible: the same workbook and findings give the same bytes. It
 properties keep the input's created and modified dates (openpyxl would stamp the time of saving;
 a workbook without them gets 1980-01-01, the ZIP epoch) and every zip entry is dated 1980-01-01.
 
+Hostile and awkward workbooks (#15). openpyxl holds every cell as an object, and a merged range
+as an object per cell it covers: a workbook the check reads in a second can take it minutes and
+gigabytes. So the workbook is measured from its zip first (:func:`measure`: merged ranges, cell
+formats, cells, bytes; :data:`LIMITS`), and over a bound, or when openpyxl fails to load or save it
+(any exception), the copy holds the findings sheet alone (:func:`annotate` says why). A sheet name
+openpyxl refuses (``]``, ``/`` …) is written in full width in the copy; a name with a line break,
+which calamine keeps and openpyxl reads as a space, is matched either way. What each marked cell
+had before (fill, comment) is recorded in a hidden sheet (:data:`MARKS`), so that annotating an
+annotated copy again replaces hyoka's marks and findings sheet instead of stacking them.
+
 Known limit: openpyxl does not keep images and charts, so an annotated copy loses them (the
 original is untouched). Raises HyokaError when ``out`` is ``src`` or cannot be written.
 """
@@ -30,16 +40,18 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
 
 from hyoka.atomic import replacing
-from hyoka.cellref import column_letters
+from hyoka.cellref import column_index, column_letters
 from hyoka.check import findings as F
-from hyoka.errors import HyokaError, InputError, msg
+from hyoka.errors import HyokaError, Message, msg, os_reason
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 SUMMARY = {"ja": "hyoka指摘一覧", "en": "hyoka findings"}
@@ -63,8 +75,18 @@ SEV = {
     "en": {"error": "Error", "warning": "Warning", "info": "Info"},
 }
 WORDS = {
-    "ja": {"waived": "除外", "expected": "期待", "fix": "直し方"},
-    "en": {"waived": "waived", "expected": "Expected", "fix": "Fix"},
+    "ja": {
+        "waived": "除外",
+        "expected": "期待",
+        "fix": "直し方",
+        "more": "ほか {n:,} 件（hyoka の報告に全件があります）",
+    },
+    "en": {
+        "waived": "waived",
+        "expected": "Expected",
+        "fix": "Fix",
+        "more": "{n:,} more (hyoka's report lists them all)",
+    },
 }
 #: a comment's box: width in pixels, and the height of one line of its text and of its margins
 COMMENT_WIDTH, COMMENT_LINE, COMMENT_PAD = 420, 17, 12
@@ -92,49 +114,397 @@ def _lines(text: str, width: int) -> int:
     return sum(_units(line) // max(width, 1) + 1 for line in text.split("\n"))
 
 
+@dataclass
+class Annotation:
+    """What :func:`annotate` wrote: ``path``, and ``summary_only``: why the copy holds the findings
+    sheet alone (a Message, said in the report's language), None when it is the whole workbook."""
+
+    path: Path
+    summary_only: Message | None = None
+
+
 def annotate_workbook(
-    src: Path | str, out: Path | str, findings: pd.DataFrame, lang: str = "ja", source: str | None = None
+    src: Path | str,
+    out: Path | str,
+    findings: pd.DataFrame,
+    lang: str = "ja",
+    source: str | None = None,
+    warn: Callable[[Message], None] | None = None,
 ) -> Path:
+    """:func:`annotate`, returning the path written; a copy of the findings list only is said to
+    ``warn`` (one Message, :func:`summary_only_warning`)."""
+    done = annotate(src, out, findings, lang, source)
+    if done.summary_only is not None and warn is not None:
+        warn(summary_only_warning(source or Path(src).name, done))
+    return done.path
+
+
+def summary_only_warning(source: str, done: Annotation) -> Message:
+    """The warning line for a copy that holds the findings list only."""
+    return msg("annotated_summary_only", file=source, target=done.path, reason=done.summary_only)
+
+
+def annotate(
+    src: Path | str, out: Path | str, findings: pd.DataFrame, lang: str = "ja", source: str | None = None
+) -> Annotation:
     """Write the annotated copy of ``src`` to ``out`` (see the module doc). ``findings``: a
     findings table (hyoka.check.findings: its place columns, ``code``, ``severity``, ``title``,
     texts and ``waived``); those whose ``source_file`` is ``source`` (default ``src``'s name) and
-    that are on a cell of a sheet are written in."""
-    from openpyxl import load_workbook
+    that are on a cell of a sheet are written in.
 
+    The work is bounded before openpyxl sees the file (:func:`measure`, :data:`LIMITS`): over a
+    bound, or when openpyxl fails to load or save the workbook (any exception), the copy holds
+    the findings sheet alone and :attr:`Annotation.summary_only` says why. Raises HyokaError when
+    ``out`` is ``src`` or cannot be written."""
     src, out = Path(src), Path(out)
     if out.resolve() == src.resolve():
         raise HyokaError(msg("where", where=out, what=msg("annotated_is_input")))
-    try:
-        wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
-    except Exception as exc:  # already read once by the checker; anything here is unexpected
-        raise InputError(msg("cannot_open_to_annotate", detail=type(exc).__name__), file=src.name) from None
+    source = source or src.name
+    with warnings.catch_warnings():  # openpyxl's remarks on the workbook are not the user's business
+        warnings.simplefilter("ignore")
+        try:
+            size = measure(src)
+        except Exception as exc:  # unreadable as a zip here although the check read it
+            size = Measure(failed=type(exc).__name__)
+        why = size.over()
+        if why is None:
+            try:
+                _annotate_whole(src, out, findings, lang, source, size)
+                return Annotation(out)
+            except HyokaError:
+                raise
+            except _TooMany as exc:
+                why = msg(
+                    "annotate_too_large", what=msg("annotate_limit_findings", n=exc.args[0], limit=LIMITS["findings"])
+                )
+            except Exception as exc:  # openpyxl's load or save (ValueError, KeyError, MemoryError …)
+                why = msg("annotate_failed", detail=type(exc).__name__)
+        try:
+            _annotate_summary(src, out, findings, lang, source, size)
+        except OSError as exc:
+            raise HyokaError(msg("where", where=out, what=msg("cannot_write", reason=os_reason(exc)))) from None
+    return Annotation(out, why)
 
-    mine = _findings_on_cells(findings, source or src.name, wb.sheetnames)
+
+def _annotate_whole(src: Path, out: Path, findings: pd.DataFrame, lang: str, source: str, size: Measure) -> None:
+    """The whole workbook with the findings on their cells and the findings sheet first; hyoka's
+    own marks of an earlier copy (:func:`_unmark`) replaced, not stacked."""
+    from openpyxl import load_workbook
+
+    book = _renamed(src, size) if size.renames else src
+    wb = load_workbook(book, keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
+    _unmark(wb)
+    mine = _findings_on_cells(findings, source, wb.sheetnames, size.renames)
+    if len(mine) > LIMITS["findings"]:
+        raise _TooMany(len(mine))
     if len(mine):
         mine["coord"] = _top_left(wb, mine)
         _write_comments(wb, mine, lang)
     _write_summary(wb, mine, lang)
-
     out.parent.mkdir(parents=True, exist_ok=True)
     with replacing(out) as tmp:
         wb.save(tmp)
         _finish(tmp, _core_dates(src), {ws.title: ws for ws in wb.worksheets})
+
+
+class _TooMany(Exception):
+    """More findings on cells than :data:`LIMITS` allows comments for."""
+
+
+def _annotate_summary(src: Path, out: Path, findings: pd.DataFrame, lang: str, source: str, size: Measure) -> None:
+    """A workbook holding the findings sheet alone (no links: the sheets are not in it)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    sheets = list(dict.fromkeys([*size.titles, *findings["sheet"].astype("string").dropna().tolist()]))
+    mine = _findings_on_cells(findings, source, sheets)
+    mine["coord"] = mine["letter"] + mine["cell_row"].astype(str)
+    _write_summary(wb, mine, lang, links=False)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(out) as tmp:
+        wb.save(tmp)
+        _finish(tmp, _core_dates(src), {})
+
+
+# --- bounding the work before openpyxl sees the workbook --------------------------------------
+
+#: Bounds of the work given to openpyxl, which holds every cell as a Python object (about 1 KB and
+#: 25 µs to load and save each; a merged range's bookkeeping about 250 µs; a cell format 120 µs:
+#: measured with openpyxl 3.1). Over one, the copy holds the findings sheet alone. ``bytes``: the
+#: workbook's parts uncompressed (a sheet part named by several sheets counted each time);
+#: ``cells``: the objects openpyxl would make (cells, rows, comments, and every cell of a merged
+#: range or of a hyperlink over a range); ``merged``: merged ranges; ``styles``: cell formats
+#: (``<xf>``; Excel's own limit is 65,490); ``findings``: findings on cells (a comment each, a row
+#: of the findings sheet: 0.7 ms each; a findings sheet alone lists that many and says how many more).
+LIMITS = {"bytes": 64 << 20, "merged": 20_000, "styles": 65_490, "cells": 400_000, "findings": 20_000}
+#: characters openpyxl refuses in a sheet's name, and what the copy writes instead (full width)
+_TITLE_FIX = str.maketrans("\\*?:/[]", "＼＊？：／［］")
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|row|comment|xf|mergeCell|hyperlink)(?=[\s/>])([^>]*)")
+_REF = re.compile(rb"""\bref\s*=\s*["']([^"']*)["']""")
+_REF_CELL = re.compile(rb"^\$?([A-Za-z]{1,3})\$?([0-9]{1,9})$")
+_ATTR = re.compile(r"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SHEET_TAG = re.compile(r"<(?:[\w.-]+:)?sheet\b[^>]*>")
+_REL_TAG = re.compile(r"<(?:[\w.-]+:)?Relationship\b[^>]*>")
+
+
+@dataclass
+class Measure:
+    """What :func:`measure` found: ``counts`` (the keys of :data:`LIMITS`), ``book`` (the workbook
+    part), ``titles`` (the sheets' names as openpyxl reads them, in the workbook's order),
+    ``renames`` (a name openpyxl refuses → the name the copy gives the sheet) and ``failed`` (the
+    exception that stopped the measure, ``""`` when none)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    book: str = "xl/workbook.xml"
+    titles: list[str] = field(default_factory=list)
+    renames: dict[str, str] = field(default_factory=dict)
+    failed: str = ""
+
+    def over(self) -> Message | None:
+        """Why the workbook is not given to openpyxl (the first bound it is over), None when it is."""
+        if self.failed:
+            return msg("annotate_failed", detail=self.failed)
+        for key, limit in LIMITS.items():
+            n = self.counts.get(key, 0)
+            if n > limit:
+                what = msg(f"annotate_limit_{key}", n=n, limit=limit, mb=-(-n // (1 << 20)), limit_mb=limit >> 20)
+                return msg("annotate_too_large", what=what)
+        return None
+
+
+def measure(src: Path | str) -> Measure:
+    """The work openpyxl would have with the workbook ``src`` (:data:`LIMITS`), read from its zip
+    without building anything: each part streamed once through a regular expression, a megabyte
+    at a time (an element split by a chunk's end is carried to the next). The counting stops at
+    the first count over its limit. Raises what zipfile raises for a damaged zip."""
+    import zipfile
+    from collections import Counter
+
+    out = Measure()
+    with zipfile.ZipFile(src) as z:
+        infos = [i for i in z.infolist() if not i.is_dir()]
+        out.counts["bytes"] = sum(i.file_size for i in infos)
+        if out.counts["bytes"] > LIMITS["bytes"]:
+            return out
+        out.book, out.titles, parts = _sheet_entries(z)
+        out.renames = _valid_titles(out.titles)
+        weight = Counter(parts)  # openpyxl reads a part once for every sheet that names it
+        out.counts["bytes"] += sum(max(weight[i.filename] - 1, 0) * i.file_size for i in infos)
+        if out.counts["bytes"] > LIMITS["bytes"]:
+            return out
+        for key in ("cells", "merged", "styles"):
+            out.counts[key] = 0
+        for info in infos:
+            if _scan_part(z, info, max(weight[info.filename], 1), out.counts):
+                break
     return out
 
 
-def _findings_on_cells(findings: pd.DataFrame, source: str, sheets: list[str]) -> pd.DataFrame:
+def _scan_part(z, info, times: int, counts: dict[str, int]) -> bool:
+    """Add the counts of one zip entry, read ``times`` by openpyxl, to ``counts`` (:func:`measure`);
+    True as soon as one is over its limit."""
+    tail = b""
+    with z.open(info) as f:
+        while True:
+            chunk = f.read(1 << 20)
+            data = tail + chunk
+            cut = len(data) if not chunk else data.rfind(b">") + 1
+            if cut == 0:  # no end of an element in a megabyte: keep its end only
+                cut = max(len(data) - 4096, 0)
+            for name, attrs in _TAG.findall(data[:cut]):
+                if name == b"xf":
+                    counts["styles"] += times
+                elif name == b"mergeCell":
+                    counts["merged"] += times
+                    counts["cells"] += _area(attrs) * times
+                elif name == b"hyperlink":
+                    counts["cells"] += _area(attrs) * times
+                else:  # a cell, a row, a comment
+                    counts["cells"] += times
+            if any(counts[k] > LIMITS[k] for k in ("cells", "merged", "styles")):
+                return True
+            tail = data[cut:]
+            if not chunk:
+                return False
+
+
+def _area(attrs: bytes) -> int:
+    """The cells of the range in an element's ``ref`` (``A100:XFD1048576`` → 16,384 × 1,048,477);
+    1 for a cell or a reference that does not parse (openpyxl then fails, and is caught)."""
+    ref = _REF.search(attrs)
+    ends = ref.group(1).strip().split(b":") if ref else []
+    found = [_REF_CELL.match(e.strip()) for e in ends]
+    if len(found) != 2 or not all(found):
+        return 1
+    (c1, r1), (c2, r2) = ((column_index(m.group(1).upper().decode()), int(m.group(2))) for m in found if m)
+    return (abs(c2 - c1) + 1) * (abs(r2 - r1) + 1)
+
+
+def _sheet_entries(z) -> tuple[str, list[str], list[str]]:
+    """The workbook part, its sheets' names as openpyxl reads them (an attribute's literal tab or
+    line break is a space, a character reference is the character) and the part each one names
+    (``""`` when its relationship is missing), in the workbook's order."""
+    import html
+
+    def read(name: str) -> str:
+        try:
+            return z.read(name).decode("utf-8", "replace")
+        except KeyError:
+            return ""
+
+    def attrs(tag: str) -> dict[str, str]:
+        return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTR.finditer(tag)}
+
+    def rels(part: str) -> dict[str, tuple[str, str]]:
+        p = PurePosixPath(part)
+        folder = "" if p.parent == PurePosixPath(".") else str(p.parent)
+        found = {}
+        for tag in _REL_TAG.findall(read(_join(folder, f"_rels/{p.name}.rels"))):
+            a = attrs(tag)
+            target = a.get("Target", "")
+            full = target.lstrip("/") if target.startswith("/") else _join(folder, target)
+            found[a.get("Id", "")] = (a.get("Type", ""), full)
+        return found
+
+    book = next((t for kind, t in rels("").values() if kind.endswith("/officeDocument")), "xl/workbook.xml")
+    targets = {k: t for k, (_, t) in rels(book).items()}
+    titles, parts = [], []
+    for tag in _SHEET_TAG.findall(read(book)):
+        a = attrs(tag)
+        raw = a.get("name", "").replace("\r\n", "\n")
+        titles.append(html.unescape(raw.translate({9: 32, 10: 32, 13: 32})))
+        rid = next((v for k, v in a.items() if k.endswith(":id")), "")
+        parts.append(targets.get(rid, ""))
+    return book, titles, parts
+
+
+def _valid_titles(titles: list[str]) -> dict[str, str]:
+    """The sheet names openpyxl refuses (``[ ] : * ? / \\``, or none at all) → a name it takes
+    (those characters in full width; ``_`` for no name), distinct from the other names."""
+    renames: dict[str, str] = {}
+    taken = set(titles)
+    for title in titles:
+        fixed = title.translate(_TITLE_FIX) or "_"
+        if fixed == title:
+            continue
+        while fixed in taken:
+            fixed += "_"
+        taken.add(fixed)
+        renames[title] = fixed
+    return renames
+
+
+def _renamed(src: Path, size: Measure):
+    """The workbook ``src`` in memory (an uncompressed zip: at most LIMITS["bytes"]) with the
+    sheets of ``size.renames`` renamed in its workbook part, for openpyxl to load."""
+    import html
+    import io
+    import zipfile
+
+    def rename(m: re.Match) -> str:
+        tag = m.group(0)
+        name = re.search(r"""\bname\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag)
+        if name is None:
+            return tag
+        raw = (name.group(1) if name.group(1) is not None else name.group(2)).replace("\r\n", "\n")
+        new = size.renames.get(html.unescape(raw.translate({9: 32, 10: 32, 13: 32})))
+        if new is None:
+            return tag
+        quoted = new.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        return tag[: name.start()] + f'name="{quoted}"' + tag[name.end() :]
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == size.book:
+                data = _SHEET_TAG.sub(rename, data.decode("utf-8")).encode("utf-8")
+            zout.writestr(info.filename, data)
+    buf.seek(0)
+    return buf
+
+
+def _sheet_key(name: str) -> str:
+    """A sheet's name as an XML parser normalises an attribute (a tab or line break a space):
+    calamine keeps a line break that openpyxl reads as a space."""
+    return name.replace("\r\n", "\n").translate({9: 32, 10: 32, 13: 32})
+
+
+# --- hyoka's own marks: replaced when an annotated copy is annotated again ------------------------
+
+#: the hidden sheet that records what each marked cell had before (so that checking an annotated
+#: copy again replaces hyoka's marks instead of stacking them): its name and header row
+MARKS = "hyoka_marks"
+MARKS_HEAD = ["sheet", "cell", "fill", "comment", "author"]
+#: the names of the findings sheet (``_`` added when a sheet had the name already)
+_SUMMARY_NAME = re.compile("^(?:" + "|".join(map(re.escape, SUMMARY.values())) + ")_*$")
+
+
+def _unmark(wb) -> None:
+    """Undo the marks an earlier annotation left in ``wb`` (an annotated copy checked again): its
+    findings sheets (by name and header row) go, and each cell it marked gets back the fill and
+    comment it had (from the :data:`MARKS` sheet) where the fill and comment are still hyoka's.
+    A copy without that sheet (hyoka before #15) loses hyoka's comments and fills only."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+    from openpyxl.styles.fills import Fill
+    from openpyxl.xml.functions import fromstring
+
+    heads = [HEAD["ja"], HEAD["en"]]
+    records: list[list[str]] = []
+    for ws in list(wb.worksheets):
+        first = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1), ())]
+        if ws.title.startswith(MARKS) and first == MARKS_HEAD:
+            records += [
+                ["" if v is None else str(v) for v in row][:5] for row in ws.iter_rows(min_row=2, values_only=True)
+            ]
+            wb.remove(ws)
+        elif _SUMMARY_NAME.match(ws.title) and first[: len(COLUMNS)] in heads:
+            wb.remove(ws)
+    ours = {c.upper() for c in FILLS.values()}
+    if not records:  # an older copy: hyoka's comments are those it signed
+        for ws in wb.worksheets:
+            for comment_cell in [c for c in getattr(ws, "_cells", {}).values() if getattr(c, "comment", None)]:
+                if comment_cell.comment.author == "hyoka":
+                    records.append([ws.title, comment_cell.coordinate, "", "", ""])
+    for sheet, coord, fill, text, author in (r + [""] * (5 - len(r)) for r in records):
+        if sheet not in wb.sheetnames or not coord:
+            continue
+        try:
+            cell = wb[sheet][coord]
+        except (ValueError, KeyError):
+            continue
+        colour = str(getattr(cell.fill.fgColor, "rgb", "") or "").upper()
+        if cell.fill.fill_type == "solid" and colour[-6:] in ours:
+            cell.fill = (Fill.from_tree(fromstring(fill)) if fill else None) or PatternFill()
+        if cell.comment is not None and cell.comment.author == "hyoka":
+            cell.comment = Comment(text, author or "hyoka") if text else None
+
+
+def _findings_on_cells(
+    findings: pd.DataFrame, source: str, sheets: list[str], renames: dict[str, str] | None = None
+) -> pd.DataFrame:
     """The findings on a cell of a sheet of this workbook (places as data:
-    hyoka.check.findings.PLACE_COLUMNS), only the columns written, with ``letter`` (the column's
-    letters), ``rank`` (severity order) and ``sheet_no`` (the sheet's position), ordered by
-    severity, sheet, row and column."""
-    on_cell = (
-        (findings["source_file"].astype("string") == source)
-        & findings["sheet"].astype("string").fillna("").isin(sheets)
-        & (findings["col"] > 0)
-    )
+    hyoka.check.findings.PLACE_COLUMNS), only the columns written, with ``sheet`` the name of the
+    sheet in ``sheets`` (the workbook's: a name the reader kept a line break in is found by its
+    normalised form, :func:`_sheet_key`; one openpyxl refused by its new name, ``renames``),
+    ``letter`` (the column's letters), ``rank`` (severity order) and ``sheet_no`` (the sheet's
+    position), ordered by severity, sheet, row and column."""
+    exact = {s: s for s in sheets}
+    by_key = {_sheet_key(s): s for s in sheets}
+    for old, new in (renames or {}).items():
+        exact.setdefault(old, new)
+        by_key.setdefault(_sheet_key(old), new)
+    named = findings["sheet"].astype("string").fillna("")
+    found = {s: exact.get(s) or by_key.get(_sheet_key(s), "") for s in named.unique().tolist()}
+    sheet = named.map(found).astype("string").fillna("")
+    on_cell = (findings["source_file"].astype("string") == source) & (sheet != "") & (findings["col"] > 0)
     keep = ["code", "severity", "title", "department", "project", "indicator", "message", "observed"]
     keep += ["expected", "fix", "waived", "sheet", "cell_row", "col"]
-    mine = findings.loc[on_cell.fillna(False).to_numpy(bool), [c for c in keep if c in findings]].copy()
+    picked = on_cell.fillna(False).to_numpy(bool)
+    mine = findings.loc[picked, [c for c in keep if c in findings]].copy()
+    mine["sheet"] = sheet[picked].to_numpy(object)
     for c in keep:
         if c not in mine:
             mine[c] = ""
@@ -155,12 +525,15 @@ def _top_left(wb, mine: pd.DataFrame) -> pd.Series:
         if not ranges:
             continue
         b = np.array([r.bounds for r in ranges])  # min_col, min_row, max_col, max_row
-        r, c = part["cell_row"].to_numpy()[:, None], part["col"].to_numpy()[:, None]
-        inside = (b[:, 0] <= c) & (c <= b[:, 2]) & (b[:, 1] <= r) & (r <= b[:, 3])
-        hit = inside.any(axis=1)
-        if hit.any():
-            first = inside.argmax(axis=1)[hit]
-            coord.loc[part.index[hit]] = [ranges[i].start_cell.coordinate for i in first]
+        step = max(1, 4_000_000 // len(ranges))  # findings × ranges compared at a time (booleans)
+        for at in range(0, len(part), step):
+            chunk = part.iloc[at : at + step]
+            r, c = chunk["cell_row"].to_numpy()[:, None], chunk["col"].to_numpy()[:, None]
+            inside = (b[:, 0] <= c) & (c <= b[:, 2]) & (b[:, 1] <= r) & (r <= b[:, 3])
+            hit = inside.any(axis=1)
+            if hit.any():
+                first = inside.argmax(axis=1)[hit]
+                coord.loc[chunk.index[hit]] = [ranges[i].start_cell.coordinate for i in first]
     return coord
 
 
@@ -171,9 +544,11 @@ def _texts(mine: pd.DataFrame, name: str) -> list[str]:
 
 def _write_comments(wb, mine: pd.DataFrame, lang: str) -> None:
     """Fill each cell with its worst severity and give it one comment listing its findings, worst
-    first (after a comment it already had)."""
+    first (after a comment it already had); what each cell had before is recorded in a hidden
+    sheet (:data:`MARKS`), for :func:`_unmark`."""
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
+    from openpyxl.xml.functions import tostring
 
     sev, words = SEV[lang], WORDS[lang]
     text = []
@@ -186,8 +561,15 @@ def _write_comments(wb, mine: pd.DataFrame, lang: str) -> None:
         text.append(line + (f"\n{words['fix']}: {fix}" if fix else ""))
     fills = {s: PatternFill("solid", fgColor=c) for s, c in FILLS.items()}
     ranks = mine["rank"].to_numpy()
+    marks = []
     for (sheet, coord), idx in mine.groupby(["sheet", "coord"], sort=False).indices.items():
         cell = wb[sheet][coord]
+        plain = isinstance(cell.fill, PatternFill) and cell.fill.fill_type is None
+        old = cell.comment
+        marks.append(
+            [sheet, coord, "" if plain else tostring(cell.fill.to_tree()).decode()]
+            + ([old.text or "", old.author or ""] if old is not None else ["", ""])
+        )
         cell.fill = fills[F.SEVERITIES[int(ranks[idx].min())]]
         body = "\n".join(text[i] for i in idx)  # in the table's order: worst first
         if cell.comment is not None and cell.comment.text:
@@ -196,14 +578,28 @@ def _write_comments(wb, mine: pd.DataFrame, lang: str) -> None:
         comment.width = COMMENT_WIDTH
         comment.height = min(COMMENT_PAD + COMMENT_LINE * _lines(body, COMMENT_CHARS), 600)
         cell.comment = comment
+    title = MARKS
+    while title in wb.sheetnames:
+        title += "_"
+    ws = wb.create_sheet(title)
+    ws.sheet_state = "veryHidden"
+    for i, row in enumerate([MARKS_HEAD, *marks], start=1):
+        ws.append(row)
+        for j in range(1, len(row) + 1):  # (ws[i] would scan the whole sheet for its width)
+            ws.cell(row=i, column=j).data_type = "s"  # texts as they are: a comment starting with = is no formula
 
 
-def _write_summary(wb, mine: pd.DataFrame, lang: str) -> None:
-    """The first sheet: one row per finding (:data:`COLUMNS`), its cell a link, its severity
-    filled; set up to print on A4 landscape, one page wide, the header row on every page."""
+def _write_summary(wb, mine: pd.DataFrame, lang: str, links: bool = True) -> None:
+    """The first sheet: one row per finding (:data:`COLUMNS`), its cell a link (``links``: the
+    sheets are in the workbook), its severity filled; set up to print on A4 landscape, one page
+    wide, the header row on every page. At most ``LIMITS["findings"]`` rows (the worst first),
+    then one saying how many more."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import quote_sheetname
     from openpyxl.worksheet.hyperlink import Hyperlink
+
+    more = len(mine) - LIMITS["findings"]
+    mine = mine.head(LIMITS["findings"])
 
     title = SUMMARY[lang]
     while title in wb.sheetnames:
@@ -253,17 +649,20 @@ def _write_summary(wb, mine: pd.DataFrame, lang: str) -> None:
             c = ws.cell(row=i, column=j)
             c.data_type = "s"
             c.alignment = wrap
-        link = ws.cell(row=i, column=2)
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted[sheet]}!{coord}")
-        link.font = link_font
+        if links:
+            link = ws.cell(row=i, column=2)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quoted[sheet]}!{coord}")
+            link.font = link_font
         ws.cell(row=i, column=1).fill = fills[sev]
         lines = max(_lines(v, w) for v, w in zip(values, widths))
         ws.row_dimensions[i].height = 15 * min(lines, MAX_LINES)
+    if more > 0:
+        ws.append([WORDS[lang]["more"].format(n=more)])
     for j, width in enumerate(widths):
         ws.column_dimensions[column_letters(j)].width = width
     last = column_letters(len(COLUMNS) - 1)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 1)}"
+    ws.auto_filter.ref = f"A1:{last}{len(mine) + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -293,6 +692,8 @@ class _Geometry:
     rows: list[int]  # 1-based rows of another height
     heights: list[float]
     extra: list[float]  # extra[k]: the sum of (height - default) of rows[: k + 1]
+    col_px: np.ndarray | None = field(default=None, repr=False)  # every column's pixels (made once)
+    left_px: np.ndarray | None = field(default=None, repr=False)  # their running sum, from 0
 
     @classmethod
     def of(cls, ws) -> _Geometry:
@@ -315,7 +716,18 @@ class _Geometry:
 
     def width(self, col: int) -> float:
         """Pixels of the 1-based column ``col``."""
-        return next((w for lo, hi, w in self.columns if lo <= col <= hi), self.default_width)
+        return float(self._widths()[min(max(col, 1), MAX_COLUMN) - 1])
+
+    def _widths(self) -> np.ndarray:
+        """Pixels of every column, 1 to :data:`MAX_COLUMN` (index 0 is column 1), the first of
+        overlapping ranges winning; made once."""
+        if self.col_px is None:
+            widths = np.full(MAX_COLUMN, self.default_width)
+            for lo, hi, w in reversed(self.columns):
+                widths[max(lo, 1) - 1 : min(hi, MAX_COLUMN)] = w
+            self.col_px = widths
+            self.left_px = np.concatenate([[0.0], np.cumsum(widths)])
+        return self.col_px
 
     def height(self, row: int) -> float:
         """Pixels of the 1-based row ``row``."""
@@ -324,7 +736,9 @@ class _Geometry:
 
     def left(self, col: int) -> float:
         """Pixels from the sheet's left edge to the 1-based column ``col``."""
-        return float(sum(self.width(c) for c in range(1, col)))
+        self._widths()
+        assert self.left_px is not None
+        return float(self.left_px[min(max(col, 1), MAX_COLUMN + 1) - 1])
 
     def top(self, row: int) -> float:
         """Pixels from the sheet's top edge to the 1-based row ``row``."""
@@ -348,6 +762,10 @@ class _Geometry:
             bottom_row += 1
         box = [left_col, left_off, top_row, top_off, right_col, round(right_off), bottom_row, round(bottom_off)]
         return box, self.left(left_col + 1) + left_off, self.top(top_row + 1) + top_off
+
+
+#: the last column of a sheet (XFD)
+MAX_COLUMN = 16_384
 
 
 def _width_px(width: float) -> float:
@@ -445,13 +863,16 @@ _DATE = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)([^<]*)(</dcterms:\2>
 
 
 def _core_dates(src: Path) -> dict[bytes, bytes]:
-    """The created/modified values of ``src``'s docProps/core.xml (W3CDTF text), as found."""
+    """The created/modified values of ``src``'s docProps/core.xml (W3CDTF text), as found; none
+    when it cannot be read or is over 1 MB (a few hundred bytes in any real workbook)."""
     import zipfile
 
     try:
         with zipfile.ZipFile(src) as z:
+            if z.getinfo("docProps/core.xml").file_size > 1 << 20:
+                return {}
             core = z.read("docProps/core.xml")
-    except (KeyError, OSError, zipfile.BadZipFile):
+    except Exception:  # no such part, a damaged or encrypted zip: the copy is dated the ZIP epoch
         return {}
     return {m.group(2): m.group(3) for m in _DATE.finditer(core)}
 

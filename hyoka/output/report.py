@@ -24,7 +24,9 @@
   beyond that, only the rows with findings; the .md lists every row). The HTML prints on A4
   landscape, every group open (no ``<details>``: a closed one would not print);
 - ``findings.json``: the findings table (keys of hyoka.check.findings.RECORD_KEYS, with ``waived``);
-- ``<book>.hyoka.xlsx``: each .xlsx input with its findings written in (hyoka.output.annotate).
+- ``<book>.hyoka.xlsx``: each .xlsx input with its findings written in (hyoka.output.annotate),
+  under a name of its own in the run, beside a copy the user edited rather than over it
+  (:func:`_annotated_targets`); the pages say when a copy holds the findings sheet only.
 
 Pages are self-contained (inline CSS, SVG and the one hashed script; no network, no external
 font), work without script, and print. Every value is escaped (Jinja2 autoescape for HTML; a
@@ -50,6 +52,7 @@ from __future__ import annotations
 import base64
 import errno
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -57,7 +60,8 @@ import shutil
 import tempfile
 import time
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -70,10 +74,11 @@ from markupsafe import Markup
 from hyoka.atomic import atomic_write
 from hyoka.check import findings as F
 from hyoka.check import registry
-from hyoka.errors import HyokaError, msg, os_reason
+from hyoka.errors import HyokaError, Message, msg, os_reason
+from hyoka.files import read_regular
 from hyoka.inputs import input_paths, refuse_inputs
 from hyoka.normalise.frame import era_label
-from hyoka.output.annotate import annotate_workbook
+from hyoka.output.annotate import annotate, summary_only_warning
 from hyoka.output.chart import CHART, grade_colours, progress_chart  # noqa: F401 (CHART, grade_colours: the interface)
 from hyoka.output.pages import (  # noqa: F401
     EDITION_CAP,
@@ -340,9 +345,111 @@ def _annotated_target(out: Path, table) -> Path:
     )
 
 
-def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime | None = None) -> list[Path]:
+def _annotated_targets(out: Path, tables: list) -> list[tuple[Any, Path, Message | None]]:
+    """Where each workbook input's annotated copy goes: (table, path, why another name than
+    ``<book>.hyoka.xlsx`` was taken, or None), in the tables' order.
+
+    Names are distinct within the run, whatever sanitising does (``a b.xlsx`` and ``a_b.xlsx``
+    both give ``a_b``; names compared without case, as Windows and macOS do): the workbook whose
+    name needed no change keeps it, then in the order of the source names, the others get
+    ``<stem>-2.hyoka.xlsx``, ``-3`` … (never another input's own name), so the same inputs give
+    the same names in any order. A file already at a name is replaced only when this folder's
+    manifest records it as hyoka's and its bytes are those hyoka wrote (:func:`recorded_digests`;
+    a manifest of before #15 records no digest: its files count as hyoka's); else it is the
+    user's (a copy the clerk fixed, a file of their own) and is kept: the next free name is taken,
+    and the Message says so."""
+    books = [t for t in tables if t.path.lower().endswith((".xlsx", ".xlsm"))]
+    natural = [_annotated_target(out, t).name for t in books]
+    digests, listed = recorded_digests(out), recorded_scopes(out)
+
+    def plain(t) -> bool:
+        stem = str(Path(t.source).with_suffix(""))
+        return safe_filename(stem, 0)[3:] == stem
+
+    order = sorted(range(len(books)), key=lambda i: (not plain(books[i]), books[i].source))
+    taken: set[str] = set()
+    chosen: dict[int, tuple[Path, Message | None]] = {}
+    for i in order:
+        ext = Path(books[i].path).suffix.lower()
+        stem = natural[i][: -len(".hyoka" + ext)]
+        others = {n.casefold() for j, n in enumerate(natural) if j != i}
+        skipped: tuple[str, Path] | None = None  # the first name held by a file that is not hyoka's
+        for k in itertools.count(1):
+            name = natural[i] if k == 1 else f"{stem}-{k}.hyoka{ext}"
+            if name.casefold() in taken or (k > 1 and name.casefold() in others):
+                continue
+            path = out / name
+            if (path.exists() or path.is_symlink()) and not _hyokas(path, digests, listed):
+                skipped = skipped or ("annotated_kept_changed" if name in digests else "annotated_kept_other", path)
+                continue
+            break
+        taken.add(name.casefold())
+        chosen[i] = (path, msg(skipped[0], target=skipped[1], new=path) if skipped else None)
+    return [(t, *chosen[i]) for i, t in enumerate(books)]
+
+
+def _hyokas(path: Path, digests: dict[str, str], listed: dict[str, str]) -> bool:
+    """Whether the file at ``path`` is hyoka's to replace: its digest is the one recorded, or it
+    is listed with no digest (a manifest of before #15)."""
+    if not path.is_file() or path.is_symlink():
+        return False
+    if path.name in digests:
+        return _digest(path) == digests[path.name]
+    return path.name in listed
+
+
+def _digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex), ``""`` when it cannot be read."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
+def _write_annotated(
+    result: CheckResult,
+    stage: Path,
+    targets: list[tuple[Any, Path, Message | None]],
+    found: pd.DataFrame,
+    s: dict,
+    warn: Callable[[Message], None] | None,
+) -> tuple[dict[str, Path], dict[str, str], dict[str, str]]:
+    """Each workbook input answered in itself (hyoka.output.annotate) under the name
+    :func:`_annotated_targets` chose in the report folder (``targets``), written into the staging
+    folder ``stage``. Returns source → the path written, source → the note the pages give beside its link (why it
+    holds the findings sheet only; none for a whole copy) and name → the digest of what was
+    written (for the manifest). Each copy kept or cut short is said to ``warn`` in one line."""
+    lang = result.options.lang
+    paths: dict[str, Path] = {}
+    notes: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    for t, target, kept in targets:
+        if kept is not None and warn is not None:
+            warn(kept)
+        done = annotate(t.path, stage / target.name, found, lang, source=t.source)
+        if done.summary_only is not None:
+            notes[t.source] = s["annotated_summary_only"].format(reason=done.summary_only.say(lang))
+            if warn is not None:
+                warn(summary_only_warning(t.source, replace(done, path=target)))  # where it will be
+        paths[t.source] = done.path
+        digests[done.path.name] = _digest(done.path)
+    return paths, notes, digests
+
+
+def write_reports(
+    result: CheckResult,
+    out_dir: Path | str,
+    generated: datetime | None = None,
+    warn: Callable[[Message], None] | None = None,
+) -> list[Path]:
     """Write the reports (see module doc) and return the paths written. ``generated``: the time
-    index.html states (default: now, or ``SOURCE_DATE_EPOCH`` when set). Raises HyokaError before
+    index.html states (default: now, or ``SOURCE_DATE_EPOCH`` when set); ``warn``: told each
+    annotated copy written under another name or holding the findings sheet only (a Message).
+    Raises HyokaError before
     writing anything when a report file would replace a file the run reads (:func:`_refuse_targets`)
     or ``out_dir`` cannot be written.
 
@@ -356,7 +463,8 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     s = strings(result.options.lang)
     found = with_cells(result)
     plan = _plan(result.frame, found, s)
-    books = [_annotated_target(out, t).name for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))]
+    targets = _annotated_targets(out, result.tables)
+    books = [target.name for _, target, _ in targets]
     pages = [f"{stem}.{ext}" for stem in plan.stems.values() for ext in ("html", "md")]
     _refuse_targets(out, [*pages, *books, *FIXED], result)
     try:
@@ -367,9 +475,9 @@ def write_reports(result: CheckResult, out_dir: Path | str, generated: datetime 
     except OSError as exc:
         raise HyokaError(msg("where", where=out, what=msg("cannot_write_reports", reason=os_reason(exc)))) from None
     try:
-        written = _write_staged(result, stage, generated, s, found, plan)
+        written, digests = _write_staged(result, stage, generated, s, found, plan, targets, warn)
         inputs = frozenset(Path(t.path).resolve() for t in result.tables)
-        return _commit(stage, out, written, report_scope(result), inputs)
+        return _commit(stage, out, written, report_scope(result), inputs, digests)
     except OSError as exc:
         raise HyokaError(msg("where", where=out, what=msg("cannot_write_reports", reason=os_reason(exc)))) from None
     finally:
@@ -467,7 +575,9 @@ def _staging(out: Path) -> tuple[Path, int | None]:
     return stage, lock
 
 
-def _commit(stage: Path, out: Path, written: list[Path], scope: str, inputs: frozenset[Path]) -> list[Path]:
+def _commit(
+    stage: Path, out: Path, written: list[Path], scope: str, inputs: frozenset[Path], digests: dict[str, str]
+) -> list[Path]:
     """Move the staged report files (``written``, in ``stage``) into ``out``, index.html last,
     then remove the stale files and record the manifest (:func:`_replace_manifest`). The manifest
     first records the new files too, so a run stopped among the renames leaves no file the next
@@ -476,11 +586,11 @@ def _commit(stage: Path, out: Path, written: list[Path], scope: str, inputs: fro
     owners = recorded_scopes(out)
     if set(names) - set(owners):
         files = dict(sorted({**dict.fromkeys(names, scope), **owners}.items()))
-        _put(out, MANIFEST, json.dumps({"files": files}, ensure_ascii=False, indent=1) + "\n")
+        _put(out, MANIFEST, _manifest_text(files, recorded_digests(out)))
     for name in names:
         os.replace(stage / name, out / name)
     final = [out / name for name in names]
-    _replace_manifest(out, final, scope, inputs)
+    _replace_manifest(out, final, scope, inputs, digests)
     return final
 
 
@@ -491,9 +601,18 @@ def _put(out: Path, name: str, text: str) -> None:
 
 
 def _write_staged(
-    result: CheckResult, out: Path, generated: datetime | None, s: dict, found: pd.DataFrame, plan: _Plan
-) -> list[Path]:
-    """Write every report file into the staging folder ``out``; returns their paths."""
+    result: CheckResult,
+    out: Path,
+    generated: datetime | None,
+    s: dict,
+    found: pd.DataFrame,
+    plan: _Plan,
+    targets: list[tuple[Any, Path, Message | None]],
+    warn: Callable[[Message], None] | None,
+) -> tuple[list[Path], dict[str, str]]:
+    """Write every report file into the staging folder ``out``; returns their paths and the
+    annotated copies' digests (name → SHA-256, for the manifest). ``targets``: where each
+    annotated copy goes in the report folder (:func:`_annotated_targets`)."""
     lang = result.options.lang
     env = _env()
     env.globals.update(counted=lambda key, n: counted(s, key, n), summary=lambda rows, c: summary_line(s, rows, c))
@@ -509,9 +628,9 @@ def _write_staged(
     written: list[Path] = []
     departments = []
     dept_tpl = {ext: env.get_template(f"department.{ext}.j2") for ext in ("html", "md")}
-    books = {
-        t.source: _annotated_target(out, t).name for t in result.tables if t.path.lower().endswith((".xlsx", ".xlsm"))
-    }
+    # each workbook, answered in itself (hyoka.output.annotate), before the pages that name it
+    annotated_paths, annotated_notes, digests = _write_annotated(result, out, targets, found, s, warn)
+    books = {source: path.name for source, path in annotated_paths.items()}
     all_counts, all_previous = _by_department(frame, dep_col, found, found_dep)
     for name in names:  # one page per department (at most PAGE_CAP): the rows are split once above
         previous = all_previous.get(name, [])
@@ -545,7 +664,9 @@ def _write_staged(
             # where the page comes from and when it was made (the index's stamp)
             "stamp": made,
             "plan_title": getattr(result.options, "title", None) or "",
-            "sources": sources(sub_frame, sub_found, books),
+            "sources": [
+                {**src, "note": annotated_notes.get(src["file"], "")} for src in sources(sub_frame, sub_found, books)
+            ],
         }
         for ext in ("html", "md"):
             if ext == "md":
@@ -608,21 +729,17 @@ def _write_staged(
     if scope:
         one = s["title_index_one"].format(department=scope)
         index_ctx["s"] = {**s, "title_index": one, "kicker": one}
-    annotated = {}
-    for t in result.tables:  # each workbook, answered in itself (hyoka.output.annotate)
-        if t.path.lower().endswith((".xlsx", ".xlsm")):
-            target = _annotated_target(out, t)
-            written.append(annotate_workbook(t.path, target, found, lang, source=t.source))
-            annotated[t.source] = target.name
+    written += annotated_paths.values()
     for entry in table_rows:
-        entry["annotated"] = annotated.get(entry["source"], "")
+        entry["annotated"] = books.get(entry["source"], "")
+        entry["annotated_note"] = annotated_notes.get(entry["source"], "")
     path = out / "index.html"
     atomic_write(path, env.get_template("index.html.j2").render(**index_ctx))
     written.append(path)
     path = out / "findings.json"
     atomic_write(path, json.dumps(F.to_records(found), ensure_ascii=False, indent=1) + "\n")
     written.append(path)
-    return written
+    return written, digests
 
 
 MANIFEST = ".hyoka-manifest.json"
@@ -639,19 +756,52 @@ def report_scope(result: CheckResult) -> str:
     return names[0] if len(names) == 1 else result.options.department
 
 
+#: a manifest is a few KB per hundred files; a larger one is not hyoka's
+MANIFEST_BYTES = 20_000_000
+
+
+def _manifest(out: Path) -> dict:
+    """The manifest of ``out`` as read ({} when it is missing, unreadable, not a regular file — a
+    FIFO put there would block the run — over :data:`MANIFEST_BYTES`, or not a JSON object)."""
+    try:
+        data = read_regular(out / MANIFEST, MANIFEST_BYTES)
+        recorded = json.loads(data.decode("utf-8")) if len(data) <= MANIFEST_BYTES else {}
+    except (OSError, ValueError):
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
 def recorded_scopes(out: Path) -> dict[str, str]:
     """What the manifest of ``out`` records: file name → the scope of the run that wrote it last
     ({} without a readable manifest)."""
-    try:
-        recorded = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("files", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
+    recorded = _manifest(out).get("files", {})
     if isinstance(recorded, list):  # the earlier form: one list, written by a run of either scope
         return dict.fromkeys(map(str, recorded), ALL)
     return {str(k): str(v) for k, v in recorded.items()} if isinstance(recorded, dict) else {}
 
 
-def _replace_manifest(out: Path, written: list[Path], scope: str = ALL, inputs: frozenset[Path] = frozenset()) -> None:
+def recorded_digests(out: Path) -> dict[str, str]:
+    """The digests the manifest of ``out`` records: file name → SHA-256 (hex) of the annotated
+    copy as hyoka wrote it ({} without them)."""
+    recorded = _manifest(out).get("digests", {})
+    return {str(k): str(v) for k, v in recorded.items()} if isinstance(recorded, dict) else {}
+
+
+def _manifest_text(files: dict[str, str], digests: dict[str, str]) -> str:
+    """The manifest's JSON: ``{"files": {name: scope}, "digests": {name: hex}}``, digests only for
+    files it lists (none: no key)."""
+    kept = {n: d for n, d in sorted(digests.items()) if n in files}
+    record: dict[str, Any] = {"files": files, **({"digests": kept} if kept else {})}
+    return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+
+
+def _replace_manifest(
+    out: Path,
+    written: list[Path],
+    scope: str = ALL,
+    inputs: frozenset[Path] = frozenset(),
+    digests: dict[str, str] | None = None,
+) -> None:
     """Remove the files the last run of the same ``scope`` wrote that this run did not (a department
     that is gone would otherwise keep a stale page), then record what this run wrote.
 
@@ -661,14 +811,18 @@ def _replace_manifest(out: Path, written: list[Path], scope: str = ALL, inputs: 
     departments' pages alone, and a full run leaves a department run's pages. A manifest of the
     earlier form (``{"files": [names]}``) is read as the full report's. A file this run read
     (``inputs``, resolved paths: the clerk's loop checks ``reports/book.hyoka.xlsx`` again) is
-    never removed and leaves the manifest: it is the user's file now."""
+    never removed and leaves the manifest: it is the user's file now. So does an annotated copy
+    changed since hyoka wrote it (``digests``, name → SHA-256 of the annotated copies written now,
+    are recorded as ``{"digests": {name: hex}}``; a stale copy whose bytes are not the recorded
+    ones was edited by someone)."""
     names = sorted(p.name for p in written)
     owners = recorded_scopes(out)
+    before = recorded_digests(out)
     for name in sorted(set(owners) - set(names)):
         if owners[name] != scope:
             continue
         stale = out / Path(name).name  # a bare name: never a path outside out/
-        if stale.resolve() in inputs:
+        if stale.resolve() in inputs or (name in before and _digest(stale) not in ("", before[name])):
             del owners[name]
             continue
         if stale.suffix in (".html", ".md", ".json", ".xlsx", ".xlsm") and stale.is_file():
@@ -676,4 +830,4 @@ def _replace_manifest(out: Path, written: list[Path], scope: str = ALL, inputs: 
         del owners[name]
     owners.update(dict.fromkeys(names, scope))
     files = dict(sorted(owners.items()))
-    _put(out, MANIFEST, json.dumps({"files": files}, ensure_ascii=False, indent=1) + "\n")
+    _put(out, MANIFEST, _manifest_text(files, {**before, **(digests or {})}))

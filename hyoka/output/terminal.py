@@ -36,20 +36,21 @@ def clean(text: object) -> Text:
 
 
 def long_values(frame: pd.DataFrame, rows: pd.Series) -> dict[int, list[str]]:
-    """For the rows ``rows`` (positions in the normalised ``frame``; -1 for none) the text cells
-    longer than :func:`~hyoka.display.shorten` shows whole: position → [texts]. Only the rows
-    given are looked at, one text column at a time."""
-    at = sorted({int(i) for i in rows if i >= 0})
-    if not at:
+    """For the rows ``rows`` (a finding's ``row_index``: the label of its row in the normalised
+    ``frame``, which a ``--department`` run has filtered; -1 for none) the text cells longer than
+    :func:`~hyoka.display.shorten` shows whole: row label → [texts]. Only the rows given are looked
+    at, one text column at a time."""
+    at = frame.index.intersection(sorted({int(i) for i in rows if i >= 0}))
+    if not len(at):
         return {}
-    sub = frame.iloc[at]
+    sub = frame.loc[at]
     out: dict[int, list[str]] = {}
     for c in sub.columns:
         if sub[c].dtype == object or isinstance(sub[c].dtype, pd.StringDtype):
             col = sub[c].astype("string")
             long = col[col.str.len().fillna(0) > KEEP + SLACK]
-            for pos, value in zip(long.index, long.tolist()):
-                out.setdefault(int(frame.index.get_loc(pos)), []).append(value)
+            for label, value in zip(long.index, long.tolist()):
+                out.setdefault(int(label), []).append(value)
     return out
 
 
