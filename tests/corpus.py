@@ -890,6 +890,43 @@ def _no_default_style(d):
     return Case("no_default_style_openpyxl_xlsx", p, "findings", json_has=["市職員研修"])
 
 
+@case("merged_column_to_row_1048576_openpyxl_xlsx")
+def _merged_column_openpyxl(d):
+    """Found by the #15 try-out: one merged column J2:J1048576 in a workbook with a percent format
+    (so openpyxl reads it) ran past 120 s; openpyxl makes an object per merged cell."""
+    p = _percent_styled(table_xlsx(d / "merge_column.xlsx"))
+    rewrite_zip(
+        p,
+        _sheet1(
+            lambda x: x.replace(
+                b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="J2:J1048576"/></mergeCells>', 1
+            )
+        ),
+    )
+    return Case("merged_column_to_row_1048576_openpyxl_xlsx", p, "error", ["1,048,575 cells", "unmerge"])
+
+
+@case("hyperlink_over_whole_sheet_openpyxl_xlsx")
+def _hyperlink_whole_sheet_openpyxl(d):
+    """Found by the #15 try-out: one hyperlink on A1:XFD1048576 (5 KB, openpyxl path) took 1.5 GB
+    before running out of memory: openpyxl makes a cell for each place a hyperlink range covers."""
+    p = _percent_styled(table_xlsx(d / "hyperlink.xlsx"))
+    link = b'<hyperlinks><hyperlink ref="A1:XFD1048576" display="x" location="A1"/></hyperlinks>'
+    rewrite_zip(p, _sheet1(lambda x: x.replace(b"</sheetData>", b"</sheetData>" + link, 1)))
+    return Case("hyperlink_over_whole_sheet_openpyxl_xlsx", p, "error", ["17,179,869,184 cells", "unlink"])
+
+
+@case("formatted_empty_rows_openpyxl_xlsx")
+def _formatted_empty_rows_openpyxl(d):
+    """Found by the #15 try-out: 10,000 rows of formatted empty cells (200 KB, openpyxl path) ran
+    past 120 s: the grid asked openpyxl for the sheet's extent once per row (quadratic)."""
+    p = _percent_styled(table_xlsx(d / "empty_rows.xlsx"))
+    row = "".join(f'<c r="{c}{{i}}" s="0"/>' for c in "ABCDEFGHIJ")
+    rows = "".join(f'<row r="{i}">' + row.format(i=i) + "</row>" for i in range(10, 10010)).encode()
+    rewrite_zip(p, _sheet1(lambda x: x.replace(b"</sheetData>", rows + b"</sheetData>", 1)))
+    return Case("formatted_empty_rows_openpyxl_xlsx", p, "findings", json_has=["市職員研修"])
+
+
 # ------------------------------------------------------------------ #15: annotated copies
 
 

@@ -46,7 +46,7 @@ MAX_COLUMNS = 2_000  # an evaluation table has a few dozen
 MAX_WORKBOOK_CELLS = 10_000_000  # rows × columns of all sheets' used ranges together (~5 s, 600 MB)
 MAX_SHEETS = 1_000
 MAX_DECLARED_STRINGS = 1_000_000  # a shared-strings count python-calamine may reserve room for unchecked
-MAX_MERGED_OPENPYXL = 2_000_000  # cells of merged ranges (openpyxl makes an object for each)
+MAX_MERGED_OPENPYXL = 300_000  # cells of merged ranges (openpyxl makes an object for each: 1M took 28 s, 1 GB)
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -246,6 +246,7 @@ _REF_ROW = re.compile(rb' r="[A-Z]{1,10}0*(\d{1,15})"')
 _REF_COLUMN = re.compile(rb' r="([A-Z]{1,10})\d')
 _F_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
 _MERGE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s[^>]*ref\s*=\s*["\']([^"\']*)["\']')
+_HYPERLINK = re.compile(rb'<(?:[\w.-]+:)?hyperlink\s[^>]*ref\s*=\s*["\']([^"\']*)["\']')
 # a shared-string cell not written as Excel writes one (<c … t="s"><v>12</v>): looked at closely
 _ODD_S_CELL = re.compile(rb'\st\s*=\s*["\'](?:s|&[^"\'<>]*)["\'][^>]*>(?!<(?:[\w.-]+:)?v>\d{1,9}</)')
 _CELL_RANGE = re.compile(r"^\$?([A-Za-z]{1,10})\$?0*(\d{1,15})(?::\$?([A-Za-z]{1,10})\$?0*(\d{1,15}))?$")
@@ -259,6 +260,7 @@ class SheetScan:
     cols: int = 0
     formulas: bool = False  # some cell has a formula
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0, c0, r1, c1
+    linked: int = 0  # cells the hyperlinks' ranges cover (openpyxl makes a cell for each)
 
     @property
     def merged_cells(self) -> int:
@@ -293,6 +295,13 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, source: str, strings
             scan.formulas = True
         if not odd and (b"<!" in chunk or b"<?" in chunk or b"&#" in chunk or _ODD_S_CELL.search(chunk)):
             odd = True
+        if b"hyperlink" in chunk:
+            for ref in _HYPERLINK.findall(chunk):
+                m = _CELL_RANGE.match(ref.decode("ascii", "replace"))
+                if m and m.group(3):
+                    rows = abs(int(m.group(4)) - int(m.group(2))) + 1
+                    cols = abs(column_index(m.group(3).upper()) - column_index(m.group(1).upper())) + 1
+                    scan.linked += rows * cols
         if b"mergeCell" in chunk:
             for ref in _MERGE.findall(chunk):
                 m = _CELL_RANGE.match(ref.decode("ascii", "replace"))
@@ -489,12 +498,15 @@ def _grids_openpyxl(path: Path, source: str) -> list[SheetGrid]:
             wb = load_workbook(path, data_only=True)
         grids = []
         for ws in wb.worksheets:
-            _check_size(ws.max_row, ws.max_column, ws.title, source)
+            # max_row / max_column walk every cell on each call: read once (once per row made a
+            # 10,000-row sheet quadratic, minutes)
+            n_rows, n_cols = ws.max_row, ws.max_column
+            _check_size(n_rows, n_cols, ws.title, source)
             cells = getattr(ws, "_cells", None)
             if cells is None:  # another openpyxl: the public, dense way
                 rows = [[cell_text(c.value, c.number_format) for c in r] for r in ws.iter_rows()]
             else:
-                rows = [[""] * ws.max_column for _ in range(ws.max_row if cells else 0)]
+                rows = [[""] * n_cols for _ in range(n_rows if cells else 0)]
                 for (r, c), cell in cells.items():
                     value = cell.value
                     if value is not None:
@@ -538,7 +550,8 @@ def read_grids(path: Path, source: str, reader: str = "auto") -> tuple[list[Shee
             if total > MAX_WORKBOOK_CELLS:
                 raise InputError(msg("xlsx_too_many_cells", cells=total, limit=MAX_WORKBOOK_CELLS), file=source)
         if reader == "openpyxl":
-            merged = sum(s.merged_cells for s in scans.values())
+            # openpyxl makes a cell object for each merged cell and each cell a hyperlink range covers
+            merged = sum(s.merged_cells + s.linked for s in scans.values())
             if merged > MAX_MERGED_OPENPYXL:
                 raise InputError(msg("xlsx_merged_too_large", cells=merged, limit=MAX_MERGED_OPENPYXL), file=source)
         try:
