@@ -927,6 +927,32 @@ def _formatted_empty_rows_openpyxl(d):
     return Case("formatted_empty_rows_openpyxl_xlsx", p, "findings", json_has=["市職員研修"])
 
 
+@case("strict_open_xml_xlsx")
+def _strict_open_xml(d):
+    """Found by the #15 try-out: a workbook saved as Excel's Strict Open XML Spreadsheet (other
+    namespaces) had its 0.0% values read as 0.5 and its annotated copy emptied, without a word."""
+    p = _percent_styled(table_xlsx(d / "strict.xlsx"))
+    spaces = [
+        (
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        ),
+        (
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        ),
+    ]
+
+    def strict(name, data):
+        if name.endswith((".xml", ".rels")):
+            for a, b in spaces:
+                data = data.replace(a, b)
+        return data
+
+    rewrite_zip(p, strict)
+    return Case("strict_open_xml_xlsx", p, "error", ["Strict Open XML", "save it as Excel Workbook"])
+
+
 # ------------------------------------------------------------------ #15: annotated copies
 
 

@@ -162,6 +162,8 @@ def _sheet_entries(zf: zipfile.ZipFile, members: dict[str, str], source: str) ->
     try:
         package = ET.fromstring(zf.read(members.get("_rels/.rels", "_rels/.rels")))
         wb = ET.fromstring(zf.read("xl/workbook.xml"))
+        if wb.tag.startswith("{http://purl.oclc.org/ooxml/"):  # Strict: neither reader knows it
+            raise InputError(msg("xlsx_strict"), file=source)
         rels = ET.fromstring(zf.read(members.get("xl/_rels/workbook.xml.rels", "xl/_rels/workbook.xml.rels")))
     except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError(msg("workbook_damaged", detail=_detail(exc, 100)), file=source) from None
