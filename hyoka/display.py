@@ -26,6 +26,7 @@ SLACK = 20  #: a value at most KEEP + SLACK long is shown whole (cutting it woul
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
 _CONTROL_ALL = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
+_BIDI_ONLY = re.compile(f"[{_BIDI}]")
 
 
 def _escape(m: re.Match[str]) -> str:
@@ -37,6 +38,13 @@ def visible(text: object, one_line: bool = False) -> str:
     """``text`` (str() of it) with terminal control characters as visible escapes (module doc);
     with ``one_line``, tab and line feed too. ``"課\\x1b[31m"`` → ``"課\\\\x1b[31m"``."""
     return (_CONTROL_ALL if one_line else _CONTROL).sub(_escape, str(text))
+
+
+def without_bidi(text: object) -> str:
+    """``text`` (str() of it) with the direction controls (U+061C, U+200E/F, U+202A–E, U+2066–9)
+    shown as escapes, for pages and Markdown: a department named ``x\u202eexe.lmth`` would read
+    「xhtml.exe」 in a browser. Other characters, line ends included, are left to the page."""
+    return _BIDI_ONLY.sub(_escape, str(text))
 
 
 def shorten(text: str, lang: str = "ja", keep: int = KEEP) -> str:

@@ -205,3 +205,22 @@ def test_over_the_page_cap_departments_with_findings_get_pages_and_the_rest_a_li
     assert "<td>課C</td>" in index and "<td>課E</td>" in index  # listed in the table, without a link
     assert 'href="03_' not in index and 'href="04_課D.html"' in index
     assert PAGE_CAP == 200  # the cap the README states
+
+
+def test_direction_controls_are_shown_not_obeyed_on_pages(tmp_path):
+    """Found by the #15 try-out: a department named x + U+202E + exe.lmth read 「xhtml.exe」 in the
+    index and on its page (the browser obeyed the override). Pages and Markdown show the control as
+    the escape the terminal uses; findings.json keeps the value as published."""
+    name = "x\u202eexe.lmth"
+    p = tmp_path / "d.csv"
+    with open(p, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([HEADER, ROWS[0][:2] + [name] + ROWS[0][3:]])
+    written = write_reports(run_check([p]), tmp_path / "out")
+    pages = [w for w in written if w.suffix in (".html", ".md")]
+    assert sorted(w.name for w in pages) == ["01_x_exe.lmth.html", "01_x_exe.lmth.md", "index.html"]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "\u202e" not in text, page.name
+        # in Markdown the backslash is escaped itself (it renders as x\u202eexe.lmth)
+        assert ("x\\\\u202eexe.lmth" if page.suffix == ".md" else "x\\u202eexe.lmth") in text, page.name
+    assert name in (tmp_path / "out" / "findings.json").read_text(encoding="utf-8")

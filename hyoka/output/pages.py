@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from hyoka.check import findings as F
 from hyoka.check.text import pct
+from hyoka.display import _BIDI, without_bidi
 
 if TYPE_CHECKING:
     from hyoka.pipeline import CheckResult
@@ -58,7 +59,7 @@ def md_escape(value: object) -> str:
     """Escape a cell for a Markdown table: ``& < >`` as entities (no raw HTML), Markdown's special
     characters (``\\ ` * _ [ ] | ~``) backslashed, and every line end CommonMark knows (LF, CR,
     CRLF) as ``<br>``, so no text can end the table's line, start a block or split a cell."""
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else without_bidi(value)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
@@ -67,6 +68,8 @@ def md_escape(value: object) -> str:
 def md_escape_column(values: pd.Series) -> pd.Series:
     """:func:`md_escape` on a whole column (str, ``""`` for missing)."""
     t = values.astype("string").fillna("")
+    if t.str.contains(f"[{_BIDI}]", regex=True).any():  # rare: the escape per distinct value
+        t = t.map(without_bidi).astype("string")
     t = (
         t.str.replace("&", "&amp;", regex=False)
         .str.replace("<", "&lt;", regex=False)
@@ -305,7 +308,7 @@ def cell_breaks(cell: object) -> Markup:
     """A cell reference (``[seed_r5.xlsx]R5実施状況!J7``, ``t.csv:27:grade``) escaped, with a
     line-break opportunity after its file and sheet (and after a ``_`` of a long file name), so that
     a narrow column wraps it there and not inside a name."""
-    text = str(escape("" if cell is None else cell))
+    text = str(escape("" if cell is None else without_bidi(cell)))
     for mark in ("]", "!", ":", "_"):
         text = text.replace(mark, mark + "<wbr>")
     return Markup(text)

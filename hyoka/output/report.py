@@ -74,6 +74,7 @@ from markupsafe import Markup
 from hyoka.atomic import atomic_write
 from hyoka.check import findings as F
 from hyoka.check import registry
+from hyoka.display import without_bidi
 from hyoka.errors import HyokaError, Message, msg, os_reason
 from hyoka.files import read_regular
 from hyoka.inputs import input_paths, refuse_inputs
@@ -189,7 +190,8 @@ def _bytecode_cache():
     from jinja2 import FileSystemBytecodeCache
 
     try:
-        return FileSystemBytecodeCache()
+        # the name says how the templates are compiled (finalize): code compiled otherwise is not reused
+        return FileSystemBytecodeCache(pattern="__hyoka_jinja2_bidi_%s.cache")
     except (OSError, RuntimeError):
         return None
 
@@ -197,6 +199,8 @@ def _bytecode_cache():
 def _env() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(data_dir("reports") / "templates")),
+        # every value a template prints: direction controls shown, not obeyed (Markup is made already)
+        finalize=lambda v: v if isinstance(v, Markup) or not isinstance(v, str) else without_bidi(v),
         autoescape=lambda name: name is None or ".html" in name or ".svg" in name,
         trim_blocks=True,
         lstrip_blocks=True,
