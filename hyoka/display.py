@@ -23,10 +23,10 @@ KEEP = 80  #: characters of a long value that are shown
 SLACK = 20  #: a value at most KEEP + SLACK long is shown whole (cutting it would save little)
 
 #: bidirectional and other invisible format controls that reorder or hide what follows them
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
-_CONTROL_ALL = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
-_BIDI_ONLY = re.compile(f"[{_BIDI}]")
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]")
+_CONTROL_ALL = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]")
+_BIDI_ONLY = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 def _escape(m: re.Match[str]) -> str:

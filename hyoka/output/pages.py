@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from hyoka.check import findings as F
 from hyoka.check.text import pct
-from hyoka.display import _BIDI, without_bidi
+from hyoka.display import BIDI_CONTROLS, without_bidi
 
 if TYPE_CHECKING:
     from hyoka.pipeline import CheckResult
@@ -68,7 +68,7 @@ def md_escape(value: object) -> str:
 def md_escape_column(values: pd.Series) -> pd.Series:
     """:func:`md_escape` on a whole column (str, ``""`` for missing)."""
     t = values.astype("string").fillna("")
-    if t.str.contains(f"[{_BIDI}]", regex=True).any():  # rare: the escape per distinct value
+    if t.str.contains(f"[{BIDI_CONTROLS}]", regex=True).any():  # rare: the escape per distinct value
         t = t.map(without_bidi).astype("string")
     t = (
         t.str.replace("&", "&amp;", regex=False)
