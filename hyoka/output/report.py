@@ -196,7 +196,10 @@ def _bytecode_cache():
         return None
 
 
-def _env() -> Environment:
+def environment() -> Environment:
+    """The report templates' Jinja environment (reports/templates): autoescape for HTML and SVG,
+    every printed value with its direction controls shown (:func:`hyoka.display.without_bidi`),
+    the ``md`` and ``cellbreak`` filters; shared by the pages of ``hyoka serve``."""
     env = Environment(
         loader=FileSystemLoader(str(data_dir("reports") / "templates")),
         # every value a template prints: direction controls shown, not obeyed (Markup is made already)
@@ -248,7 +251,7 @@ def _by_department(
     return counts, previous
 
 
-def _finding_departments(found: pd.DataFrame, frame: pd.DataFrame, s: dict) -> pd.Series:
+def finding_departments(found: pd.DataFrame, frame: pd.DataFrame, s: dict) -> pd.Series:
     """The page each finding goes on: its department, or for H001 (a header cell not read) and
     H002 (checks a missing column switched off), which are about a table, the department of the
     sheet's rows when they all have one; else the no-department page."""
@@ -265,7 +268,7 @@ def _finding_departments(found: pd.DataFrame, frame: pd.DataFrame, s: dict) -> p
     return dep.replace("", s["no_department"])
 
 
-def _descriptions(result, lang: str) -> dict[str, str]:
+def descriptions(result, lang: str) -> dict[str, str]:
     """code → what the code checks: the catalog's rules in use and every other code
     (hyoka.check.registry)."""
     return {code: c.text("description", lang) for code, c in registry.all_codes(result.rules).items()}
@@ -511,7 +514,7 @@ def _plan(frame: pd.DataFrame, found: pd.DataFrame, s: dict) -> _Plan:
     pages go to the departments with findings no waiver accepts first, then the others, each in
     table order; a page keeps its number (``NN_`` is the department's place among all)."""
     dep_col = frame["department"].astype("string").fillna(s["no_department"])
-    found_dep = _finding_departments(found, frame, s)
+    found_dep = finding_departments(found, frame, s)
     names = list(dict.fromkeys(dep_col.tolist() + found_dep.tolist()))  # + departments only findings name
     paged: set[str] = set(names)
     if len(names) > PAGE_CAP:
@@ -618,11 +621,11 @@ def _write_staged(
     annotated copies' digests (name → SHA-256, for the manifest). ``targets``: where each
     annotated copy goes in the report folder (:func:`_annotated_targets`)."""
     lang = result.options.lang
-    env = _env()
+    env = environment()
     env.globals.update(counted=lambda key, n: counted(s, key, n), summary=lambda rows, c: summary_line(s, rows, c))
     made = stamp(generated, lang)
     frame = result.frame
-    descriptions = _descriptions(result, lang)
+    texts = descriptions(result, lang)
     dep_col, found_dep, names = plan.dep_col, plan.found_dep, plan.names
     rows_all = row_table(frame, found)
     rows_by_dep = pd.Series(np.arange(len(frame))).groupby(dep_col.to_numpy(), sort=False).indices if len(frame) else {}
@@ -658,7 +661,7 @@ def _write_staged(
             "counts": counts,
             "n_rows": len(sub_frame),
             "n_findings": len(sub_found),
-            "groups": groups(sub_found, descriptions),
+            "groups": groups(sub_found, texts),
             "findings": records(sub_found),
             "rows": records(shown_rows),
             "rows_hidden": len(sub_rows) - len(shown_rows),
@@ -697,7 +700,7 @@ def _write_staged(
         )
         g["waived"] = g["all"] - g["n"]
         by_rule = [
-            {**r, "n": int(r["n"]), "waived": int(r["waived"]), "description": descriptions.get(r["code"], "")}
+            {**r, "n": int(r["n"]), "waived": int(r["waived"]), "description": texts.get(r["code"], "")}
             for r in g.drop(columns="all").to_dict(orient="records")
         ]
     margin = getattr(result.options, "schedule_margin", None)
