@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from hyoka import __version__
-from hyoka.cli import authoring, check, export, inspection, interrupt, language, rules, waive
+from hyoka.cli import authoring, check, export, inspection, interrupt, language, rules, serve, waive
 from hyoka.cli.helptext import HyokaCommand, HyokaGroup
 from hyoka.cli.options import OptLang
 from hyoka.display import visible
@@ -36,6 +36,7 @@ app.command("waive", cls=HyokaCommand)(waive.waive)
 app.command("rule", cls=HyokaCommand, hidden=True)(rules.rule)
 app.command("template", cls=HyokaCommand)(authoring.template)
 app.command("init", cls=HyokaCommand)(authoring.init)
+app.command("serve", cls=HyokaCommand)(serve.serve)
 app.add_typer(rules.rules_app, name="rules")
 app.add_typer(export.export_app, name="export")
 
