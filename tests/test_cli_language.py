@@ -163,6 +163,7 @@ def test_every_command_and_parameter_has_help_in_both_languages():
         "rule",
         "template",
         "init",
+        "serve",
         "rules",
         "rules explain",
         "rules docs",

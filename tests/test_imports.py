@@ -112,10 +112,12 @@ def test_import_graph_has_no_cycle():
 
 #: typer itself loads pydantic to parse a command's options (typer 0.29), and help texts may come
 #: from a YAML file (PyYAML loads in 0.02 s), so neither is listed
-HEAVY = ("pandas", "numpy", "pandera", "openpyxl", "jinja2")
+HEAVY = ("pandas", "numpy", "pandera", "openpyxl", "jinja2", "starlette", "uvicorn")
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["check", "--help"], ["init", "--help"], ["--version"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["check", "--help"], ["init", "--help"], ["serve", "--help"], ["--version"]]
+)
 def test_help_does_not_load_the_heavy_libraries(argv):
     """`hyoka --help` (and a command's help, and --version) in a fresh interpreter loads none of
     pandas, numpy, pandera, openpyxl or jinja2: help costs typer alone (about 0.1 s

@@ -36,10 +36,10 @@ def serve(
 
     missing = [pip for module, pip in NEEDS.items() if importlib.util.find_spec(module) is None]
     if missing:
-        fail(msg("serve_missing", modules=", ".join(missing)))
+        fail(HyokaError(msg("serve_missing", modules=", ".join(missing))))
     for option, value in (("--max-upload", max_upload), ("--timeout", timeout), ("--concurrent", concurrent)):
         if not value >= 1:
-            fail(msg("serve_bad_limit", option=option, value=value))
+            fail(HyokaError(msg("serve_bad_limit", option=option, value=f"{value:g}")))
 
     import uvicorn
 

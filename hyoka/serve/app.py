@@ -54,7 +54,7 @@ from hyoka.resources import data_dir
 from hyoka.serve.checking import Checked, check_file, options_for, say_error
 from hyoka.serve.csrf import COOKIE, FIELD, Csrf
 from hyoka.serve.store import TTL, DownloadStore
-from hyoka.serve.upload import EXTENSIONS, FORM_SLACK, Upload, UploadError, receive
+from hyoka.serve.upload import EXTENSIONS, FORM_SLACK, Upload, UploadError, receive, size_text
 
 #: the headers of every response: no source but this server for styles and scripts, nothing
 #: else at all; no framing; no referrer; no type sniffing; nothing cached
@@ -180,7 +180,7 @@ class Server:
             counted=lambda key, n: counted(s, key, n),
             extensions=", ".join(EXTENSIONS),
             accept=",".join(EXTENSIONS),
-            limit=_size_text(self.settings.max_bytes),
+            limit=size_text(self.settings.max_bytes),
             departments=self.settings.departments,
             **ctx,
         )
@@ -236,7 +236,7 @@ class Server:
             return fail(403, msg("serve_csrf"))
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.settings.max_bytes + FORM_SLACK:
-            return fail(413, msg("serve_too_large", limit=_size_text(self.settings.max_bytes)))
+            return fail(413, msg("serve_too_large", limit=size_text(self.settings.max_bytes)))
         with self._lock:
             if self.in_flight >= self.settings.concurrent + self.settings.waiting:
                 return fail(503, msg("serve_busy"))
@@ -316,11 +316,6 @@ def _check(up: Upload, options: CheckOptions) -> Checked:
     if up.path is None:  # an extension hyoka does not read: refused as the CLI refuses it
         return check_file(Path(up.name), up.name, options)
     return check_file(up.path, up.name, options)
-
-
-def _size_text(n: int) -> str:
-    mb = n / MEGABYTE
-    return f"{mb:g} MB"
 
 
 def create_app(settings: ServeSettings | None = None) -> Starlette:

@@ -98,6 +98,8 @@ async def receive(stream: AsyncIterator[bytes], content_type: str, folder: Path,
         state["name"] = name
         if name == "file" and b"filename" in disp and up.path is None and not up.name:
             sent = disp[b"filename"].decode("utf-8", "replace")
+            if not sent:  # a form sent with no file chosen
+                return
             up.name = display_name(sent)
             up.suffix = PurePosixPath(up.name).suffix.lower()
             if up.suffix in EXTENSIONS:
@@ -111,7 +113,7 @@ async def receive(stream: AsyncIterator[bytes], content_type: str, folder: Path,
         if out is not None:
             up.size += end - start
             if up.size > max_bytes:
-                raise UploadError(413, msg("serve_too_large", limit=_megabytes(max_bytes)))
+                raise UploadError(413, msg("serve_too_large", limit=size_text(max_bytes)))
             out.write(data[start:end])
         elif state["text"] is not None and len(state["text"]) <= FIELD_CHARS * 4:
             state["text"] += data[start:end]
@@ -141,7 +143,7 @@ async def receive(stream: AsyncIterator[bytes], content_type: str, folder: Path,
         async for chunk in stream:
             seen += len(chunk)
             if seen > max_bytes + FORM_SLACK:
-                raise UploadError(413, msg("serve_too_large", limit=_megabytes(max_bytes)))
+                raise UploadError(413, msg("serve_too_large", limit=size_text(max_bytes)))
             parser.write(chunk)
         parser.finalize()
     except UploadError:
@@ -154,7 +156,8 @@ async def receive(stream: AsyncIterator[bytes], content_type: str, folder: Path,
     return up
 
 
-def _megabytes(n: int) -> str:
-    """``20 MB`` (``0.5 MB`` below one)."""
-    mb = n / (1024 * 1024)
-    return f"{mb:g} MB" if mb < 1 else f"{mb:.0f} MB"
+def size_text(n: int) -> str:
+    """A size limit as the page says it: ``20 MB``, ``2.5 MB``, ``8 KB`` below a megabyte."""
+    if n < 1024 * 1024:
+        return f"{n / 1024:.3g} KB"
+    return f"{n / (1024 * 1024):.3g} MB"
