@@ -3,7 +3,7 @@
 uvicorn serves the application in a thread of this process on a free port of 127.0.0.1. The test
 does what a clerk does: open the page, choose examples/seed_r5.xlsx, press 確認する, read the
 findings, download the annotated workbook (opened here with openpyxl), then send a broken file
-and read the one line that says why. The findings are the seed's, checked by hand in the
+and read the one line that says why; a file over 20 MB is refused with its line. The findings are the seed's, checked by hand in the
 workbook (tests/test_serve.py). The page's stylesheet and script come from the server under a
 Content-Security-Policy with no other source: the test sees both at work (the drop area's dashed
 border, the chosen file's name shown by the script).
@@ -201,6 +201,14 @@ def test_a_clerk_checks_the_seed_and_downloads_the_annotated_copy(server, browse
     shown = browser.find_element(By.ID, "error").text
     assert shown == "エラー " + cli.stderr.strip().removeprefix("hyoka: エラー: ")
     assert "broken.xlsx" in shown
+    # a file over 20 MB: refused with its line, the page shown (not a broken connection)
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(b"\0" * (20 * 1024 * 1024 + 1))
+    browser.get(server)
+    browser.find_element(By.ID, "file").send_keys(str(big))
+    browser.find_element(By.ID, "submit").click()
+    wait.until(EC.presence_of_element_located((By.ID, "error")))
+    assert browser.find_element(By.ID, "error").text.startswith("エラー ファイルが大きすぎます（上限 20 MB）")
     # and the server carries on
     browser.find_element(By.ID, "file").send_keys(str(SEED))
     browser.find_element(By.ID, "submit").click()

@@ -71,6 +71,9 @@ HEADERS = {
     "cache-control": "no-store",
 }
 MEGABYTE = 1024 * 1024
+#: a body declared up to this many times the size limit is read to its end (and dropped) before
+#: the refusal, so that the browser sending it shows the answer; a larger one is not read at all
+DRAIN = 4
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -236,6 +239,11 @@ class Server:
             return fail(403, msg("serve_csrf"))
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.settings.max_bytes + FORM_SLACK:
+            if int(length) <= DRAIN * self.settings.max_bytes:
+                # a browser still sending the file may show a broken connection instead of the
+                # answer: read the rest and drop it (a chunk at a time, nothing kept)
+                async for _ in request.stream():
+                    pass
             return fail(413, msg("serve_too_large", limit=size_text(self.settings.max_bytes)))
         with self._lock:
             if self.in_flight >= self.settings.concurrent + self.settings.waiting:
