@@ -820,7 +820,7 @@ def _join(folder: str, target: str) -> str:
 
 _SHAPE = re.compile(rb"<(?P<p>(?:[\w.-]+:)?)shape\b(?P<attrs>[^>]*)>(?P<body>.*?)</(?P=p)shape>", re.S)
 _STYLE = re.compile(rb'\bstyle="(?P<style>[^"]*)"')
-_NOTE = re.compile(rb'<(?P<p>[\w.-]+:)?ClientData\s+ObjectType="Note"')
+_NOTE = re.compile(rb'<(?P<p>[\w.-]+:)?ClientData\b[^>]*?\sObjectType="Note"')  # openpyxl with lxml puts xmlns first
 _ROW_COL = re.compile(rb"<(?:[\w.-]+:)?(Row|Column)>\s*(\d+)\s*</")
 _AFTER = re.compile(rb"<(?:[\w.-]+:)?(?:SizeWithCells|MoveWithCells)\s*/>")
 _OLD_ANCHOR = re.compile(rb"<(?:[\w.-]+:)?Anchor>[^<]*</(?:[\w.-]+:)?Anchor>")
