@@ -187,7 +187,7 @@ def excel_page(rows):
         "<table border=0 cellpadding=0 cellspacing=0 width=1600 style='border-collapse:",
         " collapse;table-layout:fixed;width:1200pt'>",
         " <col width=64 style='width:48pt'>",
-        f" <tr height=18 style='height:13.5pt'>",
+        " <tr height=18 style='height:13.5pt'>",
         f"  <td colspan={n - 2} height=18 class=xl65 width=1400 style='height:13.5pt;mso-ignore:colspan'>"
         f"{html.escape(TITLE)}</td>",
         "  <td class=xl65>&nbsp;</td>",
@@ -252,7 +252,8 @@ def ruby_portal(text):
 
 
 def paragraphs(text):
-    return "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in text.split("\n"))
+    """Each line a paragraph, an empty line ``<p>&nbsp;</p>`` (as a page editor writes it)."""
+    return "".join(f"<p>{html.escape(line, quote=False) or '&nbsp;'}</p>" for line in text.split("\n"))
 
 
 def portal_page(rows):

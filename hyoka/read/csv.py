@@ -124,7 +124,11 @@ def _bad_byte(data: bytes, exc: UnicodeDecodeError, enc: str, source: str, html:
     page (saying to save the page as UTF-8)."""
     line, char, shown = _place(data, exc, enc)
     start = exc.start + (len(data) - len(exc.object)) + 1
-    return InputError(msg("html_bad_byte_at" if html else "bad_byte", start=start, char=char, byte=shown, encoding=enc), file=source, row=line)
+    return InputError(
+        msg("html_bad_byte_at" if html else "bad_byte", start=start, char=char, byte=shown, encoding=enc),
+        file=source,
+        row=line,
+    )
 
 
 def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTable:

@@ -17,9 +17,9 @@ after spans are resolved, list[list[str]], every row as wide as the table:
   sits in the first position and the others are ``""``. A span is bounded as browsers bound it
   (``colspan`` at most 1000) and never reaches past the rows of its row group (``rowspan="0"``:
   to the group's end);
-- a cell's text as a person reads it: ``<br>`` and block elements (``<p>``, ``<div>``, ``<li>``)
-  start a new line (``\\n``); runs of spaces, tabs and source line breaks are one space (``<pre>``
-  keeps them); each line is trimmed of spaces and no-break spaces. Left out: furigana (``<rt>``,
+- a cell's text as a person reads it: ``<br>`` is a line break (``\\n``), and a block element
+  (``<p>``, ``<div>``, ``<li>``) starts and ends a line (``<p>&nbsp;</p>`` is an empty line);
+  runs of spaces, tabs and source line breaks are one space (``<pre>`` keeps them); each line is trimmed of spaces and no-break spaces. Left out: furigana (``<rt>``,
   ``<rp>``, and Excel's phonetic runs, ``<span class=rt…>`` inside ``<ruby>``), anything hidden by
   ``display:none`` (inline, or by a class the page's ``<style>`` hides), Word and Excel field
   codes (the instruction between ``mso-element:field-begin`` and ``field-separator``), comments
@@ -210,9 +210,15 @@ class _TextWalker:
             return
         block = tag in _BLOCK_TAGS
         if block:
-            self.parts.append("\n")
+            self._line_break()
         self._walk_children(el, pre or tag == "pre", ruby or tag == "ruby")
         if block:
+            self._line_break()
+
+    def _line_break(self) -> None:
+        """A block element starts and ends a line: one line break, none where a line just ended
+        (``<p>a</p><p>b</p>`` is two lines, not three; ``<p>&nbsp;</p>`` is an empty line)."""
+        if self.parts and not self.parts[-1].endswith("\n"):
             self.parts.append("\n")
 
 
@@ -294,8 +300,8 @@ def _grid(table, name: str, walker: _TextWalker, budget: _Budget, source: str) -
                 col += colspan
                 width = max(width, col)
         out.extend([row.get(c, "") for c in range(max(row, default=-1) + 1)] for row in placed)
-    for row in out:
-        row.extend([""] * (width - len(row)))
+    for line in out:
+        line.extend([""] * (width - len(line)))
     return out
 
 
@@ -336,7 +342,9 @@ def read_tables(path: Path, source: str) -> list[TableGrid]:
     try:
         root = lxml.html.document_fromstring(page, parser=parser)
     except (lxml.etree.LxmlError, ValueError) as exc:
-        raise InputError(msg("html_unreadable", detail=f"{type(exc).__name__}: {str(exc)[:120]}"), file=source) from None
+        raise InputError(
+            msg("html_unreadable", detail=f"{type(exc).__name__}: {str(exc)[:120]}"), file=source
+        ) from None
     del page
     walker = _TextWalker(_hidden_classes(root))
     budget = _Budget(source)

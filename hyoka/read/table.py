@@ -17,8 +17,8 @@ from hyoka.files import SpecialFileError, check_regular
 from hyoka.normalise.patterns import Pattern
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
-from hyoka.read.html import read_tables
 from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS
+from hyoka.read.html import read_tables
 from hyoka.read.noheader import no_header_error
 from hyoka.read.raw import RawTable, fill_places, frame_from_rows
 from hyoka.read.xlsx import read_grids, read_other_grids
