@@ -33,7 +33,8 @@ detection: hyoka.read.csv.decode_csv_bytes). Strict: a byte the encoding does no
 naming its line. Parsing is lxml's HTML parser (libxml2): no network, no external entities, no
 DTD; comments and processing instructions are dropped.
 
-Limits (hostile pages): a page over ``MAX_PAGE_BYTES`` is refused before it is read, one with more
+Limits (hostile pages): a page over ``MAX_PAGE_BYTES`` is refused before it is read, one nested
+more than 256 elements deep (libxml2's limit: what lies deeper would be lost) after parsing, one with more
 than ``MAX_TABLES`` tables or more than ``MAX_CELL_TAGS`` cell tags before it is parsed; a table
 wider than ``MAX_COLUMNS`` columns, or grids covering more than ``MAX_PAGE_CELLS`` positions
 together (spans counted), are refused while the grid is built.
@@ -53,8 +54,8 @@ from hyoka.read.csv import decode_csv_bytes
 
 MAX_PAGE_BYTES = 50 * 1024 * 1024  # an evaluation table's page is a few MB at most
 MAX_TABLES = 2_000  # <table> elements of a page (layout tables included)
-MAX_CELL_TAGS = 1_000_000  # <td>/<th> tags written in the page (counted in the bytes, before parsing)
-MAX_PAGE_CELLS = 1_000_000  # grid positions of all tables together, spans counted
+MAX_PAGE_CELLS = 500_000  # grid positions of all tables together, spans counted (500,000: ~3 s, 250 MB to read)
+MAX_CELL_TAGS = MAX_PAGE_CELLS  # <td>/<th> tags written in the page (counted in the bytes, before parsing)
 MAX_COLUMNS = 2_000  # the same limit as a sheet's (hyoka.read.xlsx)
 MAX_COLSPAN = 1_000  # as browsers clamp it (HTML: colspan above 1000 is 1000)
 _DECLARATION_SCAN = 64 * 1024
@@ -273,7 +274,6 @@ def _grid(table, name: str, walker: _TextWalker, budget: _Budget, source: str) -
     for rows in _sections(table):
         n = len(rows)
         placed: list[dict[int, str]] = [{} for _ in range(n)]
-        budget.take(n, name)
         for i, tr in enumerate(rows):
             taken = placed[i]
             col = 0
@@ -346,6 +346,9 @@ def read_tables(path: Path, source: str) -> list[TableGrid]:
             msg("html_unreadable", detail=f"{type(exc).__name__}: {str(exc)[:120]}"), file=source
         ) from None
     del page
+    deep = next((e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
+    if deep is not None:  # libxml2 stops at 256 nested elements: what lies deeper is not read
+        raise InputError(msg("html_too_deep", line=deep.line), file=source)
     walker = _TextWalker(_hidden_classes(root))
     budget = _Budget(source)
     grids = []
