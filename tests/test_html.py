@@ -247,3 +247,20 @@ def test_hostile_spans_are_refused_in_one_line(tmp_path, body, key):
     assert len(err.splitlines()) == 1
     if key:
         assert key in err and "table table1" in err
+
+
+def test_excel_page_of_frames_names_the_sheets_pages(tmp_path):
+    """Excel saves a workbook of several sheets as a page of frames, one page per sheet in
+    book.files/; the frames page has no table."""
+    p = tmp_path / "book.htm"
+    p.write_bytes(
+        b'<html><head><meta http-equiv=Content-Type content="text/html; charset=shift_jis"></head>'
+        b'<frameset rows="*,39"><frame src="book.files/sheet001.htm" name="frSheet">'
+        b'<frame src="book.files/tabstrip.htm" name="frTabs"></frameset></html>'
+    )
+    r = run_cli("check", str(p), "--no-report", "--lang", "en")
+    assert r.returncode == 2
+    assert r.stderr.decode().strip() == (
+        "hyoka: error: book.htm: a page of frames without a table (<table>); for a workbook of several "
+        "sheets saved as a web page by Excel, give each sheet's page (book.files/sheet001.htm)"
+    )

@@ -76,6 +76,7 @@ _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _CELL_TAG = re.compile(rb"<t[dh][\s>/]", re.IGNORECASE)
 _TABLE_TAG = re.compile(rb"<table[\s>/]", re.IGNORECASE)
+_FRAME_SRC = re.compile(rb"<i?frame\s[^>]*?src\s*=\s*[\"']?([^\"'\s>]{1,200})", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 _HIDDEN = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 _IGNORE_COLSPAN = re.compile(r"mso-ignore\s*:\s*colspan", re.IGNORECASE)
@@ -307,7 +308,9 @@ def _grid(table, name: str, walker: _TextWalker, budget: _Budget, source: str) -
 
 def read_tables(path: Path, source: str) -> list[TableGrid]:
     """Every ``<table>`` of the page at ``path`` as a :class:`TableGrid` (module doc), in document
-    order. Raises InputError naming the file when it cannot be read, is empty or over a limit."""
+    order; none when the page has no ``<table>``. Raises InputError naming the file when it cannot
+    be read, is empty or over a limit, or is a page of frames and no table (Excel's page for a
+    workbook of several sheets: the message names the frames' pages, where the sheets are)."""
     try:
         size = path.stat().st_size
         if size > MAX_PAGE_BYTES:
@@ -332,6 +335,10 @@ def read_tables(path: Path, source: str) -> list[TableGrid]:
     if cells > MAX_CELL_TAGS:
         raise InputError(msg("html_too_many_cell_tags", n=cells, limit=MAX_CELL_TAGS), file=source)
     if not tables:
+        found = (m.decode("utf-8", "replace") for m in _FRAME_SRC.findall(page[:_DECLARATION_SCAN]))
+        frames = list(dict.fromkeys(f for f in found if "tabstrip" not in f.lower()))  # Excel's sheet tabs
+        if frames:  # Excel's page of a workbook of several sheets: each sheet is a page of its own
+            raise InputError(msg("html_frames", frames=", ".join(frames[:3])), file=source)
         return []
     import lxml.etree
     import lxml.html
