@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from hyoka.errors import InputError
+from hyoka.normalise.vocabulary import load_vocabulary
 from hyoka.options import CheckOptions
 from hyoka.output.places import with_cells
 from hyoka.pipeline import run_check
@@ -264,3 +266,23 @@ def test_excel_page_of_frames_names_the_sheets_pages(tmp_path):
         "hyoka: error: book.htm: a page of frames without a table (<table>); for a workbook of several "
         "sheets saved as a web page by Excel, give each sheet's page (book.files/sheet001.htm)"
     )
+
+
+def test_charset_and_frame_scans_are_linear(tmp_path):
+    """64 KB of "<meta " and "<frame " with no ">": the scans for a declared charset and for
+    frames took 10 s and 7 s with unbounded attribute runs; bounded, well under a second."""
+    import time
+
+    for tag in (b"<meta ", b"<frame "):
+        p = tmp_path / "head.html"
+        p.write_bytes(tag * 11_000)
+        start = time.perf_counter()
+        with pytest.raises(InputError):
+            load_table(p, load_vocabulary())
+        assert time.perf_counter() - start < 3
+
+
+def test_a_style_with_an_unclosed_rule_is_read_in_linear_time(tmp_path, vocab):
+    style = "<style>" + "a" * 300_000 + "{" + "b" * 300_000 + "</style>"
+    p = page(tmp_path, "<table>" + HEADER + ROW + "</table>", head=style)
+    assert load_table(p, vocab).frame["project"].tolist() == ["市職員研修"]
