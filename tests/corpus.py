@@ -304,8 +304,10 @@ def _formula_cached(d):
     rewrite_zip(
         p,
         _sheet1(
-            lambda x: x.replace(b"<f>1+1</f><v />", b"<f>1+1</f><v>2</v>").replace(
-                b"<f>1+1</f></c>", b"<f>1+1</f><v>2</v></c>"
+            lambda x: (
+                x.replace(b"<f>1+1</f><v />", b"<f>1+1</f><v>2</v>")
+                .replace(b"<f>1+1</f><v></v>", b"<f>1+1</f><v>2</v>")  # openpyxl writing with lxml
+                .replace(b"<f>1+1</f></c>", b"<f>1+1</f><v>2</v></c>")
             )
         ),
     )

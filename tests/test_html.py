@@ -286,3 +286,19 @@ def test_a_style_with_an_unclosed_rule_is_read_in_linear_time(tmp_path, vocab):
     style = "<style>" + "a" * 300_000 + "{" + "b" * 300_000 + "</style>"
     p = page(tmp_path, "<table>" + HEADER + ROW + "</table>", head=style)
     assert load_table(p, vocab).frame["project"].tolist() == ["市職員研修"]
+
+
+def test_machine_formats_name_the_table_and_cell_without_a_line():
+    """The page's lines are not its rows: no line in SARIF or GitHub's annotations, the table and
+    cell (R3C6: the seed page's first data row, 事業の評価) as the logical location."""
+    from .conftest import SEED_HTML
+
+    sarif = json.loads(run_cli("check", str(SEED_HTML), "--no-report", "--format", "sarif").stdout)
+    g008 = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "G008")
+    (loc,) = g008["locations"]
+    assert "region" not in loc["physicalLocation"]
+    assert loc["logicalLocations"] == [{"name": "table1", "fullyQualifiedName": "table1!R3C6"}]
+    assert (g008["properties"]["sheet"], g008["properties"]["sheetCell"]) == ("table1", "R3C6")
+    github = run_cli("check", str(SEED_HTML), "--no-report", "--format", "github").stdout.decode()
+    first = github.splitlines()[0]
+    assert first.startswith("::notice file=") and ",line=" not in first and "seed_r5.html#table1!R3C6" in first

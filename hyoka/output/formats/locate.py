@@ -46,7 +46,7 @@ def locate(result: CheckResult) -> pd.DataFrame:
 
     ``path`` (str: the file as given, relative to the working directory), ``uri`` (its URI
     reference), ``line`` / ``column`` (int64, 0 when not known: CSV line and character column, or
-    the sheet's row and column), ``sheet`` (str, ``""`` for text files), ``cell_ref`` (``J7`` in a
+    the sheet's row and column; 0 in a web page, whose lines are not its tables' rows), ``sheet`` (str, ``""`` for text files), ``cell_ref`` (``J7`` in a
     workbook, ``R5C8`` in a web page's or PDF's table, else ``""``). Index 0..n-1."""
     found = with_cells(result).reset_index(drop=True)
     read = list(result.tables) + list(result.previous_tables)  # E005 is on last year's cell
@@ -70,4 +70,8 @@ def locate(result: CheckResult) -> pd.DataFrame:
         for c, r, x, f in zip(col, found["line"], in_sheet, found["source_file"].astype("string").fillna(""))
     ]
     found["cell_ref"] = pd.Series(refs, index=found.index, dtype="string")
+    # a web page is a text file whose lines are not its tables' rows: a line there would point at
+    # the wrong place in the file, so its findings name the table and cell (sheet, cell_ref) only
+    web = found["path"].str.lower().str.endswith((".html", ".htm")).to_numpy(bool)
+    found.loc[web, ["line", "column"]] = 0
     return found
