@@ -819,11 +819,18 @@ def _index_past_end_openpyxl(d):
     )
 
 
+def xml_replace(x: bytes, old: str, new: str) -> bytes:
+    """``old`` → ``new`` in a part's XML, written as UTF-8 or as character references (openpyxl
+    writing with lxml spells 市 as ``&#24066;``); ``new`` is written as UTF-8."""
+    refs = "".join(f"&#{ord(c)};" if ord(c) > 127 else c for c in old).encode()
+    return x.replace(old.encode(), new.encode()).replace(refs, new.encode())
+
+
 @case("nul_from_x0000_escape_xlsx")
 def _nul_escape(d):
     # _x0000_ is how a workbook writes a NUL (XML cannot hold one): refused, as a CSV's NUL is
     def edit(x):
-        return x.replace("市職員研修".encode(), "市職員_x0000_研修".encode())
+        return xml_replace(x, "市職員研修", "市職員_x0000_研修")
 
     p = _shared_strings(table_xlsx(d / "nul_escape.xlsx"), edit)
     return Case("nul_from_x0000_escape_xlsx", p, "error", ["NUL"], where=[SHEET, "row 3", "column B"])
@@ -832,7 +839,7 @@ def _nul_escape(d):
 @case("nul_from_x0000_escape_openpyxl_xlsx")
 def _nul_escape_openpyxl(d):
     def edit(x):
-        return x.replace("市職員研修".encode(), "市職員_x0000_研修".encode())
+        return xml_replace(x, "市職員研修", "市職員_x0000_研修")
 
     p = _shared_strings(_percent_styled(table_xlsx(d / "nul_escape_op.xlsx")), edit)
     return Case("nul_from_x0000_escape_openpyxl_xlsx", p, "error", ["NUL"], where=[SHEET, "row 3", "column B"])
@@ -842,7 +849,7 @@ def _nul_escape_openpyxl(d):
 def _control_escape(d):
     # ESC, BEL and BS written as _x001B_ … : read as a CSV's control characters are (findings)
     def edit(x):
-        return x.replace("市職員研修".encode(), "市職員_x001B_[31m_x0007__x0008_研修".encode())
+        return xml_replace(x, "市職員研修", "市職員_x001B_[31m_x0007__x0008_研修")
 
     p = _shared_strings(table_xlsx(d / "ctrl_escape.xlsx"), edit)
     return Case("control_characters_from_escapes_xlsx", p, "findings", json_has=["研修"])

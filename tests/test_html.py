@@ -302,3 +302,11 @@ def test_machine_formats_name_the_table_and_cell_without_a_line():
     github = run_cli("check", str(SEED_HTML), "--no-report", "--format", "github").stdout.decode()
     first = github.splitlines()[0]
     assert first.startswith("::notice file=") and ",line=" not in first and "seed_r5.html#table1!R3C6" in first
+
+
+def test_inspect_lists_the_tables_not_read_and_takes_table_n():
+    out = run_cli("inspect", str(SEED_PORTAL_HTML), "--lang", "en").stdout.decode()
+    assert "Table table3: Header row(s): row 2" in out
+    assert "Tables not read (no header row: navigation, layout): table1, table2, table4" in out
+    out = run_cli("inspect", str(SEED_PORTAL_HTML), "--table", "1", "--lang", "en").stdout.decode()
+    assert "トップページ | くらし・手続き | 市政情報 | サイトマップ" in out  # the navigation table's one row

@@ -207,19 +207,20 @@ class Inspection:
         return column_letters(column - 1) if self.workbook else str(column)
 
 
-def inspect_file(path: Path | str, vocab: Vocabulary) -> Inspection:
-    """Read ``path`` as ``hyoka check`` would (``vocab`` extended by a mapping, if any). Raises
-    InputError for a file that cannot be read at all; a file without a header is inspected."""
+def inspect_file(path: Path | str, vocab: Vocabulary, table: int | None = None) -> Inspection:
+    """Read ``path`` as ``hyoka check`` would (``vocab`` extended by a mapping, if any; ``table``:
+    a web page's N-th table only, as ``--table``). Raises InputError for a file that cannot be
+    read at all; a file without a header is inspected."""
     path = Path(path)
     ins = Inspection(path, path.name)
     try:
         with reading(path.name):  # as hyoka check: one line naming the file, never an internal error
-            table = load_table(path, vocab)
+            raw = load_table(path, vocab, table=table)
     except NoHeaderError as exc:
         ins.no_header = exc
         return ins
-    ins.table = table
-    frame = table.frame
+    ins.table = raw
+    frame = raw.frame
     if "grade" in frame:
         texts = frame.drop_duplicates(["sheet", "row"])["grade"].astype("string").fillna("").str.strip()
         ins.grades = dict(Counter(t for t in texts.tolist() if t).most_common())
