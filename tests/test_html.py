@@ -310,3 +310,18 @@ def test_inspect_lists_the_tables_not_read_and_takes_table_n():
     assert "Tables not read (no header row: navigation, layout): table1, table2, table4" in out
     out = run_cli("inspect", str(SEED_PORTAL_HTML), "--table", "1", "--lang", "en").stdout.decode()
     assert "トップページ | くらし・手続き | 市政情報 | サイトマップ" in out  # the navigation table's one row
+
+
+def test_numbers_are_read_as_the_same_text_in_a_csv(tmp_path):
+    """``4,5`` (a European decimal, or a typo) is not 45: the page's cell is the text 4,5, which
+    the value reader does not take as a number (P004), as in a CSV; ``1,234`` is 1234 in both."""
+    cells = ["市職員研修", "市民協働推進課", "A", "実施回数", "4,5", "1,234", "1回"]
+    p = page(tmp_path, "<table>" + HEADER + "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>")
+    c = tmp_path / "same.csv"
+    c.write_text("事業名,担当課,事業の評価,目標指標,基準値,目標値,現状値\n" + ",".join(f'"{x}"' for x in cells) + "\n")
+    frames = [run_check([f]).frame for f in (p, c)]
+    for frame in frames:
+        assert frame["baseline_raw"].tolist() == ["4,5"] and frame["baseline_value"].isna().all()
+        assert frame["target_value"].tolist() == [1234.0]
+    found = [sorted(zip(r["code"], r["field"], r["observed"])) for r in (run_check([f]).findings for f in (p, c))]
+    assert found[0] == found[1] and ("P004", "baseline", "4,5") in found[0]
