@@ -325,3 +325,19 @@ def test_numbers_are_read_as_the_same_text_in_a_csv(tmp_path):
         assert frame["target_value"].tolist() == [1234.0]
     found = [sorted(zip(r["code"], r["field"], r["observed"])) for r in (run_check([f]).findings for f in (p, c))]
     assert found[0] == found[1] and ("P004", "baseline", "4,5") in found[0]
+
+
+def test_too_wide_names_the_tables_row(tmp_path):
+    """The third row of the table (the first of its body, under a two-row thead) is too wide."""
+    p = page(
+        tmp_path,
+        "<table><thead><tr><th>a</th></tr><tr><th>b</th></tr></thead>"
+        "<tbody><tr><td colspan=1000>x</td><td colspan=1000>y</td><td>z</td></tr></tbody></table>",
+    )
+    r = run_cli("check", str(p), "--no-report", "--lang", "en")
+    assert r.returncode == 2
+    assert (
+        r.stderr.decode()
+        .strip()
+        .startswith("hyoka: error: page.html, table table1, row 3: the table has 2,001 columns")
+    )

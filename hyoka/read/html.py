@@ -309,7 +309,10 @@ def _grid(table, name: str, walker: _TextWalker, budget: _Budget, source: str) -
                 rowspan = n - i if rowspan == 0 else min(max(rowspan, 1), n - i)
                 if col + colspan > MAX_COLUMNS:
                     raise InputError(
-                        msg("html_too_wide", n=col + colspan, limit=MAX_COLUMNS), file=source, sheet=name, row=i + 1
+                        msg("html_too_wide", n=col + colspan, limit=MAX_COLUMNS),
+                        file=source,
+                        sheet=name,
+                        row=len(out) + i + 1,  # the table's row, counting the row groups above
                     )
                 budget.take(colspan * rowspan, name)
                 text = walker.text(cell)
