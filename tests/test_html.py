@@ -341,3 +341,20 @@ def test_too_wide_names_the_tables_row(tmp_path):
         .strip()
         .startswith("hyoka: error: page.html, table table1, row 3: the table has 2,001 columns")
     )
+
+
+def test_seed_pages_are_what_the_script_builds():
+    """examples/build_html.py and the committed pages cannot drift apart (the script is run as a
+    module here, writing nothing)."""
+    import importlib.util
+
+    from .conftest import EXAMPLES, SEED_EXCEL_HTM, SEED_HTML
+
+    spec = importlib.util.spec_from_file_location("build_html", EXAMPLES / "build_html.py")
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    rows = build.read_rows(build.CSV_PATH)
+    assert SEED_HTML.read_bytes() == build.plain_page(rows).encode("utf-8")
+    assert SEED_EXCEL_HTM.read_bytes() == build.excel_page(rows).encode("cp932")
+    assert SEED_PORTAL_HTML.read_bytes() == build.portal_page(rows).encode("utf-8")
