@@ -120,8 +120,9 @@ class InputError(HyokaError):
 
     def say(self, lang: str) -> str:
         where = [self.file]
-        if self.sheet:
-            where.append(_format("place.sheet", lang, {"sheet": self.sheet}))
+        if self.sheet:  # a web page's tables are named table1, table2 …: 表「table2」, not a sheet
+            key = "place.table" if self.file.lower().endswith((".html", ".htm")) else "place.sheet"
+            where.append(_format(key, lang, {"sheet": self.sheet}))
         if self.row is not None:
             where.append(_format("place.row", lang, {"row": self.row}))
         if self.column:

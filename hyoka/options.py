@@ -32,3 +32,4 @@ class CheckOptions:
     vocabulary: Path | dict | None = None  # the plan's vocabulary (hyoka.normalise.vocabulary.extend_vocabulary)
     as_of: str | date | None = None  # the report's date or fiscal year (hyoka.normalise.status.as_of_year)
     title: str | None = None  # the plan's title and edition, the reports' heading (hyoka.toml title)
+    table: int | None = None  # of a web page (or PDF), read only its N-th table (1-based; --table N)

@@ -187,7 +187,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         if options.departments is None:
             options.departments = listed or None  # an empty list (a skeleton to fill in) is no list
     unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
-    tables = [_load(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
+    tables = [_load(next(p for p in paths if Path(p).resolve() == u), vocab, options.table) for u in unique]
     _distinct_sources(tables)
     # no scale given: the bundled one that reads the published grades (said by H004)
     fitted = None if options.scale else choose_scale(_grades_seen(tables), vocab.missing_markers)
@@ -273,12 +273,12 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
     return CheckResult(frame, found, tables, scale, rules, options, departments, edition, previous_tables)
 
 
-def _load(path: Path | str, vocab: Vocabulary) -> RawTable:
-    """One input file read (hyoka.read.table.load_table) inside the safety net
-    (:func:`hyoka.errors.reading`): whatever goes wrong while it is read ends as one InputError
-    naming it, never an internal error."""
+def _load(path: Path | str, vocab: Vocabulary, table: int | None = None) -> RawTable:
+    """One input file read (hyoka.read.table.load_table; ``table``: a page's N-th table only)
+    inside the safety net (:func:`hyoka.errors.reading`): whatever goes wrong while it is read
+    ends as one InputError naming it, never an internal error."""
     with reading(Path(path).name):
-        return load_table(path, vocab)
+        return load_table(path, vocab, table=table)
 
 
 def _grades_seen(tables: list[RawTable]) -> dict[str, int]:

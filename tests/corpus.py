@@ -304,8 +304,10 @@ def _formula_cached(d):
     rewrite_zip(
         p,
         _sheet1(
-            lambda x: x.replace(b"<f>1+1</f><v />", b"<f>1+1</f><v>2</v>").replace(
-                b"<f>1+1</f></c>", b"<f>1+1</f><v>2</v></c>"
+            lambda x: (
+                x.replace(b"<f>1+1</f><v />", b"<f>1+1</f><v>2</v>")
+                .replace(b"<f>1+1</f><v></v>", b"<f>1+1</f><v>2</v>")  # openpyxl writing with lxml
+                .replace(b"<f>1+1</f></c>", b"<f>1+1</f><v>2</v></c>")
             )
         ),
     )
@@ -817,11 +819,18 @@ def _index_past_end_openpyxl(d):
     )
 
 
+def xml_replace(x: bytes, old: str, new: str) -> bytes:
+    """``old`` → ``new`` in a part's XML, written as UTF-8 or as character references (openpyxl
+    writing with lxml spells 市 as ``&#24066;``); ``new`` is written as UTF-8."""
+    refs = "".join(f"&#{ord(c)};" if ord(c) > 127 else c for c in old).encode()
+    return x.replace(old.encode(), new.encode()).replace(refs, new.encode())
+
+
 @case("nul_from_x0000_escape_xlsx")
 def _nul_escape(d):
     # _x0000_ is how a workbook writes a NUL (XML cannot hold one): refused, as a CSV's NUL is
     def edit(x):
-        return x.replace("市職員研修".encode(), "市職員_x0000_研修".encode())
+        return xml_replace(x, "市職員研修", "市職員_x0000_研修")
 
     p = _shared_strings(table_xlsx(d / "nul_escape.xlsx"), edit)
     return Case("nul_from_x0000_escape_xlsx", p, "error", ["NUL"], where=[SHEET, "row 3", "column B"])
@@ -830,7 +839,7 @@ def _nul_escape(d):
 @case("nul_from_x0000_escape_openpyxl_xlsx")
 def _nul_escape_openpyxl(d):
     def edit(x):
-        return x.replace("市職員研修".encode(), "市職員_x0000_研修".encode())
+        return xml_replace(x, "市職員研修", "市職員_x0000_研修")
 
     p = _shared_strings(_percent_styled(table_xlsx(d / "nul_escape_op.xlsx")), edit)
     return Case("nul_from_x0000_escape_openpyxl_xlsx", p, "error", ["NUL"], where=[SHEET, "row 3", "column B"])
@@ -840,7 +849,7 @@ def _nul_escape_openpyxl(d):
 def _control_escape(d):
     # ESC, BEL and BS written as _x001B_ … : read as a CSV's control characters are (findings)
     def edit(x):
-        return x.replace("市職員研修".encode(), "市職員_x001B_[31m_x0007__x0008_研修".encode())
+        return xml_replace(x, "市職員研修", "市職員_x001B_[31m_x0007__x0008_研修")
 
     p = _shared_strings(table_xlsx(d / "ctrl_escape.xlsx"), edit)
     return Case("control_characters_from_escapes_xlsx", p, "findings", json_has=["研修"])
@@ -1533,6 +1542,87 @@ def _folder_for_page(d):
         args=["--out", str(out)],
         keep=[out],
     )
+
+
+# ---- #17: web pages (hyoka.read.html)
+
+
+def html_table(rows=ROWS, header=HEADER) -> str:
+    """The corpus table as one HTML <table> (cells escaped)."""
+    import html
+
+    def tr(cells, tag):
+        return "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>"
+
+    return "<table>" + tr(header, "th") + "".join(tr(r, "td") for r in rows) + "</table>"
+
+
+@case("html_spans_over_the_cell_budget")
+def _html_spans(d):
+    """colspan=100000 (clamped to 1000, as browsers do) over rowspan=2000 rows: two million grid
+    positions from a page of 30 KB, refused before any is made."""
+    p = d / "spans.html"
+    p.write_text(
+        "<table><tr><td colspan=100000 rowspan=2000>x</td></tr>" + "<tr></tr>" * 1999 + "</table>", encoding="utf-8"
+    )
+    return Case("html_spans_over_the_cell_budget", p, "error", ["500,000 cells"], where=["table table1"])
+
+
+@case("html_colspan_too_wide")
+def _html_wide(d):
+    p = d / "wide.html"
+    p.write_text("<table><tr>" + "<td colspan=100000>x</td>" * 3 + "</tr></table>", encoding="utf-8")
+    return Case("html_colspan_too_wide", p, "error", ["columns"], where=["table table1", "row 1"])
+
+
+@case("html_ten_megabytes_of_cells")
+def _html_many_cells(d):
+    """A 10 MB page of a million cells: refused from the tag count, before a tree is built."""
+    p = d / "cells.html"
+    p.write_text("<table>" + ("<tr>" + "<td>1</td>" * 10 + "</tr>") * 100_001 + "</table>", encoding="utf-8")
+    return Case("html_ten_megabytes_of_cells", p, "error", ["1,000,010 cells"])
+
+
+@case("html_nested_too_deep")
+def _html_deep(d):
+    """The table inside 100,000 <div>s: libxml2 stops at 256 levels, so the page is refused
+    rather than read without its table."""
+    p = d / "deep.html"
+    p.write_text("<div>" * 100_000 + html_table() + "</div>" * 100_000, encoding="utf-8")
+    return Case("html_nested_too_deep", p, "error", ["256"])
+
+
+@case("html_entities_not_expanded")
+def _html_entities(d):
+    """An internal DTD subset declaring an external entity (a local file) and nested entities
+    (a billion laughs): the HTML parser expands neither; the cell keeps the text as written."""
+    rows = [list(ROWS[0]), *ROWS[1:]]
+    rows[0][1] = "XXE"
+    body = html_table(rows).replace("XXE", "&xxe;&lol3;")
+    p = d / "entities.html"
+    p.write_text(
+        '<!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        "<html><body>" + body + "</body></html>",
+        encoding="utf-8",
+    )
+    return Case("html_entities_not_expanded", p, "findings", json_has=["&xxe;&lol3;", "協働講座"])
+
+
+@case("html_declared_utf8_holds_cp932")
+def _html_wrong_charset(d):
+    p = d / "charset.html"
+    page = "<html><head><meta charset='utf-8'></head>\n<body>\n" + html_table() + "</body></html>"
+    p.write_bytes(page.encode("cp932"))
+    return Case("html_declared_utf8_holds_cp932", p, "error", ["not valid utf-8"], where=["row 3"])
+
+
+@case("html_page_without_a_table")
+def _html_no_table(d):
+    p = d / "news.html"
+    p.write_text("<html><body><ul><li>お知らせ</li></ul></body></html>", encoding="utf-8")
+    return Case("html_page_without_a_table", p, "error", ["no table"])
 
 
 BUILDERS = [

@@ -203,11 +203,17 @@ def test_check_help_shows_no_internals():
         for internal in ("<list[Path]>", "<path>", "<str>", "<date>", "<codes>", "{paths}", "paths..."):
             assert internal not in r.stdout, (lang, internal)
     r = hyoka("check", "--help")
-    assert "\n  FILE...  確認する表（CSV、.xlsx、.xls、.ods）。 [必須]\n" in r.stdout
+    assert (
+        "\n  FILE...  確認する表（CSV、.xlsx、.xls、.ods、ウェブページの .html・.htm）。\n           [必須]\n"
+        in r.stdout
+    )
     assert "\n  --fail-on error|warning|info|never\n" in r.stdout
     assert "\n  --lang ja|en" in r.stdout and "\n  --out DIR " in r.stdout and "\n  --select CODES " in r.stdout
     r = hyoka("check", "--help", "--lang", "en")
-    assert "\n  FILE...  CSV, .xlsx, .xls or .ods files to check. [required]\n" in r.stdout
+    assert (
+        "\n  FILE...  CSV, .xlsx, .xls, .ods files or web pages (.html, .htm) to check.\n           [required]\n"
+        in r.stdout
+    )
 
 
 def test_japanese_help_lines_fit_the_terminal():

@@ -12,7 +12,7 @@ from hyoka.read.csv import decode_csv_bytes
 from hyoka.read.header import match_header
 from hyoka.read.table import load_table
 
-from .conftest import SEED_CSV, SEED_XLSX, UK_Q1
+from .conftest import SEED_CSV, SEED_EXCEL_HTM, SEED_HTML, SEED_PORTAL_HTML, SEED_XLSX, UK_Q1
 
 
 def test_seed_csv_rows_and_line_numbers(vocab):
@@ -72,6 +72,25 @@ def test_both_seed_forms_hold_the_same_values(vocab):
         "current_year",
     ]
     pd.testing.assert_frame_equal(a[cols], b[cols])
+
+
+@pytest.mark.parametrize("page", [SEED_HTML, SEED_EXCEL_HTM, SEED_PORTAL_HTML], ids=["plain", "excel", "portal"])
+def test_seed_pages_hold_the_csv_values(vocab, page):
+    """The pages examples/build_html.py writes read back to the CSV's values: 項目 from its
+    rowspan, line breaks from <br> (and <p>), departments without their furigana, ①–⑦ from the
+    Shift_JIS page (cp932). HTML shows a run of spaces as one, so the one cell with layout spaces
+    (食生活改善推進員養成育成事業's activities, CSV line 10) is compared with its runs collapsed."""
+    a = load_table(SEED_CSV, vocab).frame
+    b = load_table(page, vocab).frame
+    cols = ["item", "project", "department", "activities", "partners", "grade", "effect", "indicator"]
+    cols += ["baseline", "target", "current", "baseline_year", "target_year", "current_year"]
+    collapse = {"activities": lambda s: s.str.replace(r" +", " ", regex=True).str.replace(r"\n ", "\n", regex=True)}
+    a, b = (
+        a[cols].assign(**{c: f(a[c]) for c, f in collapse.items()}),
+        b[cols].assign(**{c: f(b[c]) for c, f in collapse.items()}),
+    )
+    pd.testing.assert_frame_equal(a, b)
+    assert load_table(SEED_CSV, vocab).frame["activities"][8] != a["activities"][8]  # the collapsed cell
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hyoka.atomic import replacing
-from hyoka.cellref import column_letters
+from hyoka.cellref import column_letters, is_page
 from hyoka.check.rules import FIELD_LABELS
 from hyoka.display import visible
 from hyoka.errors import HyokaError, NoHeaderError, msg, reading
@@ -67,6 +67,8 @@ TEXTS = {
         "file": "ファイル",
         "sheet": "シート",
         "sheets_skipped": "読まなかったシート",
+        "table": "表",
+        "tables_skipped": "読まなかった表（見出し行のない案内・レイアウトの表）",
         "header_rows": "見出し行",
         "row_n": "{n}行目",
         "columns": "列の読み取り",
@@ -112,6 +114,8 @@ TEXTS = {
         "file": "File",
         "sheet": "Sheet",
         "sheets_skipped": "Sheets not read",
+        "table": "Table",
+        "tables_skipped": "Tables not read (no header row: navigation, layout)",
         "header_rows": "Header row(s)",
         "row_n": "row {n}",
         "columns": "How each column was read",
@@ -191,24 +195,32 @@ class Inspection:
     def workbook(self) -> bool:
         return self.path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods")
 
+    def texts(self, lang: str) -> dict[str, str]:
+        """The words of the listing (:data:`TEXTS`); a web page's tables are tables, not sheets."""
+        s = TEXTS[lang]
+        if is_page(self.path.name):
+            return {**s, "sheet": s["table"], "sheets_skipped": s["tables_skipped"]}
+        return s
+
     def column_name(self, column: int) -> str:
         """A 1-based column as people see it: a letter in a workbook, the number in a CSV."""
         return column_letters(column - 1) if self.workbook else str(column)
 
 
-def inspect_file(path: Path | str, vocab: Vocabulary) -> Inspection:
-    """Read ``path`` as ``hyoka check`` would (``vocab`` extended by a mapping, if any). Raises
-    InputError for a file that cannot be read at all; a file without a header is inspected."""
+def inspect_file(path: Path | str, vocab: Vocabulary, table: int | None = None) -> Inspection:
+    """Read ``path`` as ``hyoka check`` would (``vocab`` extended by a mapping, if any; ``table``:
+    a web page's N-th table only, as ``--table``). Raises InputError for a file that cannot be
+    read at all; a file without a header is inspected."""
     path = Path(path)
     ins = Inspection(path, path.name)
     try:
         with reading(path.name):  # as hyoka check: one line naming the file, never an internal error
-            table = load_table(path, vocab)
+            raw = load_table(path, vocab, table=table)
     except NoHeaderError as exc:
         ins.no_header = exc
         return ins
-    ins.table = table
-    frame = table.frame
+    ins.table = raw
+    frame = raw.frame
     if "grade" in frame:
         texts = frame.drop_duplicates(["sheet", "row"])["grade"].astype("string").fillna("").str.strip()
         ins.grades = dict(Counter(t for t in texts.tolist() if t).most_common())
@@ -237,7 +249,7 @@ def _cell(value: object) -> Text:
 
 def print_inspection(ins: Inspection, con: Console, lang: str = "ja") -> None:
     """Print what :func:`inspect_file` gathered (module doc)."""
-    s = TEXTS[lang]
+    s = ins.texts(lang)
     plain = not con.is_terminal
     con.print(Text(f"{s['file']}: {ins.path}"))
     if ins.no_header is not None:
@@ -285,7 +297,7 @@ def _notes(ins: Inspection, d: dict, lang: str) -> str:
 
 
 def _print_columns(ins: Inspection, con: Console, lang: str, plain: bool) -> None:
-    s = TEXTS[lang]
+    s = ins.texts(lang)
     t = ins.table
     assert t is not None
     several = len(t.sheet_headers) > 1
@@ -322,7 +334,7 @@ def _print_blocks(ins: Inspection, con: Console, lang: str) -> None:
     found = blocks(ins)
     if not found:
         return
-    s = TEXTS[lang]
+    s = ins.texts(lang)
     con.print(Text(s["blocks"], style="bold"))
     series = False
     for key, fields in found.items():
@@ -340,7 +352,7 @@ def _print_skipped(ins: Inspection, con: Console, lang: str, plain: bool) -> Non
     assert t is not None
     if not t.skipped_rows:
         return
-    s = TEXTS[lang]
+    s = ins.texts(lang)
     several = len(t.sheet_headers) > 1
     table = _table(s["skipped"], *([s["sheet"]] if several else []), s["row"], s["reason"], s["text"], plain=plain)
     for sheet, row, reason, text in t.skipped_rows:
@@ -351,7 +363,7 @@ def _print_skipped(ins: Inspection, con: Console, lang: str, plain: bool) -> Non
 
 
 def _print_grades(ins: Inspection, con: Console, lang: str, plain: bool) -> None:
-    s = TEXTS[lang]
+    s = ins.texts(lang)
     if not ins.grades:
         con.print(Text(s["no_grades"]))
         return
@@ -375,7 +387,7 @@ def _print_parsed(ins: Inspection, con: Console, lang: str, plain: bool) -> None
     n = ins.parsed
     if n is None or n.empty:
         return
-    s = TEXTS[lang]
+    s = ins.texts(lang)
     table = _table(s["parsed"].format(n=min(PARSED_ROWS, len(n))), s["row"], s["field"], s["published"],
                    s["value"], s["unit"], s["state"], plain=plain)  # fmt: skip
     t = ins.table
@@ -399,7 +411,7 @@ def _print_parsed(ins: Inspection, con: Console, lang: str, plain: bool) -> None
 
 
 def _print_no_header(ins: Inspection, con: Console, lang: str, plain: bool) -> None:
-    s = TEXTS[lang]
+    s = ins.texts(lang)
     err = ins.no_header
     assert err is not None
     con.print(Text(s["no_header"], style="bold"))

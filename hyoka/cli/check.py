@@ -22,6 +22,7 @@ from hyoka.cli.options import (
     Rules,
     Scale,
     Select,
+    Table,
     Waivers,
     choices,
 )
@@ -51,6 +52,7 @@ def check(
     annotate: Annotated[Path | None, typer.Option("--annotate", metavar="FILE")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE")] = None,
     previous: Annotated[list[Path] | None, typer.Option("--previous", metavar="FILE")] = None,
+    table: Table = None,
 ) -> None:
     from rich.console import Console
     from rich.text import Text
@@ -80,6 +82,7 @@ def check(
                 ignore=split_codes(ignore),
                 previous=previous or None,
                 as_of=as_of,
+                table=table,
             )
         if output is not None:
             from hyoka.inputs import check_output_file

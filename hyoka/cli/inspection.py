@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hyoka.cli.common import fail
-from hyoka.cli.options import Mapping, OptLang
+from hyoka.cli.options import Mapping, OptLang, Table
 from hyoka.errors import HyokaError
 
 
@@ -16,6 +16,7 @@ def inspect(
     mapping: Mapping = None,
     write_mapping: Annotated[Path | None, typer.Option("--write-mapping", metavar="FILE")] = None,
     lang: OptLang = None,
+    table: Table = None,
 ) -> None:
     from rich.console import Console
     from rich.text import Text
@@ -30,7 +31,7 @@ def inspect(
         vocab = load_vocabulary()
         if mapping is not None:
             apply_mapping(vocab, mapping)
-        ins = inspect_file(path, vocab)
+        ins = inspect_file(path, vocab, table)
         if write_mapping is not None:
             write_starter(ins, write_mapping, [p for p in (path, mapping) if p is not None], language)
     except (HyokaError, OSError) as exc:

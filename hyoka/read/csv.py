@@ -37,7 +37,7 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # cp932 lead bytes F0–F9: user-d
 _CHUNK = 1 << 26  # bytes scanned at a time for line ends (a bool array of this size at most)
 
 
-def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
+def decode_csv_bytes(data: bytes, source: str, html: bool = False) -> tuple[str, str]:
     """Decode CSV bytes strictly, trying in a fixed order: a byte-order mark (UTF-8, UTF-16 LE/BE),
     UTF-8, cp932, then detection (charset-normalizer; a Japanese candidate such as EUC-JP is
     preferred). Returns (text, Python codec name). Nothing is ever replaced or dropped: bytes not
@@ -52,7 +52,8 @@ def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
     line, in the development tables). cp932 comes before detection because short Japanese files
     score as gb18030 or big5 too. A cp932 reading that yields user-defined characters
     (U+E000–U+F8FF, lead bytes F0–F9) is taken as a wrong guess (EUC-JP bytes often pass as cp932
-    that way) and detection decides."""
+    that way) and detection decides. ``html``: the bytes are a web page's (hyoka.read.html), and
+    the errors say to save the page as UTF-8, not as a CSV."""
     enc: str | None
     if data.startswith(b"\xef\xbb\xbf"):
         enc = "utf-8-sig"
@@ -66,7 +67,7 @@ def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 if candidate == "utf-8":
                     if _mostly_utf8(data):
-                        raise _bad_byte(data, exc, "utf-8", source) from None
+                        raise _bad_byte(data, exc, "utf-8", source, html) from None
                     not_utf8 = exc
                 continue
             if candidate == "cp932" and _PRIVATE_USE.search(text):
@@ -83,13 +84,14 @@ def decode_csv_bytes(data: bytes, source: str) -> tuple[str, str]:
         if enc is None:
             assert not_utf8 is not None  # valid UTF-8 was returned above
             line, char, shown = _place(data, not_utf8, "utf-8")
-            raise InputError(msg("unknown_encoding", line=line, char=char, byte=shown), file=source)
+            key = "html_unknown_encoding" if html else "unknown_encoding"
+            raise InputError(msg(key, line=line, char=char, byte=shown), file=source)
         if enc.lower().replace("-", "_").startswith(("shift_jis", "sjis")) or enc.lower() in _SJIS_FAMILY:
             enc = "cp932"  # never strict shift_jis: cp932 adds ①, 髙 and the other Windows characters
     try:
         return data.decode(enc), enc
     except UnicodeDecodeError as exc:
-        raise _bad_byte(data, exc, enc, source) from None
+        raise _bad_byte(data, exc, enc, source, html) from None
 
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as surrogateescape decodes it
@@ -116,12 +118,17 @@ def _place(data: bytes, exc: UnicodeDecodeError, enc: str) -> tuple[int, int, st
     return before.count("\n") + 1, len(before) - line_start + 1, shown
 
 
-def _bad_byte(data: bytes, exc: UnicodeDecodeError, enc: str, source: str) -> InputError:
+def _bad_byte(data: bytes, exc: UnicodeDecodeError, enc: str, source: str, html: bool = False) -> InputError:
     """The error for bytes of ``data`` that ``enc`` cannot decode (``exc``): the file, the line,
-    the character on it, the byte(s) and their place in the file (1-based)."""
+    the character on it, the byte(s) and their place in the file (1-based); ``html``: of a web
+    page (saying to save the page as UTF-8)."""
     line, char, shown = _place(data, exc, enc)
     start = exc.start + (len(data) - len(exc.object)) + 1
-    return InputError(msg("bad_byte", start=start, char=char, byte=shown, encoding=enc), file=source, row=line)
+    return InputError(
+        msg("html_bad_byte_at" if html else "bad_byte", start=start, char=char, byte=shown, encoding=enc),
+        file=source,
+        row=line,
+    )
 
 
 def read_csv(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTable:

@@ -24,10 +24,11 @@ def _short(text: str) -> str:
 
 
 def no_header_error(
-    source: str, sheets: list[tuple[str, list[list[str]], list[int]]], vocab: Vocabulary
+    source: str, sheets: list[tuple[str, list[list[str]], list[int]]], vocab: Vocabulary, tables: bool = False
 ) -> NoHeaderError:
     """The error for ``source`` (the file name as given) where no sheet has a header. ``sheets``:
-    (sheet name, ``""`` for a CSV; its first rows as lists of cell text; each row's number)."""
+    (sheet name, ``""`` for a CSV; its first rows as lists of cell text; each row's number).
+    ``tables``: the sheets are a web page's tables (hyoka.read.html), and the message says so."""
     closest = None
     best = -1
     shown: list[tuple[str, list[tuple[int, list[str]]]]] = []
@@ -47,8 +48,9 @@ def no_header_error(
         sheet, number, cells = closest
         parts = ", ".join(f"{_short(t)} → {f or '?'}" for _, t, f in cells[:MESSAGE_CELLS])
         more = msg("no_header_more", n=len(cells) - MESSAGE_CELLS) if len(cells) > MESSAGE_CELLS else ""
-        at = msg("no_header_at_sheet", sheet=sheet, row=number) if sheet else msg("no_header_at", row=number)
+        at_sheet = "no_header_at_table" if tables else "no_header_at_sheet"
+        at = msg(at_sheet, sheet=sheet, row=number) if sheet else msg("no_header_at", row=number)
         near = msg("no_header_closest", at=at, cells=parts, more=more)
-    key = "no_header" if len(sheets) <= 1 else "no_header_sheets"
+    key = "no_header_tables" if tables and len(sheets) > 1 else "no_header" if len(sheets) <= 1 else "no_header_sheets"
     message = msg(key, n=MIN_HEADER_FIELDS, closest=near, file=shlex.quote(source))
     return NoHeaderError(message, file=source, sheets=shown, closest=closest)

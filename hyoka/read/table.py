@@ -1,4 +1,4 @@
-"""Loading one evaluation table file (CSV, .xlsx, .xls or .ods, by extension) into a
+"""Loading one evaluation table file (CSV, .xlsx, .xls, .ods, or a web page: .html, .htm; by extension) into a
 :class:`hyoka.read.raw.RawTable` (its frame's columns are described in :mod:`hyoka.read.raw`).
 
 Raises :class:`~hyoka.errors.InputError` naming file (and sheet/row/column) when a file cannot be
@@ -18,6 +18,7 @@ from hyoka.normalise.patterns import Pattern
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
 from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS
+from hyoka.read.html import read_tables
 from hyoka.read.noheader import no_header_error
 from hyoka.read.raw import RawTable, fill_places, frame_from_rows
 from hyoka.read.xlsx import read_grids, read_other_grids
@@ -63,6 +64,13 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
         if headerless:
             raise no_header_error(source, headerless, vocab)
         raise InputError(msg("no_header_sheet", n=MIN_HEADER_FIELDS), file=source)
+    return combine_tables(tables, source, skipped)
+
+
+def combine_tables(tables: list[RawTable], source: str, skipped: list[str]) -> RawTable:
+    """One RawTable of the tables read from one file's sheets (or a page's tables), in order:
+    their frames concatenated, what each read listed (``skipped``: the sheets or tables not
+    read); the header and the column labels are the first table's."""
     frame = fill_places(pd.concat([t.frame for t in tables], ignore_index=True))
     out = RawTable(
         frame,
@@ -84,6 +92,48 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
         for f, n in t.carried.items():
             out.carried[f] = out.carried.get(f, 0) + n
     return out
+
+
+# ---------------------------------------------------------------- html
+
+#: a table of fewer rows or columns cannot hold a header and a row below it: not looked at
+_MIN_ROWS, _MIN_COLUMNS = 2, 2
+
+
+def read_html(path: Path, vocab: Vocabulary, source: str | None = None, table: int | None = None) -> RawTable:
+    """Read the tables of a web page (hyoka.read.html: ``table1``, ``table2`` …, spans resolved)
+    that have a header, as read_xlsx reads sheets: each table's name is its ``sheet``, its rows
+    numbered from 1 within the table. A table without a header (navigation, layout) is skipped.
+    ``table``: read only the page's ``table``-th table (1-based). Raises InputError naming the
+    file when the page has no table, no table ``table``, or no table with a header."""
+    source = source or path.name
+    grids = read_tables(path, source)
+    if table is not None:
+        if table > len(grids) or table < 1:
+            key = "html_no_such_table" if grids else "html_no_such_table_none"
+            raise InputError(msg(key, n=table, count=len(grids)), file=source)
+        grids = [grids[table - 1]]
+    elif not grids:
+        raise InputError(msg("html_no_tables"), file=source)
+    tables: list[RawTable] = []
+    skipped: list[str] = []
+    headerless: list[tuple[str, list[list[str]], list[int]]] = []
+    for g in grids:
+        numbers = list(range(1, len(g.rows) + 1))
+        if len(g.rows) < _MIN_ROWS or max(map(len, g.rows), default=0) < _MIN_COLUMNS:
+            skipped.append(g.name)
+            headerless.append((g.name, g.rows[:HEADER_SCAN_ROWS], numbers[:HEADER_SCAN_ROWS]))
+            continue
+        with reading(source, g.name):
+            read = frame_from_rows(g.rows, numbers, source, g.name, vocab)
+        if read is None:
+            skipped.append(g.name)
+            headerless.append((g.name, g.rows[:HEADER_SCAN_ROWS], numbers[:HEADER_SCAN_ROWS]))
+            continue
+        tables.append(read)
+    if not tables:
+        raise no_header_error(source, headerless, vocab, tables=True)
+    return combine_tables(tables, source, skipped)
 
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -113,10 +163,11 @@ def _refuse_workbook(path: Path, suffix: str) -> None:
         raise InputError(msg("renamed_workbook", suffix=suffix, kind=kind, what=msg(f"kind{kind}")), file=path.name)
 
 
-def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> RawTable:
-    """Read one CSV, .xlsx, .xls or .ods file (by extension). Raises InputError for other kinds,
-    for a file that is not a regular one (a FIFO, a device: hyoka.files.check_regular), and for a
-    workbook named as a text file (:func:`_refuse_workbook`)."""
+def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto", table: int | None = None) -> RawTable:
+    """Read one CSV, .xlsx, .xls, .ods or web page (.html, .htm) file (by extension). ``table``:
+    of a web page, read only its ``table``-th table (:func:`read_html`; other files ignore it).
+    Raises InputError for other kinds, for a file that is not a regular one (a FIFO, a device:
+    hyoka.files.check_regular), and for a workbook named as a text file (:func:`_refuse_workbook`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.exists():
@@ -131,13 +182,16 @@ def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> Raw
         pass  # the reader says why it cannot read the file
     if suffix in (".csv", ".txt", ".tsv"):
         _refuse_workbook(path, suffix)
-        table = read_csv(path, vocab, source=path.name)
+        raw = read_csv(path, vocab, source=path.name)
     elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        table = read_xlsx(path, vocab, source=path.name, reader=reader)
+        raw = read_xlsx(path, vocab, source=path.name, reader=reader)
+    elif suffix in (".html", ".htm"):
+        _refuse_workbook(path, suffix)
+        raw = read_html(path, vocab, source=path.name, table=table)
     else:
         raise InputError(msg("unsupported_type", suffix=suffix or msg("no_suffix")), file=str(path))
-    if table.frame.empty:
-        raise InputError(msg("no_data_rows"), file=path.name, sheet=", ".join(table.sheets_read) or None)
-    table.path = str(path)
-    table.rows = len(table.frame)
-    return table
+    if raw.frame.empty:
+        raise InputError(msg("no_data_rows"), file=path.name, sheet=", ".join(raw.sheets_read) or None)
+    raw.path = str(path)
+    raw.rows = len(raw.frame)
+    return raw

@@ -20,7 +20,7 @@ from hyoka.resources import TextDatesLoader, parse_yaml, read_config_text
 from hyoka.waivers.apply import WAIVER_CODES, matcher, name_keys
 from hyoka.waivers.load import IDENTITY, Waiver, load_waivers, parse_entries
 
-TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".html", ".htm"}
 
 _HEADER = (
     '# hyoka waivers: findings accepted as exceptions (README, "Waivers").\n'

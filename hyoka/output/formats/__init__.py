@@ -15,7 +15,9 @@ the character column (1-based, Unicode code points) where the field starts on th
 when the field starts on the record's first line (a quoted multi-line cell earlier in the record
 moves it to a later line: then no column is given) — counted when the file was read. For a
 workbook, line and column are the sheet's row and column (J7 → line 7, column 10) and the sheet is
-named separately, since a .xlsx file has no text lines.
+named separately, since a .xlsx file has no text lines. A web page's finding names its table as
+the sheet and the cell by the row and column of the table's grid (``table2``, ``R5C8``), with no
+line: the page's text lines are not its rows, and a line would point at the wrong place.
 
 One module per format (``json``, ``csv``, ``sarif``, ``junit``, ``github``, ``markdown``);
 :func:`render` picks one.
