@@ -1,5 +1,10 @@
 """Cell references: the one converter between column letters (``A``, ``Z``, ``AA`` …) and column
-numbers, and the text of a place (``[book.xlsx]Sheet!F14``, ``table.csv:6:target``).
+numbers, and the text of a place (``[book.xlsx]Sheet!F14``, ``table.csv:6:target``,
+``report.pdf#p3!R5C8``).
+
+A document that is not a spreadsheet (:data:`RC_SUFFIXES`: an HTML page, a PDF) has no column
+letters a reader could find: its cells are named by the table's row and column, counted from 1
+as printed, after ``#`` and the table's name (a PDF's page, ``p3``).
 
 Written out (not openpyxl's ``get_column_letter``) so that reading with calamine and formatting
 findings never import openpyxl (a start-up cost).
@@ -28,12 +33,22 @@ def column_index(letters: str) -> int:
     return n - 1
 
 
+#: the documents whose places are ``file#table!R5C8`` (the table's row and column as printed)
+RC_SUFFIXES = (".html", ".htm", ".pdf")
+
+
+def is_rc_document(source: str) -> bool:
+    """Whether the places of ``source`` (a file name) are written ``file#table!R5C8``."""
+    return str(source).lower().endswith(RC_SUFFIXES)
+
+
 def place_texts(source: pd.Series, sheet: pd.Series, row: pd.Series, col: pd.Series, label: pd.Series) -> pd.Series:
     """The text of each place (module doc). Series on one index: ``source`` and ``sheet`` (str),
     ``row`` (int, the cell's row or line; 0 for a whole file or sheet), ``col`` (int, 1-based; 0
     for no cell), ``label`` (str: a CSV column's name). Returns a ``string`` Series on that index:
     ``[book.xlsx]Sheet!F14``, ``table.csv:6:target``, ``table.csv:6`` (a row), ``[book.xlsx]Sheet``
-    (a whole sheet) or ``table.csv`` (a whole file)."""
+    (a whole sheet) or ``table.csv`` (a whole file); for an HTML page or a PDF (:data:`RC_SUFFIXES`)
+    ``report.pdf#p3!R5C8`` (a cell), ``report.pdf#p3!R5`` (a row), ``report.pdf#p3`` (a table)."""
     src = source.astype("string").fillna("").to_numpy(object)
     sht = sheet.astype("string").fillna("").to_numpy(object)
     rows = np.asarray(row, dtype="int64")
@@ -41,7 +56,9 @@ def place_texts(source: pd.Series, sheet: pd.Series, row: pd.Series, col: pd.Ser
     labels = label.astype("string").fillna("").to_numpy(object)
     out = []
     for f, s, r, c, lab in zip(src, sht, rows, cols, labels):  # findings only: a few per row at most
-        if c > 0 and s:
+        if s and is_rc_document(f):
+            out.append(f"{f}#{s}!R{r}C{c}" if c > 0 and r > 0 else f"{f}#{s}!R{r}" if r > 0 else f"{f}#{s}")
+        elif c > 0 and s:
             out.append(f"[{f}]{s}!{column_letters(int(c) - 1)}{r}")
         elif c > 0:
             out.append(f"{f}:{r}:{lab}")

@@ -1,4 +1,4 @@
-"""Loading one evaluation table file (CSV, .xlsx, .xls or .ods, by extension) into a
+"""Loading one evaluation table file (CSV, .xlsx, .xls, .ods or .pdf, by extension) into a
 :class:`hyoka.read.raw.RawTable` (its frame's columns are described in :mod:`hyoka.read.raw`).
 
 Raises :class:`~hyoka.errors.InputError` naming file (and sheet/row/column) when a file cannot be
@@ -10,6 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from hyoka.errors import InputError, msg, reading
@@ -19,7 +20,8 @@ from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
 from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS
 from hyoka.read.noheader import no_header_error
-from hyoka.read.raw import RawTable, fill_places, frame_from_rows
+from hyoka.read.pdf import PdfGrid, continued, read_pdf_tables
+from hyoka.read.raw import RawTable, fill_places, frame_from_rows, has_header
 from hyoka.read.xlsx import read_grids, read_other_grids
 from hyoka.resources import data_dir, load_yaml
 
@@ -63,18 +65,26 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
         if headerless:
             raise no_header_error(source, headerless, vocab)
         raise InputError(msg("no_header_sheet", n=MIN_HEADER_FIELDS), file=source)
+    return _combined(tables, source, skipped)
+
+
+def _combined(tables: list[RawTable], source: str, skipped: list[str]) -> RawTable:
+    """One RawTable of a file's tables (its sheets, or a PDF's logical tables), in order;
+    ``skipped``: the sheets (pages) not read."""
     frame = fill_places(pd.concat([t.frame for t in tables], ignore_index=True))
     out = RawTable(
         frame,
         source,
-        [s for t in tables for s in t.sheets_read],
+        list(dict.fromkeys(s for t in tables for s in t.sheets_read)),
         skipped,
         tables[0].headers,
         unmapped=[u for t in tables for u in t.unmapped],
     )
     # how each sheet was read (hyoka inspect): the layouts name their sheet, the header rows per sheet
     out.header_rows = [r for t in tables for r in t.header_rows]
-    out.sheet_headers = {t.sheets_read[0]: t.header_rows for t in tables}
+    out.sheet_headers = {
+        s: rows for t in tables for s, rows in (t.sheet_headers or {t.sheets_read[0]: t.header_rows}).items()
+    }
     out.layout = [d for t in tables for d in t.layout]
     out.skipped_rows = [r for t in tables for r in t.skipped_rows]
     out.duplicates = [d for t in tables for d in t.duplicates]
@@ -84,6 +94,66 @@ def read_xlsx(path: Path, vocab: Vocabulary, source: str | None = None, reader: 
         for f, n in t.carried.items():
             out.carried[f] = out.carried.get(f, 0) + n
     return out
+
+
+# ---------------------------------------------------------------- pdf
+
+
+def _on_pages(table: RawTable, grid: PdfGrid) -> RawTable:
+    """Put the rows of ``table`` (read from ``grid`` with row numbers 1..n, one per grid row) back
+    on their pages: ``sheet`` becomes each row's page (``p3``), ``row`` and the ``cellrow_``
+    columns the row on that page's table; ``table`` (str) names the logical table (its first
+    page's sheet), which hyoka.check.profile groups by. A header-year cell (``cellrow_``) is placed
+    on the row's own page, where the repeated header prints it. In place; returns ``table``."""
+    frame = table.frame
+    sheets = np.array([s for s, _ in grid.where], dtype=object)
+    rows = np.array([r for _, r in grid.where], dtype=np.int64)
+    at = frame["row"].to_numpy(np.int64) - 1
+    frame["sheet"] = pd.Series(sheets[at], index=frame.index, dtype="string")
+    frame["row"] = rows[at]
+    for col in [c for c in frame.columns if c.startswith("cellrow_")]:
+        v = frame[col].to_numpy(np.int64)
+        frame[col] = np.where(v > 0, rows[np.clip(v - 1, 0, len(rows) - 1)], 0).astype(np.int64)
+    frame.insert(2, "table", pd.Series(grid.sheet, index=frame.index, dtype="string"))
+
+    def moved(items):
+        return [(grid.where[r - 1][0], grid.where[r - 1][1], *rest) for _, r, *rest in items]
+
+    table.skipped_rows = moved(table.skipped_rows)
+    table.unmapped = moved(table.unmapped)
+    table.duplicates = moved(table.duplicates)
+    table.sheet_headers = {grid.sheet: [int(rows[r - 1]) for r in table.header_rows]}
+    table.header_rows = [int(rows[r - 1]) for r in table.header_rows]
+    table.sheets_read = list(dict.fromkeys(grid.where[i][0] for i in at))
+    return table
+
+
+def read_pdf(path: Path, vocab: Vocabulary, source: str | None = None) -> RawTable:
+    """Read the ruled tables of a born-digital PDF (hyoka.read.pdf reads the grids and joins a
+    table continued over pages into one): each logical table with a header is read as a sheet
+    is, its rows placed on their pages (:func:`_on_pages`). Raises InputError: no text (a scan),
+    no ruled table, no table with a header (as for a workbook's sheets), or what hyoka.read.pdf
+    raises."""
+    source = source or path.name
+    parts = read_pdf_tables(path, source)
+    if not parts:
+        raise InputError(msg("pdf_no_table"), file=source)
+    grids = continued(parts, lambda rows: has_header(rows[:HEADER_SCAN_ROWS], vocab))
+    tables: list[RawTable] = []
+    skipped: list[str] = []
+    headerless: list[tuple[str, list[list[str]], list[int]]] = []
+    for g in grids:
+        numbers = list(range(1, len(g.rows) + 1))
+        with reading(source, g.sheet):
+            table = frame_from_rows(g.rows, numbers, source, g.sheet, vocab)
+        if table is None:
+            skipped.extend(g.sheets)
+            headerless.append((g.sheet, g.rows[:HEADER_SCAN_ROWS], [r for _, r in g.where[:HEADER_SCAN_ROWS]]))
+            continue
+        tables.append(_on_pages(table, g))
+    if not tables:
+        raise no_header_error(source, headerless, vocab)
+    return _combined(tables, source, skipped)
 
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -114,7 +184,7 @@ def _refuse_workbook(path: Path, suffix: str) -> None:
 
 
 def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> RawTable:
-    """Read one CSV, .xlsx, .xls or .ods file (by extension). Raises InputError for other kinds,
+    """Read one CSV, .xlsx, .xls, .ods or .pdf file (by extension). Raises InputError for other kinds,
     for a file that is not a regular one (a FIFO, a device: hyoka.files.check_regular), and for a
     workbook named as a text file (:func:`_refuse_workbook`)."""
     path = Path(path)
@@ -134,6 +204,8 @@ def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> Raw
         table = read_csv(path, vocab, source=path.name)
     elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         table = read_xlsx(path, vocab, source=path.name, reader=reader)
+    elif suffix == ".pdf":
+        table = read_pdf(path, vocab, source=path.name)
     else:
         raise InputError(msg("unsupported_type", suffix=suffix or msg("no_suffix")), file=str(path))
     if table.frame.empty:

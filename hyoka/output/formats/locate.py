@@ -13,7 +13,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from hyoka.cellref import column_letters
+from hyoka.cellref import column_letters, is_rc_document
 from hyoka.output.places import with_cells
 
 if TYPE_CHECKING:
@@ -46,8 +46,8 @@ def locate(result: CheckResult) -> pd.DataFrame:
 
     ``path`` (str: the file as given, relative to the working directory), ``uri`` (its URI
     reference), ``line`` / ``column`` (int64, 0 when not known: CSV line and character column, or
-    the sheet's row and column), ``sheet`` (str, ``""`` for text files), ``cell_ref`` (``J7`` in a
-    workbook, else ``""``). Index 0..n-1."""
+    the sheet's row and column), ``sheet`` (str, ``""`` for text files; a PDF's page), ``cell_ref``
+    (``J7`` in a workbook, ``R5C8`` in a PDF or HTML table, else ``""``). Index 0..n-1."""
     found = with_cells(result).reset_index(drop=True)
     read = list(result.tables) + list(result.previous_tables)  # E005 is on last year's cell
     paths = {t.source: artifact_path(t.path or t.source) for t in read}
@@ -65,6 +65,10 @@ def locate(result: CheckResult) -> pd.DataFrame:
     # a worksheet cell: its column; a CSV cell: the character column where the field starts
     found["column"] = np.where(in_sheet, col, np.where(col > 0, found["char_col"].to_numpy("int64"), 0))
     found["sheet"] = found["sheet"].astype("string").fillna("").where(in_sheet, "")
-    refs = [f"{column_letters(int(c) - 1)}{r}" if x else "" for c, r, x in zip(col, found["line"], in_sheet)]
+    rc = name.map(is_rc_document).to_numpy(bool)  # a PDF or HTML table: R5C8, as its places say
+    refs = [
+        (f"R{r}C{c}" if k else f"{column_letters(int(c) - 1)}{r}") if x else ""
+        for c, r, x, k in zip(col, found["line"], in_sheet, rc)
+    ]
     found["cell_ref"] = pd.Series(refs, index=found.index, dtype="string")
     return found
