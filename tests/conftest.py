@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SEED_CSV = EXAMPLES / "seed_r5.csv"
 SEED_XLSX = EXAMPLES / "seed_r5.xlsx"
+SEED_PDF = EXAMPLES / "seed_r5.pdf"  # seed_r5.xlsx printed by LibreOffice (examples/build_pdf.py)
 UK_Q1 = EXAMPLES / "uk" / "hart_dc_kpi_2014q1.csv"
 UK_Q2 = EXAMPLES / "uk" / "hart_dc_kpi_2014q2.csv"
 UK_MAPPING = EXAMPLES / "uk" / "mapping.yaml"

@@ -11,6 +11,11 @@ Seed rows (CSV line / xlsx row), as published (baseline R3 → target R9, curren
 - 各種助成制度の情報提供 (line 2 / row 4): センターへの相談件数 17件 → 30件, now 45件 (150 % of the
   target), graded Ｂ, not the top grade A: G008, information only (issue #13: a target exceeded by
   far under an upper grade below the top is worth a look, not a warning).
+In ``seed_r5.pdf`` (the workbook printed by LibreOffice: examples/build_pdf.py) the same cells are
+placed by page, row and column as printed, counted on the rendered pages: page 1 holds the two
+header rows (R1, R2) and the data rows 4–14 of the workbook (R3–R13), page 2 the header again and
+rows 15–18 (R3–R6); columns A–K are C1–C11. So F4 is p1!R3C6, J7 p1!R6C10, F14 p1!R13C6 and I17
+p2!R5C9.
 Every other row is consistent: e.g. コミュニティ設立支援 (未設置地区 3 → 2, now 3, grade D) is a
 lower-is-better indicator that did not improve, graded D; 市職員研修 (2回 → 3回, now 1回) is
 graded D; 自治会活動支援 (85.19％ → 87％, now 89.7％) is graded Ａ.
@@ -22,16 +27,17 @@ from hyoka.options import CheckOptions
 from hyoka.output.places import with_cells
 from hyoka.pipeline import run_check
 
-from .conftest import SEED_CSV, SEED_XLSX
+from .conftest import SEED_CSV, SEED_PDF, SEED_XLSX
 
 EXPECTED = {
-    # code: (project, field, observed, csv cell, xlsx cell)
+    # code: (project, field, observed, csv cell, xlsx cell, pdf cell)
     "D001": (
         "自治会加入促進に関する連携",
         "target",
         "基準値 60.4％ → 目標値 60％",
         "seed_r5.csv:6:target",
         "[seed_r5.xlsx]R5実施状況!J7",
+        "seed_r5.pdf#p1!R6C10",
     ),
     "G002": (
         "避難行動要支援者の支援",
@@ -39,6 +45,7 @@ EXPECTED = {
         "評価 Ｂ、基準値 60％ → 現状値 56.5％",
         "seed_r5.csv:26:grade",
         "[seed_r5.xlsx]R5実施状況!F14",
+        "seed_r5.pdf#p1!R13C6",
     ),
     "G008": (
         "各種助成制度の情報提供",
@@ -46,6 +53,7 @@ EXPECTED = {
         "評価 Ｂ、現状値 45件、目標値 30件",
         "seed_r5.csv:2:grade",
         "[seed_r5.xlsx]R5実施状況!F4",
+        "seed_r5.pdf#p1!R3C6",
     ),
     "M001": (
         "コミュニティ・スクールの導入",
@@ -53,13 +61,17 @@ EXPECTED = {
         "-",
         "seed_r5.csv:38:baseline",
         "[seed_r5.xlsx]R5実施状況!I17",
+        "seed_r5.pdf#p2!R5C9",
     ),
 }
 
 
-@pytest.fixture(scope="module", params=["csv", "xlsx"])
+FORMS = {"csv": SEED_CSV, "xlsx": SEED_XLSX, "pdf": SEED_PDF}
+
+
+@pytest.fixture(scope="module", params=list(FORMS))
 def result(request):
-    return request.param, run_check([SEED_CSV if request.param == "csv" else SEED_XLSX])
+    return request.param, run_check([FORMS[request.param]])
 
 
 def test_exactly_the_hand_checked_findings(result):
@@ -67,11 +79,11 @@ def test_exactly_the_hand_checked_findings(result):
     f = with_cells(r)
     assert sorted(f["code"]) == sorted(EXPECTED)
     for _, row in f.iterrows():
-        project, field, observed, csv_cell, xlsx_cell = EXPECTED[row["code"]]
+        project, field, observed, *cells = EXPECTED[row["code"]]
         assert row["project"] == project
         assert row["field"] == field
         assert row["observed"] == observed
-        assert row["cell"] == (csv_cell if form == "csv" else xlsx_cell)
+        assert row["cell"] == cells[list(FORMS).index(form)]
 
 
 def test_severities_and_departments(result):
@@ -106,9 +118,10 @@ def test_consistent_rows_raise_no_grade_or_unit_finding(result):
     assert not f["code"].str.startswith("S").any()  # the schema accepts every seed row
 
 
-def test_both_forms_give_the_same_findings():
+@pytest.mark.parametrize("form", ["xlsx", "pdf"])
+def test_every_form_gives_the_csvs_findings(form):
     a = run_check([SEED_CSV]).findings
-    b = run_check([SEED_XLSX]).findings
+    b = run_check([FORMS[form]]).findings
     cols = [
         "code",
         "severity",
