@@ -17,6 +17,8 @@ columns of each page's table, the repeated header included:
 
 import json
 import shutil
+import time
+import zlib
 
 import pandas as pd
 import pytest
@@ -153,7 +155,10 @@ def test_a_scanned_pdf_is_refused_in_one_line():
 def test_a_password_protected_pdf_is_refused_and_a_permissions_only_one_is_read():
     r = run_cli("check", LOCKED, "--no-report", text=True)
     assert r.returncode == 2
-    assert r.stderr.strip() == "hyoka: エラー: locked.pdf: PDF がパスワードで保護されています。保護のない PDF を用意してください"
+    assert (
+        r.stderr.strip()
+        == "hyoka: エラー: locked.pdf: PDF がパスワードで保護されています。保護のない PDF を用意してください"
+    )
     assert [(f["code"], f["cell"]) for f in _findings(RESTRICTED)] == [("D001", "restricted.pdf#p1!R2C6")]
 
 
@@ -183,20 +188,50 @@ def test_bounds(vocab, monkeypatch):
     with pytest.raises(InputError, match="page 1 holds .* characters, over the limit of 100"):
         load_table(SEED_PDF, vocab)
     monkeypatch.setattr(pdf_reader, "MAX_PAGE_CHARS", 100_000)
+    monkeypatch.setattr(pdf_reader, "MAX_PAGE_CONTENT", 30_000)  # page 1 draws 36 KB (inflated), page 2 less
+    with pytest.raises(InputError, match="page 1 holds over 30,000 bytes of drawing instructions"):
+        load_table(SEED_PDF, vocab)
+    monkeypatch.setattr(pdf_reader, "MAX_PAGE_CONTENT", 2 * 1024 * 1024)
+    monkeypatch.setattr(pdf_reader, "MAX_SECONDS", 0.01)  # the timer stops pdfminer on the first page
+    with pytest.raises(InputError, match=r"still reading after 0 s \(at page 1\)"):
+        load_table(SEED_PDF, vocab)
+    monkeypatch.setattr(pdf_reader, "MAX_SECONDS", 120.0)
     monkeypatch.setattr(pdf_reader, "MAX_BYTES", 1000)
     with pytest.raises(InputError, match="over the 1,000-byte limit"):
         load_table(SEED_PDF, vocab)
 
 
-def _text_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF of plain text lines (Helvetica, no ruling), its cross-reference table exact."""
+def test_a_compressed_page_is_not_inflated_past_the_bound(tmp_path, vocab):
+    """A page whose few KB of compressed drawing inflate to 60 MB (two million text drawings) is
+    refused before pdfminer parses it (it took minutes and gigabytes)."""
+    ops = zlib.compress(b"BT /F1 1 Tf 10 10 Td (x) Tj ET\n" * 2_000_000, 9)
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(_text_pdf([], stream=ops))
+    started = time.monotonic()
+    with pytest.raises(InputError, match="page 1 holds over 2,097,152 bytes of drawing instructions"):
+        load_table(bomb, vocab)
+    assert time.monotonic() - started < 10
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(_text_pdf([]))
+    with pytest.raises(InputError, match="the PDF has no text and no images"):
+        load_table(empty, vocab)
+
+
+def _text_pdf(lines: list[str], stream: bytes | None = None) -> bytes:
+    """A one-page PDF of plain text lines (Helvetica, no ruling), its cross-reference table exact;
+    ``stream``: the page's content as a FlateDecode stream instead."""
     text = " ".join(f"BT /F1 12 Tf 72 {720 - 16 * i} Td ({line}) Tj ET" for i, line in enumerate(lines))
+    content = (
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)
+        if stream is not None
+        else b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text.encode())
+    )
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text.encode()),
+        content,
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out, offsets = bytearray(b"%PDF-1.4\n"), []

@@ -24,19 +24,24 @@ over its rows carries down as in a workbook), the page, and the x positions of i
   left in the grid: hyoka.read.layout drops them as ``header`` rows, as it does in a workbook.
 
 Bounds (hyoka reads untrusted files): at most :data:`MAX_BYTES` bytes and :data:`MAX_PAGES`
-pages, :data:`MAX_PAGE_CHARS` characters and :data:`MAX_PAGE_OBJECTS` drawn lines and rectangles
-on a page, and :data:`MAX_SECONDS` of reading (checked page by page). Raises
-:class:`~hyoka.errors.InputError` naming the file (and the page): a file that is not a PDF, a
-damaged one (whatever pdfminer raises, as one line), a password-protected one, one over a
-bound, and one with no text at all (a scan: hyoka does not do OCR).
+pages; on a page, :data:`MAX_PAGE_CONTENT` bytes of drawing instructions (checked before
+pdfminer parses them: a compressed stream is inflated only that far), :data:`MAX_PAGE_CHARS`
+characters and :data:`MAX_PAGE_OBJECTS` drawn lines and rectangles; :data:`MAX_SECONDS` of
+reading (a timer interrupts the parsing on the main thread; elsewhere it is checked between
+pages). Raises :class:`~hyoka.errors.InputError` naming the file (and the page): a file that is
+not a PDF, a damaged one (whatever pdfminer raises, as one line), a password-protected one, one
+over a bound, and one with no text at all (a scan: hyoka does not do OCR).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
 import time
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,7 +53,8 @@ MAX_BYTES = 200 * 1024 * 1024  # a printed plan with photographs is tens of MB
 MAX_PAGES = 500
 MAX_PAGE_CHARS = 100_000  # a dense A3 page of 6 pt text has about 20,000
 MAX_PAGE_OBJECTS = 50_000  # lines and rectangles on one page (a ruled A3 table has a few thousand)
-MAX_SECONDS = 120.0  # reading the seed's two pages takes 0.3 s
+MAX_SECONDS = 120.0  # reading the seed's two pages takes 0.5 s
+MAX_PAGE_CONTENT = 2 * 1024 * 1024  # a page's drawing instructions, decoded (the seed's dense page: 36 KB)
 #: the ruled-table settings: cells from drawn lines only (text alignment would take a footer in)
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 #: column lines this close (points) are the same line on another page
@@ -191,10 +197,66 @@ def _open_error(exc: BaseException, source: str) -> InputError:
     return InputError(msg("pdf_unreadable", detail=exception_line(inner)), file=source)
 
 
+class _Overtime(BaseException):
+    """Raised by the alarm of :func:`_deadline` inside pdfminer's parsing (a BaseException, so no
+    ``except Exception`` on the way swallows it)."""
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Interrupt what runs inside after ``seconds`` (:class:`_Overtime`), where a timer signal can
+    be used: on the main thread, with SIGALRM not taken by anyone else. Elsewhere the time is
+    checked only between pages (:func:`read_pdf_tables`)."""
+    usable = (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
+    )
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _Overtime()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _content_size(page, limit: int) -> int:
+    """The decoded size of a page's content streams, counted no further than ``limit`` + 1 bytes:
+    a FlateDecode stream is inflated only that far (a few KB of zeros can inflate to GBs, which
+    pdfminer would hold in memory and parse); another filter counts its encoded size."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    total = 0
+    for ref in page.page_obj.contents or []:
+        stream = resolve1(ref)
+        if not isinstance(stream, PDFStream):
+            continue
+        raw = stream.rawdata if stream.rawdata is not None else (stream.data or b"")
+        filters = [getattr(f, "name", f) for f, _ in stream.get_filters()]
+        if filters and filters[0] in ("FlateDecode", "Fl"):
+            try:
+                total += len(zlib.decompressobj().decompress(raw, max(limit + 1 - total, 1)))
+            except zlib.error:
+                total += len(raw)  # pdfminer says what is wrong with it
+        else:
+            total += len(raw)
+        if total > limit:
+            break
+    return total
+
+
 def read_pdf_tables(path: Path, source: str) -> list[PdfTable]:
     """The ruled tables of the PDF at ``path`` (module doc), page by page. ``source``: the file's
     name in messages. Raises InputError (module doc)."""
-    import pdfplumber  # 0.1 s to import: only when a PDF is read
+    import pdfplumber  # 0.3 s to import: only when a PDF is read
 
     try:
         size = os.path.getsize(path)
@@ -208,43 +270,59 @@ def read_pdf_tables(path: Path, source: str) -> list[PdfTable]:
         raise InputError(msg("pdf_not_pdf"), file=source)
     start = time.monotonic()
     tables: list[PdfTable] = []
-    chars = 0
+    chars = images = 0
+    number = 0
     with _pdfminer_quiet():
         try:
-            pdf = pdfplumber.open(path)
-        except Exception as exc:  # pdfminer raises many kinds: one line naming the file
-            raise _open_error(exc, source) from None
-        with pdf:
-            try:
-                n = len(pdf.pages)
-            except Exception as exc:
-                raise _open_error(exc, source) from None
-            if n > MAX_PAGES:
-                raise InputError(msg("pdf_too_many_pages", n=n, limit=MAX_PAGES), file=source)
-            for number in range(1, n + 1):
-                if time.monotonic() - start > MAX_SECONDS:
-                    raise InputError(msg("pdf_too_slow", seconds=int(MAX_SECONDS), page=number), file=source)
+            with _deadline(MAX_SECONDS):
                 try:
-                    page = pdf.pages[number - 1]
-                except Exception as exc:
-                    raise InputError(
-                        msg("pdf_page_unreadable", page=number, detail=exception_line(_inner(exc))), file=source
-                    ) from None
-                try:
-                    found, count = _page_tables(page, number, source)
-                except HyokaError:
-                    raise
-                except Exception as exc:
-                    raise InputError(
-                        msg("pdf_page_unreadable", page=number, detail=exception_line(_inner(exc))), file=source
-                    ) from None
-                finally:
-                    page.close()  # frees the page's parsed objects
-                chars += count
-                tables.extend(found)
+                    pdf = pdfplumber.open(path)
+                except Exception as exc:  # pdfminer raises many kinds: one line naming the file
+                    raise _open_error(exc, source) from None
+                with pdf:
+                    try:
+                        n = len(pdf.pages)
+                    except Exception as exc:
+                        raise _open_error(exc, source) from None
+                    if n > MAX_PAGES:
+                        raise InputError(msg("pdf_too_many_pages", n=n, limit=MAX_PAGES), file=source)
+                    for number in range(1, n + 1):
+                        if time.monotonic() - start > MAX_SECONDS:
+                            raise _Overtime()
+                        found, count, pictures = _read_page(pdf, number, source)
+                        chars += count
+                        images += pictures
+                        tables.extend(found)
+        except _Overtime:
+            raise InputError(msg("pdf_too_slow", seconds=int(MAX_SECONDS), page=max(number, 1)), file=source) from None
     if chars == 0:
-        raise InputError(msg("pdf_no_text"), file=source)
+        raise InputError(msg("pdf_no_text" if images else "pdf_empty"), file=source)
     return tables
+
+
+def _read_page(pdf, number: int, source: str) -> tuple[list[PdfTable], int, int]:
+    """Page ``number`` of ``pdf`` (pdfplumber): its tables, characters and images; what pdfminer
+    raises on it becomes one InputError naming the page."""
+
+    def unreadable(exc: Exception) -> InputError:
+        return InputError(msg("pdf_page_unreadable", page=number, detail=exception_line(_inner(exc))), file=source)
+
+    try:
+        page = pdf.pages[number - 1]
+    except Exception as exc:
+        raise unreadable(exc) from None
+    try:
+        content = _content_size(page, MAX_PAGE_CONTENT)
+        if content > MAX_PAGE_CONTENT:
+            raise InputError(msg("pdf_page_content", page=number, limit=MAX_PAGE_CONTENT), file=source)
+        found, count = _page_tables(page, number, source)
+        return found, count, len(page.images)
+    except HyokaError:
+        raise
+    except Exception as exc:
+        raise unreadable(exc) from None
+    finally:
+        page.close()  # frees the page's parsed objects
 
 
 def _page_tables(page, number: int, source: str) -> tuple[list[PdfTable], int]:
