@@ -30,6 +30,7 @@ from hyoka.read.pdf import join_lines
 from hyoka.read.table import load_table
 
 from .conftest import EXAMPLES, ROOT, SEED_CSV, SEED_PDF
+from .corpus import text_pdf
 from .inprocess import run_cli
 
 MULTIPAGE = EXAMPLES / "pdf" / "multipage_r5.pdf"
@@ -206,49 +207,21 @@ def test_a_compressed_page_is_not_inflated_past_the_bound(tmp_path, vocab):
     refused before pdfminer parses it (it took minutes and gigabytes)."""
     ops = zlib.compress(b"BT /F1 1 Tf 10 10 Td (x) Tj ET\n" * 2_000_000, 9)
     bomb = tmp_path / "bomb.pdf"
-    bomb.write_bytes(_text_pdf([], stream=ops))
+    bomb.write_bytes(text_pdf([], stream=ops))
     started = time.monotonic()
     with pytest.raises(InputError, match="page 1 holds over 2,097,152 bytes of drawing instructions"):
         load_table(bomb, vocab)
     assert time.monotonic() - started < 10
     empty = tmp_path / "empty.pdf"
-    empty.write_bytes(_text_pdf([]))
+    empty.write_bytes(text_pdf([]))
     with pytest.raises(InputError, match="the PDF has no text and no images"):
         load_table(empty, vocab)
-
-
-def _text_pdf(lines: list[str], stream: bytes | None = None) -> bytes:
-    """A one-page PDF of plain text lines (Helvetica, no ruling), its cross-reference table exact;
-    ``stream``: the page's content as a FlateDecode stream instead."""
-    text = " ".join(f"BT /F1 12 Tf 72 {720 - 16 * i} Td ({line}) Tj ET" for i, line in enumerate(lines))
-    content = (
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)
-        if stream is not None
-        else b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text.encode())
-    )
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        content,
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def test_a_pdf_without_a_ruled_table_is_one_line(tmp_path):
     """Text set in columns without ruling lines is not read as a table (hyoka reads ruled ones)."""
     plain = tmp_path / "plain.pdf"
-    plain.write_bytes(_text_pdf(["Indicator  Baseline  Target  Current", "Visitors  120  150  140"]))
+    plain.write_bytes(text_pdf(["Indicator  Baseline  Target  Current", "Visitors  120  150  140"]))
     r = run_cli("--lang", "en", "check", plain, "--no-report", text=True)
     assert r.returncode == 2
     assert r.stderr.strip() == (
