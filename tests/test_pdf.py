@@ -253,3 +253,11 @@ def test_inspect_lists_the_repeated_header_on_its_page():
     assert r.returncode == 0, r.stderr
     line = next(x for x in r.stdout.splitlines() if "繰り返しの見出し行" in x)
     assert line.split()[:2] == ["p2", "1"]
+
+
+def test_rows_listed_in_a_message_name_their_page():
+    """G001 lists the rows with a grade off the scale, per table and department: 社会福祉課's two
+    rows graded Ｂ sit on both pages of the seed (p1 R13, p2 R3), one finding for the table."""
+    found = [f for f in _findings(SEED_PDF, "--scale", "rag") if f["department"] == "社会福祉課"]
+    assert [(f["code"], f["cell"]) for f in found] == [("G001", "seed_r5.pdf#p1!R13C6")]
+    assert found[0]["message"].endswith("（p1!R13、p2!R3の2行）。")

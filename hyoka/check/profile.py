@@ -70,6 +70,19 @@ def table_groups(frame: pd.DataFrame) -> list[pd.Series]:
     return keys
 
 
+def row_labels(frame: pd.DataFrame) -> pd.Series | None:
+    """How findings that list rows name each row of ``frame``: None where rows are numbered per
+    sheet or file (the row number says it), else — a frame with a ``table`` column, a PDF whose
+    rows are counted per page — ``p2!R5`` (its page, then its row there) for the rows that have a
+    table, the number for the others. A ``string`` Series on ``frame``'s index."""
+    if "table" not in frame:
+        return None
+    row = frame["row"].astype("int64").astype("string")
+    sheet = frame["sheet"].astype("string").fillna("")
+    on_page = frame["table"].notna() & (sheet != "")
+    return (sheet + "!R" + row).where(on_page, row)
+
+
 def sparse(frame: pd.DataFrame, fld: str, blank: pd.Series) -> pd.Series:
     """Per row: whether its table has ``fld``'s column (``col_<fld>`` > 0, or no place column at all)
     and ``blank`` (bool per row: the field is blank there) holds on more than :data:`SPARSE_SHARE`
