@@ -9,7 +9,7 @@ columns of each page's table, the repeated header included:
   Page 2: R2–R7 policy ４, R8–R13 policy ５, R14–R19 policy ６ (R16 避難行動要支援者の個別避難計画の
   作成率: 35 → 100, now 28, graded B), R20 ふるさと納税の寄附額. Columns: 施策, 成果指標, 単位,
   基準値, 目標値, 実績値, 評価 (C7), 担当課. The header cells print 基準値 / （R2） on two lines; the
-  name in p1 R3 wraps after 受入れ可能児 and 童数の合 (three lines); p1 R12's English name wraps
+  name in p1 R3 wraps after 放課後児童クラブの and 受入れ可能児童数の (three lines); p1 R12's English name wraps
   after "foreign" and "assistants"; p2 R20's values wrap their unit: 12,345,678 / 円.
 - ``tests/data/pdf/restricted.pdf``: one page, a header row and two rows; R2 is 自治会加入率
   (60.4％ → 60％), its target in C6.
