@@ -1,6 +1,10 @@
 """Cell references: the one converter between column letters (``A``, ``Z``, ``AA`` …) and column
 numbers, and the text of a place (``[book.xlsx]Sheet!F14``, ``table.csv:6:target``,
-``page.html#table2!R5C8``).
+``report.pdf#p3!R5C8``).
+
+A document that is not a spreadsheet (:data:`PAGE_SUFFIXES`: an HTML page, a PDF) has no column
+letters a reader could find: its cells are named by the table's row and column, counted from 1
+as printed, after ``#`` and the table's name (a PDF's page, ``p3``).
 
 Written out (not openpyxl's ``get_column_letter``) so that reading with calamine and formatting
 findings never import openpyxl (a start-up cost).

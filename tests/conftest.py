@@ -21,6 +21,7 @@ SEED_XLSX = EXAMPLES / "seed_r5.xlsx"
 SEED_HTML = EXAMPLES / "seed_r5.html"  # built from the CSV by examples/build_html.py, as are the two below
 SEED_EXCEL_HTM = EXAMPLES / "html" / "seed_r5_excel.htm"  # Excel's "save as web page", Shift_JIS
 SEED_PORTAL_HTML = EXAMPLES / "html" / "seed_r5_portal.html"  # a navigation table first: table3
+SEED_PDF = EXAMPLES / "seed_r5.pdf"  # seed_r5.xlsx printed by LibreOffice (examples/build_pdf.py)
 UK_Q1 = EXAMPLES / "uk" / "hart_dc_kpi_2014q1.csv"
 UK_Q2 = EXAMPLES / "uk" / "hart_dc_kpi_2014q2.csv"
 UK_MAPPING = EXAMPLES / "uk" / "mapping.yaml"

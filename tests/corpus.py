@@ -9,7 +9,8 @@
   ``json_has`` literally;
 - ``expect="either"``: one of the two (readable-but-odd input whose verdict is a policy choice).
 
-Files are built with the standard library, openpyxl and zipfile only. Random bytes are seeded.
+Files are built with the standard library, openpyxl and zipfile only (the PDF cases copy the
+committed example PDFs or write small PDFs by hand). Random bytes are seeded.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import os
 import random
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -583,7 +585,7 @@ def _control_chars(d):
 def _unknown_ext(d):
     p = d / "table.pdf"
     p.write_bytes(b"%PDF-1.4\n")
-    return Case("unknown_extension_pdf", p, "error", ["unsupported"])
+    return Case("header_only_pdf", p, "error", ["not a readable PDF"])
 
 
 def _no_ext(d):
@@ -1625,6 +1627,99 @@ def _html_no_table(d):
     return Case("html_page_without_a_table", p, "error", ["no table"])
 
 
+# ---- #17: PDF reports (hyoka.read.pdf)
+
+
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF of ``objects`` (object 1 the catalog), its cross-reference table exact."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def text_pdf(lines: list[str], stream: bytes | None = None, kids: bytes = b"[3 0 R]", count: int = 1) -> bytes:
+    """A one-page PDF of plain text lines (Helvetica, no ruling); ``stream``: the page's content as
+    a FlateDecode stream instead; ``kids`` and ``count``: the page tree's (to make it lie)."""
+    text = " ".join(f"BT /F1 12 Tf 72 {720 - 16 * i} Td ({line}) Tj ET" for i, line in enumerate(lines))
+    content = (
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)
+        if stream is not None
+        else b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text.encode())
+    )
+    return pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids %s /Count %d >>" % (kids, count),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>",
+            content,
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
+
+
+_EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@case("seed_pdf")
+def _seed_pdf(d):
+    """The seed printed to PDF (examples/seed_r5.pdf): its findings, placed by page."""
+    p = d / "seed_r5.pdf"
+    p.write_bytes((_EXAMPLES / "seed_r5.pdf").read_bytes())
+    return Case("seed_pdf", p, "findings", json_has=["seed_r5.pdf#p1!R6C10", "seed_r5.pdf#p2!R5C9"])
+
+
+@case("truncated_pdf")
+def _truncated_pdf(d):
+    full = (_EXAMPLES / "seed_r5.pdf").read_bytes()
+    p = d / "truncated.pdf"
+    p.write_bytes(full[: len(full) // 2])
+    return Case("truncated_pdf", p, "error")
+
+
+@case("scanned_pdf")
+def _scanned_pdf(d):
+    p = d / "scanned.pdf"
+    p.write_bytes((_EXAMPLES / "pdf" / "scanned_r5.pdf").read_bytes())
+    return Case("scanned_pdf", p, "error", ["does not do OCR"])
+
+
+@case("password_protected_pdf")
+def _locked_pdf(d):
+    p = d / "locked.pdf"
+    p.write_bytes((Path(__file__).resolve().parent / "data" / "pdf" / "locked.pdf").read_bytes())
+    return Case("password_protected_pdf", p, "error", ["password"])
+
+
+@case("inflating_page_pdf")
+def _inflating_pdf(d):
+    """150 KB whose page inflates to 60 MB of text drawings (pdfminer took minutes and GBs)."""
+    p = d / "inflating.pdf"
+    p.write_bytes(text_pdf([], stream=zlib.compress(b"BT /F1 1 Tf 10 10 Td (x) Tj ET\n" * 2_000_000, 9)))
+    return Case("inflating_page_pdf", p, "error", ["drawing instructions"])
+
+
+@case("page_tree_loop_pdf")
+def _page_loop_pdf(d):
+    """A page tree that lists itself among its pages, and claims 99,999,999 of them."""
+    p = d / "loop.pdf"
+    p.write_bytes(text_pdf(["x"], kids=b"[2 0 R 3 0 R]", count=99_999_999))
+    return Case("page_tree_loop_pdf", p, "either")
+
+
+@case("text_without_ruling_pdf")
+def _plain_pdf(d):
+    p = d / "plain.pdf"
+    p.write_bytes(text_pdf(["Indicator  Baseline  Target  Current", "Visitors  120  150  140"]))
+    return Case("text_without_ruling_pdf", p, "error", ["no ruled table"])
+
+
 BUILDERS = [
     _empty,
     _empty_xlsx,
@@ -1763,7 +1858,7 @@ CASE_NAMES = [  # in BUILDERS order: known at collection time without writing 52
     "commas_only_csv",
     "many_rows_csv",
     "control_characters_csv",
-    "unknown_extension_pdf",
+    "header_only_pdf",
     "no_extension",
     "malformed_sheet_xml_xlsx",
     "malformed_workbook_xml_xlsx",

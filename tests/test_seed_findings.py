@@ -11,6 +11,11 @@ Seed rows (CSV line / xlsx row), as published (baseline R3 → target R9, curren
 - 各種助成制度の情報提供 (line 2 / row 4): センターへの相談件数 17件 → 30件, now 45件 (150 % of the
   target), graded Ｂ, not the top grade A: G008, information only (issue #13: a target exceeded by
   far under an upper grade below the top is worth a look, not a warning).
+In ``seed_r5.pdf`` (the workbook printed by LibreOffice: examples/build_pdf.py) the same cells are
+placed by page, row and column as printed, counted on the rendered pages: page 1 holds the two
+header rows (R1, R2) and the data rows 4–14 of the workbook (R3–R13), page 2 the header again and
+rows 15–18 (R3–R6); columns A–K are C1–C11. So F4 is p1!R3C6, J7 p1!R6C10, F14 p1!R13C6 and I17
+p2!R5C9.
 Every other row is consistent: e.g. コミュニティ設立支援 (未設置地区 3 → 2, now 3, grade D) is a
 lower-is-better indicator that did not improve, graded D; 市職員研修 (2回 → 3回, now 1回) is
 graded D; 自治会活動支援 (85.19％ → 87％, now 89.7％) is graded Ａ.
@@ -22,7 +27,7 @@ from hyoka.options import CheckOptions
 from hyoka.output.places import with_cells
 from hyoka.pipeline import run_check
 
-from .conftest import SEED_CSV, SEED_EXCEL_HTM, SEED_HTML, SEED_PORTAL_HTML, SEED_XLSX
+from .conftest import SEED_CSV, SEED_EXCEL_HTM, SEED_HTML, SEED_PDF, SEED_PORTAL_HTML, SEED_XLSX
 
 EXPECTED = {
     # code: (project, field, observed, cell per form)
@@ -32,6 +37,8 @@ EXPECTED = {
     # counts as column 1 of the rows it covers, so 目標値 is C10, 事業の評価 C6, 基準値 C9.
     # seed_r5_excel.htm keeps the workbook's title row (R1), so its rows are the workbook's;
     # seed_r5_portal.html has a navigation and a breadcrumb table first: its table is table3.
+    # seed_r5.pdf (examples/build_pdf.py) was counted on the rendered pages: R1 and R2 are the
+    # header on both pages; M001's row is the fifth printed on page 2.
     "D001": (
         "自治会加入促進に関する連携",
         "target",
@@ -42,6 +49,7 @@ EXPECTED = {
             "html": "seed_r5.html#table1!R6C10",
             "excel_htm": "seed_r5_excel.htm#table1!R7C10",
             "portal_html": "seed_r5_portal.html#table3!R6C10",
+            "pdf": "seed_r5.pdf#p1!R6C10",
         },
     ),
     "G002": (
@@ -54,6 +62,7 @@ EXPECTED = {
             "html": "seed_r5.html#table1!R13C6",
             "excel_htm": "seed_r5_excel.htm#table1!R14C6",
             "portal_html": "seed_r5_portal.html#table3!R13C6",
+            "pdf": "seed_r5.pdf#p1!R13C6",
         },
     ),
     "G008": (
@@ -66,6 +75,7 @@ EXPECTED = {
             "html": "seed_r5.html#table1!R3C6",
             "excel_htm": "seed_r5_excel.htm#table1!R4C6",
             "portal_html": "seed_r5_portal.html#table3!R3C6",
+            "pdf": "seed_r5.pdf#p1!R3C6",
         },
     ),
     "M001": (
@@ -78,6 +88,7 @@ EXPECTED = {
             "html": "seed_r5.html#table1!R16C9",
             "excel_htm": "seed_r5_excel.htm#table1!R17C9",
             "portal_html": "seed_r5_portal.html#table3!R16C9",
+            "pdf": "seed_r5.pdf#p2!R5C9",
         },
     ),
 }
@@ -87,6 +98,7 @@ FORMS = {
     "html": SEED_HTML,
     "excel_htm": SEED_EXCEL_HTM,
     "portal_html": SEED_PORTAL_HTML,
+    "pdf": SEED_PDF,
 }
 
 

@@ -353,7 +353,7 @@ def _print_skipped(ins: Inspection, con: Console, lang: str, plain: bool) -> Non
     if not t.skipped_rows:
         return
     s = ins.texts(lang)
-    several = len(t.sheet_headers) > 1
+    several = len({sheet for sheet, *_ in t.skipped_rows} | set(t.sheet_headers)) > 1  # a PDF's rows: per page
     table = _table(s["skipped"], *([s["sheet"]] if several else []), s["row"], s["reason"], s["text"], plain=plain)
     for sheet, row, reason, text in t.skipped_rows:
         table.add_row(

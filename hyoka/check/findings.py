@@ -33,6 +33,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hyoka.cellref import is_page
+
 FINDING_COLUMNS = (
     "code",
     "severity",
@@ -148,14 +150,20 @@ def field_place(rows: pd.DataFrame, field: str) -> tuple[np.ndarray, np.ndarray,
 
 
 def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate findings and sort them: file, row, severity, code, field (deterministic)."""
+    """Concatenate findings and sort them: file, row, severity, code, field (deterministic); in a
+    PDF or HTML page (hyoka.cellref.PAGE_SUFFIXES), whose rows are counted per table, by the table
+    (its number, ``p3`` → 3, ``p3.2`` → 3, 2) before the row."""
     parts = [p for p in parts if len(p)]
     if not parts:
         return empty()
     out = pd.concat(parts, ignore_index=True)
     out["_sev"] = out["severity"].map(SEVERITY_ORDER)
-    out = out.sort_values(["source_file", "row", "_sev", "code", "field"], kind="stable")
-    return out.drop(columns="_sev").reset_index(drop=True)
+    rc = out["source_file"].astype("string").fillna("").map(is_page).astype(bool)
+    numbers = out["sheet"].astype("string").fillna("").str.extract(r"(\d+)(?:\.(\d+))?").fillna("0")
+    out["_t1"] = numbers[0].astype("int64").where(rc, 0)
+    out["_t2"] = numbers[1].astype("int64").where(rc, 0)
+    out = out.sort_values(["source_file", "_t1", "_t2", "row", "_sev", "code", "field"], kind="stable")
+    return out.drop(columns=["_sev", "_t1", "_t2"]).reset_index(drop=True)
 
 
 def fails(findings: pd.DataFrame, fail_on: str) -> bool:

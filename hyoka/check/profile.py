@@ -24,7 +24,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-#: the columns that name a table: a file, and a worksheet of it (``""`` for a CSV)
+#: the columns that name a table: a file, and a worksheet of it (``""`` for a CSV); a frame with a
+#: ``table`` column (a PDF's table continued over pages, whose rows' ``sheet`` is their page: the
+#: table's first page's sheet; :func:`hyoka.read.table.read_pdf`) is grouped by it instead of ``sheet``
 TABLE_KEYS = ("source_file", "sheet")
 #: a column blank on more than this share of a table's rows is mostly empty (:func:`sparse`) …
 SPARSE_SHARE = 0.5
@@ -51,20 +53,34 @@ def missing_fields(frame: pd.DataFrame, fields: Iterable[str]) -> list[tuple[str
     fields = [f for f in dict.fromkeys(fields) if f"col_{f}" in frame]
     if not len(frame) or not fields:
         return []
-    keys = pd.DataFrame(
-        {k: (frame[k].astype("string").fillna("") if k in frame else "") for k in TABLE_KEYS}, index=frame.index
-    )
     present = pd.DataFrame({f: frame[f"col_{f}"].to_numpy() > 0 for f in fields}, index=frame.index)
-    per_table = present.groupby([keys[k] for k in TABLE_KEYS], sort=False).any()
+    per_table = present.groupby(table_groups(frame), sort=False).any()
     return [(str(src), str(sheet), f) for (src, sheet), row in per_table.iterrows() for f in fields if not row[f]]
 
 
 def table_groups(frame: pd.DataFrame) -> list[pd.Series]:
-    """The :data:`TABLE_KEYS` columns of ``frame`` as group keys (``""`` where a column is absent)."""
-    return [
+    """The :data:`TABLE_KEYS` columns of ``frame`` as group keys (``""`` where a column is absent),
+    ``sheet`` replaced by ``table`` where the frame has one (a row with no ``table``: its sheet)."""
+    keys = [
         frame[k].astype("string").fillna("") if k in frame else pd.Series("", index=frame.index, dtype="string")
         for k in TABLE_KEYS
     ]
+    if "table" in frame:
+        keys[1] = frame["table"].astype("string").fillna(keys[1]).rename("sheet")
+    return keys
+
+
+def row_labels(frame: pd.DataFrame) -> pd.Series | None:
+    """How findings that list rows name each row of ``frame``: None where rows are numbered per
+    sheet or file (the row number says it), else — a frame with a ``table`` column, a PDF whose
+    rows are counted per page — ``p2!R5`` (its page, then its row there) for the rows that have a
+    table, the number for the others. A ``string`` Series on ``frame``'s index."""
+    if "table" not in frame:
+        return None
+    row = frame["row"].astype("int64").astype("string")
+    sheet = frame["sheet"].astype("string").fillna("")
+    on_page = frame["table"].notna() & (sheet != "")
+    return (sheet + "!R" + row).where(on_page, row)
 
 
 def sparse(frame: pd.DataFrame, fld: str, blank: pd.Series) -> pd.Series:

@@ -39,7 +39,7 @@ import pandas as pd
 from hyoka.check import findings as F
 from hyoka.check.cases import Cases, parse_cases
 from hyoka.check.expr import Expression, parse
-from hyoka.check.profile import has_fields
+from hyoka.check.profile import has_fields, row_labels, table_groups
 from hyoka.check.text import BLANK, check_template, render, template_columns
 from hyoka.errors import ConfigError
 from hyoka.normalise.measures import on_distinct
@@ -298,7 +298,18 @@ def grade_context(rows: pd.DataFrame, scale: GradingScale, lang: str) -> dict[st
 
 #: the columns a finding's rows are read for besides its templates': identity and place
 #: (findings.from_rows), grouping (_row_lists), the name shown (_subject), the grade (grade_context)
-_ROW_COLUMNS = ("source_file", "sheet", "row", "department", "item", "project", "indicator", "grade_raw", "grade")
+_ROW_COLUMNS = (
+    "source_file",
+    "sheet",
+    "table",
+    "row",
+    "department",
+    "item",
+    "project",
+    "indicator",
+    "grade_raw",
+    "grade",
+)
 
 
 def _read_columns(rule: Rule, columns: pd.Index) -> list[str]:
@@ -374,12 +385,13 @@ def _row_lists(
     per name column (project, item, indicator) whether the group's rows differ in it; all indexed
     by the first rows. Without ``group_by`` each row is its own group. Whole columns: a group
     key, then one pass over the (few) rows that fire."""
-    numbers = rows["row"].astype("int64")
+    labels = row_labels(rows)  # a PDF's rows: p2!R5
+    numbers = rows["row"].astype("int64") if labels is None else labels
     if not group_by:
         n = numbers.astype("string")
-        single = (n + "行目") if lang == "ja" else ("row " + n)
+        single = n.where(n.str.contains("!", regex=False), n + "行目") if lang == "ja" else ("row " + n)
         return single, pd.Series("1", index=rows.index, dtype="string"), {}
-    keys = [rows[k].astype("string").fillna("") for k in ("source_file", "sheet") if k in rows]
+    keys = table_groups(rows)  # a PDF table over pages is one table
     keys.append(rows["department"].astype("string").fillna(""))
     keys += [text_keys(rows[g], fold=False, spaces="ends") for g in group_by]
     groups = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)}, index=rows.index).groupby(
@@ -398,13 +410,15 @@ def _row_lists(
     return text, count, differ
 
 
-def rows_text(numbers: list[int], lang: str, counted: bool = True) -> str:
+def rows_text(numbers: list[int] | list[str], lang: str, counted: bool = True) -> str:
     """``[44, 45, 46]`` → ``44、45、46行目の3行`` / ``rows 44, 45, 46 (3 rows)`` (without the count
     unless ``counted``); ``[2]`` → ``2行目`` / ``row 2``; :data:`ROWS_SHOWN` at most, the rest
-    counted."""
+    counted. Rows named as text (a PDF's ``p2!R5``: hyoka.check.profile.row_labels) are listed as
+    they are: ``p1!R3、p2!R5の2行`` / ``rows p1!R3, p2!R5 (2 rows)``."""
     shown, rest, n = numbers[:ROWS_SHOWN], len(numbers) - ROWS_SHOWN, len(numbers)
     if lang == "ja":
-        text = "、".join(map(str, shown)) + "行目" + (f"ほか{rest}行" if rest > 0 else "")
+        unit = "" if shown and isinstance(shown[0], str) else "行目"
+        text = "、".join(map(str, shown)) + unit + (f"ほか{rest}行" if rest > 0 else "")
         return text + (f"の{n}行" if n > 1 and counted else "")
     if n == 1:
         return f"row {shown[0]}"

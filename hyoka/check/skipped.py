@@ -18,7 +18,7 @@ import pandas as pd
 from hyoka.check import findings as F
 from hyoka.check import registry
 from hyoka.check.notes import notes_frame, table_note
-from hyoka.check.profile import missing_fields, table_groups
+from hyoka.check.profile import missing_fields, row_labels, table_groups
 from hyoka.check.rules import FIELD_LABELS, Rule, rows_text
 from hyoka.check.schema import field_codes
 
@@ -93,10 +93,12 @@ def sparse_findings(frame: pd.DataFrame, rules: list[Rule], lang: str) -> pd.Dat
             continue
         rows = frame[frame[col].to_numpy(bool)]
         filled = rows[f"{fld}_state"] != "missing"
+        labels = row_labels(rows)  # a PDF's rows are named with their page: p2!R5
         ja, en = FIELD_LABELS[fld]
         checks = _SEP[lang].join(f"{c} {titles[c][lang]}" for c in quiet)
         for (source, sheet), part in rows.groupby(table_groups(rows), sort=False):  # a few tables
-            numbers = part.loc[filled.loc[part.index].to_numpy(bool), "row"].astype(int).tolist()
+            at = part.index[filled.loc[part.index].to_numpy(bool)]
+            numbers = rows.loc[at, "row"].astype(int).tolist() if labels is None else labels.loc[at].tolist()
             values = {
                 "field_ja": ja,
                 "field_en": en,

@@ -4,7 +4,8 @@
 row per input row with these columns (all computed on whole columns):
 
 provenance
-    ``source_file``, ``sheet``, ``row``, and where each field's cell is: ``col_<field>`` for every
+    ``source_file``, ``sheet``, ``row`` (for a PDF also ``table``: hyoka.read.table.read_pdf),
+    and where each field's cell is: ``col_<field>`` for every
     canonical field, ``char_<field>`` and ``cellrow_<field>`` where the loader gave them (as
     numbers: :mod:`hyoka.read.table`).
 text
@@ -212,6 +213,8 @@ def normalise(raw: pd.DataFrame, vocab: Vocabulary, scale: GradingScale, consume
     out = pd.DataFrame(index=raw.index)
     out["source_file"] = raw["source_file"].astype("string")
     out["sheet"] = raw["sheet"].astype("string")
+    if "table" in raw:  # a PDF table continued over pages: the sheet is each row's page (hyoka.read.table)
+        out["table"] = raw["table"].astype("string").fillna(out["sheet"])
     out["row"] = raw["row"].astype("int64")
     for fld in ("item", "project", "indicator"):
         out[fld] = _text(take(fld))

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from markupsafe import Markup, escape
 
+from hyoka.cellref import is_page
 from hyoka.check import findings as F
 from hyoka.check.text import pct
 from hyoka.display import BIDI_CONTROLS, without_bidi
@@ -99,7 +100,9 @@ def not_waived(found: pd.DataFrame) -> pd.Series:
 
 
 def row_table(frame: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
-    """One line per row of ``frame`` (same index): ``row``, ``source``, ``sheet``, ``progress``
+    """One line per row of ``frame`` (same index): ``row``, ``source``, ``sheet``, ``row_label`` (what
+    the row column shows: the row number, or in a PDF or HTML table, whose rows are counted per page
+    or table, ``p2!R5``), ``progress``
     (percent text), and per field of :data:`ROW_FIELDS` ``<field>`` (the text as published),
     ``<field>_codes`` (codes of the findings on that cell), ``<field>_sev`` (the worst live
     severity on it, ``""`` when none), ``<field>_class`` (the cell's CSS class), ``<field>_md`` (the text escaped for Markdown);
@@ -108,6 +111,8 @@ def row_table(frame: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
     out["row"] = frame["row"].astype("int64")
     out["source"] = frame["source_file"].astype("string").fillna("")
     out["sheet"] = frame["sheet"].astype("string").fillna("") if "sheet" in frame else ""
+    rc = out["source"].map(is_page).astype(bool) & (out["sheet"] != "")
+    out["row_label"] = (out["sheet"] + "!R" + out["row"].astype("string")).where(rc, out["row"].astype("string"))
     out["progress"] = _pct(frame["progress"])
     on_rows = found[found["row_index"].astype("int64") >= 0]
     live = on_rows[not_waived(on_rows)]
@@ -282,7 +287,8 @@ def sources(frame: pd.DataFrame, found: pd.DataFrame, annotated: dict[str, str])
     """The files a department's rows (``frame``: ``source_file``, ``sheet``) and findings
     (``found``: ``source_file``, ``sheet``; a finding on no file, such as a waiver's, is left out)
     come from, in the order first met: ``file`` (the name as given), ``sheets`` (the sheets, in
-    the order first met; none for a CSV) and ``annotated`` (``annotated[file]``: the name of the
+    the order first met; none for a CSV; a PDF's pages), ``sheet_word`` (the strings key that names
+    them: ``sheet``, or ``page`` for a PDF) and ``annotated`` (``annotated[file]``: the name of the
     workbook with the findings written in, ``""`` when there is none)."""
     parts = [
         pd.DataFrame(
@@ -299,7 +305,12 @@ def sources(frame: pd.DataFrame, found: pd.DataFrame, annotated: dict[str, str])
     both = pd.concat(parts, ignore_index=True).drop_duplicates()
     both = both[both["file"] != ""]
     return [
-        {"file": name, "sheets": [x for x in g["sheet"].tolist() if x], "annotated": annotated.get(name, "")}
+        {
+            "file": name,
+            "sheets": [x for x in g["sheet"].tolist() if x],
+            "sheet_word": "page" if str(name).lower().endswith(".pdf") else "sheet",
+            "annotated": annotated.get(name, ""),
+        }
         for name, g in both.groupby("file", sort=False)
     ]
 

@@ -1,4 +1,4 @@
-"""Loading one evaluation table file (CSV, .xlsx, .xls, .ods, or a web page: .html, .htm; by extension) into a
+"""Loading one evaluation table file (CSV, .xlsx, .xls, .ods, a web page: .html, .htm, or a PDF; by extension) into a
 :class:`hyoka.read.raw.RawTable` (its frame's columns are described in :mod:`hyoka.read.raw`).
 
 Raises :class:`~hyoka.errors.InputError` naming file (and sheet/row/column) when a file cannot be
@@ -10,6 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from hyoka.errors import InputError, msg, reading
@@ -20,7 +21,8 @@ from hyoka.read.csv import read_csv
 from hyoka.read.header import HEADER_SCAN_ROWS, MIN_HEADER_FIELDS
 from hyoka.read.html import read_tables
 from hyoka.read.noheader import no_header_error
-from hyoka.read.raw import RawTable, fill_places, frame_from_rows
+from hyoka.read.pdf import PdfGrid, continued, read_pdf_tables
+from hyoka.read.raw import RawTable, fill_places, frame_from_rows, has_header
 from hyoka.read.xlsx import read_grids, read_other_grids
 from hyoka.resources import data_dir, load_yaml
 
@@ -75,14 +77,16 @@ def combine_tables(tables: list[RawTable], source: str, skipped: list[str]) -> R
     out = RawTable(
         frame,
         source,
-        [s for t in tables for s in t.sheets_read],
+        list(dict.fromkeys(s for t in tables for s in t.sheets_read)),
         skipped,
         tables[0].headers,
         unmapped=[u for t in tables for u in t.unmapped],
     )
     # how each sheet was read (hyoka inspect): the layouts name their sheet, the header rows per sheet
     out.header_rows = [r for t in tables for r in t.header_rows]
-    out.sheet_headers = {t.sheets_read[0]: t.header_rows for t in tables}
+    out.sheet_headers = {
+        s: rows for t in tables for s, rows in (t.sheet_headers or {t.sheets_read[0]: t.header_rows}).items()
+    }
     out.layout = [d for t in tables for d in t.layout]
     out.skipped_rows = [r for t in tables for r in t.skipped_rows]
     out.duplicates = [d for t in tables for d in t.duplicates]
@@ -136,6 +140,71 @@ def read_html(path: Path, vocab: Vocabulary, source: str | None = None, table: i
     return combine_tables(tables, source, skipped)
 
 
+# ---------------------------------------------------------------- pdf
+
+
+def _on_pages(table: RawTable, grid: PdfGrid) -> RawTable:
+    """Put the rows of ``table`` (read from ``grid`` with row numbers 1..n, one per grid row) back
+    on their pages: ``sheet`` becomes each row's page (``p3``), ``row`` and the ``cellrow_``
+    columns the row on that page's table; ``table`` (str) names the logical table (its first
+    page's sheet), which hyoka.check.profile groups by. A header-year cell (``cellrow_``) is placed
+    on the row's own page, where the repeated header prints it. In place; returns ``table``."""
+    frame = table.frame
+    sheets = np.array([s for s, _ in grid.where], dtype=object)
+    rows = np.array([r for _, r in grid.where], dtype=np.int64)
+    at = frame["row"].to_numpy(np.int64) - 1
+    frame["sheet"] = pd.Series(sheets[at], index=frame.index, dtype="string")
+    frame["row"] = rows[at]
+    for col in [c for c in frame.columns if c.startswith("cellrow_")]:
+        v = frame[col].to_numpy(np.int64)
+        frame[col] = np.where(v > 0, rows[np.clip(v - 1, 0, len(rows) - 1)], 0).astype(np.int64)
+    frame.insert(2, "table", pd.Series(grid.sheet, index=frame.index, dtype="string"))
+
+    def moved(items):
+        return [(grid.where[r - 1][0], grid.where[r - 1][1], *rest) for _, r, *rest in items]
+
+    table.skipped_rows = moved(table.skipped_rows)
+    table.unmapped = moved(table.unmapped)
+    table.duplicates = moved(table.duplicates)
+    table.sheet_headers = {grid.sheet: [int(rows[r - 1]) for r in table.header_rows]}
+    table.header_rows = [int(rows[r - 1]) for r in table.header_rows]
+    table.sheets_read = list(dict.fromkeys(grid.where[i][0] for i in at))
+    return table
+
+
+def read_pdf(path: Path, vocab: Vocabulary, source: str | None = None, table: int | None = None) -> RawTable:
+    """Read the ruled tables of a born-digital PDF (hyoka.read.pdf reads the grids and joins a
+    table continued over pages into one): each logical table with a header is read as a sheet
+    is, its rows placed on their pages (:func:`_on_pages`). ``table``: read only the ``table``-th
+    logical table (1-based, in page order). Raises InputError: no text (a scan), no ruled table,
+    no table ``table``, no table with a header (as for a workbook's sheets), or what
+    hyoka.read.pdf raises."""
+    source = source or path.name
+    parts = read_pdf_tables(path, source)
+    if not parts:
+        raise InputError(msg("pdf_no_table"), file=source)
+    grids = continued(parts, lambda rows: has_header(rows[:HEADER_SCAN_ROWS], vocab))
+    if table is not None:
+        if not 1 <= table <= len(grids):
+            raise InputError(msg("pdf_no_such_table", n=table, count=len(grids)), file=source)
+        grids = [grids[table - 1]]
+    tables: list[RawTable] = []
+    skipped: list[str] = []
+    headerless: list[tuple[str, list[list[str]], list[int]]] = []
+    for g in grids:
+        numbers = list(range(1, len(g.rows) + 1))
+        with reading(source, g.sheet):
+            read = frame_from_rows(g.rows, numbers, source, g.sheet, vocab)
+        if read is None:
+            skipped.extend(g.sheets)
+            headerless.append((g.sheet, g.rows[:HEADER_SCAN_ROWS], [r for _, r in g.where[:HEADER_SCAN_ROWS]]))
+            continue
+        tables.append(_on_pages(read, g))
+    if not tables:
+        raise no_header_error(source, headerless, vocab)
+    return combine_tables(tables, source, skipped)
+
+
 _ZIP_MAGIC = b"PK\x03\x04"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls
 
@@ -164,8 +233,9 @@ def _refuse_workbook(path: Path, suffix: str) -> None:
 
 
 def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto", table: int | None = None) -> RawTable:
-    """Read one CSV, .xlsx, .xls, .ods or web page (.html, .htm) file (by extension). ``table``:
-    of a web page, read only its ``table``-th table (:func:`read_html`; other files ignore it).
+    """Read one CSV, .xlsx, .xls, .ods, web page (.html, .htm) or PDF file (by extension). ``table``:
+    of a web page or a PDF, read only its ``table``-th table (:func:`read_html`, :func:`read_pdf`;
+    other files ignore it).
     Raises InputError for other kinds, for a file that is not a regular one (a FIFO, a device:
     hyoka.files.check_regular), and for a workbook named as a text file (:func:`_refuse_workbook`)."""
     path = Path(path)
@@ -188,6 +258,8 @@ def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto", table:
     elif suffix in (".html", ".htm"):
         _refuse_workbook(path, suffix)
         raw = read_html(path, vocab, source=path.name, table=table)
+    elif suffix == ".pdf":
+        raw = read_pdf(path, vocab, source=path.name, table=table)
     else:
         raise InputError(msg("unsupported_type", suffix=suffix or msg("no_suffix")), file=str(path))
     if raw.frame.empty:
