@@ -23,7 +23,8 @@ from hyoka.check.skipped import skipped_findings, sparse_findings
 from hyoka.compare.editions import EditionInfo, compare_editions, department_keys, name_key
 from hyoka.config import Config, load_departments, selected
 from hyoka.config import apply as apply_config
-from hyoka.errors import ConfigError, HyokaError, InputError, msg, reading
+from hyoka.errors import ConfigError, HyokaError, InputError, msg, os_reason, reading
+from hyoka.files import real
 from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import GradingScale, choose_scale, load_scale
@@ -104,6 +105,15 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
     return extra
 
 
+def _real_input(path: Path | str) -> Path:
+    """A table's path resolved (hyoka.files.real), to tell the same file named twice apart from
+    two files. Raises InputError ``cannot read`` naming the file for a symlink loop."""
+    try:
+        return real(path)
+    except OSError as exc:
+        raise InputError(msg("cannot_read", reason=os_reason(exc)), file=str(path)) from None
+
+
 def _glob_paths(tables: list[RawTable], base: Path | None) -> dict[str, list[str]]:
     """For per-file-ignores: each table's source name (a finding's ``source_file``) → the paths
     its globs are matched against (as given, absolute, and relative to the configuration file's
@@ -111,11 +121,14 @@ def _glob_paths(tables: list[RawTable], base: Path | None) -> dict[str, list[str
     out: dict[str, list[str]] = {}
     for t in tables:
         p = Path(t.path or t.source)
-        forms = [str(p), p.resolve().as_posix()]
+        try:
+            forms = [str(p), real(p).as_posix()]
+        except OSError:  # the file was read: only replaced since by a symlink loop
+            forms = [str(p)]
         if base is not None:
             try:
-                forms.append(p.resolve().relative_to(base.resolve()).as_posix())
-            except ValueError:
+                forms.append(real(p).relative_to(real(base)).as_posix())
+            except (ValueError, OSError):
                 pass
         out.setdefault(t.source, []).extend(forms)
     return out
@@ -129,7 +142,7 @@ def _distinct_sources(tables: list[RawTable]) -> None:
     for t in tables:
         by_name.setdefault(t.source, []).append(t)
     for same in (group for group in by_name.values() if len(group) > 1):
-        parents = [f"{Path(t.path).resolve().parent.name}/{t.source}" for t in same]
+        parents = [f"{_real_input(t.path).parent.name}/{t.source}" for t in same]
         names = parents if len(set(parents)) == len(parents) else [Path(t.path).as_posix() for t in same]
         for t, name in zip(same, names):
             _rename_source(t, name)
@@ -186,8 +199,9 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         vocab.renames.update({nfkc(k).strip(): nfkc(v).strip() for k, v in renames.items()})
         if options.departments is None:
             options.departments = listed or None  # an empty list (a skeleton to fill in) is no list
-    unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
-    tables = [_load(next(p for p in paths if Path(p).resolve() == u), vocab) for u in unique]
+    resolved = {p: _real_input(p) for p in paths}
+    unique = list(dict.fromkeys(resolved.values()))  # the same file named twice is read once
+    tables = [_load(next(p for p in paths if resolved[p] == u), vocab) for u in unique]
     _distinct_sources(tables)
     # no scale given: the bundled one that reads the published grades (said by H004)
     fitted = None if options.scale else choose_scale(_grades_seen(tables), vocab.missing_markers)
@@ -328,20 +342,20 @@ def _compare_previous(
     """Load last year's edition (``previous``, the paths of ``options.previous``) with the same vocabulary (renames included), scale and settings,
     keep the department being checked, and compare (hyoka.compare.editions). Raises HyokaError naming
     the previous file when it cannot be read or is also one of this year's files."""
-    this_year = {Path(p).resolve() for p in paths}
+    this_year = {_real_input(p) for p in paths}
     prev_paths = list(dict.fromkeys(Path(p) for p in previous))
     prev_tables = []
     for p in prev_paths:
-        if p.resolve() in this_year:
-            raise HyokaError(msg("previous_is_this_year", path=p))
         try:
+            if _real_input(p) in this_year:
+                raise HyokaError(msg("previous_is_this_year", path=p))
             prev_tables.append(_load(p, vocab))
         except InputError as exc:
             raise HyokaError(msg("previous_unreadable", error=exc)) from None
     names = {Path(p).name for p in paths}
     for p, t in zip(prev_paths, prev_tables):
         if t.source in names:  # 2023/評価表.xlsx vs 2024/評価表.xlsx: keep last year's cells apart
-            _rename_source(t, f"{p.resolve().parent.name or 'previous'}/{t.source}")
+            _rename_source(t, f"{_real_input(p).parent.name or 'previous'}/{t.source}")
     with reading(", ".join(t.source for t in prev_tables)):
         previous = _normalise_tables(prev_tables, vocab, scale)
         derive(previous, vocab, scale, settings)

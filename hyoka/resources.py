@@ -24,7 +24,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from hyoka.errors import ConfigError, Message, msg, os_reason
-from hyoka.files import SpecialFileError, read_regular
+from hyoka.files import SpecialFileError, read_regular, real
 
 MAX_YAML_BYTES = 1_000_000  # a rule or vocabulary file is text a person wrote; 1 MB is plenty
 #: how deep a user's YAML file may nest lists and mappings (hyoka's files use a handful of levels)
@@ -94,7 +94,7 @@ def _bundled(path: Path) -> bool:
     """Whether ``path`` is one of hyoka's own files (rules/, checks/, reports/): trusted, read
     without the walk of :func:`_check_structure` (which would add a fifth to every run's YAML time)."""
     try:
-        resolved = path.resolve()
+        resolved = real(path)
     except OSError:
         return False
     roots = [_PKG / "_data", *(_PKG.parent / n for n in ("rules", "checks", "reports"))]

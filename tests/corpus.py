@@ -1369,6 +1369,16 @@ def _mapping_dev_zero(d):
     return Case("mapping_dev_zero", table, "error", ["device"], ["mapping.yaml"], args=args, names_input=False)
 
 
+@case("symlink_loop_csv")
+def _symlink_loop(d):
+    """A table that is a symlink to itself (``ln -s loop.csv loop.csv``): Path.resolve() raised
+    RuntimeError ("Symlink loop from …", an internal error line) before hyoka.files.real; now the
+    one "cannot read" line naming it, in the system's words for ELOOP."""
+    link = d / "loop.csv"
+    link.symlink_to("loop.csv")
+    return Case("symlink_loop_csv", link, "error", ["cannot read (Too many levels of symbolic links)"])
+
+
 # ------------------------------------------------------------------ #15: command line, errors, CSV reading
 
 

@@ -6,6 +6,7 @@ CSV reading")."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ import pyarrow as pa
 import pytest
 
 from hyoka.display import shorten, shorten_within, visible
+from hyoka.files import real
 
 from .conftest import ROOT, SEED_CSV, SEED_XLSX
 from .corpus import ROWS, csv_text
@@ -114,6 +116,62 @@ def test_hyoka_debug_keeps_the_traceback(monkeypatch):
     assert r.returncode == 1  # an uncaught exception, as python ends with one
     assert "Traceback" in r.stderr and "IndexError: list index out of range" in r.stderr
     assert "in broken" in r.stderr  # where it came from
+
+
+# ------------------------------------------------------------------ symlink loops
+
+LOOP = "Too many levels of symbolic links"  # strerror(ELOOP) on Linux
+
+
+def test_real_says_a_symlink_loop_is_eloop(tmp_path):
+    """hyoka.files.real: Path.resolve() raised RuntimeError("Symlink loop from …") on Python 3.11;
+    a path that does not exist yet still resolves (an output about to be written)."""
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    with pytest.raises(OSError) as info:
+        real(tmp_path / "a")
+    assert info.value.errno == errno.ELOOP and info.value.filename == str(tmp_path / "a")
+    assert real(tmp_path / "new" / ".." / "x.json") == tmp_path.resolve() / "x.json"
+
+
+def test_a_table_in_a_symlink_loop_is_one_line_naming_it(tmp_path):
+    """a.csv → b.csv → a.csv as the table (the corpus has ``ln -s loop.csv loop.csv``), also as
+    last year's table."""
+    (tmp_path / "a.csv").symlink_to("b.csv")
+    (tmp_path / "b.csv").symlink_to("a.csv")
+    a = tmp_path / "a.csv"
+    line = _one_line(run_cli("check", a, "--no-report", "--lang", "en", cwd=tmp_path, text=True))
+    assert line == f"hyoka: error: {a}: cannot read ({LOOP})"
+    line = _one_line(run_cli("check", a, "--no-report", cwd=tmp_path, text=True))
+    assert line == f"hyoka: エラー: {a}: 読み込めません（シンボリックリンクが循環しています）"
+    r = run_cli("check", SEED_CSV, "--previous", a, "--no-report", "--lang", "en", cwd=tmp_path, text=True)
+    assert _one_line(r).endswith(f"{a}: cannot read ({LOOP})")
+
+
+@pytest.mark.parametrize("option", ["--mapping", "--waivers", "--config", "--vocabulary", "--indicators"])
+def test_a_file_option_in_a_symlink_loop_is_one_line_naming_it(tmp_path, option):
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to("loop.yaml")
+    r = run_cli("check", SEED_CSV, option, loop, "--no-report", "--lang", "en", cwd=tmp_path, text=True)
+    assert _one_line(r) == f"hyoka: error: {loop}: cannot read ({LOOP})"
+
+
+def test_a_report_folder_in_a_symlink_loop_is_one_line_naming_it(tmp_path):
+    """``--out`` a symlink to itself: no report can be written there; nothing is (the RuntimeError
+    came from the check that no report file replaces an input)."""
+    loop = tmp_path / "reports"
+    loop.symlink_to("reports")
+    r = run_cli("check", SEED_XLSX, "--out", loop, "--lang", "en", cwd=tmp_path, text=True)
+    assert _one_line(r) == f"hyoka: error: {loop}: cannot write reports here ({LOOP})"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"] and loop.is_symlink()
+
+
+def test_a_hyoka_toml_in_a_symlink_loop_is_not_passed_over(tmp_path):
+    """The hyoka.toml found from the working folder up is a symlink loop: said, not skipped as if
+    there were no configuration file (Path.is_file() is False for it)."""
+    (tmp_path / "hyoka.toml").symlink_to("hyoka.toml")
+    r = run_cli("check", SEED_CSV, "--no-report", "--lang", "en", cwd=tmp_path, text=True)
+    assert _one_line(r) == f"hyoka: error: {tmp_path / 'hyoka.toml'}: cannot read ({LOOP})"
 
 
 # ------------------------------------------------------------------ Ctrl-C and closed pipes

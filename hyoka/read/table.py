@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from hyoka.errors import InputError, msg, reading
-from hyoka.files import SpecialFileError, check_regular
+from hyoka.errors import InputError, msg, os_reason, reading
+from hyoka.files import SpecialFileError, check_regular, real
 from hyoka.normalise.patterns import Pattern
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
@@ -115,10 +115,14 @@ def _refuse_workbook(path: Path, suffix: str) -> None:
 
 def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto") -> RawTable:
     """Read one CSV, .xlsx, .xls or .ods file (by extension). Raises InputError for other kinds,
-    for a file that is not a regular one (a FIFO, a device: hyoka.files.check_regular), and for a
-    workbook named as a text file (:func:`_refuse_workbook`)."""
+    for a file that is not a regular one (a FIFO, a device: hyoka.files.check_regular), for a
+    symlink loop (``cannot read``) and for a workbook named as a text file (:func:`_refuse_workbook`)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    try:
+        real(path)
+    except OSError as exc:  # a symlink loop: Path.exists() would call it a missing file
+        raise InputError(msg("cannot_read", reason=os_reason(exc)), file=str(path)) from None
     if not path.exists():
         raise InputError(msg("no_such_file"), file=str(path))
     if path.is_dir():
