@@ -36,7 +36,7 @@ from hyoka.options import CheckOptions
 from hyoka.read.csv import release_memory
 from hyoka.read.raw import RawTable
 from hyoka.read.table import load_table
-from hyoka.resources import load_yaml, reject_unknown
+from hyoka.resources import check_shapes, load_yaml, reject_unknown
 from hyoka.waivers.apply import apply_waivers, for_department
 from hyoka.waivers.load import load_waivers
 
@@ -59,24 +59,31 @@ class CheckResult:
     previous_tables: list[RawTable] = field(default_factory=list)  # what was read of last year's files
 
 
+#: the keys of a mapping file (docs/mapping.md) and the shape of each
+#: (hyoka.resources.check_shapes), checked when the file is loaded
+MAPPING_SHAPES = {
+    "columns": "table",  # {header: field}
+    "ignore": "words",  # [header, …]
+    "directions": "entries",  # [{pattern, direction}, …]: DIRECTION_SHAPES, both required
+    "series_years": "words",  # [year, …]
+}
+DIRECTION_SHAPES = {"pattern": "word", "direction": "word"}
+
+
 def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
     """Extend ``vocab`` with a mapping file: ``columns: {header: field}`` (an empty field: not
     filled in yet, skipped), ``ignore: [header]``, ``series_years: [year, …]`` (the years of a
     block's value columns whose headers do not say them, left to right);
     return its ``directions: [{pattern, direction}]`` as indicator metadata (the plan's own
-    declaration, before any name pattern of rules/directions.yaml)."""
+    declaration, before any name pattern of rules/directions.yaml). Raises ConfigError naming the
+    file and the key for an unknown key, a value of the wrong shape (:data:`MAPPING_SHAPES`) or a
+    bad field, direction or pattern."""
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(msg("where", where=path, what=msg("mapping_not_mapping")))
-    reject_unknown(
-        data,
-        {"columns", "ignore", "directions", "series_years"},
-        str(path),
-        "columns, ignore, directions, series_years",
-    )
+    reject_unknown(data, set(MAPPING_SHAPES), str(path), ", ".join(MAPPING_SHAPES))
+    check_shapes(data, MAPPING_SHAPES, path)
     columns = data.get("columns") or {}
-    if not isinstance(columns, dict):
-        raise ConfigError(msg("where", where=path, what=msg("mapping_columns")))
     try:
         # a header with no field yet (`"会計":` or `"会計": ""`, as hyoka inspect --write-mapping
         # writes it) is not filled in: skipped, as a commented-out line would be
@@ -91,7 +98,8 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
         )
     vocab.series_years = tuple(str(y).strip() for y in years)
     extra = []
-    for i, entry in enumerate(data.get("directions") or []):
+    for i, entry in enumerate(data.get("directions") or [], start=1):  # counted from 1, as units[1]
+        check_shapes(entry, DIRECTION_SHAPES, f"{path}: directions[{i}]", required=("pattern", "direction"))
         try:
             if entry["direction"] not in ("increase", "decrease", "keep"):
                 raise ValueError(f"direction {entry['direction']!r} is not increase, decrease or keep")
