@@ -250,6 +250,53 @@ def test_a_closed_pipe_is_quiet_and_exit_141(tmp_path, fmt):
     assert (p.returncode, p.stderr) == (141, b"")
 
 
+UNWRITABLE = (
+    "hyoka: error: could not write the output to standard output ({reason}); check where it goes "
+    "(the free space of the disk it is redirected to), or write it with --output FILE\n"
+)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full (not Linux)")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", str(SEED_XLSX), "--no-report"],  # the text: rich's console writes it
+        ["check", str(SEED_XLSX), "--no-report", "--format", "json"],  # sys.stdout.buffer
+        ["--version"],  # a few bytes: written by the flush at exit, where Python said "Exception ignored"
+    ],
+)
+def test_a_full_disk_on_stdout_is_one_line_and_exit_2(tmp_path, args):
+    """``> /dev/full``: every write fails with ENOSPC. Was "internal error: OSError: [Errno 28]
+    No space left on device"."""
+    with open("/dev/full", "w") as full:
+        p = subprocess.run(
+            [sys.executable, "-m", "hyoka.cli", *args, "--lang", "en"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=_env(),
+            cwd=tmp_path,
+            timeout=120,
+        )
+    assert (p.returncode, p.stderr.decode()) == (2, UNWRITABLE.format(reason="No space left on device"))
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_closed_stdout_is_one_line_and_exit_2(tmp_path, fmt):
+    """``hyoka check … >&-``: Python starts with sys.stdout None. Was "internal error:
+    AttributeError: 'NoneType' object has no attribute 'flush'" (or 'isatty'). The report folder
+    is still written: only the text for stdout is lost, and said."""
+    cmd = [sys.executable, "-m", "hyoka.cli", "check", str(SEED_XLSX), "--format", fmt, "--lang", "en"]
+    p = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", *cmd, "--out", str(tmp_path / "reports")],
+        stderr=subprocess.PIPE,
+        env=_env(),
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert (p.returncode, p.stderr.decode()) == (2, UNWRITABLE.format(reason="standard output is closed"))
+    assert (tmp_path / "reports" / "index.html").is_file()
+
+
 # ------------------------------------------------------------------ what reaches a terminal
 
 
