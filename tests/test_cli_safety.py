@@ -214,6 +214,28 @@ def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(tmp_path):
     assert said >= 4  # the early ones at least: the load and the read take seconds
 
 
+def test_ctrl_c_after_the_run_is_over_changes_nothing(tmp_path):
+    """A Ctrl-C once main() is done (here sent from an atexit callback, while Python shuts down)
+    is ignored: the run's output and exit code stand. Before, it raised KeyboardInterrupt in the
+    shutdown (a traceback) or, once Python had given SIGINT back its default action, killed the
+    process (exit −2, nothing said): the 1-in-4 failures of the test above."""
+    code = (
+        "import atexit, os, signal\n"
+        "atexit.register(lambda: os.kill(os.getpid(), signal.SIGINT))\n"
+        "from hyoka.cli import main\n"
+        "main()\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code, "check", str(SEED_CSV), "--no-report", "--format", "json"],
+        capture_output=True,
+        env=_env(),
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert (p.returncode, p.stderr) == (1, b"")  # seed_r5 has an error finding (D001)
+    assert "D001" in [f["code"] for f in json.loads(p.stdout)]  # the whole JSON was written
+
+
 def test_ctrl_c_in_english(tmp_path):
     code = "import sys; print('ready', file=sys.stderr, flush=True); from hyoka.cli import main; main()"
     p = subprocess.Popen(

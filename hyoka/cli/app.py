@@ -84,7 +84,10 @@ def main() -> None:
         try:
             _main()
         finally:
-            stdout.flush()
+            try:
+                stdout.flush()
+            finally:
+                interrupt.finished()  # a Ctrl-C from here on is too late to stop anything
     except KeyboardInterrupt:
         interrupt.say_and_exit()
     except BrokenPipeError:
