@@ -46,7 +46,7 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.errors import ConfigError, msg, os_reason
-from hyoka.files import SpecialFileError, read_regular
+from hyoka.files import SpecialFileError, read_regular, real
 from hyoka.normalise.status import as_of_year
 from hyoka.normalise.vocabulary import check_vocabulary
 from hyoka.resources import MAX_YAML_BYTES, load_yaml, reject_unknown
@@ -98,15 +98,32 @@ class Config:
     title: str | None = None
 
 
+def _there(path: Path) -> bool:
+    """Whether a configuration file is at ``path``: a file, or a symlink loop (read, it says
+    "cannot read" instead of being passed over as if no file were there)."""
+    if path.is_file():
+        return True
+    try:
+        real(path)
+    except OSError:
+        return True
+    return False
+
+
 def find_config(start: Path | None = None) -> Path | None:
     """The nearest hyoka.toml, or pyproject.toml with a [tool.hyoka] table, from ``start`` up."""
-    here = (start or Path.cwd()).resolve()
+    try:
+        here = real(start or Path.cwd())
+    except OSError as exc:  # a symlink loop
+        raise ConfigError(
+            msg("where", where=start or Path.cwd(), what=msg("cannot_read", reason=os_reason(exc)))
+        ) from None
     for folder in (here, *here.parents):
         own = folder / "hyoka.toml"
-        if own.is_file():
+        if _there(own):
             return own
         py = folder / "pyproject.toml"
-        if py.is_file():
+        if _there(py):
             tool = _read_toml(py).get("tool", {})
             if isinstance(tool, dict) and "hyoka" in tool:
                 return py

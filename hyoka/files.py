@@ -5,11 +5,15 @@ waiver, vocabulary, scale and configuration files), and :func:`check_regular` is
 table's reader runs: a FIFO, a device (``/dev/zero``), a socket or a folder is refused by
 :class:`SpecialFileError` before it is opened, since its ``st_size`` of 0 would pass every size
 limit and it reads without end (or, for a FIFO, blocks). A symlink to a regular file is followed.
+:func:`real` is how a path the user gave is resolved (compared with another, or its folder
+found): a symlink loop there is an OSError (ELOOP) that says "cannot read", not the RuntimeError
+``Path.resolve()`` raises for it before Python 3.13.
 (The list of files a check reads, which no output may replace, is hyoka.inputs.)
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -25,6 +29,17 @@ class SpecialFileError(OSError):
     def __init__(self, path: Path | str, kind: str) -> None:
         self.message: Message = msg("not_regular_file", kind=msg(f"file_kind.{kind}"))
         super().__init__(f"{path}: {self.message}")
+
+
+def real(path: Path | str) -> Path:
+    """``path`` made absolute with its symlinks and ``..`` resolved (``Path.resolve()``, not
+    strict: a path that does not exist yet resolves as far as it can). Raises OSError with errno
+    ELOOP (``Too many levels of symbolic links``) naming ``path`` when a symlink on it leads back
+    to itself (``ln -s a a``, a → b → a), and the OSError of a folder on it that cannot be looked at."""
+    try:
+        return Path(path).resolve()
+    except RuntimeError:  # Python < 3.13: "Symlink loop from '…'"
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
 
 
 def _kind(mode: int) -> str | None:

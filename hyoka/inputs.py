@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hyoka.errors import HyokaError, msg
+from hyoka.files import real
 from hyoka.options import CheckOptions
 from hyoka.read.raw import RawTable
 
@@ -34,12 +35,12 @@ def input_paths(options: CheckOptions, tables: list[RawTable] | None = None) -> 
 def refuse_inputs(target: Path, options: CheckOptions, tables: list[RawTable], what: str) -> None:
     """Raise HyokaError when ``target`` (an output about to be written) is one of the inputs."""
     try:
-        resolved = Path(target).resolve()
+        resolved = real(target)
     except OSError:
         return
     for p in input_paths(options, tables):
         try:
-            if p.resolve() == resolved:
+            if real(p) == resolved:
                 raise HyokaError(msg("output_is_input", what=what, target=target, input=p))
         except OSError:
             continue

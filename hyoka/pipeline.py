@@ -23,7 +23,8 @@ from hyoka.check.skipped import skipped_findings, sparse_findings
 from hyoka.compare.editions import EditionInfo, compare_editions, department_keys, name_key
 from hyoka.config import Config, load_departments, selected
 from hyoka.config import apply as apply_config
-from hyoka.errors import ConfigError, HyokaError, InputError, msg, reading
+from hyoka.errors import ConfigError, HyokaError, InputError, msg, os_reason, reading
+from hyoka.files import real
 from hyoka.normalise.derive import DeriveSettings, IndicatorMeta, derive, load_indicator_metadata
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import GradingScale, choose_scale, load_scale
@@ -35,7 +36,7 @@ from hyoka.options import CheckOptions
 from hyoka.read.csv import release_memory
 from hyoka.read.raw import RawTable
 from hyoka.read.table import load_table
-from hyoka.resources import load_yaml, reject_unknown
+from hyoka.resources import check_shapes, load_yaml, reject_unknown
 from hyoka.waivers.apply import apply_waivers, for_department
 from hyoka.waivers.load import load_waivers
 
@@ -58,24 +59,31 @@ class CheckResult:
     previous_tables: list[RawTable] = field(default_factory=list)  # what was read of last year's files
 
 
+#: the keys of a mapping file (docs/mapping.md) and the shape of each
+#: (hyoka.resources.check_shapes), checked when the file is loaded
+MAPPING_SHAPES = {
+    "columns": "table",  # {header: field}
+    "ignore": "words",  # [header, …]
+    "directions": "entries",  # [{pattern, direction}, …]: DIRECTION_SHAPES, both required
+    "series_years": "words",  # [year, …]
+}
+DIRECTION_SHAPES = {"pattern": "word", "direction": "word"}
+
+
 def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
     """Extend ``vocab`` with a mapping file: ``columns: {header: field}`` (an empty field: not
     filled in yet, skipped), ``ignore: [header]``, ``series_years: [year, …]`` (the years of a
     block's value columns whose headers do not say them, left to right);
     return its ``directions: [{pattern, direction}]`` as indicator metadata (the plan's own
-    declaration, before any name pattern of rules/directions.yaml)."""
+    declaration, before any name pattern of rules/directions.yaml). Raises ConfigError naming the
+    file and the key for an unknown key, a value of the wrong shape (:data:`MAPPING_SHAPES`) or a
+    bad field, direction or pattern."""
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(msg("where", where=path, what=msg("mapping_not_mapping")))
-    reject_unknown(
-        data,
-        {"columns", "ignore", "directions", "series_years"},
-        str(path),
-        "columns, ignore, directions, series_years",
-    )
+    reject_unknown(data, set(MAPPING_SHAPES), str(path), ", ".join(MAPPING_SHAPES))
+    check_shapes(data, MAPPING_SHAPES, path)
     columns = data.get("columns") or {}
-    if not isinstance(columns, dict):
-        raise ConfigError(msg("where", where=path, what=msg("mapping_columns")))
     try:
         # a header with no field yet (`"会計":` or `"会計": ""`, as hyoka inspect --write-mapping
         # writes it) is not filled in: skipped, as a commented-out line would be
@@ -90,7 +98,8 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
         )
     vocab.series_years = tuple(str(y).strip() for y in years)
     extra = []
-    for i, entry in enumerate(data.get("directions") or []):
+    for i, entry in enumerate(data.get("directions") or [], start=1):  # counted from 1, as units[1]
+        check_shapes(entry, DIRECTION_SHAPES, f"{path}: directions[{i}]", required=("pattern", "direction"))
         try:
             if entry["direction"] not in ("increase", "decrease", "keep"):
                 raise ValueError(f"direction {entry['direction']!r} is not increase, decrease or keep")
@@ -104,6 +113,15 @@ def apply_mapping(vocab: Vocabulary, path: Path) -> list[IndicatorMeta]:
     return extra
 
 
+def _real_input(path: Path | str) -> Path:
+    """A table's path resolved (hyoka.files.real), to tell the same file named twice apart from
+    two files. Raises InputError ``cannot read`` naming the file for a symlink loop."""
+    try:
+        return real(path)
+    except OSError as exc:
+        raise InputError(msg("cannot_read", reason=os_reason(exc)), file=str(path)) from None
+
+
 def _glob_paths(tables: list[RawTable], base: Path | None) -> dict[str, list[str]]:
     """For per-file-ignores: each table's source name (a finding's ``source_file``) → the paths
     its globs are matched against (as given, absolute, and relative to the configuration file's
@@ -111,11 +129,14 @@ def _glob_paths(tables: list[RawTable], base: Path | None) -> dict[str, list[str
     out: dict[str, list[str]] = {}
     for t in tables:
         p = Path(t.path or t.source)
-        forms = [str(p), p.resolve().as_posix()]
+        try:
+            forms = [str(p), real(p).as_posix()]
+        except OSError:  # the file was read: only replaced since by a symlink loop
+            forms = [str(p)]
         if base is not None:
             try:
-                forms.append(p.resolve().relative_to(base.resolve()).as_posix())
-            except ValueError:
+                forms.append(real(p).relative_to(real(base)).as_posix())
+            except (ValueError, OSError):
                 pass
         out.setdefault(t.source, []).extend(forms)
     return out
@@ -129,7 +150,7 @@ def _distinct_sources(tables: list[RawTable]) -> None:
     for t in tables:
         by_name.setdefault(t.source, []).append(t)
     for same in (group for group in by_name.values() if len(group) > 1):
-        parents = [f"{Path(t.path).resolve().parent.name}/{t.source}" for t in same]
+        parents = [f"{_real_input(t.path).parent.name}/{t.source}" for t in same]
         names = parents if len(set(parents)) == len(parents) else [Path(t.path).as_posix() for t in same]
         for t, name in zip(same, names):
             _rename_source(t, name)
@@ -186,8 +207,9 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
         vocab.renames.update({nfkc(k).strip(): nfkc(v).strip() for k, v in renames.items()})
         if options.departments is None:
             options.departments = listed or None  # an empty list (a skeleton to fill in) is no list
-    unique = list(dict.fromkeys(Path(p).resolve() for p in paths))  # the same file named twice is read once
-    tables = [_load(next(p for p in paths if Path(p).resolve() == u), vocab, options.table) for u in unique]
+    resolved = {p: _real_input(p) for p in paths}
+    unique = list(dict.fromkeys(resolved.values()))  # the same file named twice is read once
+    tables = [_load(next(p for p in paths if resolved[p] == u), vocab, options.table) for u in unique]
     _distinct_sources(tables)
     # no scale given: the bundled one that reads the published grades (said by H004)
     fitted = None if options.scale else choose_scale(_grades_seen(tables), vocab.missing_markers)
@@ -328,20 +350,20 @@ def _compare_previous(
     """Load last year's edition (``previous``, the paths of ``options.previous``) with the same vocabulary (renames included), scale and settings,
     keep the department being checked, and compare (hyoka.compare.editions). Raises HyokaError naming
     the previous file when it cannot be read or is also one of this year's files."""
-    this_year = {Path(p).resolve() for p in paths}
+    this_year = {_real_input(p) for p in paths}
     prev_paths = list(dict.fromkeys(Path(p) for p in previous))
     prev_tables = []
     for p in prev_paths:
-        if p.resolve() in this_year:
-            raise HyokaError(msg("previous_is_this_year", path=p))
         try:
+            if _real_input(p) in this_year:
+                raise HyokaError(msg("previous_is_this_year", path=p))
             prev_tables.append(_load(p, vocab))
         except InputError as exc:
             raise HyokaError(msg("previous_unreadable", error=exc)) from None
     names = {Path(p).name for p in paths}
     for p, t in zip(prev_paths, prev_tables):
         if t.source in names:  # 2023/評価表.xlsx vs 2024/評価表.xlsx: keep last year's cells apart
-            _rename_source(t, f"{p.resolve().parent.name or 'previous'}/{t.source}")
+            _rename_source(t, f"{_real_input(p).parent.name or 'previous'}/{t.source}")
     with reading(", ".join(t.source for t in prev_tables)):
         previous = _normalise_tables(prev_tables, vocab, scale)
         derive(previous, vocab, scale, settings)

@@ -17,6 +17,7 @@ naming the file (and line).
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from hyoka.errors import ConfigError, Message, msg, os_reason
-from hyoka.files import SpecialFileError, read_regular
+from hyoka.files import SpecialFileError, read_regular, real
 
 MAX_YAML_BYTES = 1_000_000  # a rule or vocabulary file is text a person wrote; 1 MB is plenty
 #: how deep a user's YAML file may nest lists and mappings (hyoka's files use a handful of levels)
@@ -94,7 +95,7 @@ def _bundled(path: Path) -> bool:
     """Whether ``path`` is one of hyoka's own files (rules/, checks/, reports/): trusted, read
     without the walk of :func:`_check_structure` (which would add a fifth to every run's YAML time)."""
     try:
-        resolved = path.resolve()
+        resolved = real(path)
     except OSError:
         return False
     roots = [_PKG / "_data", *(_PKG.parent / n for n in ("rules", "checks", "reports"))]
@@ -186,6 +187,71 @@ def reject_unknown(data: dict, allowed: set[str] | frozenset[str], where: str, h
         keys = ", ".join(sorted(unknown))
         what = msg("unknown_keys_hint", keys=keys, hint=hint) if hint else msg("unknown_keys", keys=keys)
         raise ConfigError(msg("where", where=where, what=what))
+
+
+#: the shapes :func:`check_shapes` knows: a YAML value's shape → whether a value has it
+SHAPES = ("words", "table", "entries", "word", "number")
+
+
+def _has_shape(value: Any, shape: str) -> bool:
+    word = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    if shape == "word":  # a header, marker or unit: text, or a number written bare (2, 0.5)
+        return word
+    if shape == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if shape == "table":
+        return isinstance(value, dict)
+    # a list: of words, or of entries (mappings); a list item's own shape is checked one by one
+    return isinstance(value, list)
+
+
+def _got(value: Any) -> Message:
+    """What a value is, said for the shape error (``a date``, ``a text``, ``a list`` …)."""
+    if isinstance(value, bool):
+        kind = "bool"
+    elif isinstance(value, (date, datetime)):
+        kind = "date"
+    elif isinstance(value, str):
+        kind = "text"
+    elif isinstance(value, (int, float)):
+        kind = "number"
+    else:
+        kind = "list" if isinstance(value, list) else "table" if isinstance(value, dict) else "other"
+    return msg(f"got.{kind}")
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def check_shapes(data: dict, shapes: dict[str, str], where: str | Path, required: tuple[str, ...] = ()) -> None:
+    """Raise ConfigError ``{where}: {key}: expected {shape}, not {what it is} ({value})`` for the
+    first key of ``data`` whose value is not of the shape ``shapes[key]`` (one of :data:`SHAPES`:
+    ``words`` a list of words, ``table`` a mapping, ``entries`` a list of mappings, ``word`` a text
+    or a bare number, ``number``), naming the list item (``ignore[2]``) when one item is not a word
+    or a mapping; ``{where}: {key} is missing`` for a key of ``required`` not in ``data``. A key
+    with nothing after the colon (None) is an empty value of any shape; keys not in ``shapes`` are
+    left to :func:`reject_unknown`. Run when a user's file is loaded, so that a value of the wrong
+    shape (``ignore: 2024-01-01``, ``directions: up``) is one line naming the file and the key,
+    not a TypeError deep in normalisation — or a text read as a list of its characters."""
+    for key in required:
+        if data.get(key) is None:
+            raise ConfigError(msg("where", where=where, what=msg("shape_missing", key=key)))
+    for key, shape in shapes.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        if not _has_shape(value, shape):
+            what = msg("shape_expected", key=key, shape=msg(f"shape.{shape}"), got=_got(value), value=_shown(value))
+            raise ConfigError(msg("where", where=where, what=what))
+        item_shape = {"words": "word", "entries": "table"}.get(shape)
+        for i, item in enumerate(value if item_shape else [], start=1):
+            if not _has_shape(item, item_shape or ""):
+                place = f"{key}[{i}]"
+                shown = msg(f"shape.{item_shape}")
+                what = msg("shape_expected", key=place, shape=shown, got=_got(item), value=_shown(item))
+                raise ConfigError(msg("where", where=where, what=what))
 
 
 def yaml_entries(path: Path | str, key: str, allowed: set[str] | frozenset[str]) -> list[tuple[str, dict]]:

@@ -1289,7 +1289,7 @@ def _possessive_pattern(d):
         table,
         "error",
         ["bad pattern"],
-        ["mapping.yaml", "directions[0]"],
+        ["mapping.yaml", "directions[1]"],
         args=args,
         names_input=False,
     )
@@ -1375,6 +1375,58 @@ def _mapping_dev_zero(d):
     table = write_csv(d / "table.csv")
     args = ["--mapping", str(link)]
     return Case("mapping_dev_zero", table, "error", ["device"], ["mapping.yaml"], args=args, names_input=False)
+
+
+# A mapping file's key of the wrong shape: refused at load, one line naming the file and the key
+# (hyoka.pipeline.MAPPING_SHAPES), not a TypeError in normalisation or a text read letter by letter.
+
+
+@case("mapping_ignore_date")
+def _mapping_ignore_date(d):
+    """``ignore: 2024-01-01``: YAML reads a date, not a list of headers (was "internal error:
+    TypeError: 'datetime.date' object is not iterable")."""
+    f = d / "mapping.yaml"
+    f.write_text("ignore: 2024-01-01\n", encoding="utf-8")
+    table = write_csv(d / "table.csv")
+    return Case(
+        "mapping_ignore_date",
+        table,
+        "error",
+        ["ignore: expected a list of words ([word, word, …]), not a date (2024-01-01)"],
+        ["mapping.yaml"],
+        args=["--mapping", str(f)],
+        names_input=False,
+        keep=[f],
+    )
+
+
+@case("mapping_directions_string")
+def _mapping_directions_string(d):
+    """``directions: "up"``: a text where a list of {pattern, direction} is expected (was
+    "directions[0]: string indices must be integers, not 'str'")."""
+    f = d / "mapping.yaml"
+    f.write_text('directions: "up"\n', encoding="utf-8")
+    table = write_csv(d / "table.csv")
+    return Case(
+        "mapping_directions_string",
+        table,
+        "error",
+        ["directions: expected a list of entries (one `- {…}` per line), not a text (up)"],
+        ["mapping.yaml"],
+        args=["--mapping", str(f)],
+        names_input=False,
+        keep=[f],
+    )
+
+
+@case("symlink_loop_csv")
+def _symlink_loop(d):
+    """A table that is a symlink to itself (``ln -s loop.csv loop.csv``): Path.resolve() raised
+    RuntimeError ("Symlink loop from …", an internal error line) before hyoka.files.real; now the
+    one "cannot read" line naming it, in the system's words for ELOOP."""
+    link = d / "loop.csv"
+    link.symlink_to("loop.csv")
+    return Case("symlink_loop_csv", link, "error", ["cannot read (Too many levels of symbolic links)"])
 
 
 # ------------------------------------------------------------------ #15: command line, errors, CSV reading

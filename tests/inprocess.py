@@ -33,6 +33,7 @@ import locale
 import logging
 import os
 import runpy
+import signal
 import subprocess
 import sys
 import threading
@@ -161,6 +162,9 @@ def run_cli(
     with _LOCK:
         saved_argv, saved_cwd = sys.argv, os.getcwd()
         saved_streams = sys.stdin, sys.stdout, sys.stderr
+        # main() ignores Ctrl-C once the run is over (hyoka.cli.interrupt.finished): a process
+        # ends there, this one goes on
+        saved_sigint = signal.getsignal(signal.SIGINT)
         try:
             with _environ(env), _default_warnings(), _fresh_root_logger():
                 if cwd is not None:
@@ -185,6 +189,8 @@ def run_cli(
         finally:
             sys.stdin, sys.stdout, sys.stderr = saved_streams
             sys.argv = saved_argv
+            if saved_sigint is not None and threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, saved_sigint)
             os.chdir(saved_cwd)
     stdout, stderr = out_raw.getvalue(), err_raw.getvalue()
     if text:

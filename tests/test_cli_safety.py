@@ -6,6 +6,7 @@ CSV reading")."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ import pyarrow as pa
 import pytest
 
 from hyoka.display import shorten, shorten_within, visible
+from hyoka.files import real
 
 from .conftest import ROOT, SEED_CSV, SEED_XLSX
 from .corpus import ROWS, csv_text
@@ -116,6 +118,62 @@ def test_hyoka_debug_keeps_the_traceback(monkeypatch):
     assert "in broken" in r.stderr  # where it came from
 
 
+# ------------------------------------------------------------------ symlink loops
+
+LOOP = "Too many levels of symbolic links"  # strerror(ELOOP) on Linux
+
+
+def test_real_says_a_symlink_loop_is_eloop(tmp_path):
+    """hyoka.files.real: Path.resolve() raised RuntimeError("Symlink loop from …") on Python 3.11;
+    a path that does not exist yet still resolves (an output about to be written)."""
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    with pytest.raises(OSError) as info:
+        real(tmp_path / "a")
+    assert info.value.errno == errno.ELOOP and info.value.filename == str(tmp_path / "a")
+    assert real(tmp_path / "new" / ".." / "x.json") == tmp_path.resolve() / "x.json"
+
+
+def test_a_table_in_a_symlink_loop_is_one_line_naming_it(tmp_path):
+    """a.csv → b.csv → a.csv as the table (the corpus has ``ln -s loop.csv loop.csv``), also as
+    last year's table."""
+    (tmp_path / "a.csv").symlink_to("b.csv")
+    (tmp_path / "b.csv").symlink_to("a.csv")
+    a = tmp_path / "a.csv"
+    line = _one_line(run_cli("check", a, "--no-report", "--lang", "en", cwd=tmp_path, text=True))
+    assert line == f"hyoka: error: {a}: cannot read ({LOOP})"
+    line = _one_line(run_cli("check", a, "--no-report", cwd=tmp_path, text=True))
+    assert line == f"hyoka: エラー: {a}: 読み込めません（シンボリックリンクが循環しています）"
+    r = run_cli("check", SEED_CSV, "--previous", a, "--no-report", "--lang", "en", cwd=tmp_path, text=True)
+    assert _one_line(r).endswith(f"{a}: cannot read ({LOOP})")
+
+
+@pytest.mark.parametrize("option", ["--mapping", "--waivers", "--config", "--vocabulary", "--indicators"])
+def test_a_file_option_in_a_symlink_loop_is_one_line_naming_it(tmp_path, option):
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to("loop.yaml")
+    r = run_cli("check", SEED_CSV, option, loop, "--no-report", "--lang", "en", cwd=tmp_path, text=True)
+    assert _one_line(r) == f"hyoka: error: {loop}: cannot read ({LOOP})"
+
+
+def test_a_report_folder_in_a_symlink_loop_is_one_line_naming_it(tmp_path):
+    """``--out`` a symlink to itself: no report can be written there; nothing is (the RuntimeError
+    came from the check that no report file replaces an input)."""
+    loop = tmp_path / "reports"
+    loop.symlink_to("reports")
+    r = run_cli("check", SEED_XLSX, "--out", loop, "--lang", "en", cwd=tmp_path, text=True)
+    assert _one_line(r) == f"hyoka: error: {loop}: cannot write reports here ({LOOP})"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"] and loop.is_symlink()
+
+
+def test_a_hyoka_toml_in_a_symlink_loop_is_not_passed_over(tmp_path):
+    """The hyoka.toml found from the working folder up is a symlink loop: said, not skipped as if
+    there were no configuration file (Path.is_file() is False for it)."""
+    (tmp_path / "hyoka.toml").symlink_to("hyoka.toml")
+    r = run_cli("check", SEED_CSV, "--no-report", "--lang", "en", cwd=tmp_path, text=True)
+    assert _one_line(r) == f"hyoka: error: {tmp_path / 'hyoka.toml'}: cannot read ({LOOP})"
+
+
 # ------------------------------------------------------------------ Ctrl-C and closed pipes
 
 
@@ -156,6 +214,28 @@ def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(tmp_path):
     assert said >= 4  # the early ones at least: the load and the read take seconds
 
 
+def test_ctrl_c_after_the_run_is_over_changes_nothing(tmp_path):
+    """A Ctrl-C once main() is done (here sent from an atexit callback, while Python shuts down)
+    is ignored: the run's output and exit code stand. Before, it raised KeyboardInterrupt in the
+    shutdown (a traceback) or, once Python had given SIGINT back its default action, killed the
+    process (exit −2, nothing said): the 1-in-4 failures of the test above."""
+    code = (
+        "import atexit, os, signal\n"
+        "atexit.register(lambda: os.kill(os.getpid(), signal.SIGINT))\n"
+        "from hyoka.cli import main\n"
+        "main()\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code, "check", str(SEED_CSV), "--no-report", "--format", "json"],
+        capture_output=True,
+        env=_env(),
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert (p.returncode, p.stderr) == (1, b"")  # seed_r5 has an error finding (D001)
+    assert "D001" in [f["code"] for f in json.loads(p.stdout)]  # the whole JSON was written
+
+
 def test_ctrl_c_in_english(tmp_path):
     code = "import sys; print('ready', file=sys.stderr, flush=True); from hyoka.cli import main; main()"
     p = subprocess.Popen(
@@ -190,6 +270,53 @@ def test_a_closed_pipe_is_quiet_and_exit_141(tmp_path, fmt):
     finally:
         os.close(w)
     assert (p.returncode, p.stderr) == (141, b"")
+
+
+UNWRITABLE = (
+    "hyoka: error: could not write the output to standard output ({reason}); check where it goes "
+    "(the free space of the disk it is redirected to), or write it with --output FILE\n"
+)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full (not Linux)")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", str(SEED_XLSX), "--no-report"],  # the text: rich's console writes it
+        ["check", str(SEED_XLSX), "--no-report", "--format", "json"],  # sys.stdout.buffer
+        ["--version"],  # a few bytes: written by the flush at exit, where Python said "Exception ignored"
+    ],
+)
+def test_a_full_disk_on_stdout_is_one_line_and_exit_2(tmp_path, args):
+    """``> /dev/full``: every write fails with ENOSPC. Was "internal error: OSError: [Errno 28]
+    No space left on device"."""
+    with open("/dev/full", "w") as full:
+        p = subprocess.run(
+            [sys.executable, "-m", "hyoka.cli", *args, "--lang", "en"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=_env(),
+            cwd=tmp_path,
+            timeout=120,
+        )
+    assert (p.returncode, p.stderr.decode()) == (2, UNWRITABLE.format(reason="No space left on device"))
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_closed_stdout_is_one_line_and_exit_2(tmp_path, fmt):
+    """``hyoka check … >&-``: Python starts with sys.stdout None. Was "internal error:
+    AttributeError: 'NoneType' object has no attribute 'flush'" (or 'isatty'). The report folder
+    is still written: only the text for stdout is lost, and said."""
+    cmd = [sys.executable, "-m", "hyoka.cli", "check", str(SEED_XLSX), "--format", fmt, "--lang", "en"]
+    p = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", *cmd, "--out", str(tmp_path / "reports")],
+        stderr=subprocess.PIPE,
+        env=_env(),
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert (p.returncode, p.stderr.decode()) == (2, UNWRITABLE.format(reason="standard output is closed"))
+    assert (tmp_path / "reports" / "index.html").is_file()
 
 
 # ------------------------------------------------------------------ what reaches a terminal

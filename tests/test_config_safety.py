@@ -5,6 +5,7 @@ Each value below was worked out by hand."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 
 import pandas as pd
@@ -17,6 +18,7 @@ from hyoka.normalise.derive import load_indicator_metadata
 from hyoka.normalise.patterns import compile_pattern, to_re2
 from hyoka.normalise.scale import load_scale
 from hyoka.normalise.vocabulary import extend_vocabulary, load_vocabulary
+from hyoka.pipeline import MAPPING_SHAPES, apply_mapping
 from hyoka.resources import (
     MAX_ALIAS_VALUES,
     MAX_YAML_DEPTH,
@@ -25,6 +27,9 @@ from hyoka.resources import (
     load_yaml,
     parse_yaml,
 )
+
+from .conftest import ROOT, SEED_CSV
+from .inprocess import run_cli
 
 # ------------------------------------------------------------------ YAML
 
@@ -208,3 +213,112 @@ def test_the_language_lookup_does_not_open_a_fifo_or_read_a_device(tmp_path):
     good = tmp_path / "en.toml"
     good.write_text('lang = "en"\n', encoding="utf-8")
     assert config_lang(["check", "t.csv", "--config", str(good)]) == "en"
+
+
+# ------------------------------------------------------------------ the shapes of a mapping or vocabulary file's keys
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        # YAML reads 2024-01-01 as a date: was "internal error: TypeError: 'datetime.date' object is not iterable"
+        ("ignore: 2024-01-01", "ignore: expected a list of words ([word, word, …]), not a date (2024-01-01)"),
+        # a text was read letter by letter: the columns 事, 業, 番 and 号 ignored, without a word
+        ("ignore: 事業番号", "ignore: expected a list of words ([word, word, …]), not a text (事業番号)"),
+        ("ignore: [事業番号, [備考]]", "ignore[2]: expected a word (a text or a number), not a list (['備考'])"),
+        # was "directions[0]: string indices must be integers, not 'str'"
+        ('directions: "up"', "directions: expected a list of entries (one `- {…}` per line), not a text (up)"),
+        ("directions: [up]", "directions[1]: expected a mapping (one `key: value` per line), not a text (up)"),
+        ("directions:\n  - {pattern: 率}", "directions[1]: direction is missing"),
+        (
+            "columns: [事業の名称]",
+            "columns: expected a mapping (one `key: value` per line), not a list (['事業の名称'])",
+        ),
+        ("series_years: R5", "series_years: expected a list of words ([word, word, …]), not a text (R5)"),
+    ],
+)
+def test_a_mapping_key_of_the_wrong_shape_names_the_file_and_the_key(tmp_path, text, said):
+    f = tmp_path / "map.yaml"
+    f.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        apply_mapping(load_vocabulary(), f)
+    assert str(caught.value) == f"{f}: {said}"
+
+
+def test_a_mapping_of_the_right_shapes_still_loads(tmp_path):
+    f = tmp_path / "map.yaml"
+    f.write_text(
+        "columns:\n  事業の名称: project\n  会計:\nignore: [事業番号, 2024]\nseries_years: [R4, 5]\n"
+        "directions:\n  - {pattern: 待機児童, direction: decrease}\n",
+        encoding="utf-8",
+    )
+    vocab = load_vocabulary()
+    extra = apply_mapping(vocab, f)
+    assert vocab.aliases["事業の名称"] == "project" and "会計" not in vocab.aliases
+    assert vocab.aliases["事業番号"] == vocab.aliases["2024"] == "ignore"
+    assert vocab.series_years == ("R4", "5")
+    assert [m.direction for m in extra] == ["decrease"]
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        # a mapping where a list of {unit, …} is expected (was "units[1]: each unit is a mapping")
+        (
+            "units: {万人: 人}",
+            "units: expected a list of entries (one `- {…}` per line), not a mapping ({'万人': '人'})",
+        ),
+        # a text was read letter by letter: 万 and 人 became spellings of 万人
+        (
+            "units: [{unit: 万人, aliases: 万人}]",
+            "units[1]: aliases: expected a list of words ([word, word, …]), not a text (万人)",
+        ),
+        ("units: [{aliases: [万人]}]", "units[1]: unit is missing"),
+        ("units: [{unit: 万人, base: 人, factor: '2'}]", "units[1]: factor: expected a number, not a text (2)"),
+        # was "internal error: TypeError: 'int' object is not iterable"
+        ("negative_signs: 5", "negative_signs: expected a list of words ([word, word, …]), not a number (5)"),
+        ("negative_signs: '▲'", "negative_signs: expected a list of words ([word, word, …]), not a text (▲)"),
+        ("negative_signs: [[▲]]", "negative_signs[1]: expected a word (a text or a number), not a list (['▲'])"),
+        ("levels: [検討]", "levels[1]: expected a mapping (one `key: value` per line), not a text (検討)"),
+        ("levels: [{level: 検討}]", "levels[1]: rank is missing"),
+        (
+            "missing_markers: [yes]",
+            "missing_markers[1]: expected a word (a text or a number), not a yes/no value (True)",
+        ),
+        ("multipliers: [万]", "multipliers: expected a mapping (one `key: value` per line), not a list (['万'])"),
+    ],
+)
+def test_a_vocabulary_key_of_the_wrong_shape_names_the_file_and_the_key(tmp_path, text, said):
+    f = tmp_path / "voc.yaml"
+    f.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        extend_vocabulary(load_vocabulary(), f)
+    assert str(caught.value) == f"{f}: {said}"
+
+
+def test_a_vocabulary_of_the_right_shapes_still_loads():
+    vocab = load_vocabulary()
+    extend_vocabulary(
+        vocab,
+        {"units": [{"unit": "万人", "aliases": ["万人"], "base": "人", "factor": 10000}], "negative_signs": ["▲"]},
+        "v",
+    )
+    assert vocab.units["万人"].factor == 10000.0 and vocab.unit_aliases["万人"] == "万人"
+    assert "▲" in vocab.negative_signs
+
+
+def test_a_shape_error_is_one_line_in_japanese_and_exit_2(tmp_path):
+    f = tmp_path / "map.yaml"
+    f.write_text("ignore: 2024-01-01\n", encoding="utf-8")
+    r = run_cli("check", SEED_CSV, "--no-report", "--mapping", f, cwd=tmp_path, text=True)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr == (
+        f"hyoka: エラー: {f}: ignore: 語の一覧（[語, 語, …]）を書いてください（日付 2024-01-01 になっています）\n"
+    )
+
+
+def test_the_mapping_shapes_are_the_documented_keys():
+    """docs/mapping.md's table of keys lists the keys of MAPPING_SHAPES, each once."""
+    text = (ROOT / "docs" / "mapping.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^\| `(\w+)` \|", text.split("## Keys", 1)[1].split("\n## ", 1)[0], flags=re.M)
+    assert documented == list(MAPPING_SHAPES)

@@ -30,6 +30,7 @@ from hyoka.cellref import column_letters, is_page
 from hyoka.check.rules import FIELD_LABELS
 from hyoka.display import visible
 from hyoka.errors import HyokaError, NoHeaderError, msg, reading
+from hyoka.files import real
 from hyoka.normalise.frame import normalise
 from hyoka.normalise.scale import ScaleFit, load_scale, scale_fits
 from hyoka.normalise.vocabulary import ALIAS_FIELDS, VALUE_FIELDS, Vocabulary, header_key, load_vocabulary
@@ -535,7 +536,7 @@ def write_starter(ins: Inspection, target: Path | str, inputs: list[Path], lang:
     target = Path(target)
     for p in inputs:
         try:
-            if p.resolve() == target.resolve():
+            if real(p) == real(target):
                 raise HyokaError(msg("output_is_input", what="--write-mapping", target=target, input=p))
         except OSError:
             continue

@@ -54,7 +54,7 @@ import jinja2
 from hyoka.atomic import replacing
 from hyoka.config import find_config
 from hyoka.errors import HyokaError, msg, os_reason
-from hyoka.files import read_regular
+from hyoka.files import read_regular, real
 from hyoka.normalise.scale import load_scale
 from hyoka.resources import data_dir
 
@@ -132,7 +132,7 @@ def contents(
         raise HyokaError(f"--source {source!r}: give hyoka's repository as a URL or path without spaces or quotes")
     if not _SAFE_REV.match(rev):
         raise HyokaError(f"--rev {rev!r}: give a tag or commit (letters, digits, . _ / + -)")
-    install = f"git+{source}@{rev}" if "://" in source else f"git+file://{Path(source).resolve()}@{rev}"
+    install = f"git+{source}@{rev}" if "://" in source else f"git+file://{_real_folder(Path(source))}@{rev}"
     script = changed_files_script().rstrip("\n")
     marks = {"placeholder": source == DEFAULT_SOURCE or rev == PLACEHOLDER_REV}
     entry = render("pre-commit-repo.yaml.j2", source=source, rev=rev, **marks).rstrip("\n")
@@ -150,11 +150,20 @@ def contents(
     }
 
 
+def _real_folder(folder: Path) -> Path:
+    """``folder`` resolved (hyoka.files.real). Raises HyokaError ``cannot create the folder``
+    naming it for a symlink loop."""
+    try:
+        return real(folder)
+    except OSError as exc:
+        raise HyokaError(msg("where", where=folder, what=msg("cannot_create_folder", reason=os_reason(exc)))) from None
+
+
 def git_root(folder: Path) -> Path | None:
     """The top of the git repository ``folder`` is in (the nearest folder, ``folder`` itself or
     above it, that holds ``.git``: a folder, or a file in a worktree or submodule), or None.
     ``folder`` need not exist yet: the search starts at its nearest existing folder."""
-    here = folder.resolve()
+    here = _real_folder(folder)
     while not here.exists() and here != here.parent:
         here = here.parent
     for candidate in (here, *here.parents):
@@ -182,7 +191,7 @@ def local_head(source: str) -> str | None:
 def _shown(path: Path) -> str:
     """``path`` as the user would type it: relative to the working folder when below it."""
     try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
+        return path.relative_to(real(Path.cwd())).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -190,7 +199,7 @@ def _shown(path: Path) -> str:
 def _has_config(folder: Path) -> Path | None:
     """The folder's own configuration file, if any (hyoka.toml, or pyproject.toml with [tool.hyoka])."""
     found = find_config(folder)
-    return found if found is not None and found.parent.resolve() == folder.resolve() else None
+    return found if found is not None and real(found.parent) == _real_folder(folder) else None
 
 
 def _mentions(path: Path, text: str) -> bool:
@@ -246,7 +255,7 @@ def init_repository(
     except OSError as exc:
         raise HyokaError(msg("where", where=folder, what=msg("cannot_create_folder", reason=os_reason(exc)))) from None
     result = InitResult(folder)
-    if root is not None and root != folder.resolve():  # GitHub ignores a .github/ below the top
+    if root is not None and root != _real_folder(folder):  # GitHub ignores a .github/ below the top
         result.notes.append(("note_nested", {"folder": folder.as_posix(), "root": _shown(root)}))
 
     def put(rel: Path, text: str | None = None) -> bool:

@@ -1,7 +1,8 @@
 """The ``hyoka`` command line: the app, its commands in help order, and :func:`main`.
 
 Exit codes: 0 nothing reached ``--fail-on``; 1 findings at or above ``--fail-on``; 2 a usage or
-input error (one line on stderr, no traceback); 130 interrupted (one line, at any moment:
+input error (one line on stderr, no traceback), or stdout could not be written (a full disk,
+stdout closed: :mod:`~hyoka.cli.stdout`); 130 interrupted (one line, at any moment:
 :mod:`~hyoka.cli.interrupt`); 141 stdout's reader went away (quietly). The commands live one job per
 module: :mod:`~hyoka.cli.check`, :mod:`~hyoka.cli.inspection`, :mod:`~hyoka.cli.waive`, :mod:`~hyoka.cli.rules`,
 :mod:`~hyoka.cli.authoring` (template, init), :mod:`~hyoka.cli.export` (export gx); shared options
@@ -19,11 +20,11 @@ from typing import TYPE_CHECKING
 import typer
 
 from hyoka import __version__
-from hyoka.cli import authoring, check, export, inspection, interrupt, language, rules, serve, waive
+from hyoka.cli import authoring, check, export, inspection, interrupt, language, rules, serve, stdout, waive
 from hyoka.cli.helptext import HyokaCommand, HyokaGroup
 from hyoka.cli.options import OptLang
 from hyoka.display import visible
-from hyoka.errors import HyokaError, debugging, exception_line, msg
+from hyoka.errors import HyokaError, debugging, exception_line, msg, os_reason
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=HyokaGroup)
 
@@ -73,14 +74,27 @@ def main() -> None:
     said, exit 141 — what a shell reports for a command ended by SIGPIPE (128 + 13), as ``cat``
     or ``grep`` end in the same pipe — after pointing stdout at the null device, as Python's
     documentation recommends, so that the final flush cannot fail (typer's own handler would
-    exit 1, which reads as "findings at or above --fail-on")."""
+    exit 1, which reads as "findings at or above --fail-on").
+
+    stdout that cannot be written (``> /dev/full``, ``>&-``): one line and exit 2
+    (:func:`_output_failed`); what is left in its buffer is written before the exit, here, so
+    that a failure is said even when the output fitted the buffer."""
     interrupt.running()
+    stdout.guard()
     try:
-        _main()
+        try:
+            _main()
+        finally:
+            try:
+                stdout.flush()
+            finally:
+                interrupt.finished()  # a Ctrl-C from here on is too late to stop anything
     except KeyboardInterrupt:
         interrupt.say_and_exit()
     except BrokenPipeError:
         _pipe_closed()
+    except stdout.OutputError as exc:
+        _output_failed(exc)
     except SystemExit as exc:
         if _broken_pipe(exc.__context__):  # typer's handler: sys.exit(1) while handling EPIPE
             _pipe_closed()
@@ -99,6 +113,19 @@ def _pipe_closed() -> None:
     except (OSError, ValueError):
         pass
     sys.exit(128 + 13)  # SIGPIPE
+
+
+def _output_failed(exc: stdout.OutputError) -> None:
+    """stdout could not be written: one line on stderr in the run's language, exit 2."""
+    stdout.discard()
+    lang = language.detect(sys.argv[1:])
+    reason = msg("stdout_closed") if exc.closed else os_reason(exc.error)
+    text = language.word("error", lang) + msg("stdout_unwritable", reason=reason).say(lang)
+    try:
+        print(visible(text, one_line=True), file=sys.stderr, flush=True)
+    except (OSError, ValueError, AttributeError):  # stderr gone too
+        pass
+    sys.exit(2)
 
 
 def _main() -> None:
@@ -121,7 +148,7 @@ def _main() -> None:
 
     try:
         code = typer.main.get_command(app)(standalone_mode=False)
-    except SystemExit:
+    except (SystemExit, stdout.OutputError):
         raise
     except UsageError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `hyoka`: the help, as before

@@ -43,14 +43,32 @@ def running() -> None:
     received, _running = False, True
 
 
+def finished() -> None:
+    """The run is over: its output written, its exit code decided. A Ctrl-C from now on is
+    ignored (SIG_IGN), and the process ends with that code. Python gives SIGINT back its default
+    action when it finalizes (for a handler of its own, not for an ignored signal), and
+    finalizing takes tens of milliseconds (freeing pandas and numpy): a Ctrl-C in them killed the
+    process, exit −2 and nothing said, after a complete run. In the main thread only."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        pass
+
+
+#: the line when rules/cli.yaml cannot be read, in the run's language when that is known
+_FALLBACK = {"ja": "hyoka: 中断しました", "en": "hyoka: interrupted"}
+
+
 def say_and_exit() -> None:
     """Say the interrupted line on stderr in the run's language and exit 130 (SystemExit)."""
+    lang = None
     try:
         from hyoka.cli import language
 
-        text = language.word("interrupted", language.detect(sys.argv[1:]))
-    except Exception:  # the texts cannot be read: the line still ends the run
-        text = "hyoka: 中断しました / interrupted"
+        lang = language.detect(sys.argv[1:])
+        text = language.word("interrupted", lang)
+    except Exception:  # the texts cannot be read (an import the Ctrl-C cut short): the line still ends the run
+        text = _FALLBACK.get(lang or "", "hyoka: 中断しました / interrupted")
     try:
         print(text, file=sys.stderr, flush=True)
     except (OSError, ValueError):  # stderr closed

@@ -15,7 +15,7 @@ from pathlib import Path
 from hyoka.errors import ConfigError, msg
 from hyoka.normalise.patterns import Pattern, compile_pattern
 from hyoka.normalise.text import nfkc, text_key
-from hyoka.resources import data_dir, load_yaml
+from hyoka.resources import check_shapes, data_dir, load_yaml
 
 #: The canonical fields of an evaluation row, in report order (docs/glossary.md#columns-of-a-row).
 TEXT_FIELDS = ("item", "project", "department", "activities", "partners", "grade", "effect", "remarks", "indicator")
@@ -262,20 +262,26 @@ def load_vocabulary(rules_dir: Path | None = None) -> Vocabulary:
 
 
 #: the keys of a vocabulary file (rules/vocabulary.yaml, or a plan's own: :func:`extend_vocabulary`)
-VOCABULARY_KEYS = (
-    "missing_markers",
-    "not_missing",
-    "zero_markers",
-    "negative_signs",
-    "units",
-    "levels",
-    "qualifiers",
-    "estimate_markers",
-    "multipliers",
-    "basis_words",
-    "direction_words",
-    "no_indicator",
-)
+#: and the shape of each (hyoka.resources.check_shapes: ``words`` a list of words, ``entries`` a
+#: list of mappings, ``table`` a mapping), checked when the file is loaded
+VOCABULARY_SHAPES = {
+    "missing_markers": "words",
+    "not_missing": "words",
+    "zero_markers": "words",
+    "negative_signs": "words",
+    "units": "entries",  # [{unit, aliases, kind, base, factor}]: UNIT_SHAPES
+    "levels": "entries",  # [{level, rank}]: LEVEL_SHAPES
+    "qualifiers": "table",  # {before: {word: code}, after: {word: code}}
+    "estimate_markers": "words",
+    "multipliers": "table",  # {character: factor}
+    "basis_words": "words",
+    "direction_words": "table",  # {direction: [words]}
+    "no_indicator": "words",
+}
+VOCABULARY_KEYS = tuple(VOCABULARY_SHAPES)
+#: the shapes of one unit of ``units:`` (``unit`` required) and one level of ``levels:`` (both)
+UNIT_SHAPES = {"unit": "word", "aliases": "words", "kind": "word", "base": "word", "factor": "number"}
+LEVEL_SHAPES = {"level": "word", "rank": "number"}
 
 
 #: the largest factor of a unit conversion or multiplier (兆 is 1e12): a larger one, or one that
@@ -309,6 +315,7 @@ def _vocabulary_entries(data: dict, where: str) -> dict:
         raise ConfigError(
             f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (known: {', '.join(VOCABULARY_KEYS)})"
         )
+    check_shapes(data, VOCABULARY_SHAPES, where)
     out: dict = {
         k: _words(data, k, where)
         for k in ("missing_markers", "not_missing", "zero_markers", "estimate_markers", "basis_words")
@@ -317,11 +324,10 @@ def _vocabulary_entries(data: dict, where: str) -> dict:
     units = []
     for i, entry in enumerate(data.get("units") or [], start=1):
         try:
-            if not isinstance(entry, dict):
-                raise TypeError("each unit is a mapping {unit, aliases, kind, base, factor}")
-            bad = set(entry) - {"unit", "aliases", "kind", "base", "factor"}
+            bad = set(entry) - set(UNIT_SHAPES)
             if bad:
                 raise ValueError(f"unknown key(s) {', '.join(sorted(map(str, bad)))}")
+            check_shapes(entry, UNIT_SHAPES, f"{where}: units[{i}]", required=("unit",))
             name = nfkc(str(entry["unit"])).strip()
             kind = str(entry.get("kind", "count"))
             if kind not in ("count", "rate"):
@@ -339,6 +345,8 @@ def _vocabulary_entries(data: dict, where: str) -> dict:
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"{where}: units[{i}]: {exc}") from None
     out["units"] = units
+    for i, entry in enumerate(data.get("levels") or [], start=1):
+        check_shapes(entry, LEVEL_SHAPES, f"{where}: levels[{i}]", required=("level", "rank"))
     try:
         out["levels"] = {nfkc(str(e["level"])).strip(): _level_rank(e["rank"]) for e in data.get("levels") or []}
     except (KeyError, TypeError, ValueError) as exc:

@@ -52,6 +52,7 @@ from hyoka.atomic import replacing
 from hyoka.cellref import column_index, column_letters
 from hyoka.check import findings as F
 from hyoka.errors import HyokaError, Message, msg, os_reason
+from hyoka.files import real
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 SUMMARY = {"ja": "hyoka指摘一覧", "en": "hyoka findings"}
@@ -157,7 +158,11 @@ def annotate(
     the findings sheet alone and :attr:`Annotation.summary_only` says why. Raises HyokaError when
     ``out`` is ``src`` or cannot be written."""
     src, out = Path(src), Path(out)
-    if out.resolve() == src.resolve():
+    try:
+        same = real(out) == real(src)
+    except OSError as exc:  # a symlink loop
+        raise HyokaError(msg("where", where=out, what=msg("cannot_write_reports", reason=os_reason(exc)))) from None
+    if same:
         raise HyokaError(msg("where", where=out, what=msg("annotated_is_input")))
     source = source or src.name
     with warnings.catch_warnings():  # openpyxl's remarks on the workbook are not the user's business

@@ -76,7 +76,7 @@ from hyoka.check import findings as F
 from hyoka.check import registry
 from hyoka.display import without_bidi
 from hyoka.errors import HyokaError, Message, msg, os_reason
-from hyoka.files import read_regular
+from hyoka.files import read_regular, real
 from hyoka.inputs import input_paths, refuse_inputs
 from hyoka.normalise.frame import era_label
 from hyoka.output.annotate import annotate, summary_only_warning
@@ -483,7 +483,7 @@ def write_reports(
         raise HyokaError(msg("where", where=out, what=msg("cannot_write_reports", reason=os_reason(exc)))) from None
     try:
         written, digests = _write_staged(result, stage, generated, s, found, plan, targets, warn)
-        inputs = frozenset(Path(t.path).resolve() for t in result.tables)
+        inputs = frozenset(p for p in (_real_or_none(Path(t.path)) for t in result.tables) if p is not None)
         return _commit(stage, out, written, report_scope(result), inputs, digests)
     except OSError as exc:
         raise HyokaError(msg("where", where=out, what=msg("cannot_write_reports", reason=os_reason(exc)))) from None
@@ -533,19 +533,27 @@ def _refuse_targets(out: Path, names: list[str], result: CheckResult) -> None:
     inputs = set()
     for p in input_paths(result.options, result.tables):
         try:
-            inputs.add(p.resolve())
+            inputs.add(real(p))
         except OSError:
             continue
     try:
-        folder = out.resolve()
-    except OSError:
-        return
+        folder = real(out)
+    except OSError as exc:  # a symlink loop: no report can be written there
+        raise HyokaError(msg("where", where=out, what=msg("cannot_write_reports", reason=os_reason(exc)))) from None
     for name in names:
         if folder / name in inputs:
             refuse_inputs(out / name, result.options, result.tables, msg("report_file"))
         if (out / name).is_dir() and not (out / name).is_symlink():
             reason = os_reason(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
             raise HyokaError(msg("where", where=out / name, what=msg("cannot_write_reports", reason=reason)))
+
+
+def _real_or_none(path: Path) -> Path | None:
+    """``path`` resolved (hyoka.files.real), None when it cannot be (a symlink loop)."""
+    try:
+        return real(path)
+    except OSError:
+        return None
 
 
 #: the staging folders' name prefix (hidden, in the report folder: on its file system)
@@ -829,7 +837,7 @@ def _replace_manifest(
         if owners[name] != scope:
             continue
         stale = out / Path(name).name  # a bare name: never a path outside out/
-        if stale.resolve() in inputs or (name in before and _digest(stale) not in ("", before[name])):
+        if _real_or_none(stale) in inputs or (name in before and _digest(stale) not in ("", before[name])):
             del owners[name]
             continue
         if stale.suffix in (".html", ".md", ".json", ".xlsx", ".xlsm") and stale.is_file():

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hyoka.errors import InputError, msg, reading
-from hyoka.files import SpecialFileError, check_regular
+from hyoka.errors import InputError, msg, os_reason, reading
+from hyoka.files import SpecialFileError, check_regular, real
 from hyoka.normalise.patterns import Pattern
 from hyoka.normalise.vocabulary import Vocabulary, compile_pattern, nfkc
 from hyoka.read.csv import read_csv
@@ -237,9 +237,13 @@ def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto", table:
     of a web page or a PDF, read only its ``table``-th table (:func:`read_html`, :func:`read_pdf`;
     other files ignore it).
     Raises InputError for other kinds, for a file that is not a regular one (a FIFO, a device:
-    hyoka.files.check_regular), and for a workbook named as a text file (:func:`_refuse_workbook`)."""
+    hyoka.files.check_regular), for a symlink loop (``cannot read``) and for a workbook named as a text file (:func:`_refuse_workbook`)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    try:
+        real(path)
+    except OSError as exc:  # a symlink loop: Path.exists() would call it a missing file
+        raise InputError(msg("cannot_read", reason=os_reason(exc)), file=str(path)) from None
     if not path.exists():
         raise InputError(msg("no_such_file"), file=str(path))
     if path.is_dir():

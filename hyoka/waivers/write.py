@@ -16,6 +16,7 @@ import yaml
 
 from hyoka.atomic import atomic_write
 from hyoka.errors import ConfigError, HyokaError, msg, os_reason
+from hyoka.files import real
 from hyoka.resources import TextDatesLoader, parse_yaml, read_config_text
 from hyoka.waivers.apply import WAIVER_CODES, matcher, name_keys
 from hyoka.waivers.load import IDENTITY, Waiver, load_waivers, parse_entries
@@ -51,8 +52,8 @@ def waive(
         raise HyokaError(msg("where", where="--by", what=msg("empty_text")))
     if expires < today:
         raise HyokaError(msg("where", where=f"--expires {expires.isoformat()}", what=msg("date_passed")))
-    target = path.resolve()
     check_target(path, inputs)
+    target = real(path)  # check_target has resolved it: no symlink loop
     exists = path.exists()
     existing = load_waivers(path) if exists else []
     live = findings[(findings["waived"].astype("string").fillna("") == "") & ~findings["code"].isin(WAIVER_CODES)]
@@ -88,12 +89,25 @@ def waive(
     return [w for w in parse_entries(parse_yaml(text, path, TextDatesLoader), text, path)][len(existing) :]
 
 
+def _same(path: Path | str, target: Path) -> bool:
+    """Whether ``path`` resolves to ``target`` (a path that cannot be resolved is not it)."""
+    try:
+        return real(path) == target
+    except OSError:
+        return False
+
+
 def check_target(path: Path | str, inputs: Iterable[Path | str] = ()) -> None:
     """Refuse a waiver file that is one of the input tables or is not named *.yaml / *.yml
     (writing YAML into hyoka.toml or a table would break the next run)."""
     path = Path(path)
-    target = path.resolve()
-    if path.suffix.lower() in TABLE_SUFFIXES or any(Path(p).resolve() == target for p in inputs):
+    try:
+        target = real(path)
+    except OSError as exc:  # a symlink loop
+        raise HyokaError(
+            msg("where", where=f"--waivers {path}", what=msg("cannot_read", reason=os_reason(exc)))
+        ) from None
+    if path.suffix.lower() in TABLE_SUFFIXES or any(_same(p, target) for p in inputs):
         raise HyokaError(msg("where", where=f"--waivers {path}", what=msg("waivers_into_table")))
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise HyokaError(msg("where", where=f"--waivers {path}", what=msg("waivers_name_yaml")))
