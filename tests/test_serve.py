@@ -282,6 +282,23 @@ def test_a_csv_gets_no_workbook_download(private_tmp):
     assert "seed_r5.csv:6:target" in unescape(r.text.replace("<wbr>", ""))
 
 
+def test_a_published_pdf_and_page_give_their_findings_at_page_places(private_tmp):
+    # the seed printed to PDF and saved as a web page (examples/build_pdf.py, build_html.py):
+    # the CSV's four findings, each at its page and cell (tests/test_seed_findings.py counted them)
+    async def work(client):
+        pdf = await post_file(client, "seed_r5.pdf", (ROOT / "examples" / "seed_r5.pdf").read_bytes())
+        page = await post_file(client, "seed_r5.html", (ROOT / "examples" / "seed_r5.html").read_bytes())
+        return pdf, page
+
+    pdf, page = run(make_app(), work)
+    assert pdf.status_code == 200 and page.status_code == 200
+    assert 'id="download-book"' not in pdf.text  # an annotated copy is for workbooks only
+    pdf_text, page_text = (unescape(r.text.replace("<wbr>", "")) for r in (pdf, page))
+    for place in ("seed_r5.pdf#p1!R6C10", "seed_r5.pdf#p1!R13C6", "seed_r5.pdf#p2!R5C9"):
+        assert place in pdf_text
+    assert "seed_r5.html#table1!R6C10" in page_text and "seed_r5.html#table1!R16C9" in page_text
+
+
 # --- bad files and errors --------------------------------------------------------------------
 
 
@@ -302,10 +319,10 @@ def test_a_broken_workbook_gets_the_cli_line_with_400_and_the_server_carries_on(
 
 
 def test_an_unsupported_type_is_refused_as_the_cli_refuses_it(private_tmp, tmp_path):
-    expected = cli_error(tmp_path, "report.pdf", b"%PDF-1.4")
+    expected = cli_error(tmp_path, "report.docx", b"PK\x03\x04")
 
     async def work(client):
-        return await post_file(client, "report.pdf", b"%PDF-1.4")
+        return await post_file(client, "report.docx", b"PK\x03\x04")
 
     r = run(make_app(), work)
     assert r.status_code == 400

@@ -22,7 +22,7 @@ from hyoka.display import visible
 from hyoka.errors import Message, msg
 
 #: the extensions an upload may have (what hyoka check reads); any other is refused as the CLI refuses it
-EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".html", ".htm", ".pdf")
 #: the stem every upload is saved under inside its private folder
 STEM = "upload"
 #: bytes a form may carry besides the file (the boundaries, headers and short fields)
