@@ -594,6 +594,7 @@ def test_the_command_serves_on_localhost_with_the_configuration(tmp_path):
     import socket
     import subprocess
     import sys
+    import threading
     import time
 
     (tmp_path / "departments.yaml").write_text("departments: [市民協働推進課, 社会福祉課]\n", encoding="utf-8")
@@ -609,8 +610,10 @@ def test_the_command_serves_on_localhost_with_the_configuration(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
+    guard = threading.Timer(60, proc.kill)  # a line never written must not hang the suite
+    guard.start()
     try:
-        line = proc.stdout.readline()
+        line = proc.stdout.readline()  # written and flushed before uvicorn starts: a pipe is block-buffered
         assert line == (
             f"hyoka serve: http://127.0.0.1:{port}/ で待ち受けています（設定: {tmp_path / 'hyoka.toml'}）。"
             "各課にこのアドレスを知らせてください。Ctrl-C で終了します。\n"
@@ -625,6 +628,7 @@ def test_the_command_serves_on_localhost_with_the_configuration(tmp_path):
         assert "<option>社会福祉課</option>" in page.text
         assert "server" not in page.headers  # uvicorn's server header is off
     finally:
+        guard.cancel()
         proc.terminate()
         proc.wait(timeout=30)
     assert proc.stderr.read() == ""
