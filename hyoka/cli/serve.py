@@ -62,7 +62,9 @@ def serve(
         concurrent=concurrent,
     )
     shown = f"[{host}]" if ":" in host else host
-    print(word("serve_listening", url=f"http://{shown}:{port}/", config=cfg.path if cfg and cfg.path else "—"), flush=True)
+    print(
+        word("serve_listening", url=f"http://{shown}:{port}/", config=cfg.path if cfg and cfg.path else "—"), flush=True
+    )
     if host not in LOCAL:
         warn(word("serve_open_network", host=host))
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False)
