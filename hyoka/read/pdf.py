@@ -72,6 +72,8 @@ class PdfTable:
     rows: list[list[str]]
     edges: list[float]
     last_on_page: bool = True
+    #: its last row has no bottom rule: the row runs on to the next page (:func:`_open_rows`)
+    runs_on: bool = False
 
     @property
     def sheet(self) -> str:
@@ -96,6 +98,81 @@ class PdfGrid:
     @property
     def sheets(self) -> list[str]:
         return [p.sheet for p in self.parts]
+
+
+#: Radicals of the CJK Radicals Supplement that a CJK font's text layer gives for a whole ideograph
+#: and that have no decomposition (NFKC leaves them): each is the radical form of the ideograph
+#: its Unicode name says (Unicode's EquivalentUnifiedIdeograph.txt lists the same pairs); the
+#: supplement's other radicals (component forms such as 氵) are left as they are.
+RADICAL_IDEOGRAPHS = {
+    "\u2ea0": "民",  # CJK RADICAL CIVILIAN (県⺠, 市⺠)
+    "\u2ec1": "虎",  # CJK RADICAL TIGER
+    "\u2ec4": "西",  # CJK RADICAL WEST TWO
+    "\u2ec6": "角",  # CJK RADICAL SIMPLIFIED HORN
+    "\u2ed1": "長",  # CJK RADICAL LONG ONE (課⻑)
+    "\u2ed8": "青",  # CJK RADICAL BLUE
+    "\u2ee4": "鬼",  # CJK RADICAL GHOST
+    "\u2ee8": "麦",  # CJK RADICAL SIMPLIFIED WHEAT
+    "\u2ee9": "黄",  # CJK RADICAL SIMPLIFIED YELLOW
+    "\u2eeb": "斉",  # CJK RADICAL J-SIMPLIFIED EVEN
+    "\u2eed": "歯",  # CJK RADICAL J-SIMPLIFIED TOOTH
+}
+#: Kangxi radicals whose NFKC ideograph is a form Japanese does not print (戶) while a Japanese font
+#: draws the radical as the Japanese form: Chromium's print of tottori_koteihyo writes 6戸/15戸 as
+#: ``6⼾/15⼾``. Others are added when a real PDF shows one.
+JAPANESE_FORMS = {"\u2f3e": "戸"}  # KANGXI RADICAL DOOR (NFKC: 戶)
+_RADICALS = {
+    **{chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FE0)},  # Kangxi: all
+    **{
+        chr(c): unicodedata.normalize("NFKC", chr(c))
+        for c in range(0x2E80, 0x2F00)
+        if unicodedata.decomposition(chr(c))
+    },
+    **RADICAL_IDEOGRAPHS,
+    **JAPANESE_FORMS,
+}
+_RADICAL_TABLE = str.maketrans({k: v for k, v in _RADICALS.items() if k != v})
+_HYPHENATION_POINT, _MIDDLE_DOT = "\u2027", "\u30fb"
+
+
+def _kanji_or_kana(ch: str) -> bool:
+    """A kanji (CJK unified or compatibility ideograph, 々, 〆) or a kana (full or half width)."""
+    o = ord(ch)
+    return (
+        0x3040 <= o <= 0x30FF  # hiragana, katakana
+        or 0x3400 <= o <= 0x4DBF
+        or 0x4E00 <= o <= 0x9FFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFF66 <= o <= 0xFF9F
+        or ch in "々〆ヶ"
+    )
+
+
+def text_layer_fixed(text: str) -> str:
+    """``text`` as printed, where a CJK font's text layer maps a glyph to another code point than
+    the one typed (an artifact of the PDF, not what was published):
+
+    - a radical for the ideograph it draws: the Kangxi Radicals block (U+2F00–U+2FDF) by NFKC
+      (``⿃取県`` → ``鳥取県``, ``適⽤`` → ``適用``) but ``⼾`` → ``戸`` (:data:`JAPANESE_FORMS`), the CJK Radicals Supplement
+      (U+2E80–U+2EFF) by NFKC where it decomposes (``⺟`` → ``母``) and by
+      :data:`RADICAL_IDEOGRAPHS` for the few whole-ideograph radicals that do not (``⺠`` → ``民``,
+      ``⻑`` → ``長``);
+    - U+2027 HYPHENATION POINT ``‧`` for the katakana middle dot ``・`` (U+30FB): Chromium with the
+      Noto CJK fonts writes ・ so. Only between two kanji or kana (``観察会‧学習会`` →
+      ``観察会・学習会``): elsewhere (Latin text, a number) it is left as it is, since there it can
+      be a real hyphenation point and nothing tells which glyph was typed.
+
+    Only a PDF's text goes through this (hyoka.read.pdf): a workbook or web page holds the
+    characters typed."""
+    if not text.isascii():
+        text = text.translate(_RADICAL_TABLE)
+        if _HYPHENATION_POINT in text:
+            chars = list(text)
+            for i in range(1, len(chars) - 1):
+                if chars[i] == _HYPHENATION_POINT and _kanji_or_kana(chars[i - 1]) and _kanji_or_kana(chars[i + 1]):
+                    chars[i] = _MIDDLE_DOT
+            text = "".join(chars)
+    return text
 
 
 def _wide(ch: str) -> bool:
@@ -167,7 +244,8 @@ def _grid(table, page) -> tuple[list[list[str]], list[float]]:
             if cell is None:
                 box = (edges[c], rows[r].bbox[1], edges[c + 1], rows[r].bbox[3])
                 row[c] = join_lines(page.crop(box, strict=False).extract_text() or "")
-    return [[cell or "" for cell in row] for row in grid], edges
+    fixed = {text: text_layer_fixed(text) for text in {cell or "" for row in grid for cell in row}}  # per distinct text
+    return [[fixed[cell or ""] for cell in row] for row in grid], edges
 
 
 @contextmanager
@@ -335,15 +413,55 @@ def _page_tables(page, number: int, source: str) -> tuple[list[PdfTable], int]:
         raise InputError(msg("pdf_page_lines", page=number, n=objects, limit=MAX_PAGE_OBJECTS), file=source)
     if count == 0:
         return [], 0
-    found = sorted(page.find_tables(TABLE_SETTINGS), key=lambda t: (round(t.bbox[1]), t.bbox[0]))
+    found = page.find_tables(TABLE_SETTINGS)
+    start, end = _open_rows(page, found)
+    if start is not None or end is not None:
+        rules = [y for y in (start, end) if y is not None]
+        found = page.find_tables({**TABLE_SETTINGS, "explicit_horizontal_lines": rules})
+    found = sorted(found, key=lambda t: (round(t.bbox[1]), t.bbox[0]))
     out: list[PdfTable] = []
     for i, t in enumerate(found, start=1):
         grid, edges = _grid(t, page)
         if any(any(cell for cell in row) for row in grid):
-            out.append(PdfTable(number, len(out) + 1, grid, edges, last_on_page=i == len(found)))
+            runs_on = end is not None and abs(t.bbox[3] - end) <= EDGE_TOLERANCE
+            out.append(PdfTable(number, len(out) + 1, grid, edges, last_on_page=i == len(found), runs_on=runs_on))
     if out:
         out[-1].last_on_page = True
     return out, count
+
+
+def _open_rows(page, found) -> tuple[float | None, float | None]:
+    """Where a row cut by the page break ends on ``page`` with no rule (points from the top): a
+    browser, or Word with "allow row to break across pages", splits a tall row over two pages and
+    draws its column lines down to the end of the page area, but no line under it, so the ruled
+    tables ``found`` stop above it and its text would be lost. Returns ``(start, end)``: the y where
+    the column lines of the page's first table start above it (a fragment at the top of a page
+    with no header repeated) and the y where those of its last table end below it, each None
+    when the table is closed there: drawn there as rules (pdfplumber's explicit lines), they
+    close the cut rows. A cut row is read as the cells it has on this page;
+    :func:`continued` joins its two parts."""
+    if not found:
+        return None, None
+    verticals = [e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 1]
+
+    def column_lines(table) -> list:
+        x0, x1 = table.bbox[0] - EDGE_TOLERANCE, table.bbox[2] + EDGE_TOLERANCE
+        return [e for e in verticals if x0 <= e["x0"] <= x1]
+
+    def spans_table(lines, table) -> bool:  # lines at the table's left and right edges
+        xs = [e["x0"] for e in lines]
+        return bool(xs) and min(xs) <= table.bbox[0] + EDGE_TOLERANCE and max(xs) >= table.bbox[2] - EDGE_TOLERANCE
+
+    first = min(found, key=lambda t: t.bbox[1])
+    last = max(found, key=lambda t: t.bbox[3])
+    top, bottom = first.bbox[1], last.bbox[3]
+    above = [e for e in column_lines(first) if e["top"] < top - EDGE_TOLERANCE and e["bottom"] >= top - EDGE_TOLERANCE]
+    below = [
+        e for e in column_lines(last) if e["bottom"] > bottom + EDGE_TOLERANCE and e["top"] <= bottom + EDGE_TOLERANCE
+    ]
+    start = min(e["top"] for e in above) if spans_table(above, first) else None
+    end = max(e["bottom"] for e in below) if spans_table(below, last) else None
+    return start, end
 
 
 def _same_columns(a: list[float], b: list[float]) -> bool:
@@ -369,7 +487,29 @@ def continued(tables: list[PdfTable], starts_table: Callable[[list[list[str]]], 
         if not joins:
             out.append(PdfGrid([]))
         grid = out[-1]
+        rows = list(enumerate(t.rows, start=1))
+        if joins and last is not None and last.runs_on:
+            k = _repeated(grid.rows, t.rows)
+            if k < len(t.rows):  # the cut row's rest, under the repeated header: onto the row it continues
+                grid.rows[-1] = joined_row(grid.rows[-1], t.rows[k])
+                del rows[k]
         grid.parts.append(t)
-        grid.rows.extend(t.rows)
-        grid.where.extend((t.sheet, r) for r in range(1, len(t.rows) + 1))
+        grid.rows.extend(r for _, r in rows)
+        grid.where.extend((t.sheet, n) for n, _ in rows)
     return out
+
+
+def _repeated(rows: list[list[str]], part: list[list[str]]) -> int:
+    """How many rows at the top of ``part`` repeat the first rows of ``rows`` (a header printed again)."""
+    k = 0
+    while k < min(len(rows), len(part)) and part[k] == rows[k]:
+        k += 1
+    return k
+
+
+def joined_row(row: list[str], rest: list[str]) -> list[str]:
+    """A row a page break cut (:func:`_open_rows`), its cells joined with the ``rest`` printed at
+    the top of the next page as a cell's wrapped lines are (:func:`join_lines`): a cell empty in
+    either part is the other's text. ``["TT_R3", "安全・安"]`` + ``["", "心・快適"]`` →
+    ``["TT_R3", "安全・安心・快適"]``."""
+    return [join_lines(f"{a}\n{b}") if a and b else a or b for a, b in zip(row, rest)] + row[len(rest) :]
