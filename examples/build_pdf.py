@@ -11,6 +11,13 @@
   their column, so they wrap (one in English, which wraps at a space); a value whose number and
   unit fall on two lines; 施策 merged over its rows, across a page break; a page header and a
   ``- n -`` footer.
+* ``pdf/browser_r5.pdf``: a web page's table printed by Chromium (``--print-to-pdf``), as a clerk
+  prints a published page: Letter portrait, the header row repeated on every page (``thead``), and
+  取組内容 cells so long that the browser cuts two rows at a page break, going on at the top of the
+  next page under the header (Word's "allow row to break across pages" does the same; Excel and
+  LibreOffice Calc never cut a row). Chromium writes no rule under a cut row's part, and its Noto
+  CJK font writes some kanji as radicals in the text layer (用 as U+2F64, 戸 as U+2F3E, 民 as
+  U+2EA0, 長 as U+2ED1) and ・ as U+2027.
 * ``pdf/scanned_r5.pdf``: the first page of ``seed_r5.pdf`` as a picture only (no text layer), as
   a scanner makes it: pdftoppm renders it, Pillow wraps the image as a PDF.
 * For the tests, ``../tests/data/pdf/``: a small table (the seed's 自治会加入率 and 補助金交付割合
@@ -18,7 +25,8 @@
   ``restricted.pdf``, with a permissions password only (no printing or changes; it opens without
   a password, as many published reports do).
 
-Rebuild (needs LibreOffice's ``soffice`` and poppler's ``pdftoppm`` on the PATH, and Pillow)::
+Rebuild (needs LibreOffice's ``soffice``, Chromium (``chromium``) and poppler's ``pdftoppm`` on
+the PATH, and Pillow)::
 
     python examples/build_pdf.py
 
@@ -42,6 +50,7 @@ SEED_XLSX = HERE / "seed_r5.xlsx"
 SEED_PDF = HERE / "seed_r5.pdf"
 MULTIPAGE_PDF = HERE / "pdf" / "multipage_r5.pdf"
 SCANNED_PDF = HERE / "pdf" / "scanned_r5.pdf"
+BROWSER_PDF = HERE / "pdf" / "browser_r5.pdf"
 TEST_PDFS = HERE.parent / "tests" / "data" / "pdf"
 #: LibreOffice's PDF export options (JSON filter options) for the two protected copies
 LOCKED = '{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"secret"}}'
@@ -246,6 +255,71 @@ def scanned(pdf: Path, out: Path, work: Path) -> None:
         img.save(out, "PDF", resolution=100.0)
 
 
+#: the web page's rows: (施策, 取組内容 lines, 成果指標, 単位, 基準値, 目標値, 実績値, 評価, 担当課)
+BROWSER_ROWS = [
+    ("子育て支援", ["放課後児童クラブの運営を支援した。"], "放課後児童クラブの利用者数", "人", "420", "500", "468", "B", "子育て支援課"),
+    (
+        "地域防災",
+        [f"{i}. 自主防災組織の結成を各地区で呼びかけ、訓練用の資機材を貸与した。" for i in range(1, 31)],
+        "自主防災組織の活動カバー率",
+        "％",
+        "80.4",
+        "90.0",
+        "84.1",
+        "B",
+        "危機管理課",
+    ),
+    ("住宅", ["空き家バンクの登録を進めた。"], "空き家バンクの登録戸数", "戸", "12", "40", "35", "A", "住宅政策課"),
+    ("市民活動", ["市民活動・ボランティアの相談窓口を開いた。"], "市民活動団体の数", "団体", "85", "100", "91", "B", "市民協働推進課"),
+    (
+        "保健",
+        [f"{i}. 健康相談・健康診査を実施し、受診を勧奨した。" for i in range(1, 46)],
+        "特定健康診査の受診率",
+        "％",
+        "35.2",
+        "60.0",
+        "38.9",
+        "C",
+        "健康長寿課",
+    ),
+    ("農業", ["園芸用ハウスの整備を補助した。"], "園芸用ハウスの面積", "ha", "3.0", "5.0", "4.2", "B", "農林振興課"),
+]
+
+
+def browser_page(path: Path) -> None:
+    """The web page of ``pdf/browser_r5.pdf``: :data:`BROWSER_ROWS` as a ruled table (module doc)."""
+    head = ["施策", "取組内容", "成果指標", "単位", "基準値", "目標値", "実績値", "評価", "担当課"]
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in (r[0], "<br>".join(r[1]), *r[2:])) + "</tr>\n" for r in BROWSER_ROWS
+    )
+    path.write_text(
+        '<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>成果指標</title><style>'
+        "table{border-collapse:collapse;font-size:9pt}td,th{border:1px solid #000;padding:2px}</style></head>"
+        "<body><table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>\n"
+        f"{rows}</tbody></table></body></html>\n",
+        encoding="utf-8",
+    )
+
+
+def chromium_pdf(html: Path, out: Path) -> None:
+    """``html`` printed to ``out`` by headless Chromium (no page header or footer)."""
+    subprocess.run(
+        [
+            shutil.which("chromium") or "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            html.resolve().as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -254,10 +328,12 @@ def main() -> int:
         multipage_workbook(work / "multipage_r5.xlsx")
         to_pdf(work / "multipage_r5.xlsx", MULTIPAGE_PDF, work)
         scanned(SEED_PDF, SCANNED_PDF, work)
+        browser_page(work / "browser_r5.html")
+        chromium_pdf(work / "browser_r5.html", BROWSER_PDF)
         small_workbook(work / "small.xlsx")
         to_pdf(work / "small.xlsx", TEST_PDFS / "locked.pdf", work, LOCKED)
         to_pdf(work / "small.xlsx", TEST_PDFS / "restricted.pdf", work, RESTRICTED)
-    for p in (SEED_PDF, MULTIPAGE_PDF, SCANNED_PDF, TEST_PDFS / "locked.pdf", TEST_PDFS / "restricted.pdf"):
+    for p in (SEED_PDF, MULTIPAGE_PDF, SCANNED_PDF, BROWSER_PDF, TEST_PDFS / "locked.pdf", TEST_PDFS / "restricted.pdf"):
         print(f"wrote {p}")
     return 0
 
