@@ -10,10 +10,18 @@ over its rows carries down as in a workbook), the page, and the x positions of i
 
 - **Cells**: pdfplumber's ``lines`` strategy on both axes: a table is what its ruling draws, so
   the page header, the footer, the page number and a title above the table are not in it.
-- **Wrapped text**: a PDF cannot tell a line the cell wrapped from a line break typed in the
-  cell, so the lines of a cell are joined back (:func:`join_lines`): Japanese to Japanese with no
+- **Wrapped text**: a PDF does not say whether a line was wrapped or ended by a line break typed in
+  the cell. A line that ends short of the cell's right side by more than what the next line
+  begins with (its first character, with the marks that cannot begin a line, or its first word)
+  was broken by hand, and the break is kept (:func:`_typed_breaks`); a full line cannot be told
+  from a wrap. Wrapped lines are joined back (:func:`join_lines`): Japanese to Japanese with no
   space (補助金活用経験のある自治公 / 民館の割合 is one name), a number or unit split over two lines
   with none (12,345,678 / 円), Latin words with a space.
+- **Text layer**: the radicals and the ‧ a CJK font's text layer gives for ideographs and ・ are read
+  as printed (:func:`text_layer_fixed`).
+- **A row cut by a page break** (a browser, or Word allowing a row to break across pages): its
+  part on the page has no rule under it; :func:`_open_rows` closes it, and :func:`continued`
+  joins the rest printed at the top of the next page onto it, placed where the row starts.
 - **Places**: a table's sheet is its page, ``p3`` (``p3.2`` for the second table on page 3),
   and its rows are counted from 1 at the table's first row on that page (a repeated header
   counts); columns from 1 at the left. hyoka.cellref writes them ``report.pdf#p3!R5C8``.
@@ -189,19 +197,93 @@ def _tight(left: str, right: str) -> bool:
     return left in "([{/-" or right in ")]},.;:%/"
 
 
-def join_lines(text: str) -> str:
+def join_lines(text: str, typed: list[bool] | None = None) -> str:
     """The lines of a cell joined back as a reader reads them (module doc): ``"自治公\\n民館"`` →
     ``"自治公民館"``, ``"Number of foreign\\nlanguage"`` → ``"Number of foreign language"``,
-    ``"12,345,678\\n円"`` → ``"12,345,678円"``. Spaces at the ends of lines are dropped."""
-    lines = [line.strip() for line in text.split("\n")]
+    ``"12,345,678\\n円"`` → ``"12,345,678円"``. Spaces at the ends of lines are dropped.
+    ``typed[i]``: the break after the i-th non-empty line was typed (:func:`_typed_breaks`), kept
+    as a line break."""
+    lines = [line for line in (x.strip() for x in text.split("\n")) if line]
     out = ""
-    for line in lines:
-        if not line:
-            continue
-        if out and not _tight(out[-1], line[0]):
-            out += " "
+    for i, line in enumerate(lines):
+        if out:
+            if typed is not None and typed[i - 1]:
+                out += "\n"
+            elif not _tight(out[-1], line[0]):
+                out += " "
         out += line
     return out
+
+
+#: what Japanese typesetting (kinsoku) does not begin a line with (it wraps with the character
+#: before: U+2027 is how Chromium's text layer writes ・) and does not end one with (it wraps with
+#: the character after)
+_NO_LINE_END = set("「『（(【〔〈《［[｛{“‘")
+_NO_LINE_START = set(
+    "\u2027、。，．,.・：；:;？！?!)）」』】〕〉》］]}｝ー〜～ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々ゝゞヽヾ%％"
+)
+
+
+def _unit_width(line: list[dict]) -> float:
+    """The width of what a line begins with that a wrap could not have split (points): a Japanese
+    character with the marks that cannot begin a line after it (、。）ー っ …) and an opening
+    bracket with what follows it; a Latin word or a number whole, with the space before it. When
+    unsure, more (a wrap is what :func:`join_lines` reads anyway)."""
+
+    def full(c: dict) -> bool:  # set full width, as Japanese is (○ and ※ too, in a Japanese font)
+        return c["x1"] - c["x0"] >= 0.8 * c.get("size", 0.0) > 0
+
+    def end(k: int) -> int:  # the end of the unit that begins at line[k - 1]
+        while k < len(line):
+            prev, cur = line[k - 1], line[k]
+            if cur["x0"] - prev["x1"] > 1.0:  # a space: a line may break there
+                break
+            if prev["text"][0] in _NO_LINE_END or cur["text"][0] in _NO_LINE_START or not full(cur):
+                k += 1  # 「注, 会・, 性:2.8%, a word's letters
+                continue
+            if prev["text"][0] not in "'\"‘’“”":
+                break  # Japanese wraps between any two characters, and after a Latin word or a sign
+            k += 1  # a quote holds on to what follows it
+        return k
+
+    k = end(1)
+    if k < len(line) and not any(c["text"][0].isalnum() or full(c) for c in line[:k]):
+        k = end(k + 1)  # a sign alone (« , /) is not left at a line's start: with the word after it
+    first = line[0]
+    width = line[k - 1]["x1"] - first["x0"]
+    if first["text"][0].isalnum() and not full(first):  # and the space before a Latin word
+        width += 0.35 * first.get("size", first["x1"] - first["x0"])
+    return width
+
+
+def _typed_breaks(chars: list[dict], box: tuple[float, float, float, float], n: int) -> list[bool] | None:
+    """Which of the breaks between the ``n`` lines printed in the cell ``box`` were typed rather
+    than made by wrapping, from where the ``chars`` (pdfplumber's, those in the cell) stand: a line
+    wraps only when the next line's first word (in Japanese, its first character) does not fit
+    after it, so a line that ends short of the cell's text area by more than that was broken by
+    hand (白ネギ栽培面積42ha / アスパラ生産額37,559千円). The text area's right end is the cell's right
+    rule less the padding at its left (the nearest any line starts to the left rule). None when
+    the lines found are not the ``n`` lines of the cell's text (then the breaks are joined as
+    :func:`join_lines` joins them)."""
+    if n < 2:
+        return None
+    marks = sorted((c for c in chars if c["text"].strip()), key=lambda c: (c["top"], c["x0"]))
+    lines: list[list[dict]] = []
+    for c in marks:
+        if lines and c["top"] - lines[-1][0]["top"] <= 3:  # pdfplumber's y tolerance
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    if len(lines) != n:
+        return None
+    lines = [sorted(line, key=lambda c: c["x0"]) for line in lines]
+    pad = max(min(line[0]["x0"] for line in lines) - box[0], 0.0)
+    right = box[2] - pad
+    typed = []
+    for line, following in zip(lines, lines[1:]):
+        need = _unit_width(following)  # and a quarter of a character for what line breakers differ on
+        typed.append(right - line[-1]["x1"] > need + 1.0 + 0.25 * following[0].get("size", 0.0))
+    return typed
 
 
 def _spans(table) -> list[tuple[int, int, int, int, int]]:
@@ -223,6 +305,13 @@ def _spans(table) -> list[tuple[int, int, int, int, int]]:
     return out
 
 
+def _inside(char: dict, box) -> bool:
+    """Whether the middle of ``char`` lies in ``box`` (x0, top, x1, bottom), as pdfplumber assigns a
+    character to a cell."""
+    x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+    return box[0] <= x < box[2] and box[1] <= y < box[3]
+
+
 def _grid(table, page) -> tuple[list[list[str]], list[float]]:
     """The text grid of a pdfplumber ``table`` on ``page`` (merged cells filled from their text) and
     its column lines. A grid position no cell box covers — a merged cell that runs on to the next
@@ -234,8 +323,13 @@ def _grid(table, page) -> tuple[list[list[str]], list[float]]:
     lefts = [min((r.cells[c][0] for r in rows if c < len(r.cells) and r.cells[c]), default=0.0) for c in range(ncols)]
     edges = [*lefts, table.bbox[2]]
     grid: list[list[str | None]] = [[None] * ncols for _ in texts]
+    chars = [c for c in page.chars if _inside(c, table.bbox)]
     for r, c, r1, c1, k in _spans(table):
-        text = join_lines(texts[r][k] or "")
+        text = texts[r][k] or ""
+        box = rows[r].cells[k]
+        n = sum(1 for line in text.split("\n") if line.strip())
+        typed = _typed_breaks([x for x in chars if _inside(x, box)], box, n) if n > 1 and box else None
+        text = join_lines(text, typed)
         for rr in range(r, r1 + 1):
             for cc in range(c, c1 + 1):
                 grid[rr][cc] = text
@@ -509,7 +603,14 @@ def _repeated(rows: list[list[str]], part: list[list[str]]) -> int:
 
 def joined_row(row: list[str], rest: list[str]) -> list[str]:
     """A row a page break cut (:func:`_open_rows`), its cells joined with the ``rest`` printed at
-    the top of the next page as a cell's wrapped lines are (:func:`join_lines`): a cell empty in
+    the top of the next page as a cell's wrapped lines are (:func:`join_lines`; the page break is
+    read as a wrap, the line breaks within each part are kept): a cell empty in
     either part is the other's text. ``["TT_R3", "安全・安"]`` + ``["", "心・快適"]`` →
     ``["TT_R3", "安全・安心・快適"]``."""
-    return [join_lines(f"{a}\n{b}") if a and b else a or b for a, b in zip(row, rest)] + row[len(rest) :]
+    return [_join_two(a, b) if a and b else a or b for a, b in zip(row, rest)] + row[len(rest) :]
+
+
+def _join_two(text: str, rest: str) -> str:
+    """``text`` and its ``rest`` on the next page joined as a wrapped line is (the line breaks kept
+    in either are left as they are)."""
+    return text + ("" if _tight(text[-1], rest[0]) else " ") + rest
