@@ -387,3 +387,28 @@ def test_a_real_table_printed_by_a_browser_says_what_its_csv_says(tmp_path):
     cut = {f["code"]: f for f in _findings(printed, "--no-config") if f["code"] in ("T002", "T004")}
     assert cut["T002"]["cell"] == "tottori_koteihyo.pdf#p1!R3C5"  # the cut row is placed where it starts
     assert cut["T004"]["observed"] == "@"  # the CSV's @ A B: its lines are joined
+
+
+@pytest.mark.slow
+def test_a_cut_rows_rest_at_the_top_of_a_page_with_no_header_joins_the_row(tmp_path, vocab):
+    """browser_r5's page printed with its header as a plain row (not repeated): page 2 begins with
+    the rest of 地域防災 under no rule (p2 R1), then 住宅 (p2 R2); the rest joins p1 R3."""
+    if shutil.which("chromium") is None:
+        pytest.skip("Chromium (chromium) is not installed")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_pdf", EXAMPLES / "build_pdf.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    build.browser_page(tmp_path / "plain.html", repeated=False)
+    build.chromium_pdf(tmp_path / "plain.html", tmp_path / "plain.pdf")
+    f = load_table(tmp_path / "plain.pdf", vocab).frame
+    assert list(zip(f["sheet"], f["row"], f["department"])) == [
+        ("p1", 2, "子育て支援課"),
+        ("p1", 3, "危機管理課"),
+        ("p2", 2, "住宅政策課"),
+        ("p2", 3, "市民協働推進課"),
+        ("p2", 4, "健康長寿課"),
+        ("p3", 2, "農林振興課"),
+    ]
+    assert f.iloc[1]["activities"].replace("\n", "").count("自主防災組織の結成") == 30

@@ -43,6 +43,7 @@ over a bound, and one with no text at all (a scan: hyoka does not do OCR).
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import signal
@@ -305,6 +306,10 @@ def _spans(table) -> list[tuple[int, int, int, int, int]]:
     return out
 
 
+def _middle_y(char: dict) -> float:
+    return (char["top"] + char["bottom"]) / 2
+
+
 def _inside(char: dict, box) -> bool:
     """Whether the middle of ``char`` lies in ``box`` (x0, top, x1, bottom), as pdfplumber assigns a
     character to a cell."""
@@ -323,12 +328,18 @@ def _grid(table, page) -> tuple[list[list[str]], list[float]]:
     lefts = [min((r.cells[c][0] for r in rows if c < len(r.cells) and r.cells[c]), default=0.0) for c in range(ncols)]
     edges = [*lefts, table.bbox[2]]
     grid: list[list[str | None]] = [[None] * ncols for _ in texts]
-    chars = [c for c in page.chars if _inside(c, table.bbox)]
+    chars = sorted((c for c in page.chars if _inside(c, table.bbox)), key=_middle_y)
+    middles = [_middle_y(c) for c in chars]
+
+    def in_box(box) -> list[dict]:  # the characters of a cell: those in its rows, then its columns
+        rows_of = chars[bisect.bisect_left(middles, box[1]) : bisect.bisect_left(middles, box[3])]
+        return [x for x in rows_of if _inside(x, box)]
+
     for r, c, r1, c1, k in _spans(table):
         text = texts[r][k] or ""
         box = rows[r].cells[k]
         n = sum(1 for line in text.split("\n") if line.strip())
-        typed = _typed_breaks([x for x in chars if _inside(x, box)], box, n) if n > 1 and box else None
+        typed = _typed_breaks(in_box(box), box, n) if n > 1 and box else None
         text = join_lines(text, typed)
         for rr in range(r, r1 + 1):
             for cc in range(c, c1 + 1):
