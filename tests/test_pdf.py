@@ -412,3 +412,33 @@ def test_a_cut_rows_rest_at_the_top_of_a_page_with_no_header_joins_the_row(tmp_p
         ("p3", 2, "農林振興課"),
     ]
     assert f.iloc[1]["activities"].replace("\n", "").count("自主防災組織の結成") == 30
+
+
+def _ruled_page(tmp_path, name: str, column_bottom: int, below: str = "") -> list:
+    """One page: a table of two ruled rows (rules at y 700, 680, 660; columns at x 72, 200, 300)
+    whose column lines go down to ``column_bottom``, with ``below`` printed under its last rule."""
+    ops = " ".join(
+        [
+            *(f"72 {y} m 300 {y} l S" for y in (700, 680, 660)),
+            *(f"{x} 700 m {x} {column_bottom} l S" for x in (72, 200, 300)),
+        ]
+    )
+    text = "BT /F1 10 Tf 76 686 Td (Indicator) Tj ET BT /F1 10 Tf 204 686 Td (Target) Tj ET "
+    text += "BT /F1 10 Tf 76 666 Td (Visitors) Tj ET BT /F1 10 Tf 204 666 Td (150) Tj ET"
+    if below:
+        text += f" BT /F1 10 Tf 76 646 Td ({below}) Tj ET"
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(text_pdf([], stream=zlib.compress(f"{ops} {text}".encode())))
+    return pdf_reader.read_pdf_tables(path, path.name)
+
+
+def test_column_lines_drawn_a_little_long_are_no_cut_row(tmp_path):
+    (t,) = _ruled_page(tmp_path, "long", 655)  # 5 pt past the last rule, nothing printed there
+    assert t.rows == [["Indicator", "Target"], ["Visitors", "150"]]
+    assert not t.runs_on
+
+
+def test_column_lines_running_on_with_text_under_the_last_rule_are_a_cut_row(tmp_path):
+    (t,) = _ruled_page(tmp_path, "cut", 620, below="and visitors")
+    assert t.rows == [["Indicator", "Target"], ["Visitors", "150"], ["and visitors", ""]]
+    assert t.runs_on

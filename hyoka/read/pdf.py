@@ -542,7 +542,8 @@ def _open_rows(page, found) -> tuple[float | None, float | None]:
     tables ``found`` stop above it and its text would be lost. Returns ``(start, end)``: the y where
     the column lines of the page's first table start above it (a fragment at the top of a page
     with no header repeated) and the y where those of its last table end below it, each None
-    when the table is closed there: drawn there as rules (pdfplumber's explicit lines), they
+    when the table is closed there or nothing is printed between (column lines drawn a little
+    long): drawn there as rules (pdfplumber's explicit lines), they
     close the cut rows. A cut row is read as the cells it has on this page;
     :func:`continued` joins its two parts."""
     if not found:
@@ -566,6 +567,14 @@ def _open_rows(page, found) -> tuple[float | None, float | None]:
     ]
     start = min(e["top"] for e in above) if spans_table(above, first) else None
     end = max(e["bottom"] for e in below) if spans_table(below, last) else None
+
+    def printed(x0: float, top: float, x1: float, bottom: float) -> bool:  # text there: not a line's overshoot
+        return any(_inside(c, (x0, top, x1, bottom)) and c["text"].strip() for c in page.chars)
+
+    if start is not None and not printed(first.bbox[0], start, first.bbox[2], top):
+        start = None
+    if end is not None and not printed(last.bbox[0], bottom, last.bbox[2], end):
+        end = None
     return start, end
 
 
