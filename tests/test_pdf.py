@@ -11,6 +11,11 @@ columns of each page's table, the repeated header included:
   基準値, 目標値, 実績値, 評価 (C7), 担当課. The header cells print 基準値 / （R2） on two lines; the
   name in p1 R3 wraps after 放課後児童クラブの and 受入れ可能児童数の (three lines); p1 R12's English name wraps
   after "foreign" and "assistants"; p2 R20's values wrap their unit: 12,345,678 / 円.
+- ``examples/pdf/browser_r5.pdf``: a web page's table printed by Chromium over three Letter
+  pages, its header row repeated (R1 on each). Page 1: R2 子育て支援, R3 地域防災, whose 30 取組内容
+  lines run on to page 2 (lines 27–30 at p2 R2, under the header, with no rule under p1 R3); page 2:
+  R3 住宅 (空き家バンクの登録戸数, 戸), R4 市民活動, R5 保健 (健康長寿課), whose 45 lines run on to
+  page 3 (43–45 at p3 R2); page 3: R3 農業 (園芸用ハウスの面積).
 - ``tests/data/pdf/restricted.pdf``: one page, a header row and two rows; R2 is 自治会加入率
   (60.4％ → 60％), its target in C6.
 """
@@ -26,7 +31,7 @@ import pytest
 from hyoka.cellref import place_texts
 from hyoka.errors import InputError
 from hyoka.read import pdf as pdf_reader
-from hyoka.read.pdf import join_lines
+from hyoka.read.pdf import join_lines, joined_row, text_layer_fixed
 from hyoka.read.table import load_table
 
 from .conftest import EXAMPLES, ROOT, SEED_CSV, SEED_PDF
@@ -34,6 +39,7 @@ from .corpus import text_pdf
 from .inprocess import run_cli
 
 MULTIPAGE = EXAMPLES / "pdf" / "multipage_r5.pdf"
+BROWSER = EXAMPLES / "pdf" / "browser_r5.pdf"
 SCANNED = EXAMPLES / "pdf" / "scanned_r5.pdf"
 LOCKED = ROOT / "tests" / "data" / "pdf" / "locked.pdf"
 RESTRICTED = ROOT / "tests" / "data" / "pdf" / "restricted.pdf"
@@ -62,6 +68,65 @@ def test_wrapped_lines_join_as_a_reader_reads_them(text, joined):
     assert join_lines(text) == joined
 
 
+@pytest.mark.parametrize(
+    "text, printed",
+    [
+        # lines of tottori_koteihyo printed by Chromium, as pdfplumber reads their text layer
+        (
+            "⿃取県公共事業環境配慮指針適⽤対象事業において環境配慮指針98.8%とする。",
+            "鳥取県公共事業環境配慮指針適用対象事業において環境配慮指針98.8%とする。",
+        ),
+        ("6⼾/15⼾", "6戸/15戸"),  # 戸, not NFKC's 戶: the unit must stay one hyoka knows
+        ("○防災‧減災の県⺠活動の推進", "○防災・減災の県民活動の推進"),
+        ("国道の整備延⻑(地域⾼規格道路を除く)", "国道の整備延長(地域高規格道路を除く)"),
+        ("ひとり親家庭⺟⼦", "ひとり親家庭母子"),  # a supplement radical NFKC decomposes
+        ("2016‧17", "2016‧17"),  # ‧ between digits: nothing says it was ・
+        ("‧見守り", "‧見守り"),
+        ("Average time", "Average time"),
+    ],
+)
+def test_the_text_layers_radicals_read_as_printed(text, printed):
+    assert text_layer_fixed(text) == printed
+
+
+def test_a_cut_rows_rest_joins_the_row():
+    assert joined_row(["TT_R3", "安全・安", "課"], ["", "心・快適", ""]) == ["TT_R3", "安全・安心・快適", "課"]
+    assert joined_row(["x", "Number of", ""], ["", "rows", "5"]) == ["x", "Number of rows", "5"]
+
+
+def test_a_row_a_browser_cut_at_a_page_break_is_one_row_where_it_starts(vocab):
+    """browser_r5.pdf (module doc): the two cut rows are read whole, placed where they start, and
+    their rests are not rows of their own (no row with no 施策 or 担当課)."""
+    t = load_table(BROWSER, vocab)
+    f = t.frame.set_index(["sheet", "row"])
+    assert f.index.tolist() == [("p1", 2), ("p1", 3), ("p2", 3), ("p2", 4), ("p2", 5), ("p3", 3)]
+    assert f["department"].tolist() == [
+        "子育て支援課",
+        "危機管理課",
+        "住宅政策課",
+        "市民協働推進課",
+        "健康長寿課",
+        "農林振興課",
+    ]
+    disaster = "".join(f"{i}. 自主防災組織の結成を各地区で呼びかけ、訓練用の資機材を貸与した。" for i in range(1, 31))
+    assert f.loc[("p1", 3), "activities"].replace("\n", "") == disaster
+    # each item was typed on a line of its own (<br>): the breaks after a short line are kept, all
+    # 28 but the one at the page break (after item 26, read as a wrap)
+    items = f.loc[("p1", 3), "activities"].split("\n")
+    assert len(items) == 29 and items[25].startswith("26. ") and "。27. " in items[25]
+    assert (
+        f.loc[("p2", 5), "activities"]
+        .replace("\n", "")
+        .endswith("44. 健康相談・健康診査を実施し、受診を勧奨した。45. 健康相談・健康診査を実施し、受診を勧奨した。")
+    )
+    assert f.loc[("p2", 5), "activities"].count("健康相談") == 45
+    # Chromium's Noto CJK writes 戸 (U+2F3E), 民, 長, 用 and ・ otherwise in the text layer
+    assert f.loc[("p2", 3), ["indicator", "unit"]].tolist() == ["空き家バンクの登録戸数", "戸"]
+    assert f.loc[("p2", 4), "activities"] == "市民活動・ボランティアの相談窓口を開いた。"
+    assert f.loc[("p3", 3), "indicator"] == "園芸用ハウスの面積"
+    assert [(s, r, why) for s, r, why, _ in t.skipped_rows] == [("p2", 1, "header"), ("p3", 1, "header")]
+
+
 def test_pdf_places_name_page_row_and_column():
     idx = pd.RangeIndex(4)
     texts = place_texts(
@@ -83,7 +148,11 @@ def test_seed_pdf_holds_the_csvs_values(vocab):
     exact = ["item", "project", "department", "partners", "grade", "indicator", "baseline", "target", "current"]
     exact += ["baseline_year", "target_year", "current_year"]
     pd.testing.assert_frame_equal(a[exact], b[exact])
-    assert (a["effect"].str.replace("\n", "") == b["effect"]).all()
+    assert (a["effect"].str.replace("\n", "") == b["effect"].str.replace("\n", "")).all()
+    # a line break typed in the cell is kept where its line ends short of the cell's right side
+    # (hyoka.read.pdf._typed_breaks); p1 R11's 効果 breaks after …つながった。, a full line: read as a wrap
+    missed = b.loc[a["effect"] != b["effect"], ["sheet", "row"]].to_numpy().tolist()
+    assert missed == [["p1", 11]]
     # the 項目 merged over the page break carries to page 2: 地域共生社会推進支援事業, p2 R3
     row = b[(b["sheet"] == "p2") & (b["row"] == 3)].iloc[0]
     assert (row["project"], row["item"]) == ("地域共生社会推進支援事業", "（２）相互交流のネットワーク化")
@@ -261,3 +330,115 @@ def test_rows_listed_in_a_message_name_their_page():
     found = [f for f in _findings(SEED_PDF, "--scale", "rag") if f["department"] == "社会福祉課"]
     assert [(f["code"], f["cell"]) for f in found] == [("G001", "seed_r5.pdf#p1!R13C6")]
     assert found[0]["message"].endswith("（p1!R13、p2!R3の2行）。")
+
+
+@pytest.mark.slow
+def test_a_real_table_printed_by_a_browser_says_what_its_csv_says(tmp_path):
+    """tottori_koteihyo (examples/real/tidy) as a web page's table printed by Chromium: ten Letter
+    pages, rows cut at seven page breaks (p1 R3 TT_R3_chubu_ijikanri runs on to p2 R2), the text
+    layer's radicals. Its findings are the CSV's, but where a cell's typed line break carries
+    meaning, which a PDF cannot keep (module doc of hyoka.read.pdf): p4 R4's two values typed on
+    two lines (白ネギ栽培面積42ha / アスパラ生産額37,559千円) read as one value (P001, not P004),
+    and p1 R3's project numbered @ / A / B on three lines shows only @ (T004)."""
+    if shutil.which("chromium") is None:
+        pytest.skip("Chromium (chromium) is not installed")
+    import csv
+    import html
+    import importlib.util
+    import re
+
+    spec = importlib.util.spec_from_file_location("build_pdf", EXAMPLES / "build_pdf.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    source = EXAMPLES / "real" / "tidy" / "tottori_koteihyo.csv"
+    with open(source, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+
+    def cells(tag, row):
+        return "".join(f"<{tag}>{html.escape(c).replace(chr(10), '<br>')}</{tag}>" for c in row)
+
+    page = tmp_path / "tottori_koteihyo.html"
+    page.write_text(
+        '<!doctype html><html><head><meta charset="utf-8"><style>table{border-collapse:collapse;font-size:9pt}'
+        "td,th{border:1px solid #000;padding:2px}</style></head><body><table><thead><tr>"
+        + cells("th", rows[0])
+        + "</tr></thead><tbody>"
+        + "".join(f"<tr>{cells('td', r)}</tr>" for r in rows[1:])
+        + "</tbody></table></body></html>",
+        encoding="utf-8",
+    )
+    printed = tmp_path / "tottori_koteihyo.pdf"
+    build.chromium_pdf(page, printed)
+
+    def said(path):
+        return sorted(
+            (f["code"], f.get("field"), re.sub(r"\s+", "", f.get("project") or ""), f.get("indicator") or "")
+            for f in _findings(path, "--no-config")
+        )
+
+    from_csv, from_pdf = said(source), said(printed)
+    assert len(from_pdf) == len(from_csv) == 46
+    only_csv = [x[:2] for x in from_csv if x not in from_pdf]
+    only_pdf = [x[:2] for x in from_pdf if x not in from_csv]
+    assert (only_csv, only_pdf) == (
+        [("P004", "baseline"), ("P004", "current")],
+        [("P001", "baseline"), ("P001", "current")],
+    )
+    cut = {f["code"]: f for f in _findings(printed, "--no-config") if f["code"] in ("T002", "T004")}
+    assert cut["T002"]["cell"] == "tottori_koteihyo.pdf#p1!R3C5"  # the cut row is placed where it starts
+    assert cut["T004"]["observed"] == "@"  # the CSV's @ A B: its lines are joined
+
+
+@pytest.mark.slow
+def test_a_cut_rows_rest_at_the_top_of_a_page_with_no_header_joins_the_row(tmp_path, vocab):
+    """browser_r5's page printed with its header as a plain row (not repeated): page 2 begins with
+    the rest of 地域防災 under no rule (p2 R1), then 住宅 (p2 R2); the rest joins p1 R3."""
+    if shutil.which("chromium") is None:
+        pytest.skip("Chromium (chromium) is not installed")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_pdf", EXAMPLES / "build_pdf.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    build.browser_page(tmp_path / "plain.html", repeated=False)
+    build.chromium_pdf(tmp_path / "plain.html", tmp_path / "plain.pdf")
+    f = load_table(tmp_path / "plain.pdf", vocab).frame
+    assert list(zip(f["sheet"], f["row"], f["department"])) == [
+        ("p1", 2, "子育て支援課"),
+        ("p1", 3, "危機管理課"),
+        ("p2", 2, "住宅政策課"),
+        ("p2", 3, "市民協働推進課"),
+        ("p2", 4, "健康長寿課"),
+        ("p3", 2, "農林振興課"),
+    ]
+    assert f.iloc[1]["activities"].replace("\n", "").count("自主防災組織の結成") == 30
+
+
+def _ruled_page(tmp_path, name: str, column_bottom: int, below: str = "") -> list:
+    """One page: a table of two ruled rows (rules at y 700, 680, 660; columns at x 72, 200, 300)
+    whose column lines go down to ``column_bottom``, with ``below`` printed under its last rule."""
+    ops = " ".join(
+        [
+            *(f"72 {y} m 300 {y} l S" for y in (700, 680, 660)),
+            *(f"{x} 700 m {x} {column_bottom} l S" for x in (72, 200, 300)),
+        ]
+    )
+    text = "BT /F1 10 Tf 76 686 Td (Indicator) Tj ET BT /F1 10 Tf 204 686 Td (Target) Tj ET "
+    text += "BT /F1 10 Tf 76 666 Td (Visitors) Tj ET BT /F1 10 Tf 204 666 Td (150) Tj ET"
+    if below:
+        text += f" BT /F1 10 Tf 76 646 Td ({below}) Tj ET"
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(text_pdf([], stream=zlib.compress(f"{ops} {text}".encode())))
+    return pdf_reader.read_pdf_tables(path, path.name)
+
+
+def test_column_lines_drawn_a_little_long_are_no_cut_row(tmp_path):
+    (t,) = _ruled_page(tmp_path, "long", 655)  # 5 pt past the last rule, nothing printed there
+    assert t.rows == [["Indicator", "Target"], ["Visitors", "150"]]
+    assert not t.runs_on
+
+
+def test_column_lines_running_on_with_text_under_the_last_rule_are_a_cut_row(tmp_path):
+    (t,) = _ruled_page(tmp_path, "cut", 620, below="and visitors")
+    assert t.rows == [["Indicator", "Target"], ["Visitors", "150"], ["and visitors", ""]]
+    assert t.runs_on
