@@ -1646,6 +1646,15 @@ def _html_deep(d):
     return Case("html_nested_too_deep", p, "error", ["256"])
 
 
+@case("html_cell_over_ten_megabytes")
+def _html_huge_cell(d):
+    """One cell of 11 MB of text (under the page limit): libxml2 stops reading at 10 MB of text,
+    which must be said as such (the try-out got the nesting message for it)."""
+    p = d / "big_cell.html"
+    p.write_text(html_table().replace("</td>", "x" * 11_000_000 + "</td>", 1), encoding="utf-8")
+    return Case("html_cell_over_ten_megabytes", p, "error", ["10 MB"])
+
+
 @case("html_entities_not_expanded")
 def _html_entities(d):
     """An internal DTD subset declaring an external entity (a local file) and nested entities

@@ -513,6 +513,29 @@ def test_beyond_the_waiting_room_the_server_says_it_is_busy(private_tmp):
     assert page_error(busy.text).startswith("確認の順番待ちがいっぱいです")
 
 
+def test_a_stalled_upload_is_dropped_and_frees_its_place(private_tmp):
+    # a sender that stops mid-body (a laptop put to sleep) must not hold a place for ever: with
+    # one place in all, the stalled upload gets 408 after `idle`, then the next upload is checked
+    app = make_app(concurrent=1, waiting=0, idle=0.5)
+
+    async def stalled_body():
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="r.csv"\r\n\r\nabc'
+        await asyncio.sleep(30)
+
+    async def work(client):
+        headers = {"content-type": "multipart/form-data; boundary=b", "accept": "application/json"}
+        stalled = await client.post("/check", content=stalled_body(), headers=headers)
+        after = await client.post(
+            "/check", files={"file": ("seed_r5.csv", SEED_CSV.read_bytes())}, headers={"accept": "application/json"}
+        )
+        return stalled, after
+
+    stalled, after = run(app, work)
+    assert stalled.status_code == 408
+    assert stalled.json()["error"].startswith("ファイルの送信が 0.5 秒止まったため")
+    assert after.status_code == 200 and len(after.json()) == 4
+
+
 def test_a_check_over_its_time_is_answered_and_its_folder_removed_when_it_ends(private_tmp):
     async def work(client):
         return await post_file(client, "seed_r5.xlsx", SEED.read_bytes())

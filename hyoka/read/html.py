@@ -376,9 +376,10 @@ def read_tables(path: Path, source: str) -> list[TableGrid]:
             msg("html_unreadable", detail=f"{type(exc).__name__}: {str(exc)[:120]}"), file=source
         ) from None
     del page
-    deep = next((e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
-    if deep is not None:  # libxml2 stops at 256 nested elements: what lies deeper is not read
-        raise InputError(msg("html_too_deep", line=deep.line), file=source)
+    limit = next((e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
+    if limit is not None:  # libxml2 stops at 256 nested elements, or at a text run over 10 MB: the rest is not read
+        key = "html_too_deep" if "depth" in limit.message.lower() else "html_text_too_long"
+        raise InputError(msg(key, line=limit.line), file=source)
     walker = _TextWalker(_hidden_classes(root))
     budget = _Budget(source)
     grids = []

@@ -54,7 +54,7 @@ from hyoka.resources import data_dir
 from hyoka.serve.checking import Checked, check_file, options_for, say_error
 from hyoka.serve.csrf import COOKIE, FIELD, Csrf
 from hyoka.serve.store import TTL, DownloadStore
-from hyoka.serve.upload import EXTENSIONS, FORM_SLACK, Upload, UploadError, receive, size_text
+from hyoka.serve.upload import EXTENSIONS, FORM_SLACK, IDLE_SECONDS, Upload, UploadError, receive, size_text
 
 #: the headers of every response: no source but this server for styles and scripts, nothing
 #: else at all; no framing; no referrer; no type sniffing; nothing cached
@@ -84,7 +84,8 @@ class ServeSettings:
     upload; None lets each page's language decide), ``departments`` (the configured list, offered
     as the department choice; empty: no choice), ``max_bytes`` (an upload's size limit),
     ``timeout`` (seconds a check may take, waiting included), ``concurrent`` (checks at once),
-    ``waiting`` (checks that may wait for a turn)."""
+    ``waiting`` (checks that may wait for a turn), ``idle`` (seconds an upload may send nothing
+    before it is dropped with 408, freeing its place)."""
 
     options: CheckOptions = field(default_factory=CheckOptions)
     lang: str | None = None
@@ -93,6 +94,7 @@ class ServeSettings:
     timeout: float = 120.0
     concurrent: int = 2
     waiting: int = 16
+    idle: float = IDLE_SECONDS
 
 
 class SecurityHeaders:
@@ -258,6 +260,7 @@ class Server:
                     request.headers.get("content-type", ""),
                     Path(folder.name),
                     self.settings.max_bytes,
+                    self.settings.idle,
                 )
             except UploadError as exc:
                 return fail(exc.status, exc.message)

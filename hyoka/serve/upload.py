@@ -10,6 +10,8 @@ soon as the file passes ``max_bytes`` or the body passes ``max_bytes`` plus :dat
 
 from __future__ import annotations
 
+import asyncio
+
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -22,6 +24,8 @@ from hyoka.display import visible
 from hyoka.errors import Message, msg
 
 #: the extensions an upload may have (what hyoka check reads); any other is refused as the CLI refuses it
+#: seconds an upload may send nothing before it is dropped (HTTP 408)
+IDLE_SECONDS = 30.0
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".html", ".htm", ".pdf")
 #: the stem every upload is saved under inside its private folder
 STEM = "upload"
@@ -67,11 +71,15 @@ def display_name(sent: str) -> str:
     return text or STEM
 
 
-async def receive(stream: AsyncIterator[bytes], content_type: str, folder: Path, max_bytes: int) -> Upload:
+async def receive(
+    stream: AsyncIterator[bytes], content_type: str, folder: Path, max_bytes: int, idle: float = IDLE_SECONDS
+) -> Upload:
     """Parse a ``multipart/form-data`` body from ``stream`` (the request's chunks), writing the
     part named ``file`` to ``folder`` (:data:`STEM` + its extension; nothing when the extension
     is not one of :data:`EXTENSIONS`, which ``suffix`` then tells). Raises UploadError: 400 for a
-    body that is not a form, 413 as soon as the file passes ``max_bytes``."""
+    body that is not a form, 413 as soon as the file passes ``max_bytes``, 408 when no chunk
+    arrives for ``idle`` seconds (a sender that stalls mid-upload — a laptop put to sleep — would
+    otherwise hold its place among the checks for ever)."""
     kind, params = parse_options_header(content_type)
     boundary = params.get(b"boundary")
     if kind != b"multipart/form-data" or not boundary:
@@ -139,8 +147,15 @@ async def receive(stream: AsyncIterator[bytes], content_type: str, folder: Path,
         },
     )
     seen = 0
+    chunks = aiter(stream)
     try:
-        async for chunk in stream:
+        while True:
+            try:
+                chunk = await asyncio.wait_for(anext(chunks), idle)
+            except StopAsyncIteration:
+                break
+            except TimeoutError:
+                raise UploadError(408, msg("serve_stalled", seconds=f"{idle:g}")) from None
             seen += len(chunk)
             if seen > max_bytes + FORM_SLACK:
                 raise UploadError(413, msg("serve_too_large", limit=size_text(max_bytes)))
