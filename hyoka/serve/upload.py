@@ -11,7 +11,6 @@ soon as the file passes ``max_bytes`` or the body passes ``max_bytes`` plus :dat
 from __future__ import annotations
 
 import asyncio
-
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
