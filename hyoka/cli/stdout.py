@@ -77,7 +77,7 @@ def guard() -> None:
                 os.close(fd)
         except OSError:
             return
-        encoding, errors, line_buffering = "utf-8", "strict", False
+        encoding, errors, line_buffering, unbuffered = "utf-8", "strict", False, False
     elif current is sys.__stdout__ and isinstance(current, io.TextIOWrapper):
         closed = False
         try:
@@ -87,10 +87,15 @@ def guard() -> None:
             return
         current.flush()
         encoding, errors, line_buffering = current.encoding, current.errors or "strict", current.line_buffering
+        unbuffered = isinstance(current.buffer, io.RawIOBase)  # python -u, PYTHONUNBUFFERED
     else:
         return
-    buffered = io.BufferedWriter(_Writer(STDOUT, closed))
-    sys.stdout = io.TextIOWrapper(buffered, encoding=encoding, errors=errors, line_buffering=line_buffering)
+    raw = _Writer(STDOUT, closed)
+    # unbuffered as Python's own stdout was (python -u, PYTHONUNBUFFERED: every write goes out at once)
+    layer: io.RawIOBase | io.BufferedWriter = raw if unbuffered else io.BufferedWriter(raw)
+    sys.stdout = io.TextIOWrapper(
+        layer, encoding=encoding, errors=errors, line_buffering=line_buffering, write_through=unbuffered
+    )
 
 
 def flush() -> None:
