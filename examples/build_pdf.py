@@ -23,7 +23,9 @@
 * For the tests, ``../tests/data/pdf/``: a small table (the seed's 自治会加入率 and 補助金交付割合
   rows) exported as ``locked.pdf``, with a password to open it (``secret``), and as
   ``restricted.pdf``, with a permissions password only (no printing or changes; it opens without
-  a password, as many published reports do).
+  a password, as many published reports do); and ``wide_r5.pdf``, a web page's table wider than
+  the page printed by Chromium, which cuts it at the page's right edge (取組内容 with no line on its right, 評価
+  and 担当課 not at all), as a clerk's print of a wide published table is.
 
 Rebuild (needs LibreOffice's ``soffice``, Chromium (``chromium``) and poppler's ``pdftoppm`` on
 the PATH, and Pillow)::
@@ -371,6 +373,41 @@ def browser_page(path: Path, repeated: bool = True) -> None:
     )
 
 
+#: the columns of ``wide_r5.pdf``, and the width (px) each is printed at: 1,020 px in all, on a
+#: Letter page whose printable width is 1,056 − 2 × 38 = 740 px (Chromium's default margins)
+WIDE_COLUMNS = [
+    ("施策", 120),
+    ("成果指標", 260),
+    ("単位", 60),
+    ("基準値", 110),
+    ("目標値", 110),
+    ("実績値", 110),
+    ("取組内容", 380),
+    ("評価", 100),
+    ("担当課", 250),
+]
+
+
+def wide_page(path: Path) -> None:
+    """The web page of ``tests/data/pdf/wide_r5.pdf``: four of :data:`BROWSER_ROWS` as a ruled
+    table wider than a Letter page (:data:`WIDE_COLUMNS`), its cells not wrapped, so Chromium's
+    print cuts it at the page's right edge: 取組内容 is printed with no line on its right, 評価 and 担当課
+    not at all."""
+    head = "".join(f'<th style="width:{w}px">{h}</th>' for h, w in WIDE_COLUMNS)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in (r[0], *r[2:7], r[1][0], r[7], r[8])) + "</tr>\n"
+        for r in BROWSER_ROWS
+        if len(r[1]) == 1
+    )
+    path.write_text(
+        '<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>成果指標</title><style>'
+        "table{border-collapse:collapse;font-size:9pt;table-layout:fixed;width:1500px}"
+        "td,th{border:1px solid #000;padding:2px;white-space:nowrap;overflow:hidden}</style></head>"
+        f"<body><table><thead><tr>{head}</tr></thead><tbody>\n{rows}</tbody></table></body></html>\n",
+        encoding="utf-8",
+    )
+
+
 def chromium_pdf(html: Path, out: Path) -> None:
     """``html`` printed to ``out`` by headless Chromium (no page header or footer)."""
     subprocess.run(
@@ -400,6 +437,8 @@ def main() -> int:
         scanned(SEED_PDF, SCANNED_PDF, work)
         browser_page(work / "browser_r5.html")
         chromium_pdf(work / "browser_r5.html", BROWSER_PDF)
+        wide_page(work / "wide_r5.html")
+        chromium_pdf(work / "wide_r5.html", TEST_PDFS / "wide_r5.pdf")
         small_workbook(work / "small.xlsx")
         to_pdf(work / "small.xlsx", TEST_PDFS / "locked.pdf", work, LOCKED)
         to_pdf(work / "small.xlsx", TEST_PDFS / "restricted.pdf", work, RESTRICTED)
@@ -408,6 +447,7 @@ def main() -> int:
         MULTIPAGE_PDF,
         SCANNED_PDF,
         BROWSER_PDF,
+        TEST_PDFS / "wide_r5.pdf",
         TEST_PDFS / "locked.pdf",
         TEST_PDFS / "restricted.pdf",
     ):

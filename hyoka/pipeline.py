@@ -15,7 +15,7 @@ import pandas as pd
 
 from hyoka.check import findings as F
 from hyoka.check import registry
-from hyoka.check.headers import header_findings, scale_finding
+from hyoka.check.headers import cut_findings, header_findings, scale_finding
 from hyoka.check.rules import Rule, evaluate, load_catalog
 from hyoka.check.schema import validate
 from hyoka.check.selection import check_codes
@@ -256,6 +256,7 @@ def run_check(paths: list[Path | str], options: CheckOptions | None = None, prog
             schema_found,
             evaluate(frame, rules, scale, options.lang),
             header_findings(tables, options.lang),
+            cut_findings(tables, options.lang),
             scale_finding(fitted, tables, options.lang),
             skipped_findings(
                 frame,

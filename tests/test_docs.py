@@ -28,7 +28,7 @@ def test_explain_prints_the_page_with_the_example_finding():
 
 
 def test_every_code_outside_the_catalog_has_a_page_and_an_explanation():
-    """S000–S003, H001–H006, W001, W002 and the E codes: `hyoka rules explain CODE` prints a page with
+    """S000–S003, H001–H007, W001, W002 and the E codes: `hyoka rules explain CODE` prints a page with
     the texts the finding itself uses (S001's fix is the one the finding carries)."""
     from hyoka.check import registry
     from hyoka.compare.editions import EDITION_CODES
@@ -45,6 +45,7 @@ def test_every_code_outside_the_catalog_has_a_page_and_an_explanation():
         "H004",
         "H005",
         "H006",
+        "H007",
         "W001",
         "W002",
         *EDITION_CODES,

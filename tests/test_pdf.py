@@ -16,6 +16,10 @@ columns of each page's table, the repeated header included:
   lines run on to page 2 (lines 27–30 at p2 R2, under the header, with no rule under p1 R3); page 2:
   R3 住宅 (空き家バンクの登録戸数, 戸), R4 市民活動, R5 保健 (健康長寿課), whose 45 lines run on to
   page 3 (43–45 at p3 R2); page 3: R3 農業 (園芸用ハウスの面積).
+- ``tests/data/pdf/wide_r5.pdf``: a web page's table 1,500 px wide printed by Chromium on one
+  Letter page, cut at its right edge: the columns 施策, 成果指標, 単位, 基準値, 目標値, 実績値 are
+  ruled, 取組内容 is printed with no line on its right (its row lines run past the page's edge),
+  評価 and 担当課 are not on the page. R1 the header, R2 子育て支援 (420 → 500, 468), R5 農業.
 - ``tests/data/pdf/restricted.pdf``: one page, a header row and two rows; R2 is 自治会加入率
   (60.4％ → 60％), its target in C6.
 """
@@ -43,6 +47,7 @@ BROWSER = EXAMPLES / "pdf" / "browser_r5.pdf"
 SCANNED = EXAMPLES / "pdf" / "scanned_r5.pdf"
 LOCKED = ROOT / "tests" / "data" / "pdf" / "locked.pdf"
 RESTRICTED = ROOT / "tests" / "data" / "pdf" / "restricted.pdf"
+WIDE = ROOT / "tests" / "data" / "pdf" / "wide_r5.pdf"
 
 
 def _findings(*args):
@@ -414,12 +419,14 @@ def test_a_cut_rows_rest_at_the_top_of_a_page_with_no_header_joins_the_row(tmp_p
     assert f.iloc[1]["activities"].replace("\n", "").count("自主防災組織の結成") == 30
 
 
-def _ruled_page(tmp_path, name: str, column_bottom: int, below: str = "") -> list:
-    """One page: a table of two ruled rows (rules at y 700, 680, 660; columns at x 72, 200, 300)
-    whose column lines go down to ``column_bottom``, with ``below`` printed under its last rule."""
+def _ruled_page(tmp_path, name: str, column_bottom: int, below: str = "", row_end: int = 300, right: str = "") -> list:
+    """One page (595 pt wide): a table of two ruled rows (rules at y 700, 680, 660 from x 72 to
+    ``row_end``; columns at x 72, 200, 300) whose column lines go down to ``column_bottom``, with
+    ``below`` printed under its last rule and ``right`` in its second row at x 304, past its last
+    column line."""
     ops = " ".join(
         [
-            *(f"72 {y} m 300 {y} l S" for y in (700, 680, 660)),
+            *(f"72 {y} m {row_end} {y} l S" for y in (700, 680, 660)),
             *(f"{x} 700 m {x} {column_bottom} l S" for x in (72, 200, 300)),
         ]
     )
@@ -427,6 +434,8 @@ def _ruled_page(tmp_path, name: str, column_bottom: int, below: str = "") -> lis
     text += "BT /F1 10 Tf 76 666 Td (Visitors) Tj ET BT /F1 10 Tf 204 666 Td (150) Tj ET"
     if below:
         text += f" BT /F1 10 Tf 76 646 Td ({below}) Tj ET"
+    if right:
+        text += f" BT /F1 10 Tf 304 666 Td ({right}) Tj ET"
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(text_pdf([], stream=zlib.compress(f"{ops} {text}".encode())))
     return pdf_reader.read_pdf_tables(path, path.name)
@@ -442,3 +451,42 @@ def test_column_lines_running_on_with_text_under_the_last_rule_are_a_cut_row(tmp
     (t,) = _ruled_page(tmp_path, "cut", 620, below="and visitors")
     assert t.rows == [["Indicator", "Target"], ["Visitors", "150"], ["and visitors", ""]]
     assert t.runs_on
+
+
+def test_row_lines_running_past_the_last_column_line_with_text_there_are_a_cut_table(tmp_path):
+    (t,) = _ruled_page(tmp_path, "wide", 660, row_end=595, right="Grade")  # row lines to the page's edge
+    assert t.cut == ("right",)
+    assert t.rows == [["Indicator", "Target"], ["Visitors", "150"]]
+
+
+@pytest.mark.parametrize(
+    "row_end, right",
+    [
+        (304, "Grade"),  # row lines drawn 4 pt long: a margin note beside the table
+        (595, ""),  # row lines to the page's edge with nothing printed past the last column line
+        (300, "Grade"),  # a note beside the table with no row lines under it
+    ],
+)
+def test_a_table_with_nothing_cut_at_its_side_is_not_cut(tmp_path, row_end, right):
+    (t,) = _ruled_page(tmp_path, "whole", 660, row_end=row_end, right=right)
+    assert t.cut == ()
+
+
+@pytest.mark.parametrize("path", [SEED_PDF, MULTIPAGE, BROWSER])
+def test_the_examples_tables_fit_their_pages(path):
+    cuts = [t.cut for t in pdf_reader.read_pdf_tables(path, path.name)]
+    assert cuts and not any(cuts)
+
+
+def test_a_table_cut_at_the_pages_right_edge_is_said_once_naming_the_page(vocab):
+    (t,) = pdf_reader.read_pdf_tables(WIDE, WIDE.name)
+    assert t.cut == ("right",)
+    assert t.rows[0] == ["施策", "成果指標", "単位", "基準値", "目標値", "実績値"]  # 取組内容 on: no closing line
+    table = load_table(WIDE, vocab)
+    assert table.cut == [("p1", "right")]
+    assert table.frame.loc[0, ["baseline", "target", "current"]].tolist() == ["420", "500", "468"]
+    assert "grade" not in table.frame and "department" not in table.frame  # cut off: what H007 says
+    found = [f for f in _findings(str(WIDE), "--lang", "en") if f["code"] == "H007"]
+    assert len(found) == 1
+    assert found[0]["severity"] == "warning" and found[0]["cell"] == "wide_r5.pdf#p1"
+    assert "cut at the right edge of the page (p1)" in found[0]["message"]

@@ -1,6 +1,6 @@
 """H001: header cells that resemble a field but were not read; H005: columns named as a field that
 an earlier column gives (a second 現状値), not read either (a column dropped silently would
-otherwise leave its rows with wrong findings). Texts in rules/load_findings.yaml (the registry)."""
+otherwise leave its rows with wrong findings); H007: a PDF's table cut at the page's edge. Texts in rules/load_findings.yaml (the registry)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,25 @@ def header_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
                 char_col=char_col,
             )
         )
+    return notes_frame(rows)
+
+
+def cut_findings(tables: list[RawTable], lang: str) -> pd.DataFrame:
+    """H007: a PDF's table cut at the page's edge (``RawTable.cut``): one finding per file and
+    side, naming the pages, placed on the first of them as a whole."""
+    rows = []
+    for t in tables:
+        for side in ("left", "right"):
+            pages = [sheet for sheet, s in t.cut if s == side]
+            if not pages:
+                continue
+            shown = ", ".join(pages[:10]) + (" …" if len(pages) > 10 else "")
+            values = {
+                "pages": shown,
+                "side_ja": "右" if side == "right" else "左",
+                "side_en": side,
+            }
+            rows.append(table_note("H007", lang, values, field="", observed=shown, source=t.source, sheet=pages[0]))
     return notes_frame(rows)
 
 

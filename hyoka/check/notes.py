@@ -1,4 +1,4 @@
-"""Findings about a table as a whole (H001–H006): one record per note, its texts from the
+"""Findings about a table as a whole (H001–H007): one record per note, its texts from the
 registry (rules/load_findings.yaml) filled with the note's values. They sit on a header cell or on
 the table itself (``row`` 0), never on a data row."""
 

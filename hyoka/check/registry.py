@@ -7,7 +7,7 @@ One place the command line (``hyoka rules``, select/ignore/severity validation),
 - ``rules/edition_findings.yaml``: E001–E010, comparing editions (:mod:`hyoka.compare.editions`);
 - ``rules/schema_findings.yaml``: S000–S003, the Pandera schema checks/normalised.yaml
   (:mod:`hyoka.check.schema`);
-- ``rules/load_findings.yaml``: H001–H006, reading tables (:mod:`hyoka.check.headers`,
+- ``rules/load_findings.yaml``: H001–H007, reading tables (:mod:`hyoka.check.headers`,
   :mod:`hyoka.check.skipped`);
 - ``rules/waiver_findings.yaml``: W001/W002, the waiver file (:mod:`hyoka.waivers.apply`).
 

@@ -256,7 +256,7 @@ def finding_departments(found: pd.DataFrame, frame: pd.DataFrame, s: dict) -> pd
     H002 (checks a missing column switched off), which are about a table, the department of the
     sheet's rows when they all have one; else the no-department page."""
     dep = found["department"].astype("string").fillna("")
-    header = (found["code"].isin(["H001", "H002", "H003", "H004", "H005"]) & (dep == "")).to_numpy()
+    header = (found["code"].isin(["H001", "H002", "H003", "H004", "H005", "H007"]) & (dep == "")).to_numpy()
     if header.any() and len(frame):
         sheet = found["sheet"].astype("string").fillna("")
         key_f = found["source_file"].astype("string").fillna("") + "\x00" + sheet

@@ -22,6 +22,9 @@ over its rows carries down as in a workbook), the page, and the x positions of i
 - **A row cut by a page break** (a browser, or Word allowing a row to break across pages): its
   part on the page has no rule under it; :func:`_open_rows` closes it, and :func:`continued`
   joins the rest printed at the top of the next page onto it, placed where the row starts.
+- **A table wider than the page** (a browser, or a print not fitted to the page width): the
+  columns past the page's edge are not in the PDF; :func:`cut_sides` notices the row lines and
+  text running on past the last column line, and ``PdfTable.cut`` says at which edge.
 - **Places**: a table's sheet is its page, ``p3`` (``p3.2`` for the second table on page 3),
   and its rows are counted from 1 at the table's first row on that page (a repeated header
   counts); columns from 1 at the left. hyoka.cellref writes them ``report.pdf#p3!R5C8``.
@@ -68,6 +71,9 @@ MAX_PAGE_CONTENT = 2 * 1024 * 1024  # a page's drawing instructions, decoded (th
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 #: column lines this close (points) are the same line on another page
 EDGE_TOLERANCE = 2.0
+#: row lines running this far (points) past a table's outermost column line, with text there: a
+#: table cut at the page's edge (:func:`cut_sides`; a line drawn long overshoots by its width)
+CUT_OVERRUN = 6.0
 
 
 @dataclass
@@ -83,6 +89,9 @@ class PdfTable:
     last_on_page: bool = True
     #: its last row has no bottom rule: the row runs on to the next page (:func:`_open_rows`)
     runs_on: bool = False
+    #: the page's edges (``"left"``, ``"right"``) the table is cut at: columns beyond are not in
+    #: the PDF (:func:`cut_sides`)
+    cut: tuple[str, ...] = ()
 
     @property
     def sheet(self) -> str:
@@ -529,10 +538,38 @@ def _page_tables(page, number: int, source: str) -> tuple[list[PdfTable], int]:
         grid, edges = _grid(t, page)
         if any(any(cell for cell in row) for row in grid):
             runs_on = end is not None and abs(t.bbox[3] - end) <= EDGE_TOLERANCE
-            out.append(PdfTable(number, len(out) + 1, grid, edges, last_on_page=i == len(found), runs_on=runs_on))
+            table = PdfTable(number, len(out) + 1, grid, edges, last_on_page=i == len(found), runs_on=runs_on)
+            table.cut = cut_sides(page, t.bbox)
+            out.append(table)
     if out:
         out[-1].last_on_page = True
     return out, count
+
+
+def cut_sides(page, bbox: tuple[float, float, float, float]) -> tuple[str, ...]:
+    """The sides (``"left"``, ``"right"``) at which the ruled table at ``bbox`` (x0, top, x1,
+    bottom, points) on ``page`` is cut by the page's edge: a table wider than the page (a browser,
+    or a print not fitted to the page width) loses the columns past the edge, and the part of a
+    column that is printed has no closing column line, so the table's cells stop at the last
+    column line drawn. A side is cut when, in the table's rows, row lines run on past the
+    outermost column line (more than :data:`CUT_OVERRUN` points) and text is printed there, or
+    when characters there run past the page's edge. Row lines drawn a little long, and text
+    beside a table that has no row lines under it (a note in the margin), are no cut."""
+    x0, top, x1, bottom = bbox
+    rows = [
+        e for e in page.edges if e["orientation"] == "h" and top - EDGE_TOLERANCE <= e["top"] <= bottom + EDGE_TOLERANCE
+    ]
+    chars = [c for c in page.chars if c["text"].strip() and top <= _middle_y(c) <= bottom]
+    sides: list[str] = []
+    left = [c for c in chars if c["x0"] < x0 - EDGE_TOLERANCE]
+    run_left = any(e["x0"] < x0 - CUT_OVERRUN and e["x1"] >= x0 - EDGE_TOLERANCE for e in rows)  # from the table on
+    if any(c["x0"] < -EDGE_TOLERANCE for c in left) or (left and run_left):
+        sides.append("left")
+    right = [c for c in chars if c["x1"] > x1 + EDGE_TOLERANCE]
+    run_right = any(e["x1"] > x1 + CUT_OVERRUN and e["x0"] <= x1 + EDGE_TOLERANCE for e in rows)
+    if any(c["x1"] > page.width + EDGE_TOLERANCE for c in right) or (right and run_right):
+        sides.append("right")
+    return tuple(sides)
 
 
 def _open_rows(page, found) -> tuple[float | None, float | None]:

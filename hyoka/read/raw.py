@@ -88,6 +88,9 @@ class RawTable:
     layout: list[dict] = field(default_factory=list)
     carried: dict[str, int] = field(default_factory=dict)  # field → cells filled from a rowspan above
     sheet_headers: dict[str, list[int]] = field(default_factory=dict)  # a workbook's header rows per sheet
+    #: a PDF's pages where the table is cut at the page's edge (hyoka.read.pdf.cut_sides): (page's
+    #: sheet, ``"left"`` or ``"right"``), reported (H007)
+    cut: list[tuple[str, str]] = field(default_factory=list)
 
 
 def frame_from_rows(

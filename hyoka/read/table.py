@@ -91,6 +91,7 @@ def combine_tables(tables: list[RawTable], source: str, skipped: list[str]) -> R
     out.skipped_rows = [r for t in tables for r in t.skipped_rows]
     out.duplicates = [d for t in tables for d in t.duplicates]
     out.empty_fields = list(dict.fromkeys(f for t in tables for f in t.empty_fields))
+    out.cut = [c for t in tables for c in t.cut]
     out.columns, out.labels = tables[0].columns, tables[0].labels
     for t in tables:
         for f, n in t.carried.items():
@@ -199,6 +200,7 @@ def read_pdf(path: Path, vocab: Vocabulary, source: str | None = None, table: in
             skipped.extend(g.sheets)
             headerless.append((g.sheet, g.rows[:HEADER_SCAN_ROWS], [r for _, r in g.where[:HEADER_SCAN_ROWS]]))
             continue
+        read.cut = [(part.sheet, side) for part in g.parts for side in part.cut]
         tables.append(_on_pages(read, g))
     if not tables:
         raise no_header_error(source, headerless, vocab)
