@@ -591,7 +591,7 @@ def _unknown_ext(d):
 def _no_ext(d):
     p = d / "table"
     write_csv(p)
-    return Case("no_extension", p, "error", ["unsupported"])
+    return Case("no_extension", p, "error", ["without an extension"])
 
 
 def _bad_sheet_xml(d):

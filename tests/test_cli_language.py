@@ -120,6 +120,14 @@ def test_every_error_text_has_both_languages_with_the_same_parameters():
             "--lang に「fr」は指定できません。指定できる値: 'ja', 'en'。",
         ),
         ("Option '--out' requires an argument.", "オプション --out には値が必要です。"),
+        (  # --table 0 (the try-out: pydantic's words inside a Japanese line)
+            "Invalid value for '--table': Input should be greater than or equal to 1",
+            "--table の値が正しくありません: 1 以上の数を指定してください",
+        ),
+        (
+            "Invalid value for '--table': 0 is not in the range x>=1.",
+            "--table の値が正しくありません: 0 は指定できません（1 以上の数）。",
+        ),
         ("Got unexpected extra argument (B)", "余分な引数があります（B）。"),
         ("No such command 'chek'.", "コマンド chek はありません。"),
         ("Something click says that we have no words for.", "Something click says that we have no words for."),

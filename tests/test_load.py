@@ -12,7 +12,7 @@ from hyoka.read.csv import decode_csv_bytes
 from hyoka.read.header import match_header
 from hyoka.read.table import load_table
 
-from .conftest import SEED_CSV, SEED_EXCEL_HTM, SEED_HTML, SEED_PORTAL_HTML, SEED_XLSX, UK_Q1
+from .conftest import SEED_CSV, SEED_EXCEL_HTM, SEED_HTML, SEED_PDF, SEED_PORTAL_HTML, SEED_XLSX, UK_Q1
 
 
 def test_seed_csv_rows_and_line_numbers(vocab):
@@ -375,3 +375,16 @@ def test_workbook_named_as_csv_is_refused_with_its_kind(tmp_path, vocab):
     (tmp_path / "old.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
     with pytest.raises(InputError, match=r"rename it to .xls$"):
         load_table(tmp_path / "old.xlsx", vocab)
+
+
+def test_a_pdf_or_workbook_named_as_another_kind_says_what_it_is(tmp_path, vocab):
+    # the try-out's renamed files: a PDF as .html was "NUL characters", an .xlsx as .pdf "not a PDF"
+    for name, data, kind in [
+        ("report.html", SEED_PDF.read_bytes(), "a PDF; rename it to .pdf"),
+        ("report.csv", SEED_PDF.read_bytes(), "a PDF; rename it to .pdf"),
+        ("book.pdf", SEED_XLSX.read_bytes(), "an Excel workbook (.xlsx); rename it to .xlsx"),
+    ]:
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(InputError) as e:
+            load_table(tmp_path / name, vocab)
+        assert str(e.value) == f"{name}: this {name[name.rindex('.') :]} is {kind}"

@@ -209,19 +209,23 @@ def read_pdf(path: Path, vocab: Vocabulary, source: str | None = None, table: in
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls
+_PDF_MAGIC = b"%PDF-"
 
 
 def _refuse_workbook(path: Path, suffix: str) -> None:
-    """A workbook saved under a text file's name (an .xlsx renamed .csv) is refused with a message
-    that says which kind it is, rather than read: its places would name a CSV that no editor opens
-    as one, and the annotated copy is chosen by extension."""
+    """A workbook or PDF saved under another kind's name (an .xlsx renamed .csv or .pdf, a PDF
+    renamed .html) is refused with a message that says which kind it is, rather than read: its
+    places would name a file no viewer opens as such, and the reader and the annotated copy are
+    chosen by extension."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
     except OSError:
         return  # read_csv says why
     kind = None
-    if head.startswith(_CFB_MAGIC):
+    if head.startswith(_PDF_MAGIC) and suffix != ".pdf":
+        kind = ".pdf"
+    elif head.startswith(_CFB_MAGIC):
         kind = ".xls"
     elif head.startswith(_ZIP_MAGIC):
         try:
@@ -239,7 +243,8 @@ def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto", table:
     of a web page or a PDF, read only its ``table``-th table (:func:`read_html`, :func:`read_pdf`;
     other files ignore it).
     Raises InputError for other kinds, for a file that is not a regular one (a FIFO, a device:
-    hyoka.files.check_regular), for a symlink loop (``cannot read``) and for a workbook named as a text file (:func:`_refuse_workbook`)."""
+    hyoka.files.check_regular), for a symlink loop (``cannot read``) and for a workbook or PDF named as
+    another kind (:func:`_refuse_workbook`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     try:
@@ -265,9 +270,12 @@ def load_table(path: Path | str, vocab: Vocabulary, reader: str = "auto", table:
         _refuse_workbook(path, suffix)
         raw = read_html(path, vocab, source=path.name, table=table)
     elif suffix == ".pdf":
+        _refuse_workbook(path, suffix)
         raw = read_pdf(path, vocab, source=path.name, table=table)
     else:
-        raise InputError(msg("unsupported_type", suffix=suffix or msg("no_suffix")), file=str(path))
+        raise InputError(
+            msg("unsupported_type", suffix=suffix) if suffix else msg("unsupported_no_suffix"), file=str(path)
+        )
     if raw.frame.empty:
         raise InputError(msg("no_data_rows"), file=path.name, sheet=", ".join(raw.sheets_read) or None)
     raw.path = str(path)

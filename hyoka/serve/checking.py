@@ -66,7 +66,7 @@ def check_file(path: Path, name: str, options: CheckOptions) -> Checked:
     HyokaError (the one-line error of hyoka check, naming ``name``: :func:`say_error` says it)."""
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:  # as hyoka.read.table refuses it
-        raise InputError(msg("unsupported_type", suffix=suffix or msg("no_suffix")), file=name)
+        raise InputError(msg("unsupported_type", suffix=suffix) if suffix else msg("unsupported_no_suffix"), file=name)
     try:
         result = run_check([path], options)
     except InputError as exc:
