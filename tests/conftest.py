@@ -22,6 +22,13 @@ SEED_HTML = EXAMPLES / "seed_r5.html"  # built from the CSV by examples/build_ht
 SEED_EXCEL_HTM = EXAMPLES / "html" / "seed_r5_excel.htm"  # Excel's "save as web page", Shift_JIS
 SEED_PORTAL_HTML = EXAMPLES / "html" / "seed_r5_portal.html"  # a navigation table first: table3
 SEED_PDF = EXAMPLES / "seed_r5.pdf"  # seed_r5.xlsx printed by LibreOffice (examples/build_pdf.py)
+#: (code, cell) of the workbook seed's findings, each cell opened and checked by hand
+SEED_XLSX_FINDINGS = {
+    ("D001", "[seed_r5.xlsx]R5実施状況!J7"),
+    ("G002", "[seed_r5.xlsx]R5実施状況!F14"),
+    ("M001", "[seed_r5.xlsx]R5実施状況!I17"),
+    ("G008", "[seed_r5.xlsx]R5実施状況!F4"),
+}
 UK_Q1 = EXAMPLES / "uk" / "hart_dc_kpi_2014q1.csv"
 UK_Q2 = EXAMPLES / "uk" / "hart_dc_kpi_2014q2.csv"
 UK_MAPPING = EXAMPLES / "uk" / "mapping.yaml"

@@ -33,18 +33,9 @@ from hyoka.serve import HEADERS, ServeSettings, create_app  # noqa: E402
 from hyoka.serve import app as serve_app  # noqa: E402
 from hyoka.serve.store import DownloadStore  # noqa: E402
 
+from .conftest import ROOT, SEED_CSV, SEED_XLSX, SEED_XLSX_FINDINGS  # noqa: E402
 from .inprocess import run_cli  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "examples" / "seed_r5.xlsx"
-SEED_CSV = ROOT / "examples" / "seed_r5.csv"
-#: (code, cell) of the seed's findings, checked by hand (module doc)
-SEED_FINDINGS = {
-    ("D001", "[seed_r5.xlsx]R5実施状況!J7"),
-    ("G002", "[seed_r5.xlsx]R5実施状況!F14"),
-    ("M001", "[seed_r5.xlsx]R5実施状況!I17"),
-    ("G008", "[seed_r5.xlsx]R5実施状況!F4"),
-}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -194,14 +185,14 @@ def test_static_files_and_nothing_else(private_tmp):
 
 def test_seed_result_page_downloads_and_json(private_tmp, tmp_path):
     async def work(client):
-        page = await post_file(client, "seed_r5.xlsx", SEED.read_bytes())
+        page = await post_file(client, "seed_r5.xlsx", SEED_XLSX.read_bytes())
         book_href = re.search(r'id="download-book" href="([^"]+)"', page.text).group(1)
         csv_href = re.search(r'id="download-csv" href="([^"]+)"', page.text).group(1)
         book = await client.get("/" + book_href)
         csv = await client.get("/" + csv_href)
         client.cookies.clear()  # a script: no cookie, no token
         as_json = await client.post(
-            "/check", files={"file": ("seed_r5.xlsx", SEED.read_bytes())}, headers={"accept": "application/json"}
+            "/check", files={"file": ("seed_r5.xlsx", SEED_XLSX.read_bytes())}, headers={"accept": "application/json"}
         )
         return page, book, csv, as_json
 
@@ -218,7 +209,7 @@ def test_seed_result_page_downloads_and_json(private_tmp, tmp_path):
         html,
         re.S,
     )
-    assert {(code, cell.replace("<wbr>", "")) for code, cell in cells} == SEED_FINDINGS
+    assert {(code, cell.replace("<wbr>", "")) for code, cell in cells} == SEED_XLSX_FINDINGS
     assert "基準値 60.4％ → 目標値 60％" in html  # the values as published
     assert "基準値 60.4％ より良い方向の目標値（増加が望ましい指標）" in html  # what is expected
     assert "計画書の目標値と基準値を確認してください。" in html  # how to fix it
@@ -233,18 +224,18 @@ def test_seed_result_page_downloads_and_json(private_tmp, tmp_path):
     assert csv.content.startswith("\ufeff".encode())
     assert len(csv.content.decode("utf-8-sig").strip().split("\r\n")) == 1 + 4
     # JSON for scripts: byte for byte what hyoka check --format json prints
-    cli = run_cli("check", "seed_r5.xlsx", "--no-report", "--no-config", "--format", "json", cwd=SEED.parent)
+    cli = run_cli("check", "seed_r5.xlsx", "--no-report", "--no-config", "--format", "json", cwd=SEED_XLSX.parent)
     assert as_json.status_code == 200 and as_json.headers["content-type"] == "application/json"
     assert as_json.content == cli.stdout
-    assert {(f["code"], f["cell"]) for f in as_json.json()} == SEED_FINDINGS
+    assert {(f["code"], f["cell"]) for f in as_json.json()} == SEED_XLSX_FINDINGS
 
 
 def test_a_department_checks_its_own_rows(private_tmp):
     listed = ["市民協働推進課", "社会福祉課", "生涯学習課"]
 
     async def work(client):
-        mine = await post_file(client, "seed_r5.xlsx", SEED.read_bytes(), department="社会福祉課")
-        other = await post_file(client, "seed_r5.xlsx", SEED.read_bytes(), department="財政課")
+        mine = await post_file(client, "seed_r5.xlsx", SEED_XLSX.read_bytes(), department="社会福祉課")
+        other = await post_file(client, "seed_r5.xlsx", SEED_XLSX.read_bytes(), department="財政課")
         return mine, other
 
     mine, other = run(make_app(departments=listed), work)
@@ -308,7 +299,7 @@ def test_a_broken_workbook_gets_the_cli_line_with_400_and_the_server_carries_on(
 
     async def work(client):
         bad = await post_file(client, "broken.xlsx", broken)
-        good = await post_file(client, "seed_r5.xlsx", SEED.read_bytes())
+        good = await post_file(client, "seed_r5.xlsx", SEED_XLSX.read_bytes())
         return bad, good
 
     bad, good = run(make_app(), work)
@@ -366,8 +357,8 @@ def test_an_unexpected_error_is_one_line_with_500_and_the_server_carries_on(priv
     monkeypatch.setattr(serve_app, "check_file", failing)
 
     async def work(client):
-        return await post_file(client, "seed_r5.xlsx", SEED.read_bytes()), await post_file(
-            client, "seed_r5.xlsx", SEED.read_bytes()
+        return await post_file(client, "seed_r5.xlsx", SEED_XLSX.read_bytes()), await post_file(
+            client, "seed_r5.xlsx", SEED_XLSX.read_bytes()
         )
 
     bad, good = run(make_app(), work)
@@ -472,7 +463,7 @@ def test_a_file_over_20_mb_is_refused_while_it_streams(private_tmp):
 
 def test_the_limit_is_configurable(private_tmp):
     async def work(client):
-        return await post_file(client, "seed_r5.xlsx", SEED.read_bytes())
+        return await post_file(client, "seed_r5.xlsx", SEED_XLSX.read_bytes())
 
     r = run(make_app(max_bytes=8 * 1024), work)  # the seed is 10 KB
     assert r.status_code == 413 and "上限 8 KB" in page_error(r.text)
@@ -484,7 +475,7 @@ def test_ten_uploads_at_once_are_all_answered(private_tmp):
         token = await form_token(client)
         return await asyncio.gather(
             *[
-                client.post("/check", files={"file": (f"r{i}.xlsx", SEED.read_bytes())}, data={"csrf": token})
+                client.post("/check", files={"file": (f"r{i}.xlsx", SEED_XLSX.read_bytes())}, data={"csrf": token})
                 for i in range(10)
             ]
         )
@@ -501,7 +492,7 @@ def test_beyond_the_waiting_room_the_server_says_it_is_busy(private_tmp):
         token = await form_token(client)
         return await asyncio.gather(
             *[
-                client.post("/check", files={"file": ("r.xlsx", SEED.read_bytes())}, data={"csrf": token})
+                client.post("/check", files={"file": ("r.xlsx", SEED_XLSX.read_bytes())}, data={"csrf": token})
                 for _ in range(3)
             ]
         )
@@ -538,7 +529,7 @@ def test_a_stalled_upload_is_dropped_and_frees_its_place(private_tmp):
 
 def test_a_check_over_its_time_is_answered_and_its_folder_removed_when_it_ends(private_tmp):
     async def work(client):
-        return await post_file(client, "seed_r5.xlsx", SEED.read_bytes())
+        return await post_file(client, "seed_r5.xlsx", SEED_XLSX.read_bytes())
 
     r = run(make_app(timeout=0.001), work)
     assert r.status_code == 503

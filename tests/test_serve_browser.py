@@ -24,18 +24,11 @@ from pathlib import Path
 
 import pytest
 
+from .browser import CHROMIUM
+from .conftest import SEED_XLSX, SEED_XLSX_FINDINGS
 from .inprocess import run_cli
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 DRIVER = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None)
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "examples" / "seed_r5.xlsx"
-SEED_FINDINGS = {
-    ("D001", "[seed_r5.xlsx]R5実施状況!J7"),
-    ("G002", "[seed_r5.xlsx]R5実施状況!F14"),
-    ("M001", "[seed_r5.xlsx]R5実施状況!I17"),
-    ("G008", "[seed_r5.xlsx]R5実施状況!F4"),
-}
 
 pytestmark = [
     pytest.mark.slow,
@@ -155,7 +148,7 @@ def test_a_clerk_checks_the_seed_and_downloads_the_annotated_copy(server, browse
     assert browser.find_element(By.TAG_NAME, "h1").text == "評価表のセルフチェック"
     drop = browser.find_element(By.ID, "drop")
     assert drop.value_of_css_property("border-top-style") == "dashed"  # the served stylesheet applies
-    browser.find_element(By.ID, "file").send_keys(str(SEED))
+    browser.find_element(By.ID, "file").send_keys(str(SEED_XLSX))
     assert browser.find_element(By.ID, "file-name").text == "seed_r5.xlsx"  # the served script runs
     _screenshot(browser, "serve_form.png")
     browser.find_element(By.ID, "submit").click()
@@ -171,7 +164,7 @@ def test_a_clerk_checks_the_seed_and_downloads_the_annotated_copy(server, browse
         code = group.find_element(By.CSS_SELECTOR, "h3 .code").text
         for cell in group.find_elements(By.CSS_SELECTOR, "td.cell"):
             found.add((code, cell.text.replace("\n", "")))
-    assert found == SEED_FINDINGS
+    assert found == SEED_XLSX_FINDINGS
     j7 = next(r for r in browser.find_elements(By.CSS_SELECTOR, "table.findings tbody tr") if "J7" in r.text)
     cells = [td.text for td in j7.find_elements(By.TAG_NAME, "td")]
     assert cells[0] == "エラー"
@@ -210,7 +203,7 @@ def test_a_clerk_checks_the_seed_and_downloads_the_annotated_copy(server, browse
     wait.until(EC.presence_of_element_located((By.ID, "error")))
     assert browser.find_element(By.ID, "error").text.startswith("エラー ファイルが大きすぎます（上限 20 MB）")
     # and the server carries on
-    browser.find_element(By.ID, "file").send_keys(str(SEED))
+    browser.find_element(By.ID, "file").send_keys(str(SEED_XLSX))
     browser.find_element(By.ID, "submit").click()
     wait.until(EC.presence_of_element_located((By.ID, "summary")))
     assert "エラー 1件" in browser.find_element(By.ID, "summary").text
